@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "storetop",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "StoreAccess", targets: ["StoreAccess"]),
+        .library(name: "StoreMetrics", targets: ["StoreMetrics"]),
+        .executable(name: "storetop", targets: ["storetop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(
+            name: "StoreAccess",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "StoreMetrics",
+            dependencies: [
+                "StoreAccess",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "storetop",
+            dependencies: [
+                "StoreAccess", "StoreMetrics", "CNCurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "storeaccess-testproc",
+            dependencies: ["StoreAccess"],
+            path: "Tests/TestProcess"
+        ),
+        .target(name: "StoreTestSupport", dependencies: ["StoreAccess"], path: "Tests/Support"),
+        .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
+        .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),
+        .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreMetrics", "StoreAccess", "StoreTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

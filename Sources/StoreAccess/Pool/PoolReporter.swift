@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+
+/// Publishes a pool's metrics into `<schema>.pool_reports` every interval, keyed by instance
+/// (host, pid, pool start time), through the SQL function `pool_report_put`; removes the row on clean close.
+/// A row whose `reported_at` is older than three intervals is stale (the process died or hangs).
+final class PoolReporter: @unchecked Sendable {
+    private weak var pool: Pool?
+    private let schema: StoreSchema
+    private let interval: Duration
+    private let host: String
+    private let pid: Int32
+    private let startedAt: Date
+    private let signal = NSCondition()
+    private var stopped = false
+    private var finished = false
+
+    init(pool: Pool, schema: StoreSchema, interval: Duration) {
+        self.pool = pool
+        self.schema = schema
+        self.interval = interval
+        self.host = ProcessInfo.processInfo.hostName
+        self.pid = getpid()
+        self.startedAt = pool.startedAt
+    }
+
+    func start() {
+        let t = Thread { [self] in run() }
+        t.name = "storeaccess-pool-reporter"
+        t.start()
+    }
+
+    private func run() {
+        while true {
+            publish()
+            signal.lock()
+            if !stopped { _ = signal.wait(until: Date(timeIntervalSinceNow: interval.seconds)) }
+            let stop = stopped
+            signal.unlock()
+            if stop { break }
+        }
+        signal.lock()
+        finished = true
+        signal.broadcast()
+        signal.unlock()
+    }
+
+    /// Writes one report now.
+    func publish() {
+        guard let pool else { return }
+        let m = pool.metrics()
+        let name = pool.configuration.applicationName
+        let sql: SQL = """
+            SELECT \(ident: schema.name).pool_report_put(\(host), \(pid), \(startedAt), \(name.rendered), \(name.service), \
+            \(name.store), \(name.tenant ?? ""), \(interval.milliseconds), \(m.size), \(m.idle), \(m.inUse), \(m.waiting), \
+            \(m.maxConnections), \(m.minConnections), \(m.peakInUse), \(m.createdTotal), \(m.closedTotal), \
+            \(m.acquisitionsTotal), \(m.timeoutsTotal), \(m.connectionErrorsTotal), \(m.acquireMeanMilliseconds), \
+            \(m.acquireP99Milliseconds), \(m.acquireMaxMilliseconds))
+            """
+        do {
+            let c = try pool.acquire(recording: false)
+            defer { pool.release(c) }
+            try c.query(sql.named("pool.report"))
+        } catch {
+            pool.logger.debug("pool report failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Stops the thread, waits for it, and deletes this instance's row.
+    func stop() {
+        signal.lock()
+        stopped = true
+        signal.broadcast()
+        while !finished { _ = signal.wait(until: Date(timeIntervalSinceNow: 5)); break }
+        signal.unlock()
+        guard let pool else { return }
+        do {
+            let c = try pool.acquire(recording: false)
+            defer { pool.release(c) }
+            try c.query(SQL("SELECT \(ident: schema.name).pool_report_remove(\(host), \(pid), \(startedAt))").named("pool.report_remove"))
+        } catch {
+            pool.logger.debug("pool report removal failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import StoreAccess
+
+/// The real PostgreSQL (and PgBouncer) that `scripts/test` starts; found through the environment variables
+/// `scripts/pg start` writes. A test that needs a server and finds none fails (it never skips), with a message
+/// saying how to start one.
+public struct TestServer: Sendable {
+    public let dir: String
+    public let bindir: String
+    public let port: Int
+    /// Application role over TCP with a password (or through PgBouncer in the pgbouncer lane).
+    public let dsn: String
+    /// Always the direct DSN (for LISTEN).
+    public let directDSN: String
+    public let adminDSN: String
+    public let bouncerDSN: String
+    public let monitorDSN: String
+    public let nobodyDSN: String
+    /// True in the PgBouncer lane: `dsn` goes through PgBouncer in transaction mode.
+    public let viaBouncer: Bool
+
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String {
+            "no test PostgreSQL: run the README's test command (scripts/test), or `eval \"$(cat $(scripts/pg start)/env)\"` before `swift test`"
+        }
+    }
+
+    /// The server from the environment, or `Missing`.
+    public static func current() throws -> TestServer {
+        let env = ProcessInfo.processInfo.environment
+        guard let dir = env["STORETOP_TEST_DIR"], let dsn = env["STORETOP_TEST_DSN"],
+              let admin = env["STORETOP_TEST_ADMIN_DSN"], let bouncer = env["STORETOP_TEST_BOUNCER_DSN"] else {
+            throw Missing()
+        }
+        let lane = env["STORETOP_TEST_LANE"] == "pgbouncer"
+        return TestServer(dir: dir, bindir: env["STORETOP_TEST_BINDIR"] ?? "/usr/lib/postgresql/15/bin",
+                          port: Int(env["STORETOP_TEST_PGPORT"] ?? "") ?? 0,
+                          dsn: lane ? bouncer : dsn, directDSN: dsn, adminDSN: admin, bouncerDSN: bouncer,
+                          monitorDSN: env["STORETOP_TEST_MONITOR_DSN"] ?? "",
+                          nobodyDSN: env["STORETOP_TEST_NOBODY_DSN"] ?? "", viaBouncer: lane)
+    }
+
+    /// A fresh, unique schema name for one test.
+    public static func freshSchemaName(_ prefix: String = "t") -> String {
+        "\(prefix)_\(UInt64.random(in: 0...UInt64.max) % 1_000_000_000_000)"
+    }
+
+    /// Store options for tests: fresh schema, pooler mode in the PgBouncer lane, LISTEN on the direct DSN.
+    public func storeOptions(schema: String = TestServer.freshSchemaName(), maxConnections: Int = 8,
+                             reportInterval: Duration? = nil) -> Store.Options {
+        var o = Store.Options()
+        o.schema = schema
+        o.listenDSN = directDSN
+        let pooler = viaBouncer
+        o.configure = { c in
+            c.maxConnections = maxConnections
+            c.transactionPooler = pooler
+            c.reportInterval = reportInterval
+            c.acquireTimeout = .seconds(10)
+        }
+        return o
+    }
+
+    /// Opens a store on a fresh schema.
+    public func store(service: String = "tests", schema: String = TestServer.freshSchemaName(),
+                      maxConnections: Int = 8, reportInterval: Duration? = nil) throws -> Store {
+        try Store.connect(dsn, service: service,
+                          options: storeOptions(schema: schema, maxConnections: maxConnections, reportInterval: reportInterval))
+    }
+
+    /// Runs SQL as the superuser (setup and independent checks).
+    @discardableResult
+    public func admin(_ sql: SQL) throws -> QueryResult {
+        let c = try Connection(try ConnectionString(adminDSN))
+        defer { c.close() }
+        return try c.query(sql)
+    }
+
+    /// Drops a test schema.
+    public func dropSchema(_ name: String) {
+        _ = try? admin(SQL(unsafeRaw: "DROP SCHEMA IF EXISTS \"\(name)\" CASCADE"))
+    }
+
+    /// The repository root (for scripts and built binaries).
+    public static var repoRoot: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }
+
+    /// Path of a product built next to the tests (e.g. `storeaccess-testproc`, `storetop`).
+    public static func builtProduct(_ name: String) -> String {
+        let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
+        let candidates = [bundle.appendingPathComponent(name).path,
+                          Bundle.main.bundleURL.appendingPathComponent(name).path,
+                          repoRoot + "/.build/debug/" + name]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    }
+}
+
+/// Runs a process to completion and returns (exit status, stdout, stderr). Output goes through temporary
+/// files, not pipes, so daemons the process leaves behind (pg_ctl, pgbouncer) cannot hold it open.
+@discardableResult
+public func runProcess(_ path: String, _ args: [String], environment: [String: String]? = nil,
+                       timeout: TimeInterval = 120) throws -> (status: Int32, out: String, err: String) {
+    let tmp = NSTemporaryDirectory() + "storetop-run-\(UUID().uuidString)"
+    let outPath = tmp + ".out", errPath = tmp + ".err"
+    defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+    let argv = ([path] + args).map { strdup($0) } + [nil]
+    let envp = env.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
+    guard rc == 0 else { throw StoreError(.invalidArgument, "could not start \(path): errno \(rc)") }
+    let deadline = Date().addingTimeInterval(timeout)
+    var status: Int32 = 0
+    while true {
+        let r = waitpid(pid, &status, WNOHANG)
+        if r == pid { break }
+        if Date() > deadline { kill(pid, SIGKILL); _ = waitpid(pid, &status, 0); break }
+        usleep(10_000)
+    }
+    let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    return (exit, out, err)
+}
+
+/// A private PostgreSQL for tests that restart or break the server (so they disturb no other test).
+public final class PrivateServer: @unchecked Sendable {
+    public let dir: String
+    public let env: [String: String]
+
+    public init() throws {
+        let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "start"],
+                               environment: ProcessInfo.processInfo.environment.merging(
+                                   ["STORETOP_PGPORT": String(Int.random(in: 56000...59000) & ~1)]) { $1 })
+        guard r.status == 0 else { throw StoreError(.connectionFailed, "could not start a private server: \(r.err)") }
+        dir = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        var e: [String: String] = [:]
+        let text = (try? String(contentsOfFile: dir + "/env", encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix("export ") {
+            let kv = line.dropFirst(7)
+            guard let eq = kv.firstIndex(of: "=") else { continue }
+            e[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+        env = e
+    }
+
+    public var dsn: String { env["STORETOP_TEST_DSN"]! }
+    public var adminDSN: String { env["STORETOP_TEST_ADMIN_DSN"]! }
+
+    /// Restarts PostgreSQL (`fast` or `immediate`).
+    public func restart(mode: String = "fast") throws {
+        let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "restart-pg", dir, mode])
+        guard r.status == 0 else { throw StoreError(.connectionFailed, "restart failed: \(r.err)") }
+    }
+
+    public func stop() {
+        let r = try? runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "stop", dir])
+        if r?.status != 0 { FileHandle.standardError.write("scripts/pg stop \(dir) failed: \(r?.err ?? "no result")\n".data(using: .utf8)!) }
+    }
+    deinit { stop() }
+}
