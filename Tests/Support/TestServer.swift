@@ -169,3 +169,72 @@ public final class PrivateServer: @unchecked Sendable {
     }
     deinit { stop() }
 }
+
+/// A process running in the background with its output in a file (for crash tests).
+public final class BackgroundProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let outPath: String
+
+    public init(_ path: String, _ args: [String], environment: [String: String]? = nil) throws {
+        outPath = NSTemporaryDirectory() + "storetop-bg-\(UUID().uuidString).out"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, outPath + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var env = environment ?? ProcessInfo.processInfo.environment
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        let argv = ([path] + args).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var p: pid_t = 0
+        let rc = posix_spawn(&p, path, &actions, nil, argv, envp)
+        guard rc == 0 else { throw StoreError(.invalidArgument, "could not start \(path): errno \(rc)") }
+        pid = p
+    }
+
+    /// What the process printed so far.
+    public var output: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+    public var errors: String { (try? String(contentsOfFile: outPath + ".err", encoding: .utf8)) ?? "" }
+
+    /// Waits until the output contains `text`.
+    public func waitFor(_ text: String, timeout: TimeInterval = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if output.contains(text) { return true }
+            if exited { return output.contains(text) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    private var reaped = false
+    public private(set) var exitStatus: Int32 = -1
+
+    /// True once the process has exited.
+    public var exited: Bool {
+        if reaped { return true }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { reaped = true; exitStatus = status; return true }
+        return false
+    }
+
+    /// Sends SIGKILL and reaps the process.
+    public func kill9() {
+        guard !reaped else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        reaped = true
+    }
+
+    /// Waits for a normal exit.
+    public func waitExit(timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline { if exited { return true }; usleep(20_000) }
+        return false
+    }
+
+    deinit { kill9(); try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: outPath + ".err") }
+}

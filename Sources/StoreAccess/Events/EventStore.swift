@@ -1,0 +1,155 @@
+import Foundation
+
+/// The event log of one tenant. Every write goes through the schema's SQL functions (`append`,
+/// `append_multi`, `append_if`); reads of "everything after p" go through `read_all`, which never skips an
+/// event that commits later with a lower position. A handle bound to a tenant cannot read or write another
+/// tenant's events.
+public final class EventStore: Sendable {
+    public let store: Store
+    public let tenant: String
+    var schema: Identifier { store.schema.name }
+
+    /// A handle for `tenant`. Throws `.invalidName` for a bad tenant name (nothing is sent).
+    public init(store: Store, tenant: String) throws {
+        self.store = store
+        self.tenant = try Names.tenant(tenant)
+    }
+
+    // MARK: writes
+
+    /// Appends events to one stream if its version matches `expected`. Throws `.conflict` (naming stream,
+    /// expected and actual) or `.invalidArgument` for an empty append; either way nothing is written.
+    @discardableResult
+    public func append(to stream: String, expected: ExpectedVersion = .any, _ events: [EventData]) throws -> AppendResult {
+        let results = try appendMulti([StreamWrite(stream: stream, expected: expected, events: events)])
+        return results[0]
+    }
+
+    /// Appends to several streams atomically: every stream's expected version is checked, then all events are
+    /// written in one transaction, or nothing is. Streams are locked in name order, so concurrent multi-stream
+    /// appends cannot deadlock. Streams with no events only take part in the check.
+    @discardableResult
+    public func appendMulti(_ writes: [StreamWrite]) throws -> [AppendResult] {
+        try validate(writes)
+        let json = JSONText("[" + writes.map(\.json).joined(separator: ",") + "]")
+        let sql: SQL = "SELECT stream, first_position, last_position, first_version, last_version FROM \(ident: schema).append_multi(\(tenant), \(json))"
+        return try store.pool.query(sql.named("events.append")).rows.map(Self.result)
+    }
+
+    /// Conditional append (factstr's `append_if`): appends only if no event of this tenant matching `query`
+    /// has a position above `context` (nil: none may exist at all), and the stream's version matches.
+    /// A conflict (`.conflict`) leaves no trace: no event, no consumed position.
+    @discardableResult
+    public func appendIf(to stream: String, expected: ExpectedVersion = .any, _ events: [EventData],
+                         query: EventQuery, context: Int64?) throws -> AppendResult {
+        try validate([StreamWrite(stream: stream, expected: expected, events: events)])
+        let json = JSONText("[" + events.map(\.json).joined(separator: ",") + "]")
+        let sql: SQL = """
+            SELECT stream, first_position, last_position, first_version, last_version \
+            FROM \(ident: schema).append_if(\(tenant), \(stream), \(expected.sqlValue), \(json), \(query.json), \(context))
+            """
+        guard let row = try store.pool.query(sql.named("events.append_if")).first else {
+            throw StoreError(.server, "append_if returned nothing", statement: "events.append_if")
+        }
+        return try Self.result(row)
+    }
+
+    private func validate(_ writes: [StreamWrite]) throws {
+        guard !writes.isEmpty else { throw StoreError(.invalidArgument, "append needs at least one stream") }
+        guard writes.contains(where: { !$0.events.isEmpty }) else {
+            throw StoreError(.invalidArgument, "append needs at least one event")
+        }
+        var seen = Set<String>()
+        for w in writes {
+            _ = try Names.stream(w.stream)
+            guard seen.insert(w.stream).inserted else {
+                throw StoreError(.invalidArgument, "stream \(w.stream) appears twice in one append")
+            }
+            if case .exact(let v) = w.expected, v < 0 { throw StoreError(.invalidArgument, "expected version must be ≥ 0") }
+            for e in w.events { _ = try Names.eventType(e.type) }
+        }
+    }
+
+    static func result(_ r: Row) throws -> AppendResult {
+        AppendResult(stream: try r.decode(0), firstPosition: try r.decode(1), lastPosition: try r.decode(2),
+                     firstVersion: try r.decode(3), lastVersion: try r.decode(4))
+    }
+
+    // MARK: reads
+
+    /// Reads a stream forward from `fromVersion` (inclusive) or backward from it (inclusive; nil = the end).
+    public func readStream(_ stream: String, fromVersion: Int64? = nil, backward: Bool = false,
+                           limit: Int = 1000) throws -> [RecordedEvent] {
+        _ = try Names.stream(stream)
+        try Self.checkLimit(limit)
+        let cols = RecordedEvent.columns
+        let sql: SQL
+        if backward {
+            sql = """
+                SELECT \(unsafeRaw: cols) FROM \(ident: schema).events WHERE tenant = \(tenant) AND stream = \(stream) \
+                AND version <= \(fromVersion ?? Int64.max) ORDER BY version DESC LIMIT \(limit)
+                """
+        } else {
+            sql = """
+                SELECT \(unsafeRaw: cols) FROM \(ident: schema).events WHERE tenant = \(tenant) AND stream = \(stream) \
+                AND version >= \(fromVersion ?? 1) ORDER BY version LIMIT \(limit)
+                """
+        }
+        return try store.pool.query(sql.named("events.read_stream")).rows.map(RecordedEvent.init(row:))
+    }
+
+    /// Reads this tenant's events after `position`, in position order, gap-free: an event that commits later
+    /// never has a position at or below the last one returned. A multi-event append is never cut in two, so
+    /// slightly more than `limit` events may come back.
+    public func readAll(after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+        try Self.checkLimit(limit)
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit))"
+        return try store.pool.query(sql.named("events.read_all")).rows.map(RecordedEvent.init(row:))
+    }
+
+    /// Events matching `query` after `position` (gap-free, like `readAll`), the last returned position, and the
+    /// query's context version (the highest matching position in the log) for `appendIf`.
+    public func query(_ query: EventQuery, after position: Int64 = 0, limit: Int = 1000) throws -> EventQueryResult {
+        try Self.checkLimit(limit)
+        return try store.pool.withConnection { c in
+            let events = try c.query(SQL("SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json))")
+                .named("events.query")).rows.map(RecordedEvent.init(row:))
+            let ctx = try c.query(SQL("""
+                SELECT max(position) FROM \(ident: schema).events WHERE tenant = \(tenant) \
+                AND position <= \(ident: schema).events_safe_position() \
+                AND \(ident: schema).event_matches(type, payload, \(query.json))
+                """).named("events.context_version")).first?.decodeOptional(0, as: Int64.self)
+            return EventQueryResult(events: events, lastReturnedPosition: events.last?.position, contextVersion: ctx)
+        }
+    }
+
+    /// Events of streams whose name starts with `prefix`, after `position`, in position order (gap-free).
+    public func read(streamPrefix prefix: String, after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+        try Self.checkLimit(limit)
+        let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        let sql: SQL = """
+            SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).events WHERE tenant = \(tenant) \
+            AND stream LIKE \(pattern) AND position > \(position) \
+            AND position <= \(ident: schema).events_safe_position() ORDER BY position LIMIT \(limit)
+            """
+        return try store.pool.query(sql.named("events.read_prefix")).rows.map(RecordedEvent.init(row:))
+    }
+
+    /// The stream's head (nil when it has no events).
+    public func streamInfo(_ stream: String) throws -> StreamInfo? {
+        _ = try Names.stream(stream)
+        let sql: SQL = "SELECT stream, version, head_position, updated_at FROM \(ident: schema).streams WHERE tenant = \(tenant) AND stream = \(stream) AND version > 0"
+        guard let r = try store.pool.query(sql.named("events.stream_info")).first else { return nil }
+        return StreamInfo(stream: try r.decode(0), version: try r.decode(1), headPosition: try r.decode(2), updatedAt: try r.decode(3))
+    }
+
+    static func checkLimit(_ limit: Int) throws {
+        guard limit >= 1 && limit <= 100_000 else { throw StoreError(.invalidArgument, "limit must be 1…100000, not \(limit)") }
+    }
+}
+
+extension Store {
+    /// The event log of `tenant`.
+    public func events(tenant: String) throws -> EventStore { try EventStore(store: self, tenant: tenant) }
+}
