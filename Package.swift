@@ -45,6 +45,11 @@ let package = Package(
             dependencies: ["StoreAccess"],
             path: "Tests/TestProcess"
         ),
+        .executableTarget(
+            name: "storeaccess-bench",
+            dependencies: ["StoreAccess", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Benchmarks/StoreBench"
+        ),
         .target(name: "StoreTestSupport", dependencies: ["StoreAccess"], path: "Tests/Support"),
         .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),

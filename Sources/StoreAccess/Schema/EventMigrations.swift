@@ -66,34 +66,70 @@ enum EventMigrations {
         PRIMARY KEY (tenant, name)
     );
 
-    -- The highest position a reader may deliver without ever skipping one that commits later.
-    CREATE FUNCTION @schema@.events_safe_position() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+    -- Gap-free allocation, shared by the event log ('events') and the outbox ('outbox'): takes p_n contiguous
+    -- values of p_seq, registered before they are taken (see safe_position).
+    CREATE FUNCTION @schema@.allocate(p_key text, p_seq regclass, p_n int) RETURNS bigint
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        v_k bigint;
+        v_first bigint;
+        v_alloc int := hashtext('@schema_name@.' || p_key || '.alloc');
+    BEGIN
+        PERFORM pg_advisory_lock(v_alloc, 0);
+        BEGIN
+            v_k := coalesce(pg_catalog.pg_sequence_last_value(p_seq), 0);
+            PERFORM pg_advisory_xact_lock_shared(hashtext('@schema_name@.' || p_key || '.reg'), (v_k::bit(32))::int);
+            v_first := nextval(p_seq);
+            IF p_n > 1 THEN
+                PERFORM setval(p_seq, v_first + p_n - 1, true);
+            END IF;
+            PERFORM pg_advisory_unlock(v_alloc, 0);
+        EXCEPTION WHEN OTHERS OR query_canceled THEN
+            PERFORM pg_advisory_unlock(v_alloc, 0);
+            RAISE;
+        END;
+        RETURN v_first;
+    END $$;
+
+    -- The highest value of p_seq a reader may deliver without ever skipping one that commits later:
+    -- min(last allocated, smallest key registered by a writer still in flight).
+    CREATE FUNCTION @schema@.safe_position(p_key text, p_seq regclass) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE AS $$
     DECLARE
         v_head bigint;
         v_low bigint;
     BEGIN
-        SELECT CASE WHEN is_called THEN last_value ELSE 0 END INTO v_head FROM @schema@.event_position;
+        v_head := coalesce(pg_catalog.pg_sequence_last_value(p_seq), 0);
         SELECT min(v_head - (((v_head - l.objid::bigint) % 4294967296) + 4294967296) % 4294967296) INTO v_low
           FROM pg_catalog.pg_locks l
          WHERE l.locktype = 'advisory' AND l.objsubid = 2
-           AND l.classid = ((hashtext('@schema_name@.events.reg')::bigint) & 4294967295)::oid
+           AND l.classid = ((hashtext('@schema_name@.' || p_key || '.reg')::bigint) & 4294967295)::oid
            AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database());
         RETURN least(v_head, coalesce(v_low, v_head));
     END $$;
 
-    -- Which backends hold delivery back (their registration is the lowest): for storetop.
-    CREATE FUNCTION @schema@.events_blockers()
+    -- Backends holding delivery back (their registration is the lowest), for storetop.
+    CREATE FUNCTION @schema@.blockers(p_key text, p_seq regclass)
         RETURNS TABLE (pid int, registered_after bigint) LANGUAGE plpgsql VOLATILE AS $$
     DECLARE v_head bigint;
     BEGIN
-        SELECT CASE WHEN is_called THEN last_value ELSE 0 END INTO v_head FROM @schema@.event_position;
+        v_head := coalesce(pg_catalog.pg_sequence_last_value(p_seq), 0);
         RETURN QUERY SELECT l.pid, v_head - (((v_head - l.objid::bigint) % 4294967296) + 4294967296) % 4294967296
           FROM pg_catalog.pg_locks l
          WHERE l.locktype = 'advisory' AND l.objsubid = 2
-           AND l.classid = ((hashtext('@schema_name@.events.reg')::bigint) & 4294967295)::oid
+           AND l.classid = ((hashtext('@schema_name@.' || p_key || '.reg')::bigint) & 4294967295)::oid
            AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
          ORDER BY 2 LIMIT 20;
     END $$;
+
+    CREATE FUNCTION @schema@.events_safe_position() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+        SELECT @schema@.safe_position('events', '@schema@.event_position')
+    $$;
+
+    CREATE FUNCTION @schema@.events_blockers() RETURNS TABLE (pid int, registered_after bigint)
+    LANGUAGE sql VOLATILE AS $$
+        SELECT * FROM @schema@.blockers('events', '@schema@.event_position')
+    $$;
 
     -- Does an event match a query? A query is a JSON array of filters, OR-ed; a filter is
     -- {"types": [..], "payload": [ {..}, .. ]}: type in types (when given) AND payload @> every predicate.
@@ -126,7 +162,6 @@ enum EventMigrations {
         v_cur bigint;
         v_found boolean;
         v_n int;
-        v_k bigint;
         v_first bigint;
         v_pos bigint;
         i int;
@@ -176,20 +211,8 @@ enum EventMigrations {
             RAISE EXCEPTION 'append needs at least one event' USING ERRCODE = 'SA003';
         END IF;
 
-        -- Take a contiguous block of positions, registered before it is taken (see events_safe_position).
-        PERFORM pg_advisory_lock(hashtext('@schema_name@.events.alloc'), 0);
-        BEGIN
-            SELECT CASE WHEN is_called THEN last_value ELSE 0 END INTO v_k FROM @schema@.event_position;
-            PERFORM pg_advisory_xact_lock_shared(hashtext('@schema_name@.events.reg'), (v_k::bit(32))::int);
-            v_first := nextval('@schema@.event_position');
-            IF v_total > 1 THEN
-                PERFORM setval('@schema@.event_position', v_first + v_total - 1, true);
-            END IF;
-            PERFORM pg_advisory_unlock(hashtext('@schema_name@.events.alloc'), 0);
-        EXCEPTION WHEN OTHERS OR query_canceled THEN
-            PERFORM pg_advisory_unlock(hashtext('@schema_name@.events.alloc'), 0);
-            RAISE;
-        END;
+        -- A contiguous block of positions, registered before it is taken (see safe_position).
+        v_first := @schema@.allocate('events', '@schema@.event_position', v_total);
 
         v_pos := v_first;
         FOR i IN 1 .. coalesce(array_length(v_streams, 1), 0) LOOP

@@ -1,0 +1,108 @@
+import Foundation
+import Histogram
+import StoreAccess
+
+// storeaccess-bench: the Swift side of the benchmarks. scripts/bench runs it beside pgbench with the same SQL
+// on the same server and writes Benchmarks/results/*.md. Each command prints one line of key=value figures.
+
+let args = CommandLine.arguments
+func arg(_ name: String, _ def: String) -> String {
+    if let i = args.firstIndex(of: "--" + name), i + 1 < args.count { return args[i + 1] }
+    return def
+}
+func say(_ s: String) { FileHandle.standardOutput.write((s + "\n").data(using: .utf8)!) }
+
+let dsn = arg("dsn", "")
+let schema = arg("schema", "bench")
+func open(_ clients: Int) throws -> Store {
+    var o = Store.Options()
+    o.schema = schema
+    o.listenDSN = arg("listen", dsn)
+    o.configure = { $0.maxConnections = clients; $0.reportInterval = nil; $0.acquireTimeout = .seconds(30) }
+    return try Store.connect(dsn, service: "bench", options: o)
+}
+
+final class Counter: @unchecked Sendable {
+    let lock = NSLock()
+    var n = 0
+    func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+}
+
+do {
+    switch args.count > 1 ? args[1] : "" {
+    case "append":
+        // append --clients C --seconds T --batch B: C threads append B-event batches to their own streams.
+        let clients = Int(arg("clients", "1"))!, seconds = Double(arg("seconds", "10"))!, batch = Int(arg("batch", "1"))!
+        let store = try open(clients)
+        let es = try store.events(tenant: "bench")
+        let events = (1...batch).map { _ in EventData(type: "Bench", payload: JSONText("{\"n\":1}")) }
+        let count = Counter()
+        let deadline = Date().addingTimeInterval(seconds)
+        let g = DispatchGroup()
+        for c in 0..<clients {
+            g.enter()
+            Thread.detachNewThread {
+                var i = 0
+                while Date() < deadline {
+                    let stream = clients == 1 ? "stream-\(Int.random(in: 1...1000))" : "w\(c)-\(Int.random(in: 1...1000))"
+                    do { try es.append(to: stream, events); i += 1 } catch { say("error \(error)"); break }
+                }
+                count.add(i)
+                g.leave()
+            }
+        }
+        g.wait()
+        say("appends_per_s=\(String(format: "%.1f", Double(count.n) / seconds)) events_per_s=\(String(format: "%.1f", Double(count.n * batch) / seconds))")
+        store.close()
+    case "latency-sub":
+        // latency-sub --count N: subscribes live; each event carries its send time; prints p50/p99 in ms.
+        let n = Int(arg("count", "5000"))!
+        let store = try open(2)
+        let es = try store.events(tenant: "latency")
+        let hist = LockedHistogram()
+        let head = try es.readAll(after: 0, limit: 100_000).last?.position ?? 0
+        let sub = try es.subscribe(after: head) { batch in
+            let now = Date().timeIntervalSince1970
+            for e in batch {
+                if let t = try? e.payload.decode([String: Double].self)["t"] { hist.record(UInt64(max(0, (now - t) * 1_000_000))) }
+            }
+        }
+        say("ready")
+        while hist.count < n { usleep(10_000) }
+        sub.stop()
+        say(hist.summary())
+    case "latency-pub":
+        // latency-pub --rate R --seconds T: appends single events at a fixed rate with their send time.
+        let rate = Double(arg("rate", "1000"))!, seconds = Double(arg("seconds", "5"))!
+        let store = try open(4)
+        let es = try store.events(tenant: "latency")
+        let start = Date()
+        var sent = 0
+        while Date().timeIntervalSince(start) < seconds {
+            let due = start.addingTimeInterval(Double(sent) / rate)
+            let wait = due.timeIntervalSinceNow
+            if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+            try es.append(to: "lat-\(sent % 50)", [EventData(type: "Ping", payload: JSONText("{\"t\":\(Date().timeIntervalSince1970)}"))])
+            sent += 1
+        }
+        say("sent=\(sent) rate=\(String(format: "%.0f", Double(sent) / Date().timeIntervalSince(start)))")
+    default:
+        say("usage: storeaccess-bench append|latency-sub|latency-pub …")
+        exit(2)
+    }
+} catch {
+    say("error \(error)")
+    exit(1)
+}
+
+final class LockedHistogram: @unchecked Sendable {
+    let lock = NSLock()
+    var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    func record(_ v: UInt64) { lock.lock(); _ = h.record(v); lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return Int(h.totalCount) }
+    func summary() -> String {
+        lock.lock(); defer { lock.unlock() }
+        return String(format: "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f n=%d", Double(h.valueAtPercentile(50)) / 1000,
+                      Double(h.valueAtPercentile(99)) / 1000, Double(h.max) / 1000, Int(h.totalCount))
+    }
+}
