@@ -54,6 +54,12 @@ enum TestProcessCommands {
             }
             say("started")
             _ = sub.wait()
+        case "kv-set":
+            // kv-set DSN SCHEMA TENANT KIND N: sets keys k1…kN to {"n": i}.
+            let s = try store(args[2], args[3])
+            let kv = try s.kv(tenant: args[4], codec: JSONCodec<[String: Int]>())
+            for i in 1...Int(args[6])! { try kv.set(args[5], "k\(i)", ["n": i]) }
+            say("set \(args[6])")
         default:
             throw StoreError(.invalidArgument, "unknown command \(args[1])")
         }

@@ -7,6 +7,8 @@
 public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     public private(set) var text: String
     public private(set) var binds: [String?]
+    mutating func setBinds(_ b: [String?]) { binds = b }
+
     /// A stable name for the statement (e.g. `events.append`), shown in errors.
     public var name: String?
 

@@ -1,0 +1,170 @@
+import Foundation
+
+/// How to choose outbox rows to delete.
+public enum PruneMode: Sendable, Equatable {
+    /// Only rows every registered durable watcher of the tenant and kind has passed, optionally also older
+    /// than `retention`.
+    case safe(retention: Duration?)
+    /// Rows older than the given age, whatever the watchers; the plan names the watchers that will miss rows.
+    case forced(olderThan: Duration)
+
+    public var name: String {
+        switch self { case .safe: return "safe"; case .forced: return "forced" }
+    }
+}
+
+/// A durable watcher and how far it got.
+public struct WatcherPosition: Sendable, Equatable, Codable {
+    public let name: String
+    public let position: Int64
+}
+
+/// What a prune would delete. Compute it with `OutboxPruner.plan`, show it, then `execute` it.
+public struct PrunePlan: Sendable, Equatable {
+    public let tenant: String
+    public let kind: String
+    public let mode: PruneMode
+    /// Rows with id at or below this are candidates.
+    public let uptoID: Int64
+    /// Candidates must also be older than this (nil: no age condition).
+    public let olderThan: Date?
+    /// Exact number of rows the plan covers now.
+    public let rows: Int
+    /// Oldest and newest candidate ids (nil when nothing to delete).
+    public let firstID: Int64?
+    public let lastID: Int64?
+    /// Rows in the outbox of this tenant and kind now.
+    public let totalRows: Int
+    public let watchers: [WatcherPosition]
+    /// Watchers that have not passed rows this prune deletes (forced mode); they will miss those rows.
+    public let missedWatchers: [WatcherPosition]
+    public let plannedAt: Date
+}
+
+/// Progress of an executing prune, reported after every batch.
+public struct PruneProgress: Sendable, Equatable {
+    public let deleted: Int
+    public let planned: Int
+    public let batches: Int
+    public let lastID: Int64?
+    public var fraction: Double { planned == 0 ? 1 : min(1, Double(deleted) / Double(planned)) }
+}
+
+/// The result of an executed prune (also written to `prune_audit`).
+public struct PruneReport: Sendable, Equatable {
+    public let plan: PrunePlan
+    public let deleted: Int
+    public let batches: Int
+    public let firstID: Int64?
+    public let lastID: Int64?
+    public let duration: Duration
+    public let cancelled: Bool
+    /// Batches retried after a lock timeout.
+    public let lockTimeouts: Int
+    public let auditID: Int64
+}
+
+/// Safe, batched, audited outbox pruning. Never one long transaction: each batch is its own short statement
+/// with `lock_timeout`, skipping rows other sessions hold locked.
+public struct OutboxPruner: Sendable {
+    public let store: Store
+    public let tenant: String
+    public let kind: String
+
+    public init(store: Store, tenant: String, kind: String) throws {
+        self.store = store
+        self.tenant = try Names.tenant(tenant)
+        self.kind = try Names.kind(kind)
+    }
+
+    var schema: Identifier { store.schema.name }
+
+    /// Registered durable watchers of this tenant and kind, slowest first.
+    public func watchers() throws -> [WatcherPosition] {
+        try store.pool.query(SQL("""
+            SELECT name, position FROM \(ident: schema).cursors WHERE tenant = \(tenant) AND source = 'outbox' \
+            AND filter ->> 'kind' = \(kind) ORDER BY position, name
+            """).named("prune.watchers")).rows.map { WatcherPosition(name: try $0.decode(0), position: try $0.decode(1)) }
+    }
+
+    /// Computes what `mode` would delete now.
+    public func plan(_ mode: PruneMode, now: Date = Date()) throws -> PrunePlan {
+        let ws = try watchers()
+        return try store.pool.withConnection { c in
+            let safe = try c.query(SQL("SELECT \(ident: schema).outbox_safe_position()").named("prune.safe_position")).first!.decode(0, as: Int64.self)
+            var upto = safe
+            var cutoff: Date?
+            switch mode {
+            case .safe(let retention):
+                if let slowest = ws.first { upto = min(upto, slowest.position) }
+                cutoff = retention.map { now.addingTimeInterval(-$0.seconds) }
+            case .forced(let age):
+                cutoff = now.addingTimeInterval(-age.seconds)
+            }
+            let r = try c.query(SQL("""
+                SELECT count(*), min(id), max(id) FROM \(ident: schema).outbox WHERE tenant = \(tenant) AND kind = \(kind) \
+                AND id <= \(upto) AND (\(cutoff)::timestamptz IS NULL OR at < \(cutoff))
+                """).named("prune.plan")).first!
+            let total = try c.query(SQL("SELECT count(*) FROM \(ident: schema).outbox WHERE tenant = \(tenant) AND kind = \(kind)").named("prune.total")).first!.decode(0, as: Int.self)
+            let last = try r.decodeOptional(2, as: Int64.self)
+            let missed = last.map { l in ws.filter { $0.position < l } } ?? []
+            return PrunePlan(tenant: tenant, kind: kind, mode: mode, uptoID: upto, olderThan: cutoff,
+                             rows: try r.decode(0), firstID: try r.decodeOptional(1), lastID: last, totalRows: total,
+                             watchers: ws, missedWatchers: missed, plannedAt: now)
+        }
+    }
+
+    /// Deletes what `plan` covers in batches of `batchSize`, each under `lockTimeout`, calling `progress` after
+    /// every batch (return false to cancel). Writes an audit row, also when cancelled. In safe mode the watcher
+    /// bound is checked again before every batch, so a watcher registered meanwhile is respected.
+    public func execute(_ plan: PrunePlan, batchSize: Int = 1000, lockTimeout: Duration = .seconds(1),
+                        progress: (PruneProgress) -> Bool = { _ in true }) throws -> PruneReport {
+        guard batchSize >= 1 && batchSize <= 100_000 else { throw StoreError(.invalidArgument, "batch size must be 1…100000") }
+        let started = Date()
+        let t0 = ContinuousClock.now
+        var deleted = 0, batches = 0, lockTimeouts = 0
+        var first: Int64?, last: Int64?
+        var cancelled = false
+        var upto = plan.uptoID
+        while true {
+            if case .safe = plan.mode, let slowest = try watchers().first { upto = min(upto, slowest.position) }
+            let row: Row
+            do {
+                row = try store.pool.query(SQL("""
+                    SELECT deleted, first_id, last_id FROM \(ident: schema).outbox_prune_batch(\(tenant), \(kind), \(upto), \
+                    \(plan.olderThan), \(batchSize), \(lockTimeout.milliseconds))
+                    """).named("prune.batch")).first!
+            } catch let e as StoreError where e.sqlState == "55P03" {
+                lockTimeouts += 1
+                if lockTimeouts > 50 { throw e }
+                Thread.sleep(forTimeInterval: 0.05)
+                continue
+            }
+            let n: Int = try row.decode(0)
+            if n == 0 { break }
+            batches += 1
+            deleted += n
+            if first == nil { first = try row.decodeOptional(1) }
+            last = try row.decodeOptional(2)
+            if !progress(PruneProgress(deleted: deleted, planned: plan.rows, batches: batches, lastID: last)) {
+                cancelled = true
+                break
+            }
+        }
+        let duration = t0.duration(to: .now)
+        let missed = "[" + plan.missedWatchers.map { "{\"name\":\(jsonString($0.name)),\"position\":\($0.position)}" }.joined(separator: ",") + "]"
+        let audit = try store.pool.query(SQL("""
+            SELECT \(ident: schema).outbox_prune_finish(\(started), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
+            \(plan.uptoID), \(first), \(last), \(Int64(deleted)), \(batches), \(duration.seconds * 1000), \(cancelled), \(JSONText(missed)))
+            """).named("prune.audit")).first!.decode(0, as: Int64.self)
+        return PruneReport(plan: plan, deleted: deleted, batches: batches, firstID: first, lastID: last,
+                           duration: duration, cancelled: cancelled, lockTimeouts: lockTimeouts, auditID: audit)
+    }
+}
+
+extension Store {
+    /// The pruner of one tenant's outbox of one kind.
+    public func outboxPruner(tenant: String, kind: String) throws -> OutboxPruner {
+        try OutboxPruner(store: self, tenant: tenant, kind: kind)
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+
+/// A JSON-friendly value of a table cell or a bind parameter.
+public enum TableValue: Sendable, Equatable, Hashable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    /// Text, and the text form of numeric, uuid, dates, timestamps and bytea (hex).
+    case string(String)
+    /// A json/jsonb value, as JSON text.
+    case json(String)
+
+    var text: String? {
+        switch self {
+        case .null: return nil
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .string(let s), .json(let s): return s
+        }
+    }
+
+    public var description: String { text ?? "NULL" }
+}
+
+/// axonstore's generic CRUD on existing tables, resolved through the catalog (independent of `search_path`),
+/// optionally inside a per-tenant schema namespace that is also stamped into `application_name`.
+/// Where-expressions are parsed (`WhereExpression`); identifiers are validated against the table's columns;
+/// values are always bound.
+public final class TableStore: @unchecked Sendable {
+    public let pool: Pool
+    /// The schema the tables live in (the tenant's namespace, or `public`).
+    public let namespace: Identifier
+    private let lock = NSLock()
+    private var cache: [String: [Column]] = [:]
+
+    struct Column: Sendable {
+        let name: String
+        let type: String      // format_type, safe to append as a cast
+        let base: String      // pg_type.typname
+    }
+
+    static let supported: Set<String> = ["bool", "int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar",
+                                         "bpchar", "name", "uuid", "json", "jsonb", "timestamp", "timestamptz", "date",
+                                         "time", "bytea", "interval", "oid"]
+
+    /// Opens a table store with its own pool, named `st:<service>/table/<namespace>`.
+    public init(dsn: String, service: String, namespace: String = "public",
+                configure: (inout PoolConfiguration) -> Void = { _ in }) throws {
+        self.namespace = try Identifier(namespace, what: "schema namespace")
+        var c = PoolConfiguration(source: try ConnectionString(dsn),
+                                  applicationName: ApplicationName(service: service, store: "table",
+                                                                   tenant: namespace == "public" ? nil : namespace))
+        c.reportInterval = nil
+        configure(&c)
+        pool = try Pool(c)
+    }
+
+    /// Closes the pool.
+    public func close() { pool.close() }
+
+    /// `SELECT 1`.
+    public func ping() throws { try pool.query(SQL("SELECT 1").named("table.ping")) }
+
+    func columns(_ table: Identifier, refresh: Bool = false, on c: Connection) throws -> [Column] {
+        lock.lock()
+        if !refresh, let hit = cache[table.name] { lock.unlock(); return hit }
+        lock.unlock()
+        let rows = try c.query(SQL("""
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(bt.typname, t.typname)
+              FROM pg_catalog.pg_attribute a
+              JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace
+              JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+              LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+             WHERE n.nspname = \(namespace.name) AND cl.relname = \(table.name) AND cl.relkind IN ('r', 'p', 'v', 'm', 'f')
+               AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+            """).named("table.columns")).rows
+        guard !rows.isEmpty else {
+            throw StoreError(.notFound, "table \(namespace.name).\(table.name) does not exist (or this role cannot see it)")
+        }
+        let cols = try rows.map { Column(name: try $0.decode(0), type: try $0.decode(1), base: try $0.decode(2)) }
+        lock.lock(); cache[table.name] = cols; lock.unlock()
+        return cols
+    }
+
+    /// Runs `body` with the table's columns; if the table changed underneath (a column vanished or changed
+    /// type), reloads the columns once and retries.
+    func withColumns<T>(_ tableName: String, _ body: (Connection, Identifier, [Column]) throws -> T) throws -> T {
+        let table = try Identifier(tableName, what: "table name")
+        return try pool.withConnection { c in
+            do { return try body(c, table, try columns(table, on: c)) } catch let e as StoreError
+                where ["42703", "42804", "22P02", "0A000"].contains(e.sqlState ?? "") || e.code == .invalidName {
+                let fresh = try columns(table, refresh: true, on: c)
+                return try body(c, table, fresh)
+            }
+        }
+    }
+
+    private func whereSQL(_ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
+                          binds: inout [String?]) throws {
+        guard let expr, !expr.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        let e = try WhereExpression.parse(expr)
+        let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func render(_ e: WhereExpression) throws -> String {
+            switch e {
+            case .and(let a, let b): return "(\(try render(a)) AND \(try render(b)))"
+            case .or(let a, let b): return "(\(try render(a)) OR \(try render(b)))"
+            case .not(let a): return "(NOT \(try render(a)))"
+            case .isNull(let c, let neg):
+                guard let col = byName[c] else { throw StoreError(.invalidName, "no column \(Identifier.show(c)) in this table") }
+                return "(\(try Identifier(col.name).quoted) IS \(neg ? "NOT " : "")NULL)"
+            case .compare(let c, let op, let v):
+                guard let col = byName[c] else { throw StoreError(.invalidName, "no column \(Identifier.show(c)) in this table") }
+                let value: TableValue
+                switch v {
+                case .literal(let l): value = l
+                case .parameter(let p):
+                    guard let pv = params[p] else { throw StoreError(.invalidArgument, "no value for parameter :\(p)") }
+                    value = pv
+                }
+                binds.append(value.text)
+                let cast = (op == "LIKE" || op == "ILIKE") ? "text" : col.type
+                let lhs = (op == "LIKE" || op == "ILIKE") ? "\(try Identifier(col.name).quoted)::text" : (try Identifier(col.name).quoted)
+                return "(\(lhs) \(op) $\(binds.count)::\(cast))"
+            }
+        }
+        sql += " WHERE " + (try render(e))
+    }
+
+    private func qualified(_ t: Identifier) -> String { namespace.quoted + "." + t.quoted }
+
+    /// Rows matching `where` (nil: all), at most `limit`, as column → value.
+    public func query(_ table: String, where expr: String? = nil, _ params: [String: TableValue] = [:],
+                      limit: Int = 1000) throws -> [[String: TableValue]] {
+        try EventStore.checkLimit(limit)
+        return try withColumns(table) { c, t, cols in
+            if let bad = cols.first(where: { !Self.supported.contains($0.base) }) {
+                throw StoreError(.unsupportedType, "column \(bad.name) of \(namespace.name).\(t.name) has type \(bad.type), which the table store does not map")
+            }
+            var sql = "SELECT " + (try cols.map { try Identifier($0.name).quoted }.joined(separator: ", ")) + " FROM " + qualified(t)
+            var binds: [String?] = []
+            try whereSQL(expr, params, cols, into: &sql, binds: &binds)
+            sql += " LIMIT \(limit)"
+            let r = try c.query(SQL(unsafeRaw: sql, name: "table.query").withBinds(binds))
+            return r.rows.map { row in
+                var d: [String: TableValue] = [:]
+                for (i, col) in cols.enumerated() { d[col.name] = Self.value(row[i], col.base) }
+                return d
+            }
+        }
+    }
+
+    /// Inserts one row; returns the number of rows inserted (1).
+    @discardableResult
+    public func insert(_ table: String, _ values: [String: TableValue]) throws -> Int {
+        guard !values.isEmpty else { throw StoreError(.invalidArgument, "insert needs at least one column") }
+        return try withColumns(table) { c, t, cols in
+            let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            var names: [String] = [], vals: [String] = [], binds: [String?] = []
+            for (k, v) in values.sorted(by: { $0.key < $1.key }) {
+                guard let col = byName[k] else { throw StoreError(.invalidName, "no column \(Identifier.show(k)) in \(namespace.name).\(t.name)") }
+                binds.append(v.text)
+                names.append(try Identifier(col.name).quoted)
+                vals.append("$\(binds.count)::\(col.type)")
+            }
+            let sql = "INSERT INTO \(qualified(t)) (\(names.joined(separator: ", "))) VALUES (\(vals.joined(separator: ", ")))"
+            return try c.execute(SQL(unsafeRaw: sql, name: "table.insert").withBinds(binds))
+        }
+    }
+
+    /// Updates rows matching `where` (required) with `values`; returns rows affected.
+    @discardableResult
+    public func mutate(_ table: String, where expr: String, _ params: [String: TableValue] = [:],
+                       set values: [String: TableValue]) throws -> Int {
+        guard !values.isEmpty else { throw StoreError(.invalidArgument, "mutate needs at least one column to set") }
+        return try withColumns(table) { c, t, cols in
+            let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            var sets: [String] = [], binds: [String?] = []
+            for (k, v) in values.sorted(by: { $0.key < $1.key }) {
+                guard let col = byName[k] else { throw StoreError(.invalidName, "no column \(Identifier.show(k)) in \(namespace.name).\(t.name)") }
+                binds.append(v.text)
+                sets.append("\(try Identifier(col.name).quoted) = $\(binds.count)::\(col.type)")
+            }
+            var sql = "UPDATE \(qualified(t)) SET \(sets.joined(separator: ", "))"
+            try whereSQL(expr, params, cols, into: &sql, binds: &binds)
+            guard sql.contains(" WHERE ") else { throw StoreError(.invalidArgument, "mutate needs a where-expression") }
+            return try c.execute(SQL(unsafeRaw: sql, name: "table.mutate").withBinds(binds))
+        }
+    }
+
+    /// Deletes rows matching `where` (required); returns rows deleted.
+    @discardableResult
+    public func purge(_ table: String, where expr: String, _ params: [String: TableValue] = [:]) throws -> Int {
+        try withColumns(table) { c, t, cols in
+            var sql = "DELETE FROM \(qualified(t))"
+            var binds: [String?] = []
+            try whereSQL(expr, params, cols, into: &sql, binds: &binds)
+            guard sql.contains(" WHERE ") else { throw StoreError(.invalidArgument, "purge needs a where-expression") }
+            return try c.execute(SQL(unsafeRaw: sql, name: "table.purge").withBinds(binds))
+        }
+    }
+
+    static func value(_ text: String?, _ base: String) -> TableValue {
+        guard let text else { return .null }
+        switch base {
+        case "bool": return .bool(text == "t")
+        case "int2", "int4", "int8", "oid": return Int64(text).map(TableValue.int) ?? .string(text)
+        case "float4", "float8": return Double(text).map(TableValue.double) ?? .string(text)
+        case "json", "jsonb": return .json(text)
+        default: return .string(text)
+        }
+    }
+}
+
+extension SQL {
+    /// The same text with these (already-numbered) text binds. Internal: for statements built from parsed,
+    /// validated parts.
+    func withBinds(_ b: [String?]) -> SQL {
+        var s = self
+        s.setBinds(b)
+        return s
+    }
+}
