@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import StoreAccess
+
+/// What a DBA can do from storetop: prune an outbox, cancel or terminate a backend. Every action refuses in
+/// read-only mode, and says which privilege is missing instead of failing half-way.
+public final class Actions: @unchecked Sendable {
+    public let readOnly: Bool
+    public let schema: StoreSchema
+    let dsn: String
+    let logger: Logger
+    private let lock = NSLock()
+    private var store: Store?
+
+    public init(dsn: String, schema: String = StoreSchema.defaultName, readOnly: Bool,
+                logger: Logger = Logger(label: "storetop.actions")) throws {
+        self.dsn = dsn
+        self.schema = try StoreSchema(schema)
+        self.readOnly = readOnly
+        self.logger = logger
+    }
+
+    /// The store handle actions use (never migrates: a dashboard must not change a schema).
+    func openStore() throws -> Store {
+        lock.lock()
+        defer { lock.unlock() }
+        if let store, !store.pool.isClosed { return store }
+        var o = Store.Options()
+        o.schema = schema.name.name
+        o.migrate = false
+        o.storeName = "actions"
+        o.configure = { $0.maxConnections = 2; $0.reportInterval = nil; $0.acquireTimeout = .seconds(5) }
+        let s = try Store.connect(dsn, service: "storetop", options: o, logger: logger)
+        store = s
+        return s
+    }
+
+    public func close() {
+        lock.lock()
+        let s = store
+        store = nil
+        lock.unlock()
+        s?.close()
+    }
+
+    private func refuseIfReadOnly(_ what: String) throws {
+        if readOnly { throw StoreError(.readOnly, "\(what) is disabled: storetop runs with --read-only") }
+    }
+
+    /// What this role may do. `nil` reason = allowed.
+    public struct Permissions: Sendable, Equatable {
+        public var prune: String?
+        public var signal: String?
+    }
+
+    /// Checks privileges without changing anything.
+    public func permissions() throws -> Permissions {
+        let s = try openStore()
+        let q = s.schema.name.quoted
+        let r = try s.pool.query(SQL("""
+            SELECT has_table_privilege(\(q + ".outbox"), 'DELETE') AND has_table_privilege(\(q + ".outbox_heads"), 'UPDATE')
+                   AND has_table_privilege(\(q + ".prune_audit"), 'INSERT'),
+                   (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                   OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'),
+                   current_user
+            """).named("actions.permissions")).first!
+        let user: String = try r.decode(2)
+        var p = Permissions()
+        if try !r.decode(0, as: Bool.self) {
+            p.prune = "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT on prune_audit (pruning needs the store owner's role)"
+        }
+        if try !r.decode(1, as: Bool.self) {
+            p.signal = "role \(user) may only cancel its own sessions; others need pg_signal_backend"
+        }
+        if readOnly {
+            p.prune = "read-only mode"
+            p.signal = "read-only mode"
+        }
+        return p
+    }
+
+    /// Plans a prune (read-only: allowed in read-only mode, it changes nothing).
+    public func planPrune(tenant: String, kind: String, mode: PruneMode) throws -> PrunePlan {
+        try OutboxPruner(store: try openStore(), tenant: tenant, kind: kind).plan(mode)
+    }
+
+    /// Executes a planned prune in batches with progress and cancel. Refuses in read-only mode or without the
+    /// privileges, naming what is missing.
+    public func executePrune(_ plan: PrunePlan, batchSize: Int = 1000, progress: (PruneProgress) -> Bool) throws -> PruneReport {
+        try refuseIfReadOnly("pruning")
+        if let why = try permissions().prune { throw StoreError(.insufficientPrivilege, "cannot prune: \(why)") }
+        return try OutboxPruner(store: try openStore(), tenant: plan.tenant, kind: plan.kind)
+            .execute(plan, batchSize: batchSize, progress: progress)
+    }
+
+    /// `pg_cancel_backend(pid)`: cancels the backend's current query. Returns whether a signal was sent.
+    public func cancelBackend(_ pid: Int32) throws -> Bool { try signal(pid, "pg_cancel_backend", "cancelling a backend") }
+
+    /// `pg_terminate_backend(pid)`: ends the backend's session.
+    public func terminateBackend(_ pid: Int32) throws -> Bool { try signal(pid, "pg_terminate_backend", "terminating a backend") }
+
+    private func signal(_ pid: Int32, _ fn: String, _ what: String) throws -> Bool {
+        try refuseIfReadOnly(what)
+        let s = try openStore()
+        do {
+            return try s.pool.query(SQL("SELECT \(unsafeRaw: fn)(\(pid))").named("actions.\(fn)")).first!.decode(0, as: Bool.self)
+        } catch let e as StoreError where e.isPrivilegeError {
+            throw StoreError(.insufficientPrivilege, "\(what) \(pid) is not allowed for this role: \(e.message) (needs pg_signal_backend or the backend's own role)",
+                             sqlState: e.sqlState)
+        }
+    }
+}

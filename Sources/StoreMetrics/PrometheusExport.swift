@@ -1,0 +1,97 @@
+import Foundation
+import Prometheus
+
+/// Prometheus text exposition of a snapshot (DESIGN contract 8, docs/metrics.md), through swift-prometheus's
+/// registry: names start with `storetop_`, units are in the names, counters end in `_total`, and store rows
+/// carry `tenant` and `store` labels.
+public enum PrometheusExport {
+    /// Renders `snapshot` (and `derived`) as exposition text.
+    public static func render(_ s: Snapshot, derived d: Derived? = nil) -> String {
+        let r = PrometheusCollectorRegistry()
+        func g(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Double) {
+            r.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).set(v)
+        }
+        func c(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Int64) {
+            r.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).increment(by: max(0, v))
+        }
+        g("storetop_scrape_duration_seconds", "Time to collect the snapshot", [], s.collectMilliseconds / 1000)
+        g("storetop_scrape_statements", "Statements run for the snapshot", [], Double(s.statements))
+        for e in s.errors { g("storetop_panel_error", "1 when a panel could not be read", [("panel", e.panel)], 1) }
+        if let sv = s.server {
+            g("storetop_server_connections", "Client backends connected", [], Double(sv.connections))
+            g("storetop_server_max_connections", "max_connections", [], Double(sv.maxConnections))
+            g("storetop_database_size_bytes", "Size of this database", [("database", sv.database)], Double(sv.databaseBytes))
+            g("storetop_server_standby", "1 on a standby", [], sv.isStandby ? 1 : 0)
+            g("storetop_server_uptime_seconds", "Seconds since the postmaster started", [], sv.now.timeIntervalSince(sv.startedAt))
+            c("storetop_database_transactions_total", "Committed and rolled back transactions", [("database", sv.database)], sv.transactions)
+            for rep in sv.replicas {
+                g("storetop_replica_replay_lag_seconds", "Replay lag of a standby", [("replica", rep.name)], rep.replayLagSeconds ?? 0)
+            }
+        }
+        if let ss = s.sessions {
+            for grp in ss.groups {
+                let labels = [("service", grp.service), ("store", grp.store), ("tenant", grp.tenant ?? ""), ("storeaccess", grp.other ? "false" : "true")]
+                for (state, n) in [("active", grp.active), ("idle", grp.idle), ("idle_in_transaction", grp.idleInTransaction)] {
+                    g("storetop_sessions", "Sessions by application group and state", labels + [("state", state)], Double(n))
+                }
+                g("storetop_sessions_waiting", "Sessions waiting on a lock", labels, Double(grp.waiting))
+                g("storetop_sessions_oldest_transaction_seconds", "Age of the group's oldest open transaction", labels, grp.oldestTransactionSeconds ?? 0)
+            }
+            if let x = ss.xminHolder, let age = x.xminAge {
+                g("storetop_xmin_horizon_age_transactions", "Age of the oldest snapshot held by a backend", [("pid", String(x.pid))], Double(age))
+            }
+            g("storetop_delivery_blockers", "Backends holding event or outbox delivery back", [], Double(ss.deliveryBlockers.count))
+        }
+        for p in s.pools {
+            let labels = [("service", p.service), ("store", p.store), ("tenant", p.tenant), ("host", p.host), ("pid", String(p.pid))]
+            g("storetop_pool_connections", "Pool connections by state", labels + [("state", "in_use")], Double(p.inUse))
+            g("storetop_pool_connections", "Pool connections by state", labels + [("state", "idle")], Double(p.idle))
+            g("storetop_pool_max_connections", "Pool maximum", labels, Double(p.maxSize))
+            g("storetop_pool_waiting_callers", "Callers waiting for a connection", labels, Double(p.waiting))
+            g("storetop_pool_utilization_ratio", "In use / maximum", labels, p.utilization)
+            g("storetop_pool_acquire_p99_seconds", "99th percentile acquisition time", labels, p.acquireP99Milliseconds / 1000)
+            g("storetop_pool_report_age_seconds", "Age of the pool's last report", labels, p.reportAgeSeconds)
+            g("storetop_pool_stale", "1 when the report missed three intervals", labels, p.stale ? 1 : 0)
+            c("storetop_pool_timeouts_total", "Acquisitions that timed out", labels, p.timeoutsTotal)
+            c("storetop_pool_acquisitions_total", "Acquisitions", labels, p.acquisitionsTotal)
+            c("storetop_pool_connection_errors_total", "Failed connection attempts", labels, p.connectionErrorsTotal)
+        }
+        if let st = s.streams {
+            g("storetop_events_head_position", "Highest allocated event position", [("store", "events")], Double(st.headPosition))
+            g("storetop_events_safe_position", "Highest position readers may deliver", [("store", "events")], Double(st.safePosition))
+            for t in st.tenants {
+                let labels = [("tenant", t.tenant), ("store", "events")]
+                g("storetop_stream_head_position", "Tenant's highest event position", labels, Double(t.headPosition))
+                g("storetop_streams", "Streams of the tenant", labels, Double(t.streams))
+                c("storetop_events_total", "Events appended by the tenant", labels, t.events)
+                if let rate = d?.tenantAppendRate[t.tenant] { g("storetop_events_append_rate_per_second", "Events appended per second", labels, rate) }
+            }
+        }
+        for cur in s.cursors {
+            let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv"), ("consumer", cur.name)]
+            g("storetop_consumer_lag_events", "Head minus consumer position", labels, Double(cur.lagEvents))
+            g("storetop_consumer_lag_seconds", "Age of the oldest unhandled event or outbox row", labels, cur.lagSeconds)
+            g("storetop_consumer_position", "Consumer position", labels, Double(cur.position))
+            g("storetop_consumer_up", "1 when a process holds the consumer", labels, cur.ownerConnected ? 1 : 0)
+            if let h = d?.cursors[.init(tenant: cur.tenant, name: cur.name)] {
+                for st in LagStatus.allCases {
+                    g("storetop_consumer_status", "1 for the consumer's current status", labels + [("status", st.rawValue)], h.status == st ? 1 : 0)
+                }
+            }
+        }
+        for o in s.outboxes {
+            let labels = [("tenant", o.tenant), ("store", "kv"), ("kind", o.kind)]
+            g("storetop_outbox_rows", "Rows in the outbox", labels, Double(o.rows))
+            g("storetop_outbox_oldest_age_seconds", "Age of the oldest outbox row", labels, o.oldestAt.map { s.takenAt.timeIntervalSince($0) } ?? 0)
+            g("storetop_outbox_safe_to_prune_rows_estimate", "Rows every registered watcher has passed (estimate)", labels, Double(o.safeToPruneEstimate))
+            c("storetop_outbox_appended_total", "Rows ever written to the outbox", labels, o.appendedTotal)
+        }
+        for b in s.bookmarks {
+            g("storetop_bookmark_age_seconds", "Seconds since the bookmark was updated", [("tenant", b.tenant), ("store", "state"), ("key", b.key)], s.takenAt.timeIntervalSince(b.updatedAt))
+        }
+        g("storetop_tenants", "Registered tenants", [], Double(s.tenants.count))
+        var buf: [UInt8] = []
+        r.emit(into: &buf)
+        return String(decoding: buf, as: UTF8.self)
+    }
+}

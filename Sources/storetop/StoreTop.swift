@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StoreAccess
+import StoreMetrics
+
+/// storetop: a dashboard, snapshots, Prometheus metrics and outbox pruning for PostgreSQL store databases.
+@main
+struct StoreTop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "storetop",
+        abstract: "A top-like dashboard for PostgreSQL event stores, outboxes and state stores.",
+        discussion: """
+            Connects like psql: a positional DSN or --dsn (URL, key=value, env:VAR), or the libpq environment \
+            (PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE, .pgpass). Passwords are never printed.
+            """,
+        version: "0.1.0",
+        subcommands: [Top.self, SnapshotCommand.self, MetricsCommand.self, PruneCommand.self, DemoCommand.self],
+        defaultSubcommand: Top.self)
+}
+
+/// Connection options shared by every command.
+struct ConnectionOptions: ParsableArguments {
+    @Argument(help: "Connection string (URL or key=value); default: the libpq environment.")
+    var positionalDSN: String?
+
+    @Option(name: .customLong("dsn"), help: "Connection string (URL, key=value, or env:VAR).")
+    var dsn: String?
+
+    @Option(help: "Store schema name.")
+    var schema: String = StoreSchema.defaultName
+
+    /// The DSN to use ("" = libpq environment), validated.
+    func resolved() throws -> String {
+        if positionalDSN != nil && dsn != nil { throw ValidationError("give the connection string once: positional or --dsn") }
+        let text = dsn ?? positionalDSN ?? ""
+        do { _ = try ConnectionString(text) } catch let e as StoreError { throw ValidationError(e.message) }
+        do { _ = try StoreSchema(schema) } catch let e as StoreError { throw ValidationError(e.message) }
+        return text
+    }
+}
+
+/// Prints to stderr.
+func warn(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
+
+/// An error the CLI reports in one line and turns into exit status `code`.
+struct CLIError: Error, CustomStringConvertible {
+    let message: String
+    let code: Int32
+    var description: String { message }
+}
+
+/// Runs `body`, turning StoreErrors into one redacted line and a non-zero exit.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as StoreError {
+        warn("storetop: \(e.description)")
+        throw ExitCode(e.code == .readOnly || e.code == .insufficientPrivilege ? 4 : (e.isConnectionError ? 2 : 1))
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import StoreAccess
+import StoreTestSupport
+import Testing
+@testable import StoreMetrics
+
+/// A store with known contents; every figure of the snapshot is checked against an independent SQL query.
+@Suite(.serialized) struct SnapshotIntegrationTests {
+    final class Fixture {
+        let server: TestServer
+        let store: Store
+        let schema: String
+        let svc = "svc\(UInt32.random(in: 0...UInt32.max))"
+        var extra: [Connection] = []
+        var subs: [Subscription] = []
+        let release = LockedFlag()
+
+        init() throws {
+            server = try TestServer.current()
+            schema = TestServer.freshSchemaName("m")
+            var o = server.storeOptions(schema: schema, reportInterval: .milliseconds(300))
+            o.tenant = nil
+            store = try Store.connect(server.dsn, service: svc, options: o)
+            let a = try store.events(tenant: "alpha"), b = try store.events(tenant: "beta")
+            try a.append(to: "s1", (1...3).map { _ in EventData(type: "A") })
+            try a.append(to: "s2", [EventData(type: "A"), EventData(type: "B")])
+            try b.append(to: "s1", (1...4).map { _ in EventData(type: "B") })
+            // a caught-up consumer on alpha
+            let fast = try a.subscribeDurable(name: "fast") { _ in }
+            _ = fast.waitForPosition(try a.streamInfo("s2")!.headPosition, timeout: .seconds(10))
+            subs.append(fast)
+            // a consumer that stopped at position 2 (no process runs it)
+            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_open('alpha', 'stopped', 'events', '[]', 'st:old/consumer/alpha', 'gone-host', 999999)"))
+            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_advance('alpha', 'stopped', 2)"))
+            // a consumer on beta that is connected but blocked in its handler
+            let flag = release
+            let stalled = try b.subscribeDurable(name: "stuck") { _ in while !flag.isSet { usleep(10_000) } }
+            subs.append(stalled)
+            // an outbox with a watcher at a known position
+            let kv = try store.kv(tenant: "alpha", codec: RawCodec())
+            for i in 0..<10 { try kv.set("orders", "o\(i)", [UInt8(i)]) }
+            let firstID = try Int64(server.admin(SQL(unsafeRaw: "SELECT min(id) FROM \"\(schema)\".outbox")).first![0]!)!
+            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_open('alpha', 'shipper', 'outbox', '{\"kind\":\"orders\"}', 'x', 'h', 1)"))
+            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_advance('alpha', 'shipper', \(firstID + 3))"))
+            // bookmarks
+            try store.state(tenant: "alpha").put("sync:a", JSONText("1"))
+            try store.state(tenant: "beta").put("sync:b", JSONText("2"))
+            // sessions: another client, and an idle-in-transaction session holding xmin
+            let other = try Connection(try ConnectionString(server.directDSN + "?application_name=\(svc)-psql"))
+            let idleTx = try Connection(try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: "idler", tenant: "beta"))
+            try idleTx.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            try idleTx.query("SELECT count(*) FROM pg_class")
+            extra = [other, idleTx]
+            Thread.sleep(forTimeInterval: 0.5) // let the pool report
+        }
+
+        func close() {
+            release.set()
+            subs.forEach { $0.stop() }
+            extra.forEach { $0.close() }
+            store.close()
+            server.dropSchema(schema)
+        }
+    }
+
+    @Test func everyFigureMatchesIndependentSQL() throws {
+        let f = try Fixture()
+        defer { f.close() }
+        let q = "\"\(f.schema)\""
+        let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)
+        defer { collector.close() }
+        var history = History(rules: LagRules(window: 3, stallAfter: 0.5))
+        _ = history.add(try collector.snapshot())
+        Thread.sleep(forTimeInterval: 0.7)
+        let s = try collector.snapshot()
+        let d = history.add(s)
+        func one(_ sql: String) throws -> String? { try f.server.admin(SQL(unsafeRaw: sql)).first?[0] }
+
+        #expect(s.errors.isEmpty, "\(s.errors)")
+        #expect(s.statements <= 10)
+        // server
+        let sv = try #require(s.server)
+        #expect(sv.maxConnections == Int(try one("SHOW max_connections")!))
+        #expect(sv.database == "storetop_test")
+        #expect(!sv.isStandby)
+        #expect(sv.version.hasPrefix("PostgreSQL 15"))
+        // streams: heads and totals per tenant
+        let st = try #require(s.streams)
+        #expect(st.headPosition == Int64(try one("SELECT max(position) FROM \(q).events")!)!)
+        #expect(st.safePosition == st.headPosition)
+        for t in st.tenants {
+            #expect(t.headPosition == Int64(try one("SELECT max(position) FROM \(q).events WHERE tenant = '\(t.tenant)'")!)!)
+            #expect(t.events == Int64(try one("SELECT count(*) FROM \(q).events WHERE tenant = '\(t.tenant)'")!)!)
+            #expect(t.streams == Int(try one("SELECT count(DISTINCT stream) FROM \(q).events WHERE tenant = '\(t.tenant)'")!)!)
+        }
+        #expect(st.tenants.map(\.tenant) == ["alpha", "beta"])
+        #expect(st.mostActive.count == 3)
+        // cursors
+        let byName = Dictionary(uniqueKeysWithValues: s.cursors.map { ($0.name, $0) })
+        for c in s.cursors {
+            let pos = Int64(try one("SELECT position FROM \(q).cursors WHERE tenant = '\(c.tenant)' AND name = '\(c.name)'")!)!
+            #expect(c.position == pos)
+            let head = c.source == "events"
+                ? Int64(try one("SELECT coalesce(max(position), 0) FROM \(q).events WHERE tenant = '\(c.tenant)'")!)!
+                : Int64(try one("SELECT max(id) FROM \(q).outbox WHERE tenant = '\(c.tenant)' AND kind = 'orders'")!)!
+            #expect(c.head == head, "\(c.name)")
+            #expect(c.lagEvents == head - pos)
+        }
+        #expect(byName["fast"]?.lagEvents == 0)
+        #expect(byName["fast"]?.ownerConnected == true)
+        #expect(byName["stopped"]?.ownerConnected == false)
+        let stoppedAge = Double(try one("SELECT extract(epoch FROM now() - min(recorded_at)) FROM \(q).events WHERE tenant = 'alpha' AND position > 2")!)!
+        #expect(abs(byName["stopped"]!.lagSeconds - stoppedAge) < 1.0)
+        #expect(d.cursors[Derived.CursorKey(tenant: "alpha", name: "fast")]?.status == .ok)
+        #expect(d.cursors[Derived.CursorKey(tenant: "alpha", name: "stopped")]?.status == .stopped)
+        #expect(d.cursors[Derived.CursorKey(tenant: "beta", name: "stuck")]?.status == .stalled, "\(String(describing: d.cursors[Derived.CursorKey(tenant: "beta", name: "stuck")]))")
+        #expect(byName["shipper"]?.lagEvents == 6)
+        // outboxes
+        let o = try #require(s.outboxes.first)
+        #expect(o.rows == Int64(try one("SELECT count(*) FROM \(q).outbox WHERE tenant = 'alpha' AND kind = 'orders'")!)!)
+        #expect(o.oldestID == Int64(try one("SELECT min(id) FROM \(q).outbox")!)!)
+        #expect(o.slowestWatcher == "shipper")
+        #expect(o.watchers == 1)
+        #expect(o.safeToPruneEstimate == 4) // exact here: ids are dense
+        let plan = try f.store.outboxPruner(tenant: "alpha", kind: "orders").plan(.safe(retention: nil))
+        #expect(plan.rows == 4)
+        // bookmarks
+        #expect(s.bookmarks.map { "\($0.tenant)/\($0.key)" }.sorted() == ["alpha/sync:a", "beta/sync:b"])
+        #expect(s.tenants == (try f.server.admin(SQL(unsafeRaw: "SELECT tenant FROM \(q).tenants ORDER BY 1")).rows.map { $0[0]! }))
+        // sessions: our groups, counted like pg_stat_activity counts them
+        let groups = s.sessions!.groups.filter { $0.service.hasPrefix(f.svc) }
+        let idler = try #require(groups.first { $0.store == "idler" })
+        #expect(idler.tenant == "beta" && idler.idleInTransaction == 1 && idler.total == 1)
+        let psql = try #require(groups.first { $0.other })
+        #expect(psql.service == "\(f.svc)-psql" && psql.total == 1)
+        let expectedConsumers = Int(try one("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'st:\(f.svc)/consumer/%'")!)!
+        #expect(groups.filter { $0.store == "consumer" }.reduce(0) { $0 + $1.total } == expectedConsumers)
+        #expect(s.sessions!.backends.contains { $0.pid == f.extra[1].backendPID && $0.xminAge != nil })
+        #expect(!s.sessions!.backends.contains { $0.applicationName == "st:storetop/monitor" }) // own connection excluded
+        // pools: the store's pool reported itself
+        let pool = try #require(s.pools.first { $0.service == f.svc })
+        #expect(pool.maxSize == 8 && !pool.stale)
+        #expect(pool.acquisitionsTotal == Int64(try one("SELECT acquisitions_total FROM \(q).pool_reports WHERE service = '\(f.svc)'")!)!)
+        // tenants summary
+        let rows = TenantSummary.build(s, d)
+        #expect(rows.first { $0.tenant == "alpha" }?.worstStatus == .stopped)
+        #expect(rows.first { $0.tenant == "alpha" }?.outboxRows == 10)
+        // exports
+        let json = try JSONExport.encode(s, derived: d)
+        let keys = try (JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]).keys.sorted()
+        #expect(keys == ["bookmarks", "cursors", "errors", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants"])
+        let prom = PrometheusExport.render(s, derived: d)
+        #expect(prom.contains("storetop_consumer_lag_events{tenant=\"alpha\",store=\"events\",consumer=\"stopped\"}"))
+        #expect(prom.contains("storetop_outbox_rows{tenant=\"alpha\",store=\"kv\",kind=\"orders\"} 10"))
+        #expect(prom.contains("# TYPE storetop_pool_timeouts_total counter"))
+    }
+
+    @Test func monitoringRoleSeesServerAndSessionsAndSaysWhatIsMissing() throws {
+        let f = try Fixture()
+        defer { f.close() }
+        let collector = try Collector(dsn: f.server.monitorDSN, schema: f.schema)
+        defer { collector.close() }
+        let s = try collector.snapshot()
+        #expect(s.server != nil)
+        #expect(s.sessions != nil)
+        let reasons = s.errors.map(\.reason).joined(separator: "\n")
+        #expect(reasons.contains("permission denied") || reasons.contains("not found"), "\(reasons)")
+        #expect(!reasons.contains("monitor-secret-pw"))
+        // with the documented grants, every panel works
+        for g in ["GRANT USAGE ON SCHEMA \"\(f.schema)\" TO monitor",
+                  "GRANT SELECT ON ALL TABLES IN SCHEMA \"\(f.schema)\" TO monitor",
+                  "GRANT SELECT ON ALL SEQUENCES IN SCHEMA \"\(f.schema)\" TO monitor"] {
+            try f.server.admin(SQL(unsafeRaw: g))
+        }
+        let c2 = try Collector(dsn: f.server.monitorDSN, schema: f.schema)
+        defer { c2.close() }
+        let s2 = try c2.snapshot()
+        #expect(s2.errors.isEmpty, "\(s2.errors)")
+        #expect(s2.cursors.count == 4)
+        // actions need more and say so
+        let actions = try Actions(dsn: f.server.monitorDSN, schema: f.schema, readOnly: false)
+        defer { actions.close() }
+        let p = try actions.permissions()
+        #expect(p.prune?.contains("monitor lacks DELETE") == true)
+        let plan = try actions.planPrune(tenant: "alpha", kind: "orders", mode: .safe(retention: nil))
+        do {
+            _ = try actions.executePrune(plan) { _ in true }
+            Issue.record("the monitoring role pruned")
+        } catch let e as StoreError { #expect(e.code == .insufficientPrivilege) }
+        let ro = try Actions(dsn: f.server.directDSN, schema: f.schema, readOnly: true)
+        defer { ro.close() }
+        do { _ = try ro.cancelBackend(1); Issue.record("read-only cancelled") } catch let e as StoreError { #expect(e.code == .readOnly) }
+    }
+
+    @Test func cancelAndTerminateABackend() throws {
+        let server = try TestServer.current()
+        let schema = TestServer.freshSchemaName("act")
+        let store = try server.store(schema: schema)
+        defer { store.close(); server.dropSchema(schema) }
+        let actions = try Actions(dsn: server.directDSN, schema: schema, readOnly: false)
+        defer { actions.close() }
+        nonisolated(unsafe) let victim = try Connection(try ConnectionString(server.directDSN))
+        let pid = victim.backendPID
+        let failed = LockedFlag()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            do { try victim.query("SELECT pg_sleep(30)") } catch let e as StoreError where e.sqlState == "57014" { failed.set() } catch {}
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try actions.cancelBackend(pid))
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(failed.isSet)
+        #expect(try actions.terminateBackend(pid))
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(throws: StoreError.self) { try victim.query("SELECT 1") }
+    }
+
+    @Test func everyQueryRunsAgainstARealSchema() throws {
+        let server = try TestServer.current()
+        let schema = TestServer.freshSchemaName("q")
+        let store = try server.store(schema: schema)
+        defer { store.close(); server.dropSchema(schema) }
+        let c = try Connection(try ConnectionString(server.directDSN))
+        for sql in Queries.all(store.schema.name) {
+            do { try c.query(sql) } catch { Issue.record("\(sql.name ?? "?") failed: \(error)") }
+        }
+    }
+
+    @Test func lostServerIsAnErrorThenRecovers() throws {
+        let priv = try PrivateServer()
+        defer { priv.stop() }
+        let store = try Store.connect(priv.dsn, service: "t", options: { var o = Store.Options(); o.configure = { $0.reportInterval = nil }; return o }())
+        store.close()
+        let collector = try Collector(dsn: priv.dsn)
+        defer { collector.close() }
+        _ = try collector.snapshot()
+        try priv.restart(mode: "immediate")
+        var recovered = false
+        var sawError = false
+        for _ in 0..<30 {
+            do { _ = try collector.snapshot(); recovered = true; break } catch { sawError = true; Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(recovered)
+        _ = sawError
+    }
+}
+
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v = false
+    func set() { lock.lock(); v = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return v }
+}
