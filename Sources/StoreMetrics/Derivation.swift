@@ -153,7 +153,7 @@ public struct History: Sendable {
         }
         // 3. stalled: connected, not moving over the whole window, for long enough
         if let first = samples.first, samples.count >= 2, samples.allSatisfy({ $0.1.position == first.1.position }) {
-            let still = snapshot.takenAt.timeIntervalSince(c.movedAt ?? first.0)
+            let still = snapshot.takenAt.timeIntervalSince(c.movedAt ?? c.heartbeatAt ?? first.0)
             if still >= rules.stallAfter {
                 return h(.stalled, held.isEmpty ? "no progress for \(Format.duration(still)) while \(c.lagEvents) behind" : held)
             }

@@ -127,7 +127,8 @@ public struct TenantSummary: Sendable, Equatable {
     public var oldestOutboxAge: Double?
     public var bookmarks: Int
 
-    static let severity: [LagStatus: Int] = [.ok: 0, .lagging: 1, .rewound: 2, .stalled: 3, .stopped: 4]
+    /// Order of badness, for "worst".
+    public static let severity: [LagStatus: Int] = [.ok: 0, .lagging: 1, .rewound: 2, .stalled: 3, .stopped: 4]
 
     /// Builds the per-tenant rows from a snapshot (and its derivations).
     public static func build(_ s: Snapshot, _ d: Derived?) -> [TenantSummary] {

@@ -7,6 +7,34 @@ import StoreMetrics
 /// storetop: a dashboard, snapshots, Prometheus metrics and outbox pruning for PostgreSQL store databases.
 @main
 struct StoreTop: AsyncParsableCommand {
+    /// The executable is the only place that bootstraps logging (libraries only accept a Logger). The dashboard
+    /// owns the terminal, so log lines go to the file named by STORETOP_LOG, or nowhere; the other commands log
+    /// warnings to stderr.
+    static func main() async {
+        let args = CommandLine.arguments.dropFirst()
+        let tui = args.first.map { !["snapshot", "metrics", "prune", "--help", "-h", "--version"].contains($0) } ?? true
+        let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
+        LoggingSystem.bootstrap { label in
+            if let logPath, let h = FileHandle(forWritingAtPath: logPath) ?? {
+                _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+                return FileHandle(forWritingAtPath: logPath)
+            }() {
+                h.seekToEndOfFile()
+                return FileLogHandler(label: label, handle: h)
+            }
+            if tui { return SwiftLogNoOpLogHandler() }
+            var l = StreamLogHandler.standardError(label: label)
+            l.logLevel = .warning
+            return l
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "storetop",
         abstract: "A top-like dashboard for PostgreSQL event stores, outboxes and state stores.",
@@ -55,5 +83,24 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as StoreError {
         warn("storetop: \(e.description)")
         throw ExitCode(e.code == .readOnly || e.code == .insufficientPrivilege ? 4 : (e.isConnectionError ? 2 : 1))
+    }
+}
+
+/// Appends log lines to a file (STORETOP_LOG), so the dashboard's screen stays clean.
+struct FileLogHandler: LogHandler {
+    let label: String
+    let handle: FileHandle
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        let level = event.level, message = event.message
+        let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
+        let meta = all.isEmpty ? "" : " " + all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
+        let text = "\(ISO8601DateFormatter().string(from: Date())) \(level) \(label): \(message)\(meta)\n"
+        handle.write(Data(Secrets.redact(text).utf8))
     }
 }
