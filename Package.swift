@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "StoreTestSupport", dependencies: ["StoreAccess"], path: "Tests/Support"),
         .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),
-        .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreMetrics", "StoreAccess", "StoreTestSupport"]),
+        .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreMetrics", "StoreAccess", "StoreTestSupport"], exclude: ["Screens"]),
     ],
     swiftLanguageModes: [.v6]
 )

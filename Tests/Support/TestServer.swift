@@ -117,7 +117,9 @@ public func runProcess(_ path: String, _ args: [String], environment: [String: S
     let envp = env.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
+    var attr = spawnAttributesWithDefaultSignals()
+    defer { posix_spawnattr_destroy(&attr) }
+    let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
     guard rc == 0 else { throw StoreError(.invalidArgument, "could not start \(path): errno \(rc)") }
     let deadline = Date().addingTimeInterval(timeout)
     var status: Int32 = 0
@@ -189,7 +191,9 @@ public final class BackgroundProcess: @unchecked Sendable {
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var p: pid_t = 0
-        let rc = posix_spawn(&p, path, &actions, nil, argv, envp)
+        var attr = spawnAttributesWithDefaultSignals()
+        defer { posix_spawnattr_destroy(&attr) }
+        let rc = posix_spawn(&p, path, &actions, &attr, argv, envp)
         guard rc == 0 else { throw StoreError(.invalidArgument, "could not start \(path): errno \(rc)") }
         pid = p
     }
@@ -237,4 +241,21 @@ public final class BackgroundProcess: @unchecked Sendable {
     }
 
     deinit { kill9(); try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: outPath + ".err") }
+}
+
+/// Children start with an empty signal mask and default handlers, whatever the test runner's threads block or
+/// ignore (otherwise, e.g., a dashboard under tmux would never see SIGWINCH).
+func spawnAttributesWithDefaultSignals() -> posix_spawnattr_t {
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attr, &empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    sigdelset(&all, SIGKILL)
+    sigdelset(&all, SIGSTOP)
+    posix_spawnattr_setsigdefault(&attr, &all)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    return attr
 }

@@ -16,6 +16,14 @@ final class NCursesTerminal {
         guard let term = ProcessInfo.processInfo.environment["TERM"], !term.isEmpty, term != "dumb" else {
             throw CLIError(message: "storetop: TERM is not set (or is \"dumb\"): the dashboard needs a terminal; use `storetop snapshot` for text output", code: 3)
         }
+        // ncurses only handles resizes when SIGWINCH has its default disposition; a parent may have left it
+        // ignored (ignored signals survive exec), and then the screen would never follow the window.
+        // The same for a blocked signal mask, which is inherited too (seen when started from a test runner).
+        signal(SIGWINCH, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         inFile = fdopen(dup(0), "r")
         outFile = fdopen(dup(1), "w")
         guard let i = inFile, let o = outFile, let scr = newterm(nil, o, i) else {

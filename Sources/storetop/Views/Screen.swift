@@ -27,7 +27,7 @@ enum Screen {
             return Frame(canvas: c, context: ctx, state: s)
         }
         header(&c, m, s, now: now)
-        meters(&c, m, width: width, y: 1)
+        meters(&c, m, tenant: s.tenant, width: width, y: 1)
         tabs(&c, s, y: 2)
         let table = Views.table(s.view, m, s)
         let rows = table.visible(s.current)
@@ -85,11 +85,11 @@ enum Screen {
         let used = c.put(0, 0, left, .header)
         c.put(used, 0, "│ ", .header)
         c.put(used + 2, 0, conn.0, conn.1)
-        let crumb = " tenant: " + (s.tenant.map { "all › \($0)" } ?? "all") + " "
-        if used + conn.0.count + 4 + crumb.count <= c.width { c.put(c.width - crumb.count, 0, crumb, .breadcrumb) }
     }
 
-    static func meters(_ c: inout Canvas, _ m: Model, width: Int, y: Int) {
+    /// Sessions used/max (server-wide), then append rate, worst consumer lag and outbox backlog, narrowed to the
+    /// tenant when one is drilled into.
+    static func meters(_ c: inout Canvas, _ m: Model, tenant: String?, width: Int, y: Int) {
         guard let snap = m.snapshot else { return }
         var x = 1
         if let sv = snap.server {
@@ -102,9 +102,11 @@ enum Screen {
             x += c.put(x, y, "\(sv.connections)/\(sv.maxConnections)  ")
         }
         x += c.put(x, y, "Append ", .title)
-        x += c.put(x, y, (m.derived?.appendRate.map { Views.rate($0) + "/s" } ?? "-") + " ")
-        if width >= 100 { x += c.put(x, y, Views.sparkline(m.derived?.appendRateHistory ?? [], 10) + "  ", .sparkline) } else { x += 1 }
-        let rows = TenantSummary.build(snap, m.derived)
+        let rate = tenant.map { m.derived?.tenantAppendRate[$0] } ?? m.derived?.appendRate
+        let history = tenant.map { m.derived?.tenantAppendRateHistory[$0] ?? [] } ?? (m.derived?.appendRateHistory ?? [])
+        x += c.put(x, y, (rate.map { Views.rate($0) + "/s" } ?? "-") + " ")
+        if width >= 100 { x += c.put(x, y, Views.sparkline(history, 10) + "  ", .sparkline) } else { x += 1 }
+        let rows = TenantSummary.build(snap, m.derived).filter { tenant == nil || $0.tenant == tenant }
         let worst = rows.max { (TenantSummary.severityOf($0.worstStatus), $0.worstLagEvents) < (TenantSummary.severityOf($1.worstStatus), $1.worstLagEvents) }
         x += c.put(x, y, "Worst lag ", .title)
         if let w = worst, w.worstLagEvents > 0 || w.worstStatus != .ok {
@@ -113,8 +115,9 @@ enum Screen {
             if width >= 120 { x += c.put(x, y, " (\(w.tenant)/\(w.worstConsumer ?? "-"))", .dim) }
             x += c.put(x, y, "  ")
         } else { x += c.put(x, y, "0  ", .ok) }
-        let backlog = snap.outboxes.reduce(Int64(0)) { $0 + $1.rows }
-        let oldest = snap.outboxes.compactMap { o in o.rows > 0 ? o.oldestAt.map { snap.takenAt.timeIntervalSince($0) } : nil }.max()
+        let outboxes = snap.outboxes.filter { tenant == nil || $0.tenant == tenant }
+        let backlog = outboxes.reduce(Int64(0)) { $0 + $1.rows }
+        let oldest = outboxes.compactMap { o in o.rows > 0 ? o.oldestAt.map { snap.takenAt.timeIntervalSince($0) } : nil }.max()
         x += c.put(x, y, "Outbox ", .title)
         c.put(x, y, "\(Format.count(backlog)) rows" + (oldest.map { ", oldest \(Format.duration($0))" } ?? ""), Views.ageRole(oldest, 3600, 86400))
     }
@@ -125,9 +128,16 @@ enum Screen {
             let label = c.width >= 100 ? " \(v.rawValue) \(v.title) " : " \(v.rawValue)\(v.title.prefix(c.width >= 80 ? 8 : 4)) "
             x += c.put(x, y, label, v == s.view ? .selected : .title)
         }
+        // the tenant breadcrumb is always visible; the filter sits left of it
+        let crumb = " tenant: " + (s.tenant.map { "all › \($0)" } ?? "all") + " "
+        var right = c.width
+        if x + crumb.count < c.width {
+            right = c.width - crumb.count
+            c.put(right, y, crumb, .breadcrumb)
+        }
         if s.filterEditing || !s.current.filter.isEmpty {
             let f = " filter: \(s.current.filter)\(s.filterEditing ? "▏" : "") "
-            if x + f.count < c.width { c.put(c.width - f.count, y, f, .warning) }
+            if x + f.count < right { c.put(right - f.count - 1, y, f, .warning) }
         }
     }
 
@@ -221,7 +231,7 @@ enum Screen {
         case .pruneConfirm(let p, let yes):
             var lines = ["Mode: \(p.mode.name)" + (p.olderThan.map { ", rows older than \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
                          "Will delete \(p.rows) of \(p.totalRows) rows" + (p.firstID.map { " (ids \($0)…\(p.lastID ?? $0))" } ?? ""),
-                         "in batches of 1000, each under a 1 s lock timeout, with an audit row.",
+                         "Batches of 1000 rows, 1 s lock timeout each; audited.",
                          "Watchers: " + (p.watchers.isEmpty ? "none registered" : p.watchers.map { "\($0.name)@\($0.position)" }.joined(separator: ", "))]
             if !p.missedWatchers.isEmpty { lines.append("WARNING: will miss rows: " + p.missedWatchers.map(\.name).joined(separator: ", ")) }
             if p.rows == 0 { lines.append("Nothing to delete.") }

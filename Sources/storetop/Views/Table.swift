@@ -17,8 +17,10 @@ struct Column: Sendable {
     let title: String
     let width: Int
     var right = false
-    /// Takes the remaining width.
+    /// Takes the remaining width (at least `width`).
     var flex = false
+    /// On a narrow screen, the lowest priorities are dropped first (the first column never is).
+    var priority = 5
 }
 
 struct TableRow: Sendable {
@@ -60,18 +62,15 @@ struct Table: Sendable {
     func draw(_ c: inout Canvas, x: Int, y: Int, w: Int, h: Int, state st: ViewState, focused: Bool = true) -> Int {
         guard h >= 2, w > 4 else { return st.scroll }
         let rows = visible(st)
-        let fixed = columns.filter { !$0.flex }.reduce(0) { $0 + $1.width + 1 }
-        let flexW = max(4, w - fixed)
-        var widths = columns.map { $0.flex ? flexW : $0.width }
-        // shrink the last columns when the screen is narrow
-        var total = widths.reduce(0) { $0 + $1 + 1 }
-        var i = widths.count - 1
-        while total > w + 1, i > 0 {
-            let cut = min(widths[i], total - w - 1)
-            widths[i] -= cut
-            total -= cut
-            i -= 1
+        // Drop the lowest-priority columns until the rest fit; the flex column then takes what is left.
+        var shown = Set(columns.indices)
+        func need() -> Int { shown.reduce(0) { $0 + columns[$1].width + 1 } - 1 }
+        while need() > w, let drop = shown.filter({ $0 != 0 }).min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) {
+            shown.remove(drop)
         }
+        var widths = columns.indices.map { shown.contains($0) ? columns[$0].width : 0 }
+        if let f = columns.firstIndex(where: { $0.flex }), shown.contains(f) { widths[f] += max(0, w - need()) }
+        if need() > w { widths[0] = max(1, widths[0] - (need() - w)) }
         c.fill(x, y, w, 1, " ", .columnHeader)
         var cx = x
         let sortCol = min(st.sortColumn, columns.count - 1)

@@ -26,12 +26,12 @@ enum Views {
                            .num(Double(TenantSummary.severityOf(t.worstStatus))), .text(t.worstConsumer ?? ""), .num(Double(t.outboxRows)),
                            .num(t.oldestOutboxAge ?? -1)])
             }
-            return Table(columns: [Column(title: "TENANT", width: 14, flex: true), Column(title: "SESS", width: 5, right: true),
-                                   Column(title: "POOLS", width: 5, right: true), Column(title: "EVENTS", width: 8, right: true),
-                                   Column(title: "APPEND/S", width: 9, right: true), Column(title: "TREND", width: 12),
-                                   Column(title: "WORST LAG", width: 9, right: true), Column(title: "LAG TIME", width: 8, right: true),
-                                   Column(title: "STATUS", width: 8), Column(title: "CONSUMER", width: 14), Column(title: "OUTBOX", width: 7, right: true),
-                                   Column(title: "OLDEST", width: 7, right: true)], rows: rows)
+            return Table(columns: [Column(title: "TENANT", width: 10, flex: true), Column(title: "SESS", width: 5, right: true, priority: 4),
+                                   Column(title: "POOLS", width: 5, right: true, priority: 2), Column(title: "EVENTS", width: 8, right: true, priority: 3),
+                                   Column(title: "APPEND/S", width: 9, right: true, priority: 7), Column(title: "TREND", width: 12, priority: 1),
+                                   Column(title: "WORST LAG", width: 9, right: true, priority: 8), Column(title: "LAG TIME", width: 8, right: true, priority: 8),
+                                   Column(title: "STATUS", width: 8, priority: 9), Column(title: "CONSUMER", width: 14, priority: 4), Column(title: "OUTBOX", width: 7, right: true, priority: 6),
+                                   Column(title: "OLDEST", width: 7, right: true, priority: 4)], rows: rows)
         case .sessions:
             let ss = snap.sessions
             let blockers = Dictionary((ss?.deliveryBlockers ?? []).map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
@@ -63,10 +63,10 @@ enum Views {
                 }
                 return row
             }
-            return Table(columns: [Column(title: "SERVICE/STORE/TENANT", width: 30, flex: true), Column(title: "TOTAL", width: 5, right: true),
-                                   Column(title: "ACTIVE", width: 6, right: true), Column(title: "IDLE", width: 5, right: true),
+            return Table(columns: [Column(title: "SERVICE/STORE/TENANT", width: 26, flex: true), Column(title: "TOTAL", width: 5, right: true),
+                                   Column(title: "ACTIVE", width: 6, right: true), Column(title: "IDLE", width: 5, right: true, priority: 2),
                                    Column(title: "IDLE-TX", width: 7, right: true), Column(title: "WAIT", width: 5, right: true),
-                                   Column(title: "LONGEST Q", width: 9, right: true), Column(title: "OLDEST TX", width: 9, right: true)],
+                                   Column(title: "LONGEST Q", width: 9, right: true, priority: 3), Column(title: "OLDEST TX", width: 9, right: true, priority: 6)],
                          rows: rows, defaultSortDescending: [])
         case .pools:
             let rows = snap.pools.filter { inTenant($0.tenant.isEmpty ? nil : $0.tenant) || s.tenant == nil }.map { p -> TableRow in
@@ -83,11 +83,11 @@ enum Views {
                            .num(Double(p.timeoutsTotal)), .num(p.acquireP99Milliseconds), .num(p.reportAgeSeconds)],
                     dim: p.stale)
             }
-            return Table(columns: [Column(title: "SERVICE/STORE/TENANT", width: 22, flex: true), Column(title: "HOST:PID", width: 16),
+            return Table(columns: [Column(title: "SERVICE/STORE/TENANT", width: 20, flex: true), Column(title: "HOST:PID", width: 16, priority: 3),
                                    Column(title: "UTILIZATION", width: 16), Column(title: "USE/MAX", width: 7, right: true),
-                                   Column(title: "IDLE", width: 4, right: true), Column(title: "WAIT", width: 4, right: true),
-                                   Column(title: "TIMEOUTS", width: 8, right: true), Column(title: "P99 MS", width: 7, right: true),
-                                   Column(title: "REPORT AGE", width: 12)], rows: rows)
+                                   Column(title: "IDLE", width: 4, right: true, priority: 2), Column(title: "WAIT", width: 4, right: true, priority: 7),
+                                   Column(title: "TIMEOUTS", width: 8, right: true, priority: 6), Column(title: "P99 MS", width: 7, right: true, priority: 4),
+                                   Column(title: "REPORT AGE", width: 12, priority: 8)], rows: rows)
         case .streams:
             let rows = (snap.streams?.tenants ?? []).filter { inTenant($0.tenant) }.map { t -> TableRow in
                 let hist = d?.tenantAppendRateHistory[t.tenant] ?? []
@@ -99,9 +99,9 @@ enum Views {
                            .num(d?.tenantAppendRate[t.tenant] ?? 0), .num(hist.last ?? 0), .num(t.lastWriteAt.map { -now.timeIntervalSince($0) } ?? -1e12)])
             }
             return Table(columns: [Column(title: "TENANT", width: 14, flex: true), Column(title: "HEAD POS", width: 9, right: true),
-                                   Column(title: "EVENTS", width: 8, right: true), Column(title: "STREAMS", width: 7, right: true),
-                                   Column(title: "APPEND/S", width: 9, right: true), Column(title: "RATE (last 20)", width: 20),
-                                   Column(title: "LAST WRITE", width: 11, right: true)], rows: rows)
+                                   Column(title: "EVENTS", width: 8, right: true), Column(title: "STREAMS", width: 7, right: true, priority: 4),
+                                   Column(title: "APPEND/S", width: 9, right: true), Column(title: "RATE (last 20)", width: 20, priority: 2),
+                                   Column(title: "LAST WRITE", width: 11, right: true, priority: 3)], rows: rows)
         case .consumers:
             let rows = snap.cursors.filter { inTenant($0.tenant) }.map { c -> TableRow in
                 let h = d?.cursors[Derived.CursorKey(tenant: c.tenant, name: c.name)]
@@ -116,10 +116,10 @@ enum Views {
                     keys: [.text("\(c.tenant)/\(c.name)"), .text(c.source), .num(Double(c.position)), .num(Double(c.lagEvents)), .num(c.lagSeconds),
                            .num(h?.consumeRate ?? 0), .num(h?.catchUpSeconds ?? 1e12), .num(Double(TenantSummary.severityOf(status))), .text(h?.reason ?? "")])
             }
-            return Table(columns: [Column(title: "TENANT/CONSUMER", width: 22), Column(title: "SOURCE", width: 12), Column(title: "POSITION", width: 8, right: true),
+            return Table(columns: [Column(title: "TENANT/CONSUMER", width: 22), Column(title: "SOURCE", width: 12, priority: 3), Column(title: "POSITION", width: 8, right: true, priority: 2),
                                    Column(title: "LAG", width: 6, right: true), Column(title: "LAG TIME", width: 8, right: true),
-                                   Column(title: "RATE/S", width: 7, right: true), Column(title: "CATCH-UP", width: 8, right: true),
-                                   Column(title: "STATUS", width: 8), Column(title: "WHY", width: 20, flex: true)],
+                                   Column(title: "RATE/S", width: 7, right: true, priority: 4), Column(title: "CATCH-UP", width: 8, right: true, priority: 4),
+                                   Column(title: "STATUS", width: 8, priority: 9), Column(title: "WHY", width: 20, flex: true, priority: 6)],
                          rows: rows, defaultSortDescending: [3, 4, 7])
         case .outboxes:
             let rows = snap.outboxes.filter { inTenant($0.tenant) }.map { o -> TableRow in
@@ -135,10 +135,10 @@ enum Views {
                     keys: [.text("\(o.tenant)/\(o.kind)"), .num(Double(o.rows)), .num(age ?? -1), .num(growth ?? 0), .text(o.slowestWatcher ?? ""),
                            .num(Double(o.watchers)), .num(Double(o.safeToPruneEstimate))])
             }
-            return Table(columns: [Column(title: "TENANT/KIND", width: 20, flex: true), Column(title: "ROWS", width: 7, right: true),
-                                   Column(title: "OLDEST", width: 7, right: true), Column(title: "GROWTH/S", width: 8, right: true),
-                                   Column(title: "SLOWEST WATCHER", width: 20), Column(title: "WATCHERS", width: 8, right: true),
-                                   Column(title: "SAFE TO PRUNE", width: 13, right: true)], rows: rows, defaultSortDescending: [1])
+            return Table(columns: [Column(title: "TENANT/KIND", width: 18, flex: true), Column(title: "ROWS", width: 7, right: true),
+                                   Column(title: "OLDEST", width: 7, right: true), Column(title: "GROWTH/S", width: 8, right: true, priority: 4),
+                                   Column(title: "SLOWEST WATCHER", width: 20, priority: 6), Column(title: "WATCHERS", width: 8, right: true, priority: 2),
+                                   Column(title: "SAFE TO PRUNE", width: 13, right: true, priority: 7)], rows: rows, defaultSortDescending: [1])
         case .bookmarks:
             let rows = snap.bookmarks.filter { inTenant($0.tenant) }.map { b -> TableRow in
                 let age = now.timeIntervalSince(b.updatedAt)
@@ -148,7 +148,7 @@ enum Views {
                     keys: [.text(b.tenant), .text(b.key), .num(age), .num(b.updatedAt.timeIntervalSince1970)])
             }
             return Table(columns: [Column(title: "TENANT", width: 14), Column(title: "KEY", width: 30, flex: true), Column(title: "AGE", width: 8, right: true),
-                                   Column(title: "UPDATED (UTC)", width: 20)], rows: rows, defaultSortDescending: [2])
+                                   Column(title: "UPDATED (UTC)", width: 20, priority: 2)], rows: rows, defaultSortDescending: [2])
         }
     }
 

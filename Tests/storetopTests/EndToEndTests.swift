@@ -1,0 +1,142 @@
+import Foundation
+import StoreAccess
+import StoreTestSupport
+import Testing
+
+/// The real binary in tmux against the real server with a workload, driven by keys like a person would.
+@Suite(.serialized) struct EndToEndTests {
+    final class Tmux {
+        let socket = "storetop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        func run(_ args: [String]) -> String {
+            (try? runProcess("/usr/bin/env", ["tmux", "-L", socket] + args, timeout: 20).out) ?? ""
+        }
+        func keys(_ k: String...) { _ = run(["send-keys", "-t", "e2e"] + k); usleep(400_000) }
+        var pane: String { run(["capture-pane", "-p", "-t", "e2e"]) }
+        func waitFor(_ text: String, timeout: Double = 20) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline { if pane.contains(text) { return true }; usleep(200_000) }
+            return false
+        }
+        deinit { _ = run(["kill-server"]) }
+    }
+
+    @Test func aDBASession() throws {
+        let server = try TestServer.current()
+        let schema = TestServer.freshSchemaName("e2e")
+        let store = try server.store(service: "shop", schema: schema, reportInterval: .milliseconds(500))
+        defer { store.close(); server.dropSchema(schema) }
+        let es = try store.events(tenant: "acme")
+        for i in 0..<30 { try es.append(to: "order-\(i % 5)", [EventData(type: "OrderPlaced")]) }
+        try store.events(tenant: "globex").append(to: "o", [EventData(type: "X")])
+        let kv = try store.kv(tenant: "acme", codec: RawCodec())
+        for i in 0..<50 { try kv.set("items", "sku-\(i)", [UInt8(i)]) }
+        var wo = WatchOptions()
+        wo.durableName = "indexer"
+        let w = try kv.watch("items", options: wo)
+        for _ in 0..<20 { _ = try w.next(timeout: .seconds(5)) }
+        w.cancel() // handled 19 or 20: the plan tells
+        // a backend to cancel
+        let sleeperName = "sleeper\(UInt32.random(in: 0...UInt32.max))"
+        nonisolated(unsafe) let sleeper = try Connection(try ConnectionString(server.directDSN), applicationName: ApplicationName(service: "e2e", store: sleeperName, tenant: "acme"))
+        let cancelled = LockedBox(false)
+        let sleepDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            do { try sleeper.query("SELECT pg_sleep(120)") } catch let e as StoreError where e.sqlState == "57014" { cancelled.set(true) } catch {}
+            sleepDone.signal()
+        }
+
+        let t = Tmux()
+        let bin = TestServer.builtProduct("storetop")
+        _ = t.run(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+                   "LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no '\(bin)' '\(server.directDSN)' --schema \(schema) --interval 0.5; echo EXITED $?; sleep 30"])
+        #expect(t.waitFor("Worst lag"), "\(t.pane)")
+        #expect(t.pane.contains("acme"))
+        #expect(!t.pane.contains("app-secret-pw"))
+        // every view
+        for (k, title) in [("2", "SERVICE/STORE/TENANT"), ("3", "UTILIZATION"), ("4", "HEAD POS"), ("5", "TENANT/CONSUMER"), ("6", "TENANT/KIND"), ("7", "KEY")] {
+            t.keys(k)
+            #expect(t.waitFor(title), "view \(k): \(t.pane)")
+        }
+        // drill into globex and back
+        t.keys("1"); t.keys("End"); t.keys("Enter")
+        #expect(t.waitFor("all › globex"), "\(t.pane)")
+        t.keys("5")
+        #expect(!t.pane.contains("acme/indexer"))
+        t.keys("Escape")
+        usleep(600_000)
+        #expect(!t.pane.contains("all › globex"))
+        // filter
+        t.keys("5"); t.keys("/"); t.keys("-l", "index"); t.keys("Enter")
+        #expect(t.waitFor("filter: index"))
+        #expect(t.pane.contains("acme/indexer"))
+        t.keys("Escape")
+        // pause
+        t.keys("Space")
+        #expect(t.waitFor("PAUSED"))
+        t.keys("Space")
+        // prune through the dialog
+        t.keys("6"); t.keys("Home"); t.keys("P")
+        #expect(t.waitFor("safe: only rows"))
+        t.keys("Enter")
+        #expect(t.waitFor("Will delete"), "\(t.pane)")
+        let line = t.pane.split(separator: "\n").first { $0.contains("Will delete") }.map(String.init) ?? ""
+        let planned = Int(line.components(separatedBy: "Will delete ").last?.split(separator: " ").first ?? "") ?? -1
+        #expect(planned >= 19 && planned <= 20, "\(line)")
+        t.keys("y"); t.keys("Enter")
+        #expect(t.waitFor("Prune done"), "\(t.pane)")
+        let left = try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \"\(schema)\".outbox WHERE tenant = 'acme'")).first![0]!
+        #expect(Int(left) == 50 - planned)
+        let audit = try server.admin(SQL(unsafeRaw: "SELECT rows_deleted, mode, by_application FROM \"\(schema)\".prune_audit")).rows
+        #expect(audit.count == 1)
+        #expect(audit.first?[0] == String(planned))
+        #expect(audit.first?[1] == "safe")
+        #expect(audit.first?[2] == "st:storetop/actions")
+        t.keys("Enter")
+        // cancel the sleeping backend
+        t.keys("2"); t.keys("/"); t.keys("-l", sleeperName); t.keys("Enter"); t.keys("Home"); t.keys("Enter"); t.keys("Down")
+        #expect(t.waitFor("pg_sleep"), "\(t.pane)")
+        t.keys("C")
+        #expect(t.waitFor("Cancel query?"), "\(t.pane)")
+        t.keys("y"); t.keys("Enter")
+        #expect(sleepDone.wait(timeout: .now() + 10) == .success)
+        #expect(cancelled.get())
+        t.keys("Escape")
+        // resize below the minimum and back
+        _ = t.run(["resize-window", "-t", "e2e", "-x", "60", "-y", "15"])
+        #expect(t.waitFor("terminal too small"), "\(t.pane) \(t.run(["display", "-p", "-t", "e2e", "#{window_width}x#{window_height}"]))")
+        _ = t.run(["resize-window", "-t", "e2e", "-x", "120", "-y", "40"])
+        #expect(t.waitFor("Overview"), "\(t.pane)")
+        // quit: the terminal is restored and the exit status is 0
+        t.keys("q")
+        #expect(t.waitFor("EXITED 0"), "\(t.pane)")
+        #expect(!t.pane.contains("Worst lag"))
+    }
+
+    @Test func readOnlyHidesActionsAndNoTermIsAClearError() throws {
+        let server = try TestServer.current()
+        let t = Tmux()
+        let bin = TestServer.builtProduct("storetop")
+        _ = t.run(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+                   "LC_ALL=C.UTF-8 '\(bin)' '\(server.directDSN)' --read-only --view outboxes; echo EXITED $?; sleep 30"])
+        #expect(t.waitFor("TENANT/KIND"), "\(t.pane)")
+        #expect(!t.pane.contains(" prune "))
+        t.keys("P")
+        #expect(t.waitFor("read-only mode: pruning is off"))
+        t.keys("q")
+        #expect(t.waitFor("EXITED 0"))
+        // without TERM: a clear error and a non-zero exit, not an ncurses abort
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "TERM")
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        let r = try runProcess("/usr/bin/script", ["-qec", "env -u TERM '\(bin)' '\(server.directDSN)'", "/dev/null"], environment: env, timeout: 30)
+        #expect(r.out.contains("TERM is not set"), "\(r.out) \(r.err)")
+    }
+}
+
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v: T
+    init(_ v: T) { self.v = v }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return v }
+    func set(_ n: T) { lock.lock(); v = n; lock.unlock() }
+}

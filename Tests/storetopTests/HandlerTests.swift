@@ -1,0 +1,124 @@
+@testable import StoreAccess
+@testable import StoreMetrics
+import Testing
+@testable import storetop
+
+@Suite struct HandlerTests {
+    let ctx = HandlerContext(rows: [.tenant("acme"), .tenant("globex"), .tenant("initech")], columns: 12, pageSize: 2, tenants: ["acme", "globex", "initech"])
+
+    func run(_ keys: [Key], _ s0: UIState = UIState(), ctx: HandlerContext? = nil) -> (UIState, [Effect]) {
+        var s = s0
+        var effects: [Effect] = []
+        for k in keys {
+            let (n, e) = Handler.handle(s, k, ctx ?? self.ctx)
+            s = n
+            if let e { effects.append(e) }
+        }
+        return (s, effects)
+    }
+
+    @Test func viewSwitching() {
+        #expect(run([.char("5")]).0.view == .consumers)
+        #expect(run([.tab, .tab]).0.view == .pools)
+        #expect(run([.backTab]).0.view == .bookmarks)
+        #expect(run([.char("7"), .tab]).0.view == .overview)
+        #expect(run([.char("9")]).0.view == .overview)
+    }
+
+    @Test func movingIsClampedToTheRows() {
+        #expect(run([.down, .down, .down, .down]).0.current.selected == 2)
+        #expect(run([.end, .up]).0.current.selected == 1)
+        #expect(run([.pageDown]).0.current.selected == 2)
+        #expect(run([.end, .home]).0.current.selected == 0)
+    }
+
+    @Test func drillInAndBackAlongTheBreadcrumb() {
+        let (s, _) = run([.down, .enter])
+        #expect(s.tenant == "globex")
+        #expect(s.current.selected == 0)
+        #expect(run([.down, .enter, .escape]).0.tenant == nil)
+        // Esc clears a filter before it leaves the tenant
+        let (f, _) = run([.down, .enter, .char("/"), .char("x"), .enter, .escape])
+        #expect(f.tenant == "globex" && f.current.filter.isEmpty)
+    }
+
+    @Test func tenantPicker() {
+        let (s, _) = run([.char("t"), .down, .down, .enter])
+        #expect(s.tenant == "globex")
+        #expect(s.dialog == .none)
+        #expect(run([.char("t"), .down, .escape]).0.tenant == nil)
+        #expect(run([.char("t"), .up, .enter]).0.tenant == nil) // "(all tenants)"
+    }
+
+    @Test func filterEditing() {
+        let (s, _) = run([.char("/"), .char("g"), .char("l"), .backspace, .char("l"), .char("o"), .enter])
+        #expect(s.current.filter == "glo")
+        #expect(!s.filterEditing)
+        // keys go to the filter while editing: q does not quit
+        let (t, e) = run([.char("/"), .char("q")])
+        #expect(t.current.filter == "q" && e.isEmpty)
+        #expect(run([.char("/"), .char("x"), .escape]).0.current.filter == "")
+    }
+
+    @Test func sortPauseIntervalRefreshQuit() {
+        #expect(run([.char("s"), .char("s")]).0.current.sortColumn == 2)
+        #expect(run([.char("S")]).0.current.sortReversed)
+        #expect(run([.char(" ")]).0.paused)
+        #expect(run([.char(" "), .char(" ")]).0.paused == false)
+        let (s, e) = run([.char("+")])
+        #expect(s.interval == 3 && e == [.intervalChanged(3)])
+        #expect(run([.char("-"), .char("-"), .char("-"), .char("-")]).0.interval == 0.5)
+        #expect(run([.char("r")]).1 == [.refreshNow])
+        #expect(run([.char("q")]).1 == [.quit])
+        #expect(run([.ctrlC]).1 == [.quit])
+        #expect(run([.char("?")]).0.dialog == .help)
+        #expect(run([.char("?"), .escape]).0.dialog == .none)
+    }
+
+    @Test func pruneDialogDefaultsToNoAndShowsThePlan() {
+        let octx = HandlerContext(rows: [.outbox(tenant: "acme", kind: "items")], columns: 7, pageSize: 10, tenants: [])
+        var s = UIState()
+        s.view = .outboxes
+        let (a, e1) = run([.char("P"), .down, .enter], s, ctx: octx)
+        #expect(e1 == [.planPrune(tenant: "acme", kind: "items", choice: .olderThan1h)])
+        guard case .planning = a.dialog else { Issue.record("\(a.dialog)"); return }
+        let plan = PrunePlan(tenant: "acme", kind: "items", mode: .safe(retention: nil), uptoID: 10, olderThan: nil, rows: 5, firstID: 1, lastID: 5,
+                             totalRows: 9, watchers: [], missedWatchers: [], plannedAt: .init(timeIntervalSince1970: 0))
+        var b = a
+        b.dialog = .pruneConfirm(plan: plan, yes: false)
+        // Enter on the default (No) cancels
+        let (c, e2) = run([.enter], b, ctx: octx)
+        #expect(c.dialog == .none && e2.isEmpty)
+        // choose Yes, then Enter executes; Esc during progress cancels
+        let (d, e3) = run([.left, .enter], b, ctx: octx)
+        #expect(e3 == [.executePrune(plan)])
+        #expect(d.dialog == .pruneProgress(deleted: 0, planned: 5, cancelling: false))
+        #expect(run([.escape], d, ctx: octx).1 == [.cancelPrune])
+        // read-only: no dialog at all
+        s.readOnly = true
+        let (r, e4) = run([.char("P")], s, ctx: octx)
+        #expect(r.dialog == .none && e4.isEmpty && r.status?.contains("read-only") == true)
+    }
+
+    @Test func cancelAndTerminateNeedABackendAndConfirmation() {
+        let sctx = HandlerContext(rows: [.group("st:a/b/"), .backend(4242)], columns: 8, pageSize: 10, tenants: [])
+        var s = UIState()
+        s.view = .sessions
+        #expect(run([.char("C")], s, ctx: sctx).0.status?.contains("select a backend") == true)
+        let (a, _) = run([.down, .char("K")], s, ctx: sctx)
+        #expect(a.dialog == .signalConfirm(pid: 4242, terminate: true, yes: false))
+        #expect(run([.down, .char("K"), .enter], s, ctx: sctx).1.isEmpty)
+        #expect(run([.down, .char("C"), .char("y"), .enter], s, ctx: sctx).1 == [.signal(pid: 4242, terminate: false)])
+        #expect(run([.down, .char("C"), .tab, .enter], s, ctx: sctx).1 == [.signal(pid: 4242, terminate: false)])
+        s.readOnly = true
+        #expect(run([.down, .char("C")], s, ctx: sctx).0.dialog == .none)
+        // Enter on a group expands it
+        #expect(run([.enter], UIState(view: .sessions), ctx: sctx).0.expandedGroups == ["st:a/b/"])
+    }
+
+    @Test func footerHidesActionsInReadOnlyMode() {
+        #expect(KeyMap.footer(for: .outboxes, readOnly: false).contains { $0.0 == "P" })
+        #expect(!KeyMap.footer(for: .outboxes, readOnly: true).contains { $0.0 == "P" })
+        #expect(!KeyMap.footer(for: .sessions, readOnly: true).contains { $0.0 == "C" || $0.0 == "K" })
+    }
+}
