@@ -114,13 +114,24 @@ public struct History: Sendable {
         for c in s.cursors {
             let key = Derived.CursorKey(tenant: c.tenant, name: c.name)
             let samples = window.compactMap { snap in snap.cursors.first { $0.tenant == c.tenant && $0.name == c.name }.map { (snap.takenAt, $0) } }
-            d.cursors[key] = health(c, samples: samples, snapshot: s)
+            d.cursors[key] = health(c, samples: samples, snapshot: s, stillSince: stillSince(c))
         }
         return d
     }
 
+    /// Since when the consumer's position has not changed, as far back as the history reaches.
+    func stillSince(_ c: Snapshot.Cursor) -> Date? {
+        var since: Date?
+        for snap in snapshots.reversed() {
+            guard let old = snap.cursors.first(where: { $0.tenant == c.tenant && $0.name == c.name }), old.position == c.position else { break }
+            since = snap.takenAt
+        }
+        return since
+    }
+
     /// The status of one consumer from its samples in the window (oldest first), per the rules in `LagStatus`.
-    func health(_ c: Snapshot.Cursor, samples: [(Date, Snapshot.Cursor)], snapshot: Snapshot) -> Derived.CursorHealth {
+    /// `stillSince`: the earliest snapshot since which the position has not changed.
+    func health(_ c: Snapshot.Cursor, samples: [(Date, Snapshot.Cursor)], snapshot: Snapshot, stillSince: Date? = nil) -> Derived.CursorHealth {
         var consume: Double?, headRate: Double?
         if let first = samples.first, let last = samples.last, last.0 > first.0 {
             let dt = last.0.timeIntervalSince(first.0)
@@ -153,7 +164,8 @@ public struct History: Sendable {
         }
         // 3. stalled: connected, not moving over the whole window, for long enough
         if let first = samples.first, samples.count >= 2, samples.allSatisfy({ $0.1.position == first.1.position }) {
-            let still = snapshot.takenAt.timeIntervalSince(c.movedAt ?? c.heartbeatAt ?? first.0)
+            // movedAt is when it last recorded progress; a consumer that never did is still since the history began
+            let still = snapshot.takenAt.timeIntervalSince(c.movedAt ?? stillSince ?? first.0)
             if still >= rules.stallAfter {
                 return h(.stalled, held.isEmpty ? "no progress for \(Format.duration(still)) while \(c.lagEvents) behind" : held)
             }

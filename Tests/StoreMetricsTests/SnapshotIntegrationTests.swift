@@ -136,7 +136,8 @@ import Testing
         let expectedConsumers = Int(try one("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'st:\(f.svc)/consumer/%'")!)!
         #expect(groups.filter { $0.store == "consumer" }.reduce(0) { $0 + $1.total } == expectedConsumers)
         #expect(s.sessions!.backends.contains { $0.pid == f.extra[1].backendPID && $0.xminAge != nil })
-        #expect(!s.sessions!.backends.contains { $0.applicationName == "st:storetop/monitor" }) // own connection excluded
+        let ownPID = try collector.pool.withConnection { try $0.query("SELECT pg_backend_pid()").first!.decode(0, as: Int32.self) }
+        #expect(!s.sessions!.backends.contains { $0.pid == ownPID }) // own connection excluded
         // pools: the store's pool reported itself
         let pool = try #require(s.pools.first { $0.service == f.svc })
         #expect(pool.maxSize == 8 && !pool.stale)

@@ -58,7 +58,7 @@ import Testing
             #expect(t.waitFor(title), "view \(k): \(t.pane)")
         }
         // drill into globex and back
-        t.keys("1"); t.keys("End"); t.keys("Enter")
+        t.keys("1"); t.keys("/"); t.keys("-l", "globex"); t.keys("Enter"); t.keys("Home"); t.keys("Enter")
         #expect(t.waitFor("all › globex"), "\(t.pane)")
         t.keys("5")
         #expect(!t.pane.contains("acme/indexer"))
