@@ -145,12 +145,17 @@ enum Screen {
         guard let st = m.snapshot?.streams else { return }
         c.put(0, y, " Most active streams (head \(st.headPosition), deliverable up to \(st.safePosition))", .title)
         c.fill(0, y + 1, width, 1, " ", .columnHeader)
-        c.put(1, y + 1, "TENANT/STREAM" + String(repeating: " ", count: max(1, width - 60)) + "VERSION    HEAD POS  LAST WRITE", .columnHeader)
+        func right(_ a: String, _ b: String, _ cc: String) -> String {
+            func lp(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+            return lp(a, 8) + lp(b, 11) + lp(cc, 13)
+        }
+        let head = right("VERSION", "HEAD POS", "LAST WRITE")
+        c.put(1, y + 1, "TENANT/STREAM", .columnHeader)
+        c.put(width - head.count - 1, y + 1, head, .columnHeader)
         for (i, sh) in st.mostActive.prefix(h - 2).enumerated() {
-            let name = "\(sh.tenant)/\(sh.stream)"
-            let right = String(format: "%7lld  %10lld  %10@", sh.version, sh.headPosition, Format.duration(m.snapshot!.takenAt.timeIntervalSince(sh.updatedAt)) + " ago" as NSString)
-            c.put(1, y + 2 + i, name, .accent, maxWidth: width - right.count - 3)
-            c.put(width - right.count - 1, y + 2 + i, right)
+            let r = right(String(sh.version), String(sh.headPosition), Format.duration(m.snapshot!.takenAt.timeIntervalSince(sh.updatedAt)) + " ago")
+            c.put(1, y + 2 + i, "\(sh.tenant)/\(sh.stream)", .accent, maxWidth: width - r.count - 3)
+            c.put(width - r.count - 1, y + 2 + i, r)
         }
     }
 

@@ -48,13 +48,14 @@ enum Views {
                 if s.expandedGroups.contains(key) {
                     row.children = (ss?.backends ?? []).filter { groupKey(of: $0.applicationName) == key }.map { b in
                         let dur = (b.state == "active" ? b.queryStart : b.stateChange).map { Format.duration(now.timeIntervalSince($0)) } ?? "-"
-                        let wait = b.waitEventType.map { "\($0):\(b.waitEvent ?? "")" } ?? ""
+                        // only lock waits are "waiting"; Client/Activity/Timeout waits are a session at rest
+                        let wait = b.waitEventType == "Lock" ? "lock" : ""
                         var note = b.blockedBy.isEmpty ? "" : "blocked by \(b.blockedBy.map(String.init).joined(separator: ","))  "
                         if let bl = blockers[b.pid] { note += "holds \(bl.log) delivery  " }
                         let q = b.query.replacingOccurrences(of: "\n", with: " ")
                         return TableRow(id: .backend(b.pid),
                             cells: ["   pid \(b.pid) \(note)\(q)", "", b.state == "active" ? "act" : "", b.state == "idle" ? "idle" : "",
-                                    b.state.hasPrefix("idle in") ? "idle-tx" : "", wait.isEmpty ? "" : "wait", dur,
+                                    b.state.hasPrefix("idle in") ? "idle-tx" : "", wait, dur,
                                     b.transactionStart.map { Format.duration(now.timeIntervalSince($0)) } ?? "-"],
                             roles: [b.blockedBy.isEmpty ? (blockers[b.pid] != nil ? .warning : .normal) : .critical, .normal, .normal, .normal,
                                     .warning, .critical, .normal, ageRole(b.transactionStart.map { now.timeIntervalSince($0) }, 60, 300)],
