@@ -38,6 +38,21 @@ import Testing
         #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == "app|storetop_test|st:envtest/probe")
     }
 
+    @Test func connectsThroughAServiceFile() throws {
+        let server = try TestServer.current()
+        let file = NSTemporaryDirectory() + "pg_service-\(UUID().uuidString).conf"
+        try "[storetop_svc]\nhost=127.0.0.1\nport=\(server.port)\nuser=app\npassword=app-secret-pw\ndbname=storetop_test\nsslmode=disable\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        var env = ProcessInfo.processInfo.environment
+        env["PGSERVICEFILE"] = file
+        env["PGSERVICE"] = "storetop_svc"
+        for k in ["PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD"] { env.removeValue(forKey: k) }
+        let r = try runProcess(TestServer.builtProduct("storeaccess-testproc"), ["connect-env"], environment: env)
+        #expect(r.status == 0, "stderr: \(r.err)")
+        #expect(r.out.hasPrefix("app|storetop_test|"))
+    }
+
     @Test func wrongPasswordIsTypedAndRedacted() throws {
         let server = try TestServer.current()
         let dsn = server.directDSN.replacingOccurrences(of: "app-secret-pw", with: "wrong-pw-XYZ")

@@ -204,6 +204,24 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
         }
     }
 
+    @Test func watchReconnectsWhenItsConnectionDrops() throws {
+        try withStore { store, server in
+            let kv = try store.kv(tenant: "rc", codec: RawCodec())
+            let w = try kv.watch("k")
+            defer { w.cancel() }
+            try kv.set("k", "a", [1])
+            #expect(try w.next(timeout: .seconds(5))?.key == "a")
+            // kill the watch's listening backend
+            let killed = try server.admin(SQL("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'st:tests/watch/rc'")).first?[0]
+            #expect(killed == "1")
+            try kv.set("k", "b", [2])
+            try kv.set("k", "c", [3])
+            var keys: [String] = []
+            while keys.count < 2, let e = try w.next(timeout: .seconds(10)) { keys.append(e.key) }
+            #expect(keys == ["b", "c"]) // nothing lost or repeated across the reconnect
+        }
+    }
+
     @Test func durableWatcherRecordsItsPositionAndResumes() throws {
         try withStore { store, server in
             let kv = try store.kv(tenant: "dw", codec: RawCodec())

@@ -122,8 +122,10 @@ import Testing
         #expect(!t.pane.contains(" prune "))
         t.keys("P")
         #expect(t.waitFor("read-only mode: pruning is off"))
-        t.keys("q")
-        #expect(t.waitFor("EXITED 0"))
+        // Ctrl-C restores the terminal too
+        t.keys("C-c")
+        #expect(t.waitFor("EXITED"), "\(t.pane)")
+        #expect(!t.pane.contains("TENANT/KIND"))
         // without TERM: a clear error and a non-zero exit, not an ncurses abort
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "TERM")
