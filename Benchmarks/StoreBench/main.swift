@@ -86,8 +86,59 @@ do {
             sent += 1
         }
         say("sent=\(sent) rate=\(String(format: "%.0f", Double(sent) / Date().timeIntervalSince(start)))")
+    case "kvset":
+        // kvset --seconds T: one client setting random keys (each write also writes its outbox row).
+        let seconds = Double(arg("seconds", "10"))!
+        let store = try open(1)
+        let kv = try store.kv(tenant: "bench", codec: RawCodec())
+        let deadline = Date().addingTimeInterval(seconds)
+        var n = 0
+        while Date() < deadline {
+            let k = Int.random(in: 1...10000)
+            try kv.set("items", "key-\(k)", Array("{\"stock\":\(k)}".utf8))
+            n += 1
+        }
+        say("sets_per_s=\(String(format: "%.1f", Double(n) / seconds))")
+    case "watch-latency":
+        // watch-latency --count N --rate R: a watcher (own connection) and a writer at R sets/s in this process;
+        // each value carries its send time.
+        let n = Int(arg("count", "3000"))!, rate = Double(arg("rate", "500"))!
+        let store = try open(2)
+        let kv = try store.kv(tenant: "wlat", codec: RawCodec())
+        let w = try kv.watch("items", options: { var o = WatchOptions(); o.bufferSize = 100_000; return o }())
+        let hist = LockedHistogram()
+        Thread.detachNewThread {
+            for i in 0..<n {
+                let t = Date().timeIntervalSince1970
+                _ = try? kv.set("items", "k\(i % 100)", Array("\(t)|\(i)".utf8))
+                usleep(UInt32(1_000_000 / rate))
+            }
+        }
+        var got = 0
+        while got < n, let e = try w.next(timeout: .seconds(10)) {
+            let now = Date().timeIntervalSince1970
+            if let v = e.value, let t = Double(String(decoding: v, as: UTF8.self).split(separator: "|").first ?? "") {
+                hist.record(UInt64(max(0, (now - t) * 1_000_000)))
+            }
+            got += 1
+        }
+        w.cancel()
+        say(hist.summary())
+    case "catchup":
+        // catchup: reads every event of every tenant from position 0 in pages of 5000 (gap-free read_all).
+        let store = try open(1)
+        let t0 = ContinuousClock.now
+        var after: Int64 = 0, n = 0
+        while true {
+            let page = try store.readAllTenants(after: after, limit: 5000)
+            guard let last = page.last else { break }
+            n += page.count
+            after = last.position
+        }
+        let secs = t0.duration(to: .now).seconds
+        say("events=\(n) seconds=\(String(format: "%.2f", secs)) events_per_s=\(String(format: "%.0f", Double(n) / secs))")
     default:
-        say("usage: storeaccess-bench append|latency-sub|latency-pub …")
+        say("usage: storeaccess-bench append|latency-sub|latency-pub|kvset|watch-latency|catchup …")
         exit(2)
     }
 } catch {

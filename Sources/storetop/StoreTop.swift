@@ -12,7 +12,7 @@ struct StoreTop: AsyncParsableCommand {
     /// warnings to stderr.
     static func main() async {
         let args = CommandLine.arguments.dropFirst()
-        let tui = args.first.map { !["snapshot", "metrics", "prune", "--help", "-h", "--version"].contains($0) } ?? true
+        let tui = args.first.map { !["snapshot", "metrics", "prune", "render-bench", "--help", "-h", "--version"].contains($0) } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
         LoggingSystem.bootstrap { label in
             if let logPath, let h = FileHandle(forWritingAtPath: logPath) ?? {
@@ -43,7 +43,7 @@ struct StoreTop: AsyncParsableCommand {
             (PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE, .pgpass). Passwords are never printed.
             """,
         version: "0.1.0",
-        subcommands: [Top.self, SnapshotCommand.self, MetricsCommand.self, PruneCommand.self, DemoCommand.self],
+        subcommands: [Top.self, SnapshotCommand.self, MetricsCommand.self, PruneCommand.self, DemoCommand.self, RenderBench.self],
         defaultSubcommand: Top.self)
 }
 

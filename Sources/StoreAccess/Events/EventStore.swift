@@ -150,6 +150,14 @@ public final class EventStore: Sendable {
 }
 
 extension Store {
+    /// Every tenant's events after `position`, gap-free, in position order (for global projections and
+    /// catch-up); a multi-event append is never cut in two.
+    public func readAllTenants(after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+        try EventStore.checkLimit(limit)
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit))"
+        return try pool.query(sql.named("events.read_all_tenants")).rows.map(RecordedEvent.init(row:))
+    }
+
     /// The event log of `tenant`.
     public func events(tenant: String) throws -> EventStore { try EventStore(store: self, tenant: tenant) }
 }
