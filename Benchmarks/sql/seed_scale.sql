@@ -3,12 +3,13 @@
 -- 10 durable consumers per tenant (1k) at varied lags, and 10k outbox rows per tenant (1M) with a watcher.
 -- Outbox rows are inserted directly (with their heads row) to keep seeding short; everything else goes through
 -- the SQL write API.
+SELECT set_config('bench.per_stream', :'per_stream', false), set_config('bench.phase', :'phase', false) \gset
 DO $$
 DECLARE
     t int; s int; ev jsonb;
 BEGIN
     ev := (SELECT jsonb_agg(jsonb_build_object('type', 'Seeded', 'payload', jsonb_build_object('i', g)))
-             FROM generate_series(1, :per_stream) g);
+             FROM generate_series(1, current_setting('bench.per_stream')::int) g);
     FOR t IN 0..99 LOOP
         FOR s IN 0..99 LOOP
             PERFORM storeaccess.append(format('t%s', lpad(t::text, 3, '0')), format('stream-%s', s), -1, ev);
@@ -20,7 +21,7 @@ END $$;
 DO $$
 DECLARE t int; c int; tn text; head bigint;
 BEGIN
-    IF :phase = 1 THEN
+    IF current_setting('bench.phase')::int = 1 THEN
         FOR t IN 0..99 LOOP
             tn := format('t%s', lpad(t::text, 3, '0'));
             SELECT max(position) INTO head FROM storeaccess.events WHERE tenant = tn;
@@ -40,4 +41,4 @@ BEGIN
         END LOOP;
     END IF;
 END $$;
-ANALYZE;
+ANALYZE storeaccess.events, storeaccess.streams, storeaccess.cursors, storeaccess.outbox, storeaccess.outbox_heads, storeaccess.state, storeaccess.tenants;
