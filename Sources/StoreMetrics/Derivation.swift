@@ -68,7 +68,13 @@ public struct Derived: Sendable, Equatable {
 /// Keeps recent snapshots and derives `Derived` from them. Pure: time comes from the snapshots' `takenAt`,
 /// so tests drive it with made-up snapshots and no server.
 public struct History: Sendable {
+    /// The most recent snapshots (enough for the lag window).
     public private(set) var snapshots: [Snapshot] = []
+    /// Each kept snapshot's cursors by key (so the window costs O(cursors), not O(cursors²)).
+    private var cursorIndex: [[Derived.CursorKey: Snapshot.Cursor]] = []
+    /// Per consumer: its last position and since when it has had it.
+    private var positionSince: [Derived.CursorKey: (position: Int64, since: Date)] = [:]
+    /// How many rates the sparklines keep.
     public let capacity: Int
     public var rules: LagRules
     private var appendHistory: [Double] = []
@@ -82,7 +88,19 @@ public struct History: Sendable {
     /// Adds a snapshot and returns what can now be derived.
     public mutating func add(_ s: Snapshot) -> Derived {
         snapshots.append(s)
-        if snapshots.count > capacity { snapshots.removeFirst(snapshots.count - capacity) }
+        var index: [Derived.CursorKey: Snapshot.Cursor] = [:]
+        index.reserveCapacity(s.cursors.count)
+        for c in s.cursors { index[Derived.CursorKey(tenant: c.tenant, name: c.name)] = c }
+        cursorIndex.append(index)
+        let keep = max(2, rules.window)
+        if snapshots.count > keep {
+            snapshots.removeFirst(snapshots.count - keep)
+            cursorIndex.removeFirst(cursorIndex.count - keep)
+        }
+        for (k, c) in index where positionSince[k]?.position != c.position {
+            positionSince[k] = (c.position, s.takenAt)
+        }
+        if positionSince.count > index.count * 2 { positionSince = positionSince.filter { index[$0.key] != nil } }
         var d = Derived()
         guard snapshots.count >= 2 else {
             d.cursors = Dictionary(uniqueKeysWithValues: s.cursors.map { (Derived.CursorKey(tenant: $0.tenant, name: $0.name), health($0, samples: [(s.takenAt, $0)], snapshot: s)) })
@@ -110,23 +128,14 @@ public struct History: Sendable {
         }
         d.appendRateHistory = appendHistory
         d.tenantAppendRateHistory = tenantHistory
-        let window = Array(snapshots.suffix(rules.window))
+        let start = max(0, snapshots.count - rules.window)
         for c in s.cursors {
             let key = Derived.CursorKey(tenant: c.tenant, name: c.name)
-            let samples = window.compactMap { snap in snap.cursors.first { $0.tenant == c.tenant && $0.name == c.name }.map { (snap.takenAt, $0) } }
-            d.cursors[key] = health(c, samples: samples, snapshot: s, stillSince: stillSince(c))
+            var samples: [(Date, Snapshot.Cursor)] = []
+            for i in start..<snapshots.count { if let x = cursorIndex[i][key] { samples.append((snapshots[i].takenAt, x)) } }
+            d.cursors[key] = health(c, samples: samples, snapshot: s, stillSince: positionSince[key]?.since)
         }
         return d
-    }
-
-    /// Since when the consumer's position has not changed, as far back as the history reaches.
-    func stillSince(_ c: Snapshot.Cursor) -> Date? {
-        var since: Date?
-        for snap in snapshots.reversed() {
-            guard let old = snap.cursors.first(where: { $0.tenant == c.tenant && $0.name == c.name }), old.position == c.position else { break }
-            since = snap.takenAt
-        }
-        return since
     }
 
     /// The status of one consumer from its samples in the window (oldest first), per the rules in `LagStatus`.

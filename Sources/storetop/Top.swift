@@ -50,7 +50,7 @@ struct Top: ParsableCommand {
         Signals.install()
         if isatty(1) == 0 {
             let env = ProcessInfo.processInfo.environment
-            app.runPlain(width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40)
+            if !app.runPlain(width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40) { throw ExitCode(2) }
             return
         }
         let terminal = try NCursesTerminal(theme: Theme(useColor: options.color))

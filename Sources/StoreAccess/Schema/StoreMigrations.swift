@@ -1,6 +1,9 @@
 /// Version 3: state (replication bookmarks), key-value rows with a transactional outbox, prune audit.
 enum StoreMigrations {
     static let v3Stores = """
+    -- Outbox watchers by tenant and kind, slowest first (prune planning, the dashboard's outbox panel).
+    CREATE INDEX cursors_outbox_kind ON @schema@.cursors (tenant, source, (filter ->> 'kind'), position);
+
     -- faucet-state: JSON bookmarks by key.
     CREATE TABLE @schema@.state (
         tenant      text NOT NULL,

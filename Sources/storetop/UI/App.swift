@@ -221,8 +221,10 @@ final class App: @unchecked Sendable {
         stop()
     }
 
-    /// Plain-text frames for scripts (stdout is not a terminal): `iterations` refreshes, then exit.
-    func runPlain(width: Int, height: Int) {
+    /// Plain-text frames for scripts (stdout is not a terminal): `iterations` refreshes, then exit. Returns false
+    /// (after saying why on stderr) when the server could not be read at all: scripts must not wait forever.
+    @discardableResult
+    func runPlain(width: Int, height: Int) -> Bool {
         var state = UIState()
         state.view = options.view
         state.tenant = options.tenant
@@ -238,8 +240,10 @@ final class App: @unchecked Sendable {
             lock.unlock()
             let (m, _) = snapshotModel()
             guard let at = m.snapshot?.takenAt, at != lastAt else {
-                if case .reconnecting(let e, _) = m.connection, drawn == 0, options.iterations == nil {
+                if case .reconnecting(let e, _) = m.connection, drawn == 0 {
                     FileHandle.standardError.write("storetop: \(e)\n".data(using: .utf8)!)
+                    stop()
+                    return false
                 }
                 continue
             }
@@ -249,6 +253,7 @@ final class App: @unchecked Sendable {
             if drawn < limit { print(String(repeating: "─", count: width)) }
         }
         stop()
+        return true
     }
 }
 
