@@ -170,13 +170,19 @@ final class App: @unchecked Sendable {
 
     // MARK: the loop
 
-    /// Runs the dashboard on an ncurses terminal until q, a signal, or `iterations` refreshes.
-    func run(terminal: NCursesTerminal) {
+    /// The UI state the command line asks for.
+    func initialState() -> UIState {
         var state = UIState()
         state.view = options.view
         state.tenant = options.tenant
         state.readOnly = options.readOnly
         state.interval = options.interval
+        return state
+    }
+
+    /// Runs the dashboard on an ncurses terminal until q, a signal, or `iterations` refreshes.
+    func run(terminal: NCursesTerminal) {
+        var state = initialState()
         startCollecting()
         var lastVersion = -1
         var lastState = state
@@ -225,11 +231,7 @@ final class App: @unchecked Sendable {
     /// (after saying why on stderr) when the server could not be read at all: scripts must not wait forever.
     @discardableResult
     func runPlain(width: Int, height: Int) -> Bool {
-        var state = UIState()
-        state.view = options.view
-        state.tenant = options.tenant
-        state.readOnly = options.readOnly
-        state.interval = options.interval
+        let state = initialState()
         startCollecting()
         var lastAt: Date?
         var drawn = 0
