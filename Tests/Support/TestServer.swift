@@ -144,7 +144,7 @@ public final class PrivateServer: @unchecked Sendable {
     public init(extraConfig: String = "") throws {
         let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "start"],
                                environment: ProcessInfo.processInfo.environment.merging(
-                                   ["STORETOP_PGPORT": String(Int.random(in: 56000...59000) & ~1),
+                                   ["STORETOP_PGPORT": String(Int.random(in: 26000...31000) & ~1),
                                     "STORETOP_PG_EXTRA_CONF": extraConfig]) { $1 })
         guard r.status == 0 else { throw StoreError(.connectionFailed, "could not start a private server: \(r.err)") }
         dir = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
