@@ -30,71 +30,70 @@ import Testing
             """, name: "setup")
     }
 
-    @Test func crudWithParsedWhereExpressions() throws {
+    /// A fresh tenant schema with the test tables and a table store on it.
+    func withTables(service: String = "t", _ body: (TestServer, String, TableStore) throws -> Void) throws {
         let server = try TestServer.current()
         let ns = "tenant_\(UInt32.random(in: 0...UInt32.max))"
         try setup(server, ns)
         defer { _ = try? server.admin(SQL(unsafeRaw: "DROP SCHEMA \(ns) CASCADE")) }
-        let ts = try TableStore(dsn: server.dsn, service: "claims-svc", namespace: ns) { $0.transactionPooler = server.viaBouncer }
+        let ts = try TableStore(dsn: server.dsn, service: service, namespace: ns) { $0.transactionPooler = server.viaBouncer }
         defer { ts.close() }
-        try ts.ping()
-        for i in 1...5 {
-            try ts.insert("claims", ["id": .int(Int64(i)), "status": .string(i % 2 == 0 ? "open" : "paid"),
-                                     "amount": .double(Double(i) * 10.5), "meta": .json("{\"i\": \(i)}")])
+        try body(server, ns, ts)
+    }
+
+    @Test func crudWithParsedWhereExpressions() throws {
+        try withTables(service: "claims-svc") { server, ns, ts in
+            try ts.ping()
+            for i in 1...5 {
+                try ts.insert("claims", ["id": .int(Int64(i)), "status": .string(i % 2 == 0 ? "open" : "paid"),
+                                         "amount": .double(Double(i) * 10.5), "meta": .json("{\"i\": \(i)}")])
+            }
+            let open = try ts.query("claims", where: "status = :s AND amount > :min", ["s": .string("open"), "min": .int(30)])
+            #expect(open.map { $0["id"] } == [.int(4)])
+            #expect(open.first?["amount"] == .string("42.00"))
+            #expect(open.first?["meta"] == .json("{\"i\": 4}"))
+            #expect(open.first?["closed"] == .bool(false))
+            #expect(try ts.query("claims", where: "status LIKE 'pa%' OR id = 2").count == 4)
+            #expect(try ts.query("claims", where: "meta IS NOT NULL AND NOT closed = true").count == 5)
+            #expect(try ts.mutate("claims", where: "id = :id", ["id": .int(1)], set: ["status": .string("closed"), "closed": .bool(true)]) == 1)
+            #expect(try ts.purge("claims", where: "closed = true") == 1)
+            #expect(try ts.query("claims").count == 4)
+            // the namespace is stamped into application_name
+            let names = try server.admin(SQL(unsafeRaw: "SELECT DISTINCT application_name FROM pg_stat_activity WHERE application_name LIKE 'st:claims-svc/%'")).rows.map { $0[0]! }
+            if !server.viaBouncer { #expect(names == ["st:claims-svc/table/\(ns)"]) }
         }
-        let open = try ts.query("claims", where: "status = :s AND amount > :min", ["s": .string("open"), "min": .int(30)])
-        #expect(open.map { $0["id"] } == [.int(4)])
-        #expect(open.first?["amount"] == .string("42.00"))
-        #expect(open.first?["meta"] == .json("{\"i\": 4}"))
-        #expect(open.first?["closed"] == .bool(false))
-        #expect(try ts.query("claims", where: "status LIKE 'pa%' OR id = 2").count == 4)
-        #expect(try ts.query("claims", where: "meta IS NOT NULL AND NOT closed = true").count == 5)
-        #expect(try ts.mutate("claims", where: "id = :id", ["id": .int(1)], set: ["status": .string("closed"), "closed": .bool(true)]) == 1)
-        #expect(try ts.purge("claims", where: "closed = true") == 1)
-        #expect(try ts.query("claims").count == 4)
-        // the namespace is stamped into application_name
-        let names = try server.admin(SQL(unsafeRaw: "SELECT DISTINCT application_name FROM pg_stat_activity WHERE application_name LIKE 'st:claims-svc/%'")).rows.map { $0[0]! }
-        if !server.viaBouncer { #expect(names == ["st:claims-svc/table/\(ns)"]) }
     }
 
     @Test func injectionAttemptsAreRefusedAndChangeNothing() throws {
-        let server = try TestServer.current()
-        let ns = "tenant_\(UInt32.random(in: 0...UInt32.max))"
-        try setup(server, ns)
-        defer { _ = try? server.admin(SQL(unsafeRaw: "DROP SCHEMA \(ns) CASCADE")) }
-        let ts = try TableStore(dsn: server.dsn, service: "t", namespace: ns) { $0.transactionPooler = server.viaBouncer }
-        defer { ts.close() }
-        try ts.insert("claims", ["id": .int(1), "status": .string("x")])
-        _ = expectStoreError(.invalidName) { _ = try ts.query("claims; DROP TABLE claims") }
-        _ = expectStoreError(.invalidName) { _ = try ts.query("claims\"") }
-        _ = expectStoreError(.invalidArgument) { _ = try ts.query("claims", where: "id = 1; DROP TABLE claims") }
-        _ = expectStoreError(.invalidName) { _ = try ts.query("claims", where: "nosuchcol = 1") }
-        _ = expectStoreError(.invalidName) { try ts.insert("claims", ["id); DROP TABLE claims; --": .int(1)]) }
-        _ = expectStoreError(.invalidArgument) { try ts.purge("claims", where: "") }
-        // a value that looks like SQL is only ever a value
-        #expect(try ts.query("claims", where: "status = :s", ["s": .string("x' OR '1'='1")]).isEmpty)
-        #expect(try ts.purge("claims", where: "status = 'x'' OR ''1''=''1'") == 0)
-        #expect(try ts.query("claims").count == 1)
-        _ = expectStoreError(.notFound) { _ = try TableStore(dsn: server.dsn, service: "t", namespace: "public").query("claims") }
-        _ = expectStoreError(.invalidName) { _ = try TableStore(dsn: server.dsn, service: "t", namespace: "bad-ns") }
+        try withTables(service: "t") { server, ns, ts in
+            try ts.insert("claims", ["id": .int(1), "status": .string("x")])
+            _ = expectStoreError(.invalidName) { _ = try ts.query("claims; DROP TABLE claims") }
+            _ = expectStoreError(.invalidName) { _ = try ts.query("claims\"") }
+            _ = expectStoreError(.invalidArgument) { _ = try ts.query("claims", where: "id = 1; DROP TABLE claims") }
+            _ = expectStoreError(.invalidName) { _ = try ts.query("claims", where: "nosuchcol = 1") }
+            _ = expectStoreError(.invalidName) { try ts.insert("claims", ["id); DROP TABLE claims; --": .int(1)]) }
+            _ = expectStoreError(.invalidArgument) { try ts.purge("claims", where: "") }
+            // a value that looks like SQL is only ever a value
+            #expect(try ts.query("claims", where: "status = :s", ["s": .string("x' OR '1'='1")]).isEmpty)
+            #expect(try ts.purge("claims", where: "status = 'x'' OR ''1''=''1'") == 0)
+            #expect(try ts.query("claims").count == 1)
+            _ = expectStoreError(.notFound) { _ = try TableStore(dsn: server.dsn, service: "t", namespace: "public").query("claims") }
+            _ = expectStoreError(.invalidName) { _ = try TableStore(dsn: server.dsn, service: "t", namespace: "bad-ns") }
+        }
     }
 
     @Test func unsupportedTypesAndTablesChangedUnderneath() throws {
-        let server = try TestServer.current()
-        let ns = "tenant_\(UInt32.random(in: 0...UInt32.max))"
-        try setup(server, ns)
-        defer { _ = try? server.admin(SQL(unsafeRaw: "DROP SCHEMA \(ns) CASCADE")) }
-        let ts = try TableStore(dsn: server.dsn, service: "t", namespace: ns) { $0.transactionPooler = server.viaBouncer }
-        defer { ts.close() }
-        let e = expectStoreError(.unsupportedType) { _ = try ts.query("odd") }
-        #expect(e?.message.contains("point") == true)
-        try ts.insert("claims", ["id": .int(1), "status": .string("a")])
-        _ = try ts.query("claims") // caches the columns
-        try server.admin(SQL(unsafeRaw: "ALTER TABLE \(ns).claims DROP COLUMN meta, ADD COLUMN note text DEFAULT 'n'"))
-        let rows = try ts.query("claims", where: "note = 'n'")
-        #expect(rows.count == 1)
-        #expect(rows.first?["note"] == .string("n"))
-        #expect(rows.first?["meta"] == nil)
+        try withTables(service: "t") { server, ns, ts in
+            let e = expectStoreError(.unsupportedType) { _ = try ts.query("odd") }
+            #expect(e?.message.contains("point") == true)
+            try ts.insert("claims", ["id": .int(1), "status": .string("a")])
+            _ = try ts.query("claims") // caches the columns
+            try server.admin(SQL(unsafeRaw: "ALTER TABLE \(ns).claims DROP COLUMN meta, ADD COLUMN note text DEFAULT 'n'"))
+            let rows = try ts.query("claims", where: "note = 'n'")
+            #expect(rows.count == 1)
+            #expect(rows.first?["note"] == .string("n"))
+            #expect(rows.first?["meta"] == nil)
+        }
     }
 }
 

@@ -115,9 +115,9 @@ public final class EventStore: Sendable {
             let events = try c.query(SQL("SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json))")
                 .named("events.query")).rows.map(RecordedEvent.init(row:))
             let ctx = try c.query(SQL("""
-                SELECT max(position) FROM \(ident: schema).events WHERE tenant = \(tenant) \
+                SELECT position FROM \(ident: schema).events WHERE tenant = \(tenant) \
                 AND position <= \(ident: schema).events_safe_position() \
-                AND \(ident: schema).event_matches(type, payload, \(query.json))
+                AND \(ident: schema).event_matches(type, payload, \(query.json)) ORDER BY position DESC LIMIT 1
                 """).named("events.context_version")).first?.decodeOptional(0, as: Int64.self)
             return EventQueryResult(events: events, lastReturnedPosition: events.last?.position, contextVersion: ctx)
         }

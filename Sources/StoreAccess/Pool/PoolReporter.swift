@@ -71,7 +71,8 @@ final class PoolReporter: @unchecked Sendable {
         signal.lock()
         stopped = true
         signal.broadcast()
-        while !finished { _ = signal.wait(until: Date(timeIntervalSinceNow: 5)); break }
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while !finished && signal.wait(until: deadline) {}
         signal.unlock()
         guard let pool else { return }
         do {
