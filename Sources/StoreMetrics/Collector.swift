@@ -11,6 +11,10 @@ public final class Collector: @unchecked Sendable {
     public let pool: Pool
     private let lock = NSLock()
     private var disabled: [String: String] = [:]
+    private var carry = Carry()
+    private var sizeRead: (at: ContinuousClock.Instant, bytes: Int64)?
+    /// How often the database size is read (it walks the database directory).
+    static let sizeEvery: Duration = .seconds(10)
 
     /// - Parameters:
     ///   - statementTimeout: per statement (default 2 s).
@@ -64,16 +68,48 @@ public final class Collector: @unchecked Sendable {
             if found == false {
                 snap.errors.append(.init(panel: "store", reason: "schema \(schema.name) not found in this database (or not visible to this role): store panels are off", disabled: false))
             }
-            var blockers: [Snapshot.DeliveryBlocker] = []
+            var locks: LockView?
+            var sessionCount: Int?
+            if hasSchema { locks = try run("locks") { try readLocks(c) } }
+            snap.sessions = try run("sessions") { try readSessions(c, blockers: locks?.blockers ?? [], count: &sessionCount) }
+            // client backends, this one included
+            if let n = sessionCount { snap.server?.connections = n + 1 }
             if hasSchema {
-                blockers = try run("blockers") { try readBlockers(c) } ?? []
-            }
-            snap.sessions = try run("sessions") { try readSessions(c, blockers: blockers) }
-            if hasSchema {
+                // Without the lock view there is no safe position: totals are read in full, probes unbounded.
+                let safeEvents = locks?.safe("events") ?? .max, safeOutbox = locks?.safe("outbox") ?? .max
+                let serverNow = snap.server?.now ?? now
                 snap.pools = try run("pools") { try readPools(c) } ?? []
-                snap.streams = try run("streams") { try readStreams(c) }
-                snap.cursors = try run("cursors") { try readCursors(c) } ?? []
-                snap.outboxes = try run("outboxes") { try readOutboxes(c) } ?? []
+                snap.streams = try run("streams") { try readStreams(c, head: locks?.eventsHead ?? 0, safe: locks == nil ? nil : safeEvents) }
+                var heads: [String: Int64]? = snap.streams.map { Dictionary($0.tenants.map { ($0.tenant, $0.headPosition) }, uniquingKeysWith: max) }
+                var rows = try run("cursors") { try readCursorRows(c) }
+                if let r = rows, r.count > Queries.cursorLimit {
+                    rows = Array(r.prefix(Queries.cursorLimit))
+                    snap.errors.append(.init(panel: "cursors", reason: "cursors: more than \(Queries.cursorLimit) durable consumers; showing \(Queries.cursorLimit) of them", disabled: false))
+                }
+                if let rows, heads == nil {
+                    heads = try run("cursors") { try readTenantHeads(c, tenants: Array(Set(rows.map(\.tenant))).sorted(), safe: safeEvents) }
+                }
+                let outRows = try run("outboxes") { try readOutboxRows(c) }
+                let boxes = Dictionary((outRows ?? []).map { (OutboxKey(tenant: $0.tenant, kind: $0.kind), $0) }, uniquingKeysWith: { a, _ in a })
+                let probed = try run("probes") {
+                    try probe(c, cursors: rows ?? [], outboxes: outRows ?? [], boxes: boxes, heads: heads ?? [:],
+                              safeEvents: safeEvents, safeOutbox: safeOutbox, statements: &statements)
+                } ?? Probed()
+                if let rows {
+                    snap.cursors = rows.map { cursor($0, heads: heads ?? [:], boxes: boxes, held: locks?.consumerLocks ?? [], probed: probed, now: serverNow) }
+                        .sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
+                }
+                if let outRows {
+                    let watchers = rows == nil ? nil : Dictionary(grouping: snap.cursors.filter { $0.source == "outbox" }) {
+                        OutboxKey(tenant: $0.tenant, kind: $0.kind ?? "")
+                    }
+                    snap.outboxes = outRows.map { b in
+                        outbox(b, watchers: watchers.map { $0[OutboxKey(tenant: b.tenant, kind: b.kind)] ?? [] }, probed: probed)
+                    }
+                    if rows == nil {
+                        snap.errors.append(.init(panel: "outboxes", reason: "outboxes: watcher positions unknown (the cursors panel failed): safe-to-prune shown as 0", disabled: false))
+                    }
+                }
                 snap.bookmarks = try run("bookmarks") { try readBookmarks(c) } ?? []
                 snap.tenants = try run("tenants") { try c.query(Queries.tenants(schema.name)).rows.map { try $0.decode(0, as: String.self) } } ?? []
             }
@@ -94,26 +130,75 @@ public final class Collector: @unchecked Sendable {
     // MARK: panels
 
     func readServer(_ c: Connection) throws -> Snapshot.Server {
-        let r = try c.query(Queries.server()).first!
+        lock.lock()
+        let cached = sizeRead.flatMap { ContinuousClock.now - $0.at < Collector.sizeEvery ? $0.bytes : nil }
+        lock.unlock()
+        let r = try c.query(Queries.server(withSize: cached == nil)).first!
+        var bytes: Int64 = cached ?? 0
+        if cached == nil {
+            bytes = try r.decode(5)
+            lock.lock(); sizeRead = (ContinuousClock.now, bytes); lock.unlock()
+        }
         struct Rep: Decodable { let name: String?; let address: String?; let state: String?; let replay_lag: Double? }
         let reps = try JSONText(postgresText: try r.decode(9)).decode([Rep].self)
         return Snapshot.Server(
             version: String((try r.decode(0, as: String.self)).split(separator: " ").prefix(2).joined(separator: " ")),
-            startedAt: try r.decode(1), connections: try r.decode(3), maxConnections: try r.decode(2),
-            transactions: try r.decodeOptional(4) ?? 0, databaseBytes: try r.decode(5), database: try r.decode(6),
+            startedAt: try r.decode(1), connections: 0, maxConnections: try r.decode(2),
+            transactions: try r.decodeOptional(4) ?? 0, databaseBytes: bytes, database: try r.decode(6),
             isStandby: try r.decode(7), replicas: reps.map { .init(name: $0.name ?? "", address: $0.address, state: $0.state ?? "", replayLagSeconds: $0.replay_lag) },
             now: try r.decode(8))
     }
 
-    func readBlockers(_ c: Connection) throws -> [Snapshot.DeliveryBlocker] {
-        try c.query(Queries.blockers(schema.name)).rows.map {
-            .init(log: try $0.decode(0), pid: try $0.decode(1), registeredAfter: try $0.decode(2),
-                  applicationName: nil, state: nil, transactionSeconds: nil)
+    /// Heads of both logs and the advisory locks of in-flight appends and connected consumers.
+    struct LockView {
+        var eventsHead: Int64
+        var outboxHead: Int64
+        /// (log, pid, registered after position)
+        var registrations: [(log: String, pid: Int32, after: Int64)]
+        /// Keys of consumer locks held now (hashtext(tenant/name) as an unsigned 32-bit value).
+        var consumerLocks: Set<Int64>
+
+        /// What safe_position() computes: the head, or just below the lowest registration still in flight.
+        func safe(_ log: String) -> Int64 {
+            let head = log == "events" ? eventsHead : outboxHead
+            return registrations.filter { $0.log == log }.map(\.after).reduce(head, min)
+        }
+
+        /// The 20 lowest registrations of each log: the backends holding delivery back.
+        var blockers: [Snapshot.DeliveryBlocker] {
+            ["events", "outbox"].flatMap { log in
+                registrations.filter { $0.log == log }.sorted { ($0.after, $0.pid) < ($1.after, $1.pid) }.prefix(20)
+                    .map { Snapshot.DeliveryBlocker(log: log, pid: $0.pid, registeredAfter: $0.after, applicationName: nil, state: nil, transactionSeconds: nil) }
+            }
         }
     }
 
-    func readSessions(_ c: Connection, blockers: [Snapshot.DeliveryBlocker]) throws -> Snapshot.Sessions {
+    /// A registration's lock key holds the low 32 bits of the head it registered after; the position is the
+    /// highest value at or below the head with those bits (as safe_position() computes it).
+    static func registeredAfter(head: Int64, key: Int64) -> Int64 {
+        let m: Int64 = 1 << 32
+        return head - (((head - key) % m) + m) % m
+    }
+
+    func readLocks(_ c: Connection) throws -> LockView {
+        let rows = try c.query(Queries.locks(schema.name)).rows
+        var v = LockView(eventsHead: 0, outboxHead: 0, registrations: [], consumerLocks: [])
+        for r in rows {
+            v.eventsHead = try r.decode(0)
+            v.outboxHead = try r.decode(1)
+            guard let kind = r[2] else { continue }
+            let pid: Int32 = try r.decode(3), key: Int64 = try r.decode(4)
+            switch kind {
+            case "consumer": v.consumerLocks.insert(key)
+            default: v.registrations.append((kind, pid, Collector.registeredAfter(head: kind == "events" ? v.eventsHead : v.outboxHead, key: key)))
+            }
+        }
+        return v
+    }
+
+    func readSessions(_ c: Connection, blockers: [Snapshot.DeliveryBlocker], count: inout Int?) throws -> Snapshot.Sessions {
         let rows = try c.query(Queries.sessions()).rows
+        count = try rows.first?.decode(12, as: Int.self) ?? 0
         let backends: [Snapshot.Backend] = try rows.map { r in
             let blocked = (r[10] ?? "{}").trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
                 .split(separator: ",").compactMap { Int32($0) }
@@ -182,52 +267,184 @@ public final class Collector: @unchecked Sendable {
         }
     }
 
-    func readStreams(_ c: Connection) throws -> Snapshot.Streams {
-        let r = try c.query(Queries.streams(schema.name)).first!
+    /// Streams with per-tenant totals kept up to date incrementally: after one full pass over the streams table,
+    /// each snapshot reads only the events appended since the previous one (primary-key range). Falls back to the
+    /// full pass when the store went backwards (restored, recreated) or too much happened in between.
+    func readStreams(_ c: Connection, head: Int64, safe: Int64?) throws -> Snapshot.Streams {
+        lock.lock()
+        var totals = carry.totals, base = carry.base
+        lock.unlock()
+        if let b = base, safe == nil || b > safe! || safe! - b > Collector.incrementalLimit { base = nil }
+        let r = try c.query(Queries.streams(schema.name, base: base, safe: safe ?? .max)).first!
         struct T: Decodable { let tenant: String; let head: Int64?; let events: Int64?; let streams: Int?; let last: String? }
         struct S: Decodable { let tenant: String; let stream: String; let version: Int64; let head: Int64; let updated: String }
-        let ts = try JSONText(postgresText: try r.decode(3)).decode([T].self)
-        let ss = try JSONText(postgresText: try r.decode(4)).decode([S].self)
+        let ts = try JSONText(postgresText: try r.decode(2)).decode([T].self)
+        let ss = try JSONText(postgresText: try r.decode(1)).decode([S].self)
+        if base == nil { totals = [:] }
+        for t in ts {
+            var x = totals[t.tenant] ?? Snapshot.TenantHead(tenant: t.tenant, headPosition: 0, events: 0, streams: 0, lastWriteAt: nil)
+            x.events += t.events ?? 0
+            x.streams += t.streams ?? 0
+            x.headPosition = max(x.headPosition, t.head ?? 0)
+            if let l = try t.last.map(Collector.jsonDate) { x.lastWriteAt = max(x.lastWriteAt ?? l, l) }
+            totals[t.tenant] = x
+        }
+        lock.lock()
+        carry.totals = totals
+        carry.base = safe
+        lock.unlock()
         return Snapshot.Streams(
-            headPosition: try r.decode(0), safePosition: try r.decode(1), lastWriteAt: try r.decodeOptional(2),
-            tenants: try ts.map { .init(tenant: $0.tenant, headPosition: $0.head ?? 0, events: $0.events ?? 0, streams: $0.streams ?? 0,
-                                        lastWriteAt: try $0.last.map(Collector.jsonDate)) },
+            headPosition: head, safePosition: safe ?? head, lastWriteAt: try r.decodeOptional(0),
+            tenants: totals.values.sorted { $0.tenant < $1.tenant },
             mostActive: try ss.map { .init(tenant: $0.tenant, stream: $0.stream, version: $0.version, headPosition: $0.head,
                                            updatedAt: try Collector.jsonDate($0.updated)) })
+    }
+
+    /// Beyond this many positions since the previous snapshot, the totals are recomputed in full.
+    static let incrementalLimit: Int64 = 200_000
+
+    func readTenantHeads(_ c: Connection, tenants: [String], safe: Int64) throws -> [String: Int64] {
+        Dictionary(try c.query(Queries.tenantHeads(schema.name, tenants: tenants, safe: safe)).rows.map {
+            (try $0.decode(0, as: String.self), try $0.decodeOptional(1, as: Int64.self) ?? 0)
+        }, uniquingKeysWith: max)
     }
 
     /// json_build_object renders timestamptz as ISO 8601 with a T.
     static func jsonDate(_ s: String) throws -> Date { try Date(postgresText: s.replacingOccurrences(of: "T", with: " ")) }
 
-    func readCursors(_ c: Connection) throws -> [Snapshot.Cursor] {
+    struct CursorKey: Hashable { let tenant: String; let name: String }
+    struct OutboxKey: Hashable { let tenant: String; let kind: String }
+    /// The first unhandled row of a consumer: valid while the consumer stays at `position` (and, for an outbox,
+    /// while `pruned` is unchanged).
+    struct NextRow { let position: Int64; let pruned: Int64; let at: Date }
+    struct Oldest { let pruned: Int64; let at: Date; let id: Int64 }
+
+    /// A consumer's row as stored.
+    struct CursorRow {
+        let tenant: String, name: String, source: String, kind: String?, position: Int64
+        let ownerApplication: String?, ownerHost: String?, ownerPid: Int32?, ownerBackendPid: Int32?, lockKey: Int64
+        let heartbeatAt: Date?, movedAt: Date?
+        var key: CursorKey { CursorKey(tenant: tenant, name: name) }
+    }
+
+    struct OutboxRow { let tenant: String, kind: String, rows: Int64, head: Int64, appended: Int64, pruned: Int64 }
+
+    /// What one snapshot carries to the next (see `Queries.probes`).
+    struct Carry {
+        var base: Int64?
+        var totals: [String: Snapshot.TenantHead] = [:]
+        var next: [CursorKey: NextRow] = [:]
+        var oldest: [OutboxKey: Oldest] = [:]
+    }
+
+    struct Probed {
+        var next: [CursorKey: NextRow] = [:]
+        var oldest: [OutboxKey: Oldest] = [:]
+    }
+
+    func readCursorRows(_ c: Connection) throws -> [CursorRow] {
         try c.query(Queries.cursors(schema.name)).rows.map { r in
-            let pos: Int64 = try r.decode(4), head: Int64 = try r.decode(5)
-            return Snapshot.Cursor(tenant: try r.decode(0), name: try r.decode(1), source: try r.decode(2), kind: r[3],
-                                   position: pos, head: head, lagEvents: max(0, head - pos),
-                                   lagSeconds: max(0, try r.decodeOptional(6, as: Double.self) ?? 0),
-                                   ownerApplication: r[7], ownerHost: r[8], ownerPid: try r.decodeOptional(9),
-                                   ownerBackendPid: try r.decodeOptional(10), ownerConnected: try r.decode(11),
-                                   heartbeatAt: try r.decodeOptional(12), movedAt: try r.decodeOptional(13))
+            CursorRow(tenant: try r.decode(0), name: try r.decode(1), source: try r.decode(2), kind: r[3],
+                      position: try r.decode(4), ownerApplication: r[5], ownerHost: r[6],
+                      ownerPid: try r.decodeOptional(7), ownerBackendPid: try r.decodeOptional(8),
+                      lockKey: try r.decode(9), heartbeatAt: try r.decodeOptional(10), movedAt: try r.decodeOptional(11))
         }
     }
 
-    func readOutboxes(_ c: Connection) throws -> [Snapshot.Outbox] {
-        try c.query(Queries.outboxes(schema.name)).rows.map { r in
-            let rows: Int64 = try r.decode(2), head: Int64 = try r.decode(3)
-            let oldestID: Int64? = try r.decodeOptional(6)
-            let slowest: Int64? = try r.decodeOptional(8)
-            let watchers: Int = try r.decode(9)
-            var safe: Int64 = rows
-            if watchers > 0 {
-                if let s = slowest, let o = oldestID, head > o {
-                    safe = s < o ? 0 : min(rows, Int64((Double(s - o + 1) / Double(head - o + 1) * Double(rows)).rounded()))
-                } else if slowest == nil || oldestID == nil { safe = 0 }
-            }
-            return Snapshot.Outbox(tenant: try r.decode(0), kind: try r.decode(1), rows: rows, headID: head,
-                                   appendedTotal: try r.decode(4), oldestAt: try r.decodeOptional(5), oldestID: oldestID,
-                                   slowestWatcher: r[7], slowestWatcherPosition: slowest, watchers: watchers,
-                                   safeToPruneEstimate: rows == 0 ? 0 : safe)
+    func readOutboxRows(_ c: Connection) throws -> [OutboxRow] {
+        try c.query(Queries.outboxes(schema.name)).rows.map {
+            OutboxRow(tenant: try $0.decode(0), kind: try $0.decode(1), rows: try $0.decode(2), head: try $0.decode(3),
+                      appended: try $0.decode(4), pruned: try $0.decode(5))
         }
+    }
+
+    /// Answers from the previous snapshot where they still hold, one probe statement for the rest (none when
+    /// nothing moved).
+    func probe(_ c: Connection, cursors: [CursorRow], outboxes: [OutboxRow], boxes: [OutboxKey: OutboxRow],
+               heads: [String: Int64], safeEvents: Int64, safeOutbox: Int64, statements: inout Int) throws -> Probed {
+        lock.lock()
+        let old = carry
+        lock.unlock()
+        var out = Probed()
+        var evs: [(tenant: String, name: String, position: Int64)] = []
+        var ws: [(tenant: String, name: String, kind: String, position: Int64)] = []
+        var obs: [(tenant: String, kind: String)] = []
+        var asked: [CursorKey: (position: Int64, pruned: Int64)] = [:]
+        for r in cursors {
+            let pos = r.position
+            if r.source == "events" {
+                guard pos < min(heads[r.tenant] ?? 0, safeEvents) else { continue }
+                if let n = old.next[r.key], n.position == pos { out.next[r.key] = n; continue }
+                evs.append((r.tenant, r.name, pos))
+                asked[r.key] = (pos, 0)
+            } else {
+                guard let kind = r.kind, let box = boxes[OutboxKey(tenant: r.tenant, kind: kind)], pos < box.head else { continue }
+                if let n = old.next[r.key], n.position == pos, n.pruned == box.pruned { out.next[r.key] = n; continue }
+                ws.append((r.tenant, r.name, kind, pos))
+                asked[r.key] = (pos, box.pruned)
+            }
+        }
+        for b in outboxes where b.rows > 0 {
+            let key = OutboxKey(tenant: b.tenant, kind: b.kind)
+            if let o = old.oldest[key], o.pruned == b.pruned { out.oldest[key] = o } else { obs.append((b.tenant, b.kind)) }
+        }
+        if evs.isEmpty && ws.isEmpty && obs.isEmpty {
+            statements -= 1 // counted by run(); nothing to ask
+        } else {
+            for r in try c.query(Queries.probes(schema.name, events: evs, watchers: ws, outboxes: obs,
+                                                safeEvents: safeEvents, safeOutbox: safeOutbox)).rows {
+                let t: String = try r.decode(0)
+                guard let at = try r.decodeOptional(4, as: Date.self) else { continue }
+                if t == "o" {
+                    let key = OutboxKey(tenant: try r.decode(1), kind: try r.decode(3))
+                    out.oldest[key] = Oldest(pruned: boxes[key]?.pruned ?? 0, at: at, id: try r.decode(5))
+                } else {
+                    let key = CursorKey(tenant: try r.decode(1), name: try r.decode(2))
+                    if let a = asked[key] { out.next[key] = NextRow(position: a.position, pruned: a.pruned, at: at) }
+                }
+            }
+        }
+        lock.lock()
+        carry.next = out.next
+        carry.oldest = out.oldest
+        lock.unlock()
+        return out
+    }
+
+    func cursor(_ r: CursorRow, heads: [String: Int64], boxes: [OutboxKey: OutboxRow], held: Set<Int64>, probed: Probed,
+                now: Date) -> Snapshot.Cursor {
+        let head: Int64 = r.source == "events" ? max(heads[r.tenant] ?? 0, 0)
+            : r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)]?.head } ?? 0
+        let next = probed.next[r.key]
+        return Snapshot.Cursor(tenant: r.tenant, name: r.name, source: r.source, kind: r.kind,
+                               position: r.position, head: head, lagEvents: max(0, head - r.position),
+                               lagSeconds: next.map { max(0, now.timeIntervalSince($0.at)) } ?? 0,
+                               ownerApplication: r.ownerApplication, ownerHost: r.ownerHost, ownerPid: r.ownerPid,
+                               ownerBackendPid: r.ownerBackendPid, ownerConnected: held.contains(r.lockKey),
+                               heartbeatAt: r.heartbeatAt, movedAt: r.movedAt)
+    }
+
+    /// One outbox from its head row, its oldest row (probed or carried) and its watchers (from the cursors).
+    /// - Parameter watchers: its registered watchers; nil when the cursors panel failed (nothing counts as safe).
+    func outbox(_ b: OutboxRow, watchers: [Snapshot.Cursor]?, probed: Probed) -> Snapshot.Outbox {
+        let rows = b.rows, head = b.head
+        let oldest = rows > 0 ? probed.oldest[OutboxKey(tenant: b.tenant, kind: b.kind)] : nil
+        let cursors = watchers
+        let watchers = watchers ?? []
+        let slowest = watchers.min { ($0.position, $0.name) < ($1.position, $1.name) }
+        var safe: Int64 = rows
+        if cursors == nil {
+            safe = 0
+        } else if !watchers.isEmpty {
+            if let s = slowest?.position, let o = oldest?.id {
+                // Rows up to the slowest watcher, in proportion to the id range (ids are not dense after prunes).
+                safe = s < o ? 0 : head > o ? min(rows, Int64((Double(s - o + 1) / Double(head - o + 1) * Double(rows)).rounded())) : rows
+            } else { safe = 0 }
+        }
+        return Snapshot.Outbox(tenant: b.tenant, kind: b.kind, rows: rows, headID: head, appendedTotal: b.appended,
+                               oldestAt: oldest?.at, oldestID: oldest?.id, slowestWatcher: slowest?.name,
+                               slowestWatcherPosition: slowest?.position, watchers: watchers.count,
+                               safeToPruneEstimate: rows == 0 ? 0 : safe)
     }
 
     func readBookmarks(_ c: Connection) throws -> [Snapshot.Bookmark] {

@@ -3,13 +3,18 @@ import StoreAccess
 /// Every statement StoreMetrics runs, in one place. Each is bounded (LIMIT or a small catalog) and index-backed;
 /// none counts a big table. Table names come from StoreAccess's schema (`schema`), never repeated DDL.
 enum Queries {
-    /// Server facts and this database's counters (pg_stat_database, one row; size of this database only).
-    static func server() -> SQL {
+    /// At most this many consumers are read per snapshot.
+    static let cursorLimit = 5000
+
+    /// Server facts and this database's counters (pg_stat_database, one row). The database size walks the
+    /// database's directory (about 1 ms on a large store), so the collector asks for it at most every 10 s.
+    /// Connections in use come from the sessions statement (one pass over pg_stat_activity, not two).
+    static func server(withSize: Bool = true) -> SQL {
         SQL("""
-            SELECT version(), pg_postmaster_start_time(), current_setting('max_connections')::int,
-                   (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),
+            SELECT version(), pg_postmaster_start_time(), current_setting('max_connections')::int, NULL,
                    (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()),
-                   pg_database_size(current_database()), current_database(), pg_is_in_recovery(), now(),
+                   \(unsafeRaw: withSize ? "pg_database_size(current_database())" : "NULL::bigint"), current_database(),
+                   pg_is_in_recovery(), now(),
                    (SELECT coalesce(json_agg(json_build_object('name', application_name, 'address', client_addr::text,
                        'state', state, 'replay_lag', extract(epoch FROM replay_lag))), '[]')
                       FROM (SELECT * FROM pg_stat_replication LIMIT 32) r)
@@ -21,20 +26,36 @@ enum Queries {
         SQL("""
             SELECT pid, coalesce(application_name, ''), usename, coalesce(state, 'unknown'), wait_event_type, wait_event,
                    query_start, xact_start, state_change, age(backend_xmin),
-                   CASE WHEN wait_event_type = 'Lock' THEN pg_blocking_pids(pid)::text END, left(query, 300)
+                   CASE WHEN wait_event_type = 'Lock' THEN pg_blocking_pids(pid)::text END, left(query, 300),
+                   count(*) OVER ()
               FROM pg_stat_activity
              WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
              ORDER BY xact_start NULLS LAST LIMIT 2000
             """).named("metrics.sessions")
     }
 
-    /// In-flight appends holding delivery back, for the event log and the outbox.
-    static func blockers(_ schema: Identifier) -> SQL {
+    /// The two sequence heads, then every advisory lock StoreMetrics reads, in one pass over pg_locks:
+    /// registrations of in-flight appends (the gap-free safe position and who holds delivery back, as
+    /// `safe_position()` computes them) and granted consumer locks (is a consumer's owner connected). The heads are
+    /// read before the locks (the lock scan is LATERAL to them), the order `safe_position()` relies on.
+    static func locks(_ schema: Identifier) -> SQL {
         SQL("""
-            SELECT 'events', pid, registered_after FROM \(ident: schema).blockers('events', \(schema.quoted + ".event_position")::regclass)
-            UNION ALL
-            SELECT 'outbox', pid, registered_after FROM \(ident: schema).blockers('outbox', \(schema.quoted + ".outbox_position")::regclass)
-            """).named("metrics.blockers")
+            SELECT h.ev, h.ob, l.kind, l.pid, l.objid
+              FROM (SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".event_position")::regclass), 0) AS ev,
+                           coalesce(pg_sequence_last_value(\(schema.quoted + ".outbox_position")::regclass), 0) AS ob,
+                           ((hashtext(\(schema.name + ".events.reg"))::bigint) & 4294967295)::oid AS ce,
+                           ((hashtext(\(schema.name + ".outbox.reg"))::bigint) & 4294967295)::oid AS co,
+                           ((hashtext(\(schema.name + ".cursor"))::bigint) & 4294967295)::oid AS cc
+                     OFFSET 0) h
+              LEFT JOIN LATERAL (
+                   SELECT CASE l.classid WHEN h.ce THEN 'events' WHEN h.co THEN 'outbox' ELSE 'consumer' END AS kind,
+                          l.pid, l.objid::bigint AS objid
+                     FROM pg_locks l
+                    WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.classid IN (h.ce, h.co, h.cc)
+                      AND (l.granted OR l.classid <> h.cc)
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    LIMIT 100000) l ON true
+            """).named("metrics.locks")
     }
 
     static func schemaVersion(_ schema: Identifier) -> SQL {
@@ -50,65 +71,93 @@ enum Queries {
             """).named("metrics.pools")
     }
 
-    /// Global head and safe position, last write, per-tenant heads (index (tenant, position)) and event totals
-    /// (sum of stream versions: reads the streams table, never the events table).
-    static func streams(_ schema: Identifier) -> SQL {
-        SQL("""
-            SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".event_position")::regclass), 0),
-                   \(ident: schema).events_safe_position(),
-                   (SELECT updated_at FROM \(ident: schema).streams ORDER BY updated_at DESC LIMIT 1),
-                   (SELECT coalesce(json_agg(json_build_object('tenant', t.tenant, 'head', h.head, 'events', s.events,
-                        'streams', s.streams, 'last', s.last) ORDER BY t.tenant), '[]')
-                      FROM (SELECT tenant FROM \(ident: schema).tenants ORDER BY tenant LIMIT 10000) t
-                      LEFT JOIN LATERAL (SELECT e.position AS head FROM \(ident: schema).events e
-                                          WHERE e.tenant = t.tenant ORDER BY e.position DESC LIMIT 1) h ON true
-                      LEFT JOIN (SELECT tenant, sum(version) AS events, count(*) AS streams, max(updated_at) AS last
-                                   FROM \(ident: schema).streams GROUP BY tenant) s ON s.tenant = t.tenant),
+    /// Last write and the most active streams (index on updated_at), with per-tenant totals: either
+    /// `incremental` — the events appended in (`base`, `safe`] (primary-key range; every position up to `safe` has
+    /// settled, so nothing is counted twice or missed) — or in full from the streams table (one row per stream,
+    /// never the events table), less the events above `safe`, so the totals count exactly the events up to `safe`.
+    static func streams(_ schema: Identifier, base: Int64?, safe: Int64) -> SQL {
+        let common = """
+            SELECT (SELECT updated_at FROM \(schema.quoted).streams ORDER BY updated_at DESC LIMIT 1),
                    (SELECT coalesce(json_agg(json_build_object('tenant', tenant, 'stream', stream, 'version', version,
                         'head', head_position, 'updated', updated_at)), '[]')
-                      FROM (SELECT * FROM \(ident: schema).streams ORDER BY updated_at DESC LIMIT 20) a)
-            """).named("metrics.streams")
+                      FROM (SELECT * FROM \(schema.quoted).streams ORDER BY updated_at DESC LIMIT 20) a),
+            """
+        if let base {
+            return SQL("""
+                \(unsafeRaw: common)
+                   (SELECT coalesce(json_agg(json_build_object('tenant', a.tenant, 'events', a.events, 'streams', a.created,
+                           'head', a.head, 'last', a.last)), '[]')
+                      FROM (SELECT tenant, count(*) AS events, count(*) FILTER (WHERE version = 1) AS created,
+                                   max(position) AS head, max(recorded_at) AS last
+                              FROM \(ident: schema).events WHERE position > \(base) AND position <= \(safe) GROUP BY tenant) a)
+                """).named("metrics.streams")
+        }
+        return SQL("""
+            \(unsafeRaw: common)
+               (SELECT coalesce(json_agg(json_build_object('tenant', s.tenant, 'events', s.events - coalesce(a.events, 0),
+                       'streams', s.streams - coalesce(a.created, 0), 'head', s.head, 'last', s.last)), '[]')
+                  FROM (SELECT tenant, sum(version) AS events, count(*) AS streams, max(head_position) AS head,
+                               max(updated_at) AS last
+                          FROM \(ident: schema).streams GROUP BY tenant) s
+                  LEFT JOIN (SELECT tenant, count(*) AS events, count(*) FILTER (WHERE version = 1) AS created
+                               FROM \(ident: schema).events WHERE position > \(safe) GROUP BY tenant) a ON a.tenant = s.tenant)
+            """).named("metrics.streams_full")
     }
 
-    /// Every durable consumer with its head, lag (positions and age of the oldest unhandled row) and whether
-    /// its owner still holds the consumer lock.
+    /// Every durable consumer (bounded; unsorted, the collector sorts) with the key of its consumer lock. Outbox
+    /// heads come from the outboxes panel, event heads from the streams panel, the age of the oldest unhandled row
+    /// from `probes`. One row past the bound tells the collector the list was cut.
     static func cursors(_ schema: Identifier) -> SQL {
         SQL("""
-            WITH held AS MATERIALIZED (
-                SELECT l.objid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
-                   AND l.classid = ((hashtext(\(schema.name + ".cursor"))::bigint) & 4294967295)::oid)
-            SELECT c.tenant, c.name, c.source, c.filter ->> 'kind', c.position,
-                   CASE c.source WHEN 'events' THEN coalesce(eh.head, 0) ELSE coalesce(oh.head_id, 0) END,
-                   extract(epoch FROM now() - CASE c.source WHEN 'events' THEN ne.recorded_at ELSE no.at END),
-                   c.owner_application, c.owner_host, c.owner_pid, c.owner_backend_pid,
-                   EXISTS (SELECT 1 FROM held WHERE held.objid = ((hashtext(c.tenant || '/' || c.name)::bigint) & 4294967295)::oid),
-                   c.heartbeat_at, c.moved_at
-              FROM (SELECT * FROM \(ident: schema).cursors ORDER BY tenant, name LIMIT 5000) c
-              LEFT JOIN LATERAL (SELECT e.position AS head FROM \(ident: schema).events e
-                                  WHERE c.source = 'events' AND e.tenant = c.tenant ORDER BY e.position DESC LIMIT 1) eh ON true
-              LEFT JOIN \(ident: schema).outbox_heads oh ON c.source = 'outbox' AND oh.tenant = c.tenant AND oh.kind = c.filter ->> 'kind'
-              LEFT JOIN LATERAL (SELECT e.recorded_at FROM \(ident: schema).events e
-                                  WHERE c.source = 'events' AND e.tenant = c.tenant AND e.position > c.position
-                                  ORDER BY e.position LIMIT 1) ne ON true
-              LEFT JOIN LATERAL (SELECT o.at FROM \(ident: schema).outbox o
-                                  WHERE c.source = 'outbox' AND o.tenant = c.tenant AND o.kind = c.filter ->> 'kind'
-                                    AND o.id > c.position ORDER BY o.id LIMIT 1) no ON true
+            SELECT tenant, name, source, filter ->> 'kind', position, owner_application, owner_host, owner_pid,
+                   owner_backend_pid, (hashtext(tenant || '/' || name)::bigint) & 4294967295, heartbeat_at, moved_at
+              FROM \(ident: schema).cursors LIMIT \(unsafeRaw: String(cursorLimit + 1))
             """).named("metrics.cursors")
     }
 
-    /// Outboxes from their head rows (exact size without counting), oldest row by index, slowest watcher.
+    /// Head of each tenant's event log up to `safe`, one index probe per tenant: only when the streams panel
+    /// could not give them.
+    static func tenantHeads(_ schema: Identifier, tenants: [String], safe: Int64) -> SQL {
+        SQL("""
+            SELECT t, (SELECT e.position FROM \(ident: schema).events e WHERE e.tenant = t AND e.position <= \(safe)
+                        ORDER BY e.position DESC LIMIT 1)
+              FROM unnest(\(TextArray(tenants))::text[]) t
+            """).named("metrics.tenant_heads")
+    }
+
+    /// Index probes for what changed since the previous snapshot: the oldest event (`e`) or outbox row (`w`) a
+    /// consumer has not handled, and the oldest row of an outbox (`o`). Each looks only at settled positions
+    /// (up to the safe positions), so its answer stays true until the consumer moves or the outbox is pruned,
+    /// and the collector carries it forward until then instead of asking again.
+    static func probes(_ schema: Identifier, events: [(tenant: String, name: String, position: Int64)],
+                       watchers: [(tenant: String, name: String, kind: String, position: Int64)],
+                       outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64) -> SQL {
+        SQL("""
+            SELECT 'e', x.t, x.n, NULL::text,
+                   (SELECT e.recorded_at FROM \(ident: schema).events e
+                     WHERE e.tenant = x.t AND e.position > x.p AND e.position <= \(safeEvents) ORDER BY e.position LIMIT 1), NULL::bigint
+              FROM unnest(\(TextArray(events.map(\.tenant)))::text[], \(TextArray(events.map(\.name)))::text[],
+                          \(TextArray(events.map { String($0.position) }))::bigint[]) x(t, n, p)
+            UNION ALL
+            SELECT 'w', x.t, x.n, x.k,
+                   (SELECT o.at FROM \(ident: schema).outbox o
+                     WHERE o.tenant = x.t AND o.kind = x.k AND o.id > x.p AND o.id <= \(safeOutbox) ORDER BY o.id LIMIT 1), NULL
+              FROM unnest(\(TextArray(watchers.map(\.tenant)))::text[], \(TextArray(watchers.map(\.name)))::text[],
+                          \(TextArray(watchers.map(\.kind)))::text[], \(TextArray(watchers.map { String($0.position) }))::bigint[]) x(t, n, k, p)
+            UNION ALL
+            SELECT 'o', x.t, NULL, x.k, f.at, f.id
+              FROM unnest(\(TextArray(outboxes.map(\.tenant)))::text[], \(TextArray(outboxes.map(\.kind)))::text[]) x(t, k)
+              LEFT JOIN LATERAL (SELECT o.at, o.id FROM \(ident: schema).outbox o
+                                  WHERE o.tenant = x.t AND o.kind = x.k AND o.id <= \(safeOutbox) ORDER BY o.id LIMIT 1) f ON true
+            """).named("metrics.probes")
+    }
+
+    /// Outboxes from their head rows: exact size without counting (appended − pruned). The oldest row comes from
+    /// `probes`, the slowest watcher from the cursors panel.
     static func outboxes(_ schema: Identifier) -> SQL {
         SQL("""
-            SELECT h.tenant, h.kind, h.appended_total - h.pruned_total, h.head_id, h.appended_total, o.at, o.id,
-                   w.name, w.position, coalesce(wc.n, 0)
-              FROM (SELECT * FROM \(ident: schema).outbox_heads ORDER BY tenant, kind LIMIT 5000) h
-              LEFT JOIN LATERAL (SELECT at, id FROM \(ident: schema).outbox x
-                                  WHERE x.tenant = h.tenant AND x.kind = h.kind ORDER BY x.id LIMIT 1) o ON true
-              LEFT JOIN LATERAL (SELECT name, position FROM \(ident: schema).cursors c
-                                  WHERE c.tenant = h.tenant AND c.source = 'outbox' AND c.filter ->> 'kind' = h.kind
-                                  ORDER BY position, name LIMIT 1) w ON true
-              LEFT JOIN LATERAL (SELECT count(*) AS n FROM \(ident: schema).cursors c
-                                  WHERE c.tenant = h.tenant AND c.source = 'outbox' AND c.filter ->> 'kind' = h.kind) wc ON true
+            SELECT tenant, kind, appended_total - pruned_total, head_id, appended_total, pruned_total
+              FROM \(ident: schema).outbox_heads ORDER BY tenant, kind LIMIT 5000
             """).named("metrics.outboxes")
     }
 
@@ -123,7 +172,9 @@ enum Queries {
 
     /// Every query name used by the collector (tests check each runs against a real schema).
     static func all(_ schema: Identifier) -> [SQL] {
-        [server(), sessions(), blockers(schema), schemaVersion(schema), pools(schema), streams(schema),
-         cursors(schema), outboxes(schema), bookmarks(schema), tenants(schema)]
+        [server(), sessions(), locks(schema), schemaVersion(schema), pools(schema), streams(schema, base: nil, safe: 0),
+         streams(schema, base: 0, safe: 0), cursors(schema), outboxes(schema), bookmarks(schema), tenants(schema),
+         tenantHeads(schema, tenants: ["a"], safe: 0),
+         probes(schema, events: [("a", "b", 0)], watchers: [("a", "b", "c", 0)], outboxes: [("a", "c")], safeEvents: 0, safeOutbox: 0)]
     }
 }

@@ -77,11 +77,16 @@ import Testing
         func one(_ sql: String) throws -> String? { try f.server.admin(SQL(unsafeRaw: sql)).first?[0] }
 
         #expect(s.errors.isEmpty, "\(s.errors)")
-        #expect(s.statements <= 10)
+        #expect(s.statements <= 11)
         // server
         let sv = try #require(s.server)
         #expect(sv.maxConnections == Int(try one("SHOW max_connections")!))
         #expect(sv.database == "storetop_test")
+        // connections in use: every client backend, the collector's own included (other tests connect too)
+        #expect(sv.connections == s.sessions!.backends.count + 1)
+        #expect(sv.connections >= f.extra.count + 3 && sv.connections <= sv.maxConnections)
+        let size = Double(Int64(try one("SELECT pg_database_size(current_database())")!)!)
+        #expect(abs(Double(sv.databaseBytes) / size - 1) < 0.2) // read at most every 10 s; other tests write meanwhile
         #expect(!sv.isStandby)
         #expect(sv.version.hasPrefix("PostgreSQL 15"))
         // streams: heads and totals per tenant
@@ -154,6 +159,70 @@ import Testing
         #expect(prom.contains("storetop_consumer_lag_events{tenant=\"alpha\",store=\"events\",consumer=\"stopped\"}"))
         #expect(prom.contains("storetop_outbox_rows{tenant=\"alpha\",store=\"kv\",kind=\"orders\"} 10"))
         #expect(prom.contains("# TYPE storetop_pool_timeouts_total counter"))
+    }
+
+    /// The collector keeps per-tenant totals incrementally and carries probe answers forward; after appends
+    /// (to an existing stream, a new stream, a new tenant, one held in flight), a consumer moving and an outbox
+    /// prune, every figure still equals what SQL computes, and a snapshot with nothing changed sends no probe.
+    @Test func incrementalSnapshotsStayExact() throws {
+        let f = try Fixture()
+        defer { f.close() }
+        let q = "\"\(f.schema)\""
+        func one(_ sql: String) throws -> String? { try f.server.admin(SQL(unsafeRaw: sql)).first?[0] }
+        let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)
+        defer { collector.close() }
+        _ = try collector.snapshot()
+        // an append held in flight (registered, not committed) while a later one commits
+        let held = try Connection(try ConnectionString(f.server.directDSN))
+        defer { held.close() }
+        try held.query("BEGIN")
+        try held.query(SQL("SELECT \(ident: f.store.schema.name).append('beta', 's9', -1, '[{\"type\":\"Late\"}]')"))
+        let a = try f.store.events(tenant: "alpha")
+        try a.append(to: "s1", [EventData(type: "A")])
+        try a.append(to: "s3", [EventData(type: "C"), EventData(type: "C")])
+        try f.store.events(tenant: "gamma").append(to: "g1", [EventData(type: "G")])
+        let during = try collector.snapshot()
+        let st1 = try #require(during.streams)
+        #expect(st1.safePosition < st1.headPosition) // delivery held back by the open append
+        func expectTotals(_ st: Snapshot.Streams, upTo safe: Int64) throws {
+            let want = try f.server.admin(SQL(unsafeRaw: "SELECT tenant, count(*), count(DISTINCT stream), max(position) FROM \(q).events WHERE position <= \(safe) GROUP BY tenant ORDER BY tenant")).rows
+            #expect(st.tenants.map(\.tenant) == want.map { $0[0]! })
+            for (t, w) in zip(st.tenants, want) {
+                #expect(t.events == Int64(w[1]!)!, "\(t.tenant)")
+                #expect(t.streams == Int(w[2]!)!, "\(t.tenant)")
+                #expect(t.headPosition >= Int64(w[3]!)!, "\(t.tenant)")
+            }
+        }
+        try expectTotals(st1, upTo: st1.safePosition)
+        try held.query("COMMIT")
+        // the stopped consumer moves; the outbox is pruned up to its watcher
+        try f.store.pool.query(SQL("SELECT \(ident: f.store.schema.name).cursor_advance('alpha', 'stopped', 4)"))
+        _ = try f.store.outboxPruner(tenant: "alpha", kind: "orders").execute(try f.store.outboxPruner(tenant: "alpha", kind: "orders").plan(.safe(retention: nil)))
+        let after = try collector.snapshot()
+        let st2 = try #require(after.streams)
+        #expect(st2.safePosition == Int64(try one("SELECT max(position) FROM \(q).events")!)!)
+        try expectTotals(st2, upTo: st2.safePosition)
+        let stopped = try #require(after.cursors.first { $0.name == "stopped" })
+        let age = Double(try one("SELECT extract(epoch FROM now() - min(recorded_at)) FROM \(q).events WHERE tenant = 'alpha' AND position > 4")!)!
+        #expect(abs(stopped.lagSeconds - age) < 1.0)
+        #expect(stopped.lagEvents == Int64(try one("SELECT max(position) FROM \(q).events WHERE tenant = 'alpha'")!)! - 4)
+        let box = try #require(after.outboxes.first)
+        #expect(box.oldestID == Int64(try one("SELECT min(id) FROM \(q).outbox WHERE tenant = 'alpha' AND kind = 'orders'")!)!)
+        #expect(box.rows == Int64(try one("SELECT count(*) FROM \(q).outbox WHERE tenant = 'alpha' AND kind = 'orders'")!)!)
+        // nothing changed: no probe statement, same figures
+        let quiet = try collector.snapshot()
+        #expect(quiet.statements == after.statements - 1 || quiet.statements == after.statements)
+        #expect(quiet.streams?.tenants == st2.tenants)
+        #expect(quiet.cursors.map(\.lagEvents) == after.cursors.map(\.lagEvents))
+        #expect(quiet.outboxes.map(\.oldestID) == after.outboxes.map(\.oldestID))
+        let again = try collector.snapshot()
+        #expect(again.statements == 10, "a snapshot with nothing changed sent \(again.statements) statements")
+        // a fresh collector (full pass) agrees with the incremental one
+        let fresh = try Collector(dsn: f.server.directDSN, schema: f.schema)
+        defer { fresh.close() }
+        let cold = try fresh.snapshot()
+        #expect(cold.streams?.tenants == again.streams?.tenants)
+        #expect(cold.cursors.map(\.lagSeconds).map { Int($0) } == again.cursors.map(\.lagSeconds).map { Int($0) })
     }
 
     @Test func monitoringRoleSeesServerAndSessionsAndSaysWhatIsMissing() throws {
