@@ -55,7 +55,11 @@ let package = Package(
             path: "Benchmarks/StoreBench"
         ),
         .target(name: "StoreTestSupport", dependencies: ["StoreAccess"], path: "Tests/Support"),
-        .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
+        // Fuzzing (scripts/fuzz): the properties, libFuzzer's driver declaration, and the harness executable.
+        .target(name: "FuzzChecks", dependencies: ["StoreAccess"], path: "Tests/Fuzz/Checks"),
+        .target(name: "CFuzzDriver", path: "Tests/Fuzz/CFuzzDriver"),
+        .executableTarget(name: "storeaccess-fuzz", dependencies: ["FuzzChecks", "CFuzzDriver"], path: "Tests/Fuzz/Harness"),
+        .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "StoreTestSupport", "FuzzChecks"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreMetrics", "StoreAccess", "StoreTestSupport"], exclude: ["Screens"]),
     ],

@@ -12,6 +12,7 @@ public final class Collector: @unchecked Sendable {
     private let lock = NSLock()
     private var disabled: [String: String] = [:]
     private var carry = Carry()
+    private var arrivals = Arrivals()
     private var sizeRead: (at: ContinuousClock.Instant, bytes: Int64)?
     /// How often the database size is read (it walks the database directory).
     static let sizeEvery: Duration = .seconds(10)
@@ -157,6 +158,8 @@ public final class Collector: @unchecked Sendable {
         var registrations: [(log: String, pid: Int32, after: Int64)]
         /// Keys of consumer locks held now (hashtext(tenant/name) as an unsigned 32-bit value).
         var consumerLocks: Set<Int64>
+        /// When the store's schema was created (a new value: everything carried is void).
+        var epoch: String?
 
         /// What safe_position() computes: the head, or just below the lowest registration still in flight.
         func safe(_ log: String) -> Int64 {
@@ -182,10 +185,11 @@ public final class Collector: @unchecked Sendable {
 
     func readLocks(_ c: Connection) throws -> LockView {
         let rows = try c.query(Queries.locks(schema.name)).rows
-        var v = LockView(eventsHead: 0, outboxHead: 0, registrations: [], consumerLocks: [])
+        var v = LockView(eventsHead: 0, outboxHead: 0, registrations: [], consumerLocks: [], epoch: nil)
         for r in rows {
             v.eventsHead = try r.decode(0)
             v.outboxHead = try r.decode(1)
+            v.epoch = r[5]
             guard let kind = r[2] else { continue }
             let pid: Int32 = try r.decode(3), key: Int64 = try r.decode(4)
             switch kind {
@@ -193,6 +197,9 @@ public final class Collector: @unchecked Sendable {
             default: v.registrations.append((kind, pid, Collector.registeredAfter(head: kind == "events" ? v.eventsHead : v.outboxHead, key: key)))
             }
         }
+        lock.lock()
+        if carry.epoch != v.epoch { carry = Carry(); carry.epoch = v.epoch }
+        lock.unlock()
         return v
     }
 
@@ -276,11 +283,21 @@ public final class Collector: @unchecked Sendable {
         lock.unlock()
         if let b = base, safe == nil || b > safe! || safe! - b > Collector.incrementalLimit { base = nil }
         let r = try c.query(Queries.streams(schema.name, base: base, safe: safe ?? .max)).first!
-        struct T: Decodable { let tenant: String; let head: Int64?; let events: Int64?; let streams: Int?; let last: String? }
+        struct T: Decodable {
+            let tenant: String; let head: Int64?; let events: Int64?; let streams: Int?; let last: String?
+            let first: Int64?; let first_at: String?
+        }
         struct S: Decodable { let tenant: String; let stream: String; let version: Int64; let head: Int64; let updated: String }
         let ts = try JSONText(postgresText: try r.decode(2)).decode([T].self)
         let ss = try JSONText(postgresText: try r.decode(1)).decode([S].self)
-        if base == nil { totals = [:] }
+        var arrivals = Arrivals()
+        if base == nil { totals = [:] } else {
+            arrivals.valid = true
+            arrivals.previousHeads = totals.mapValues(\.headPosition)
+            for t in ts {
+                if let f = t.first, let at = try t.first_at.map(Collector.jsonDate) { arrivals.first[t.tenant] = (f, at) }
+            }
+        }
         for t in ts {
             var x = totals[t.tenant] ?? Snapshot.TenantHead(tenant: t.tenant, headPosition: 0, events: 0, streams: 0, lastWriteAt: nil)
             x.events += t.events ?? 0
@@ -292,12 +309,22 @@ public final class Collector: @unchecked Sendable {
         lock.lock()
         carry.totals = totals
         carry.base = safe
+        self.arrivals = arrivals
         lock.unlock()
         return Snapshot.Streams(
             headPosition: head, safePosition: safe ?? head, lastWriteAt: try r.decodeOptional(0),
             tenants: totals.values.sorted { $0.tenant < $1.tenant },
             mostActive: try ss.map { .init(tenant: $0.tenant, stream: $0.stream, version: $0.version, headPosition: $0.head,
                                            updatedAt: try Collector.jsonDate($0.updated)) })
+    }
+
+    /// What arrived since the previous snapshot: each tenant's head then, and its first new event. A consumer that
+    /// stood at or past its tenant's previous head and before the first new event has exactly that event as its
+    /// first unhandled one (no probe needed).
+    struct Arrivals {
+        var valid = false
+        var previousHeads: [String: Int64] = [:]
+        var first: [String: (position: Int64, at: Date)] = [:]
     }
 
     /// Beyond this many positions since the previous snapshot, the totals are recomputed in full.
@@ -331,6 +358,7 @@ public final class Collector: @unchecked Sendable {
 
     /// What one snapshot carries to the next (see `Queries.probes`).
     struct Carry {
+        var epoch: String?
         var base: Int64?
         var totals: [String: Snapshot.TenantHead] = [:]
         var next: [CursorKey: NextRow] = [:]
@@ -363,7 +391,7 @@ public final class Collector: @unchecked Sendable {
     func probe(_ c: Connection, cursors: [CursorRow], outboxes: [OutboxRow], boxes: [OutboxKey: OutboxRow],
                heads: [String: Int64], safeEvents: Int64, safeOutbox: Int64, statements: inout Int) throws -> Probed {
         lock.lock()
-        let old = carry
+        let old = carry, arrived = arrivals
         lock.unlock()
         var out = Probed()
         var evs: [(tenant: String, name: String, position: Int64)] = []
@@ -375,6 +403,11 @@ public final class Collector: @unchecked Sendable {
             if r.source == "events" {
                 guard pos < min(heads[r.tenant] ?? 0, safeEvents) else { continue }
                 if let n = old.next[r.key], n.position == pos { out.next[r.key] = n; continue }
+                if arrived.valid, let prev = arrived.previousHeads[r.tenant], pos >= prev,
+                   let f = arrived.first[r.tenant], pos < f.position {
+                    out.next[r.key] = NextRow(position: pos, pruned: 0, at: f.at)
+                    continue
+                }
                 evs.append((r.tenant, r.name, pos))
                 asked[r.key] = (pos, 0)
             } else {

@@ -37,11 +37,13 @@ enum Queries {
     /// The two sequence heads, then every advisory lock StoreMetrics reads, in one pass over pg_locks:
     /// registrations of in-flight appends (the gap-free safe position and who holds delivery back, as
     /// `safe_position()` computes them) and granted consumer locks (is a consumer's owner connected). The heads are
-    /// read before the locks (the lock scan is LATERAL to them), the order `safe_position()` relies on.
+    /// read before the locks (the lock scan is LATERAL to them), the order `safe_position()` relies on. `epoch`
+    /// (when the schema was created) tells the collector the store was dropped and created again.
     static func locks(_ schema: Identifier) -> SQL {
         SQL("""
-            SELECT h.ev, h.ob, l.kind, l.pid, l.objid
+            SELECT h.ev, h.ob, l.kind, l.pid, l.objid, h.epoch
               FROM (SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".event_position")::regclass), 0) AS ev,
+                           (SELECT min(applied_at)::text FROM \(ident: schema).schema_version) AS epoch,
                            coalesce(pg_sequence_last_value(\(schema.quoted + ".outbox_position")::regclass), 0) AS ob,
                            ((hashtext(\(schema.name + ".events.reg"))::bigint) & 4294967295)::oid AS ce,
                            ((hashtext(\(schema.name + ".outbox.reg"))::bigint) & 4294967295)::oid AS co,
@@ -75,6 +77,8 @@ enum Queries {
     /// `incremental` — the events appended in (`base`, `safe`] (primary-key range; every position up to `safe` has
     /// settled, so nothing is counted twice or missed) — or in full from the streams table (one row per stream,
     /// never the events table), less the events above `safe`, so the totals count exactly the events up to `safe`.
+    /// The incremental form also gives each tenant's first new event (position and time): the first unhandled
+    /// event of every consumer that was caught up at the previous snapshot.
     static func streams(_ schema: Identifier, base: Int64?, safe: Int64) -> SQL {
         let common = """
             SELECT (SELECT updated_at FROM \(schema.quoted).streams ORDER BY updated_at DESC LIMIT 1),
@@ -86,9 +90,10 @@ enum Queries {
             return SQL("""
                 \(unsafeRaw: common)
                    (SELECT coalesce(json_agg(json_build_object('tenant', a.tenant, 'events', a.events, 'streams', a.created,
-                           'head', a.head, 'last', a.last)), '[]')
+                           'head', a.head, 'last', a.last, 'first', a.first, 'first_at', a.first_at)), '[]')
                       FROM (SELECT tenant, count(*) AS events, count(*) FILTER (WHERE version = 1) AS created,
-                                   max(position) AS head, max(recorded_at) AS last
+                                   max(position) AS head, max(recorded_at) AS last, min(position) AS first,
+                                   (array_agg(recorded_at ORDER BY position))[1] AS first_at
                               FROM \(ident: schema).events WHERE position > \(base) AND position <= \(safe) GROUP BY tenant) a)
                 """).named("metrics.streams")
         }
@@ -133,17 +138,19 @@ enum Queries {
                        watchers: [(tenant: String, name: String, kind: String, position: Int64)],
                        outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64) -> SQL {
         SQL("""
-            SELECT 'e', x.t, x.n, NULL::text,
-                   (SELECT e.recorded_at FROM \(ident: schema).events e
-                     WHERE e.tenant = x.t AND e.position > x.p AND e.position <= \(safeEvents) ORDER BY e.position LIMIT 1), NULL::bigint
+            SELECT 'e', x.t, x.n, NULL::text, f.at, NULL::bigint
               FROM unnest(\(TextArray(events.map(\.tenant)))::text[], \(TextArray(events.map(\.name)))::text[],
                           \(TextArray(events.map { String($0.position) }))::bigint[]) x(t, n, p)
+              LEFT JOIN LATERAL (SELECT e.recorded_at AS at FROM \(ident: schema).events e
+                                  WHERE e.tenant = x.t AND e.position > x.p AND e.position <= \(safeEvents)
+                                  ORDER BY e.position LIMIT 1) f ON true
             UNION ALL
-            SELECT 'w', x.t, x.n, x.k,
-                   (SELECT o.at FROM \(ident: schema).outbox o
-                     WHERE o.tenant = x.t AND o.kind = x.k AND o.id > x.p AND o.id <= \(safeOutbox) ORDER BY o.id LIMIT 1), NULL
+            SELECT 'w', x.t, x.n, x.k, f.at, NULL
               FROM unnest(\(TextArray(watchers.map(\.tenant)))::text[], \(TextArray(watchers.map(\.name)))::text[],
                           \(TextArray(watchers.map(\.kind)))::text[], \(TextArray(watchers.map { String($0.position) }))::bigint[]) x(t, n, k, p)
+              LEFT JOIN LATERAL (SELECT o.at FROM \(ident: schema).outbox o
+                                  WHERE o.tenant = x.t AND o.kind = x.k AND o.id > x.p AND o.id <= \(safeOutbox)
+                                  ORDER BY o.id LIMIT 1) f ON true
             UNION ALL
             SELECT 'o', x.t, NULL, x.k, f.at, f.id
               FROM unnest(\(TextArray(outboxes.map(\.tenant)))::text[], \(TextArray(outboxes.map(\.kind)))::text[]) x(t, k)

@@ -32,7 +32,9 @@ struct SnapshotCommand: ParsableCommand {
                 derived = history.add(try collector.snapshot())
                 snap = history.snapshots.last!
             }
-            print(json ? try JSONExport.encode(snap, derived: derived) : TextReport.render(snap, derived: derived))
+            // JSON is UTF-8 by definition; the text report follows the terminal's locale (ASCII stand-ins outside UTF-8)
+            let report = json ? try JSONExport.encode(snap, derived: derived) : TextReport.render(snap, derived: derived)
+            print(json || localeIsUTF8() ? report : report.asciiFallback)
         }
     }
 }

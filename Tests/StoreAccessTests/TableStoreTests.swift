@@ -96,34 +96,3 @@ import Testing
         }
     }
 }
-
-@Suite struct TenantIsolationTests {
-    @Test func everyStoreKindIsBoundToItsTenant() throws {
-        try withStore { store, _ in
-            let ka = try store.kv(tenant: "a", codec: RawCodec()), kb = try store.kv(tenant: "b", codec: RawCodec())
-            try ka.set("k", "shared-key", [1])
-            #expect(try kb.get("k", "shared-key") == nil)
-            #expect(try kb.delete("k", "shared-key") == nil)
-            #expect(try kb.count("k") == 0)
-            #expect(try ka.get("k", "shared-key")?.value == [1])
-            let sa = try store.state(tenant: "a"), sb = try store.state(tenant: "b")
-            try sa.put("cursor", JSONText("1"))
-            #expect(try sb.get("cursor") == nil)
-            try sb.delete("cursor")
-            #expect(try sa.get("cursor")?.text == "1")
-            // outbox pruning of b never touches a's rows
-            let pb = try store.outboxPruner(tenant: "b", kind: "k")
-            #expect(try pb.plan(.safe(retention: nil)).rows == 0)
-            _ = try pb.execute(try pb.plan(.forced(olderThan: .zero)))
-            #expect(try store.outboxPruner(tenant: "a", kind: "k").plan(.forced(olderThan: .zero)).totalRows == 1)
-            // the SQL functions take the tenant as data: b's delete through SQL leaves a's row
-            try store.pool.query(SQL("SELECT * FROM \(ident: store.schema.name).kv_delete('b', 'k', 'shared-key')"))
-            #expect(try ka.get("k", "shared-key") != nil)
-            // watchers see only their tenant
-            let wb = try kb.watch("k")
-            defer { wb.cancel() }
-            try ka.set("k", "only-a", [2])
-            #expect(try wb.next(timeout: .milliseconds(500)) == nil)
-        }
-    }
-}

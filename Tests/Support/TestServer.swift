@@ -167,6 +167,26 @@ public final class PrivateServer: @unchecked Sendable {
         guard r.status == 0 else { throw StoreError(.connectionFailed, "restart failed: \(r.err)") }
     }
 
+    /// Stops PostgreSQL (`fast` or `immediate`) and leaves it down until `startPG()`.
+    public func stopPG(mode: String = "fast") throws {
+        let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "stop-pg", dir, mode])
+        guard r.status == 0 else { throw StoreError(.connectionFailed, "stop failed: \(r.err)") }
+    }
+
+    public func startPG() throws {
+        let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "start-pg", dir])
+        guard r.status == 0 else { throw StoreError(.connectionFailed, "start failed: \(r.err)") }
+    }
+
+    /// Stops PgBouncer at once (its clients are cut off) and starts it again on the same port.
+    public func restartBouncer() throws {
+        let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "restart-bouncer", dir])
+        guard r.status == 0 else { throw StoreError(.connectionFailed, "PgBouncer restart failed: \(r.err)") }
+    }
+
+    public var bouncerDSN: String { env["STORETOP_TEST_BOUNCER_DSN"]! }
+    public var monitorDSN: String { env["STORETOP_TEST_MONITOR_DSN"]! }
+
     public func stop() {
         let r = try? runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "stop", dir])
         if r?.status != 0 { FileHandle.standardError.write("scripts/pg stop \(dir) failed: \(r?.err ?? "no result")\n".data(using: .utf8)!) }

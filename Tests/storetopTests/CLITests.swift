@@ -86,6 +86,26 @@ func httpGet(port: UInt16, path: String) -> String? {
         #expect(wrongpw.status == 2 && wrongpw.err.contains("password authentication failed") && !wrongpw.err.contains("WRONGPW"))
     }
 
+    /// The server at max_connections: storetop says why it cannot get its one connection (and exits non-zero),
+    /// then works as soon as a slot frees.
+    @Test func serverAtMaxConnectionsIsSaidPlainly() throws {
+        let priv = try PrivateServer(extraConfig: "max_connections = 6\nsuperuser_reserved_connections = 2")
+        defer { priv.stop() }
+        var hogs: [Connection] = []
+        while hogs.count < 20, let c = try? Connection(try ConnectionString(priv.dsn)) { hogs.append(c) }
+        #expect(hogs.count == 4)
+        let full = try storetop(["snapshot", "--sample", "0", priv.monitorDSN])
+        #expect(full.status == 2, "\(full.out) \(full.err)")
+        #expect(full.err.contains("too many clients") || full.err.contains("remaining connection slots"), "\(full.err)")
+        #expect(!full.err.contains("monitor-secret-pw"))
+        hogs.removeLast().close()
+        usleep(300_000)
+        let ok = try storetop(["snapshot", "--sample", "0", priv.monitorDSN])
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(ok.out.contains("PostgreSQL 15"))
+        hogs.forEach { $0.close() }
+    }
+
     @Test func pruneDryRunPlansAndChangesNothing() throws {
         let (server, store, schema) = try seeded()
         defer { store.close(); server.dropSchema(schema) }

@@ -112,6 +112,73 @@ import Testing
         #expect(!t.pane.contains("Worst lag"))
     }
 
+    /// The server goes away under the dashboard: it says "reconnecting" (last data kept), and once the server is
+    /// back it shows live data again within two refresh intervals.
+    @Test func dashboardReconnectsWithinTwoIntervalsOfTheServer() throws {
+        let priv = try PrivateServer()
+        defer { priv.stop() }
+        var o = Store.Options()
+        o.schema = "storeaccess"
+        let store = try Store.connect(priv.dsn, service: "shop", options: o)
+        try store.events(tenant: "acme").append(to: "o-1", [EventData(type: "Placed")])
+        store.close()
+        let t = Tmux()
+        let bin = TestServer.builtProduct("storetop")
+        _ = t.run(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+                   "LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no '\(bin)' '\(priv.dsn)' --interval 1; echo EXITED $?; sleep 30"])
+        #expect(t.waitFor("Worst lag"), "\(t.pane)")
+        #expect(t.waitFor("acme"), "\(t.pane)")
+        for mode in ["fast", "immediate"] {
+            try priv.stopPG(mode: mode)
+            #expect(t.waitFor("reconnecting", timeout: 10), "\(mode): \(t.pane)")
+            #expect(t.pane.contains("acme"), "the last data is kept while reconnecting")
+            #expect(!t.pane.contains("app-secret-pw"))
+            Thread.sleep(forTimeInterval: 1.5)
+            try priv.startPG()
+            let back = Date()
+            var recovered = false
+            while Date().timeIntervalSince(back) < 10 {
+                let p = t.pane
+                if !p.contains("reconnecting") && p.contains("Worst lag") { recovered = true; break }
+                usleep(100_000)
+            }
+            let took = Date().timeIntervalSince(back)
+            #expect(recovered, "\(mode): \(t.pane)")
+            #expect(took <= 2.5, "\(mode): live again \(took) s after the server (interval 1 s)")
+        }
+        t.keys("q")
+        #expect(t.waitFor("EXITED 0"), "\(t.pane)")
+    }
+
+    /// In a locale that is not UTF-8 the dashboard draws ASCII only (no bytes the terminal would garble), and the
+    /// text commands work too.
+    @Test func nonUTF8LocaleDrawsASCII() throws {
+        let server = try TestServer.current()
+        let schema = TestServer.freshSchemaName("loc")
+        let store = try server.store(service: "shop", schema: schema)
+        defer { store.close(); server.dropSchema(schema) }
+        try store.events(tenant: "acme").append(to: "o-1", [EventData(type: "Placed")])
+        let t = Tmux()
+        let bin = TestServer.builtProduct("storetop")
+        _ = t.run(["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+                   "LANG=C LC_ALL=C SWIFT_BACKTRACE=enable=no '\(bin)' '\(server.directDSN)' --schema \(schema) --interval 0.5; echo EXITED $?; sleep 30"])
+        #expect(t.waitFor("Worst lag"), "\(t.pane)")
+        t.keys("5")
+        #expect(t.waitFor("TENANT/CONSUMER"), "\(t.pane)")
+        let pane = t.pane
+        #expect(pane.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII in a C-locale pane: \(pane.unicodeScalars.filter { !$0.isASCII }.prefix(10))")
+        #expect(pane.contains("|"), "ASCII stand-ins for the separators")
+        t.keys("q")
+        #expect(t.waitFor("EXITED 0"), "\(t.pane)")
+        var env = ProcessInfo.processInfo.environment
+        env["LC_ALL"] = "C"
+        env["LANG"] = "C"
+        let r = try runProcess(bin, [server.directDSN, "--schema", schema], environment: env, timeout: 30)
+        #expect(r.status == 0, "\(r.err)")
+        let snap = try runProcess(bin, ["snapshot", "--sample", "0", server.directDSN, "--schema", schema], environment: env, timeout: 30)
+        #expect(snap.status == 0 && snap.out.contains("acme"), "\(snap.out) \(snap.err)")
+    }
+
     @Test func readOnlyHidesActionsAndNoTermIsAClearError() throws {
         let server = try TestServer.current()
         let t = Tmux()

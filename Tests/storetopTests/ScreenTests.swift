@@ -83,4 +83,23 @@ import Testing
         c.put(0, 0, "a\u{1b}[2Jb\u{7}c")
         #expect(c.text == "a?[2Jb?c")
     }
+
+    /// In a terminal whose locale is not UTF-8 every glyph the views draw has a one-column ASCII stand-in
+    /// (box drawing, bars, arrows, markers); only characters from the data itself fall back to "?".
+    @Test func everyGlyphHasAnASCIIStandIn() {
+        let m = Fixture.model()
+        var glyphs = Set<Character>()
+        for view in View.allCases {
+            var s = UIState()
+            s.view = view
+            for dialog in [Dialog.none, .help, .signalConfirm(pid: 104, terminate: true, yes: false)] {
+                s.dialog = dialog
+                for ch in Screen.render(m, s, width: 200, height: 50, now: m.receivedAt!).canvas.text where !ch.isASCII { glyphs.insert(ch) }
+            }
+        }
+        #expect(!glyphs.isEmpty)
+        for g in glyphs { #expect(g.asciiFallback != "?", "no ASCII stand-in for \(g)") }
+        #expect(glyphs.allSatisfy { $0.asciiFallback.isASCII })
+        #expect(Character("é").asciiFallback == "?")
+    }
 }

@@ -68,7 +68,16 @@ public final class EventStore: Sendable {
             if case .exact(let v) = w.expected, v < 0 { throw StoreError(.invalidArgument, "expected version must be ≥ 0") }
             for e in w.events { _ = try Names.eventType(e.type) }
         }
+        // One append travels as one jsonb value, and PostgreSQL caps a jsonb value at 256 MiB: refuse before
+        // sending (a clear error rather than the server's, and nothing half-sent).
+        let bytes = writes.reduce(0) { $0 + $1.events.reduce(0) { $0 + $1.payload.text.utf8.count + $1.metadata.text.utf8.count + $1.type.utf8.count + 64 } }
+        guard bytes <= EventStore.maxAppendBytes else {
+            throw StoreError(.invalidArgument, "append of \(bytes) bytes exceeds \(EventStore.maxAppendBytes) bytes (one append is one jsonb value, which PostgreSQL caps at 256 MiB); split it into several appends")
+        }
     }
+
+    /// The largest append (payloads, metadata and types of all its events) StoreAccess sends: 255 MiB.
+    public static let maxAppendBytes = 255 << 20
 
     static func result(_ r: Row) throws -> AppendResult {
         AppendResult(stream: try r.decode(0), firstPosition: try r.decode(1), lastPosition: try r.decode(2),

@@ -59,12 +59,24 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     /// Validates a key: the stores' name rule, at most 512 bytes.
     public static func validateKey(_ key: String) throws { _ = try Names.check(key, what: "key", max: 512) }
 
+    /// The largest value StoreAccess sends: 256 MiB. A value is sent hex-encoded (twice its size) and written
+    /// twice in one transaction (the value and its outbox row), well inside PostgreSQL's 1 GB message and field limits.
+    public static var maxValueBytes: Int { 256 << 20 }
+
+    static func checkSize(_ bytes: [UInt8], key: String) throws {
+        guard bytes.count <= maxValueBytes else {
+            throw StoreError(.invalidArgument, "value of \(key) is \(bytes.count) bytes; the limit is \(maxValueBytes) bytes (256 MiB)")
+        }
+    }
+
     /// Sets `key` in `kind`. Returns created / updated / unchanged.
     @discardableResult
     public func set(_ kind: String, _ key: String, _ value: Codec.Value) throws -> SetResult {
         _ = try Names.kind(kind)
         try Self.validateKey(key)
-        let bytes = ByteA(try codec.encode(value))
+        let encoded = try codec.encode(value)
+        try Self.checkSize(encoded, key: key)
+        let bytes = ByteA(encoded)
         let r = try store.pool.query(SQL("SELECT result FROM \(ident: schema).kv_set(\(tenant), \(kind), \(key), \(bytes))").named("kv.set"))
         return SetResult(rawValue: try r.first!.decode(0)) ?? .updated
     }
@@ -74,7 +86,11 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     public func setMany(_ kind: String, _ values: [String: Codec.Value]) throws -> [String: SetResult] {
         _ = try Names.kind(kind)
         for k in values.keys { try Self.validateKey(k) }
-        let encoded = try values.keys.sorted().map { ($0, ByteA(try codec.encode(values[$0]!))) }
+        let encoded = try values.keys.sorted().map { k -> (String, ByteA) in
+            let b = try codec.encode(values[k]!)
+            try Self.checkSize(b, key: k)
+            return (k, ByteA(b))
+        }
         return try store.pool.transaction { c in
             var out: [String: SetResult] = [:]
             for (k, v) in encoded {
@@ -96,7 +112,9 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
                 throw StoreError(.notFound, "no key \(key) in kind \(kind) of tenant \(tenant)")
             }
             let current = try codec.decode(try row.decode(0, as: ByteA.self).bytes)
-            let next = ByteA(try codec.encode(try transform(current)))
+            let nextBytes = try codec.encode(try transform(current))
+            try Self.checkSize(nextBytes, key: key)
+            let next = ByteA(nextBytes)
             let r = try c.query(SQL("SELECT result FROM \(ident: schema).kv_set(\(tenant), \(kind), \(key), \(next))").named("kv.update"))
             return SetResult(rawValue: try r.first!.decode(0)) ?? .updated
         }

@@ -5,6 +5,8 @@ import Foundation
 final class NCursesTerminal {
     private var screen: OpaquePointer?
     private var previous: Canvas?
+    /// The locale is not UTF-8: draw ASCII stand-ins (see `Character.asciiFallback`).
+    private(set) var asciiOnly = false
     private var attrs: [Role: Int32] = [:]
     private(set) var ended = false
     private var inFile: UnsafeMutablePointer<FILE>?
@@ -12,7 +14,9 @@ final class NCursesTerminal {
 
     /// Opens the terminal. Throws a clear error without TERM or a usable terminal (instead of ncurses exiting).
     init(theme: Theme) throws {
-        setlocale(LC_ALL, "")
+        // In a locale that is not UTF-8 (LANG=C, POSIX, Latin-1…) the terminal cannot show box drawing, bars or
+        // arrows: every cell is drawn with an ASCII stand-in instead of bytes the terminal would garble.
+        asciiOnly = !localeIsUTF8()
         guard let term = ProcessInfo.processInfo.environment["TERM"], !term.isEmpty, term != "dumb" else {
             throw CLIError(message: "storetop: TERM is not set (or is \"dumb\"): the dashboard needs a terminal; use `storetop snapshot` for text output", code: 3)
         }
@@ -76,7 +80,7 @@ final class NCursesTerminal {
                 var run = ""
                 let start = x
                 while x < c.width, c[x, y].role == role, full || previous![x, y] != c[x, y] {
-                    run.append(c[x, y].char)
+                    run.append(asciiOnly ? c[x, y].char.asciiFallback : c[x, y].char)
                     x += 1
                 }
                 // the bottom-right cell cannot be written without scrolling on some terminals

@@ -48,7 +48,9 @@ final class App: @unchecked Sendable {
 
     private func collectLoop() {
         var history = History()
-        var delay = 2.0
+        // After a failure the next attempt comes one interval later (not a growing backoff): the dashboard is
+        // back within two intervals of the server (one attempt costs a refused connect, or the connect timeout).
+        let delay = max(0.5, interval)
         var permissionsChecked = false
         while true {
             lock.lock()
@@ -68,7 +70,6 @@ final class App: @unchecked Sendable {
                 modelVersion += 1
                 lock.broadcast()
                 lock.unlock()
-                delay = 2
                 waitForNextTick()
             } catch {
                 let retry = Date().addingTimeInterval(delay)
@@ -79,7 +80,6 @@ final class App: @unchecked Sendable {
                 while !stopping && !refreshRequested && Date() < retry { _ = lock.wait(until: retry) }
                 refreshRequested = false
                 lock.unlock()
-                delay = min(delay * 1.5, 10)
             }
         }
     }
@@ -236,6 +236,7 @@ final class App: @unchecked Sendable {
         var lastAt: Date?
         var drawn = 0
         let limit = options.iterations ?? 1
+        let ascii = !localeIsUTF8()
         while drawn < limit && quitSignal.load(ordering: .relaxed) == 0 {
             lock.lock()
             _ = lock.wait(until: Date().addingTimeInterval(0.2))
@@ -251,8 +252,9 @@ final class App: @unchecked Sendable {
             }
             lastAt = at
             drawn += 1
-            print(Screen.render(m, state, width: width, height: height, now: Date()).canvas.text)
-            if drawn < limit { print(String(repeating: "─", count: width)) }
+            let text = Screen.render(m, state, width: width, height: height, now: Date()).canvas.text
+            print(ascii ? text.asciiFallback : text)
+            if drawn < limit { print(String(repeating: ascii ? "-" : "─", count: width)) }
         }
         stop()
         return true

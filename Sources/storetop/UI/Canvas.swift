@@ -1,3 +1,4 @@
+import Foundation
 /// Semantic style roles. Views say what a cell *is*; the theme decides how it looks.
 enum Role: UInt8, Sendable, CaseIterable {
     case normal, header, title, dim, selected, ok, warning, critical, accent, meterFill, meterEmpty,
@@ -82,4 +83,39 @@ extension Character {
         guard let s = unicodeScalars.first else { return false }
         return !(s.value < 0x20 || (s.value >= 0x7f && s.value < 0xa0))
     }
+}
+
+extension Character {
+    /// The ASCII stand-in for a cell in a terminal whose locale is not UTF-8 (one column, like the original).
+    var asciiFallback: Character {
+        if isASCII { return self }
+        switch self {
+        case "│", "▏", "┃": return "|"
+        case "─", "—", "━": return "-"
+        case "┌", "┐", "└", "┘", "├", "┤", "┬", "┴", "┼": return "+"
+        case "…": return "~"
+        case "·", "░": return "."
+        case "█", "▇", "▆", "▅": return "#"
+        case "▄", "▃": return "="
+        case "▂", "▁": return "_"
+        case "›", "▸", "→": return ">"
+        case "▾", "▼", "↓": return "v"
+        case "▲", "↑": return "^"
+        case "×", "✖": return "x"
+        case "●": return "*"
+        case "○": return "o"
+        default: return "?"
+        }
+    }
+}
+
+/// Does the user's locale (LC_ALL / LC_CTYPE / LANG) use UTF-8? Sets the process locale from the environment.
+func localeIsUTF8() -> Bool {
+    setlocale(LC_ALL, "")
+    return String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+}
+
+extension String {
+    /// The text with every non-ASCII character replaced by its stand-in (`Character.asciiFallback`).
+    var asciiFallback: String { String(map(\.asciiFallback)) }
 }
