@@ -66,6 +66,29 @@ import Testing
         #expect(ConnectionString.environment.with(database: db).parameters()["dbname"] == "target_db")
     }
 
+    /// Cases the fuzzer found or that follow libpq's grammar where a simpler masker goes wrong: each masked form
+    /// reads, for libpq, exactly like the original except for the password.
+    @Test(arguments: [
+        "postgres://u@h?password=secret1",                       // query without a path
+        "postgresql://u@h/db?pass%77ord=secret1&sslmode=disable",   // percent-encoded parameter name
+        "postgresql://u:p%40ss@h:5/db?sslmode=disable&password=other", // both places
+        "host=h password=sec\\ ret1 dbname=x",                    // an escaped space inside an unquoted value
+        "host=h password='sec ret1'dbname=x",                     // the next name right after the closing quote
+        "host=h password = 'a\\'b' user=u",                       // spaces around '=', escaped quote
+    ])
+    func maskingFollowsLibpq(dsn: String) throws {
+        let c = try ConnectionString(dsn, environment: [:])
+        let raw = c.parameters(masked: false)
+        #expect(raw["password"] != nil)
+        let masked = try ConnectionString(c.masked, environment: [:]).parameters(masked: false)
+        var expected = raw
+        expected["password"] = Secrets.mask
+        #expect(masked == expected, "\(c.masked)")
+        #expect(!c.masked.contains("secret1") && !c.masked.contains("ret1") && !c.masked.contains("p%40ss"))
+        #expect(ConnectionString.mask(c.masked) == c.masked)
+        #expect(Secrets.redact(dsn) == c.masked)
+    }
+
     @Test func redactsFreeText() {
         let t = Secrets.redact("could not connect to postgresql://a:pw1@h/db with password=pw2 or password='pw 3'")
         #expect(!t.contains("pw1"))

@@ -151,6 +151,14 @@ enum LibPQ {
         return .success(out)
     }
 
+    /// Does libpq read `text` (blanks trimmed, as `ConnectionString` does) as a connection string, URL or key=value?
+    static func parsesAsDSN(_ text: String) -> Bool {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty, !t.utf8.contains(0), ConnectionString.isURL(t) || t.contains("=") else { return false }
+        if case .success = parseConninfo(t) { return true }
+        return false
+    }
+
     /// Sends a cancel request for whatever the connection runs. The C functions are `PQgetCancel`, `PQcancel`.
     static func cancel(_ conn: OpaquePointer) -> Bool {
         guard let c = PQgetCancel(conn) else { return false }

@@ -6,7 +6,10 @@ public enum Secrets {
     /// Replaces `password=…` (key=value and URL query forms) and the password of `scheme://user:password@`
     /// in any text with the mask.
     public static func redact(_ text: String) -> String {
-        guard text.contains("password") || text.contains("://") || text.contains("PASSWORD") else { return text }
+        // A DSN on its own (as libpq reads it, spaces and all): the exact masker, which hides precisely what libpq
+        // would use as the password (free-text rules could cut the DSN where libpq does not).
+        if LibPQ.parsesAsDSN(text) { return ConnectionString.mask(text) }
+        guard text.contains("password") || text.contains("://") || text.contains("PASSWORD") || text.contains("%") else { return text }
         var out = redactKeyValue(text)
         out = redactURLUserInfo(out)
         return out
@@ -25,7 +28,8 @@ public enum Secrets {
             after = after.dropFirst()
             let spaces2 = after.prefix(while: { $0 == " " })
             after = after.dropFirst(spaces2.count)
-            result += spaces + "=" + spaces2 + mask
+            // a quoted value keeps its quotes, so whatever follows the closing quote keeps its meaning
+            result += spaces + "=" + spaces2 + (after.first == "'" ? "'\(mask)'" : mask)
             if after.first == "'" {
                 // quoted value with backslash escapes
                 var idx = after.index(after: after.startIndex)
