@@ -8,6 +8,7 @@
 -- SELECT set_config('storeaccess.tenant', 'acme', true)). Without the setting a role sees and writes nothing.
 -- The table owner (the role that migrated the schema) and pg_monitor members reading are not restricted, so the
 -- store's own processes and storetop keep working. Run it again after a schema migration adds tables.
+SET client_min_messages TO warning;
 SELECT set_config('rls.schema', :'schema', false), set_config('rls.role', :'role', false) \gset
 DO $$
 DECLARE
