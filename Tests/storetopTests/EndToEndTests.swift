@@ -17,6 +17,11 @@ import Testing
             while Date() < deadline { if pane.contains(text) { return true }; usleep(200_000) }
             return false
         }
+        /// Runs `command` in a 120×40 window (UTF-8 client unless `utf8: false`); the shell then prints
+        /// "EXITED <status>" and lingers, so the exit can be read from the pane.
+        func launch(_ command: String, utf8: Bool = true) {
+            _ = run((utf8 ? ["-u"] : []) + ["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command + "; echo EXITED $?; sleep 30"])
+        }
         deinit { _ = run(["kill-server"]) }
     }
 
@@ -47,8 +52,7 @@ import Testing
 
         let t = Tmux()
         let bin = TestServer.builtProduct("storetop")
-        _ = t.run(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
-                   "LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no '\(bin)' '\(server.directDSN)' --schema \(schema) --interval 0.5; echo EXITED $?; sleep 30"])
+        t.launch("LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no '\(bin)' '\(server.directDSN)' --schema \(schema) --interval 0.5")
         #expect(t.waitFor("Worst lag"), "\(t.pane)")
         #expect(t.pane.contains("acme"))
         #expect(!t.pane.contains("app-secret-pw"))
@@ -124,8 +128,7 @@ import Testing
         store.close()
         let t = Tmux()
         let bin = TestServer.builtProduct("storetop")
-        _ = t.run(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
-                   "LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no '\(bin)' '\(priv.dsn)' --interval 1; echo EXITED $?; sleep 30"])
+        t.launch("LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no '\(bin)' '\(priv.dsn)' --interval 1")
         #expect(t.waitFor("Worst lag"), "\(t.pane)")
         #expect(t.waitFor("acme"), "\(t.pane)")
         for mode in ["fast", "immediate"] {
@@ -160,8 +163,7 @@ import Testing
         try store.events(tenant: "acme").append(to: "o-1", [EventData(type: "Placed")])
         let t = Tmux()
         let bin = TestServer.builtProduct("storetop")
-        _ = t.run(["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
-                   "LANG=C LC_ALL=C SWIFT_BACKTRACE=enable=no '\(bin)' '\(server.directDSN)' --schema \(schema) --interval 0.5; echo EXITED $?; sleep 30"])
+        t.launch("LANG=C LC_ALL=C SWIFT_BACKTRACE=enable=no '\(bin)' '\(server.directDSN)' --schema \(schema) --interval 0.5", utf8: false)
         #expect(t.waitFor("Worst lag"), "\(t.pane)")
         t.keys("5")
         #expect(t.waitFor("TENANT/CONSUMER"), "\(t.pane)")
@@ -183,8 +185,7 @@ import Testing
         let server = try TestServer.current()
         let t = Tmux()
         let bin = TestServer.builtProduct("storetop")
-        _ = t.run(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
-                   "LC_ALL=C.UTF-8 '\(bin)' '\(server.directDSN)' --read-only --view outboxes; echo EXITED $?; sleep 30"])
+        t.launch("LC_ALL=C.UTF-8 '\(bin)' '\(server.directDSN)' --read-only --view outboxes")
         #expect(t.waitFor("TENANT/KIND"), "\(t.pane)")
         #expect(!t.pane.contains(" prune "))
         t.keys("P")

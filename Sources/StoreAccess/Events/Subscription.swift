@@ -39,6 +39,8 @@ public final class Subscription: @unchecked Sendable {
     private var stopRequested = false
     private var end: End?
     private var _position: Int64
+    /// The last position the handler returned from (ahead of `_position` while its cursor advance is in flight).
+    private var handledUpTo: Int64 = 0
     private var _connected = false
     private var thread: Thread?
 
@@ -144,7 +146,16 @@ public final class Subscription: @unchecked Sendable {
                 c = try Connection(store.listenSource, applicationName: appName)
                 let start = try open(c)
                 lock.lock()
-                if durableName != nil { _position = start }
+                let handled = max(handledUpTo, _position)
+                lock.unlock()
+                // After a lost connection, this process has handled up to `handled`, perhaps past the recorded
+                // cursor (the connection broke before the advance was recorded): record it, and go on from there,
+                // so a reconnect never delivers a batch twice.
+                if let name = durableName, !firstOpen, handled > start {
+                    try c.query(SQL("SELECT \(ident: store.schema.name).cursor_advance(\(events.tenant), \(name), \(handled))").named("events.cursor_advance"))
+                }
+                lock.lock()
+                if durableName != nil { _position = firstOpen ? start : max(start, handled) }
                 _connected = true
                 lock.broadcast()
                 lock.unlock()
@@ -199,6 +210,8 @@ public final class Subscription: @unchecked Sendable {
             if !batch.isEmpty {
                 do { try handler(batch) } catch { throw HandlerError(message: "\(error)") }
                 let last = batch.last!.position
+                // handled: from here on this process never delivers these again (also across reconnects)
+                lock.lock(); handledUpTo = last; lock.unlock()
                 if let name = durableName {
                     try c.query(SQL("SELECT \(ident: store.schema.name).cursor_advance(\(events.tenant), \(name), \(last))").named("events.cursor_advance"))
                     lastBeat = .now
