@@ -175,6 +175,11 @@ public final class Subscription: @unchecked Sendable {
             }
             do {
                 try loop(c)
+                // release the consumer lock before closing, so a consumer started right after stop() is not
+                // refused while this backend is still exiting
+                if let name = durableName {
+                    _ = try? c.query(SQL("SELECT pg_advisory_unlock(hashtext(\(store.schema.name.name + ".cursor")), hashtext(\(events.tenant + "/" + name)))").named("events.cursor_unlock"))
+                }
                 c.close()
                 finish(.stopped)
                 return
