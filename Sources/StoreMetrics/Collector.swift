@@ -92,10 +92,15 @@ public final class Collector: @unchecked Sendable {
                 }
                 let outRows = try run("outboxes") { try readOutboxRows(c) }
                 let boxes = Dictionary((outRows ?? []).map { (OutboxKey(tenant: $0.tenant, kind: $0.kind), $0) }, uniquingKeysWith: { a, _ in a })
-                let probed = try run("probes") {
-                    try probe(c, cursors: rows ?? [], outboxes: outRows ?? [], boxes: boxes, heads: heads ?? [:],
-                              safeEvents: safeEvents, safeOutbox: safeOutbox, statements: &statements)
-                } ?? Probed()
+                var plan = planProbes(cursors: rows ?? [], outboxes: outRows ?? [], boxes: boxes, heads: heads ?? [:], safeEvents: safeEvents)
+                if !plan.isEmpty {
+                    _ = try run("probes") { try probe(c, &plan, boxes: boxes, safeEvents: safeEvents, safeOutbox: safeOutbox) }
+                }
+                lock.lock()
+                carry.next = plan.known.next
+                carry.oldest = plan.known.oldest
+                lock.unlock()
+                let probed = plan.known
                 if let rows {
                     snap.cursors = rows.map { cursor($0, heads: heads ?? [:], boxes: boxes, held: locks?.consumerLocks ?? [], probed: probed, now: serverNow) }
                         .sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
@@ -386,62 +391,64 @@ public final class Collector: @unchecked Sendable {
         }
     }
 
-    /// Answers from the previous snapshot where they still hold, one probe statement for the rest (none when
-    /// nothing moved).
-    func probe(_ c: Connection, cursors: [CursorRow], outboxes: [OutboxRow], boxes: [OutboxKey: OutboxRow],
-               heads: [String: Int64], safeEvents: Int64, safeOutbox: Int64, statements: inout Int) throws -> Probed {
+    /// What a snapshot knows without asking (answers carried from the previous one, first new events) and
+    /// what it must probe.
+    struct ProbePlan {
+        var known = Probed()
+        var events: [(tenant: String, name: String, position: Int64)] = []
+        var watchers: [(tenant: String, name: String, kind: String, position: Int64)] = []
+        var outboxes: [(tenant: String, kind: String)] = []
+        var asked: [CursorKey: (position: Int64, pruned: Int64)] = [:]
+        var isEmpty: Bool { events.isEmpty && watchers.isEmpty && outboxes.isEmpty }
+    }
+
+    /// Takes answers from the previous snapshot where they still hold; lists the rest for `probe`.
+    func planProbes(cursors: [CursorRow], outboxes: [OutboxRow], boxes: [OutboxKey: OutboxRow], heads: [String: Int64],
+                    safeEvents: Int64) -> ProbePlan {
         lock.lock()
         let old = carry, arrived = arrivals
         lock.unlock()
-        var out = Probed()
-        var evs: [(tenant: String, name: String, position: Int64)] = []
-        var ws: [(tenant: String, name: String, kind: String, position: Int64)] = []
-        var obs: [(tenant: String, kind: String)] = []
-        var asked: [CursorKey: (position: Int64, pruned: Int64)] = [:]
+        var plan = ProbePlan()
         for r in cursors {
             let pos = r.position
             if r.source == "events" {
                 guard pos < min(heads[r.tenant] ?? 0, safeEvents) else { continue }
-                if let n = old.next[r.key], n.position == pos { out.next[r.key] = n; continue }
+                if let n = old.next[r.key], n.position == pos { plan.known.next[r.key] = n; continue }
                 if arrived.valid, let prev = arrived.previousHeads[r.tenant], pos >= prev,
                    let f = arrived.first[r.tenant], pos < f.position {
-                    out.next[r.key] = NextRow(position: pos, pruned: 0, at: f.at)
+                    plan.known.next[r.key] = NextRow(position: pos, pruned: 0, at: f.at)
                     continue
                 }
-                evs.append((r.tenant, r.name, pos))
-                asked[r.key] = (pos, 0)
+                plan.events.append((r.tenant, r.name, pos))
+                plan.asked[r.key] = (pos, 0)
             } else {
                 guard let kind = r.kind, let box = boxes[OutboxKey(tenant: r.tenant, kind: kind)], pos < box.head else { continue }
-                if let n = old.next[r.key], n.position == pos, n.pruned == box.pruned { out.next[r.key] = n; continue }
-                ws.append((r.tenant, r.name, kind, pos))
-                asked[r.key] = (pos, box.pruned)
+                if let n = old.next[r.key], n.position == pos, n.pruned == box.pruned { plan.known.next[r.key] = n; continue }
+                plan.watchers.append((r.tenant, r.name, kind, pos))
+                plan.asked[r.key] = (pos, box.pruned)
             }
         }
         for b in outboxes where b.rows > 0 {
             let key = OutboxKey(tenant: b.tenant, kind: b.kind)
-            if let o = old.oldest[key], o.pruned == b.pruned { out.oldest[key] = o } else { obs.append((b.tenant, b.kind)) }
+            if let o = old.oldest[key], o.pruned == b.pruned { plan.known.oldest[key] = o } else { plan.outboxes.append((b.tenant, b.kind)) }
         }
-        if evs.isEmpty && ws.isEmpty && obs.isEmpty {
-            statements -= 1 // counted by run(); nothing to ask
-        } else {
-            for r in try c.query(Queries.probes(schema.name, events: evs, watchers: ws, outboxes: obs,
-                                                safeEvents: safeEvents, safeOutbox: safeOutbox)).rows {
-                let t: String = try r.decode(0)
-                guard let at = try r.decodeOptional(4, as: Date.self) else { continue }
-                if t == "o" {
-                    let key = OutboxKey(tenant: try r.decode(1), kind: try r.decode(3))
-                    out.oldest[key] = Oldest(pruned: boxes[key]?.pruned ?? 0, at: at, id: try r.decode(5))
-                } else {
-                    let key = CursorKey(tenant: try r.decode(1), name: try r.decode(2))
-                    if let a = asked[key] { out.next[key] = NextRow(position: a.position, pruned: a.pruned, at: at) }
-                }
+        return plan
+    }
+
+    /// One probe statement for what `planProbes` could not answer; the answers join `plan.known`.
+    func probe(_ c: Connection, _ plan: inout ProbePlan, boxes: [OutboxKey: OutboxRow], safeEvents: Int64, safeOutbox: Int64) throws {
+        for r in try c.query(Queries.probes(schema.name, events: plan.events, watchers: plan.watchers, outboxes: plan.outboxes,
+                                            safeEvents: safeEvents, safeOutbox: safeOutbox)).rows {
+            let t: String = try r.decode(0)
+            guard let at = try r.decodeOptional(4, as: Date.self) else { continue }
+            if t == "o" {
+                let key = OutboxKey(tenant: try r.decode(1), kind: try r.decode(3))
+                plan.known.oldest[key] = Oldest(pruned: boxes[key]?.pruned ?? 0, at: at, id: try r.decode(5))
+            } else {
+                let key = CursorKey(tenant: try r.decode(1), name: try r.decode(2))
+                if let a = plan.asked[key] { plan.known.next[key] = NextRow(position: a.position, pruned: a.pruned, at: at) }
             }
         }
-        lock.lock()
-        carry.next = out.next
-        carry.oldest = out.oldest
-        lock.unlock()
-        return out
     }
 
     func cursor(_ r: CursorRow, heads: [String: Int64], boxes: [OutboxKey: OutboxRow], held: Set<Int64>, probed: Probed,
@@ -462,13 +469,11 @@ public final class Collector: @unchecked Sendable {
     func outbox(_ b: OutboxRow, watchers: [Snapshot.Cursor]?, probed: Probed) -> Snapshot.Outbox {
         let rows = b.rows, head = b.head
         let oldest = rows > 0 ? probed.oldest[OutboxKey(tenant: b.tenant, kind: b.kind)] : nil
-        let cursors = watchers
-        let watchers = watchers ?? []
-        let slowest = watchers.min { ($0.position, $0.name) < ($1.position, $1.name) }
+        let slowest = watchers?.min { ($0.position, $0.name) < ($1.position, $1.name) }
         var safe: Int64 = rows
-        if cursors == nil {
+        if watchers == nil {
             safe = 0
-        } else if !watchers.isEmpty {
+        } else if watchers?.isEmpty == false {
             if let s = slowest?.position, let o = oldest?.id {
                 // Rows up to the slowest watcher, in proportion to the id range (ids are not dense after prunes).
                 safe = s < o ? 0 : head > o ? min(rows, Int64((Double(s - o + 1) / Double(head - o + 1) * Double(rows)).rounded())) : rows
@@ -476,7 +481,7 @@ public final class Collector: @unchecked Sendable {
         }
         return Snapshot.Outbox(tenant: b.tenant, kind: b.kind, rows: rows, headID: head, appendedTotal: b.appended,
                                oldestAt: oldest?.at, oldestID: oldest?.id, slowestWatcher: slowest?.name,
-                               slowestWatcherPosition: slowest?.position, watchers: watchers.count,
+                               slowestWatcherPosition: slowest?.position, watchers: watchers?.count ?? 0,
                                safeToPruneEstimate: rows == 0 ? 0 : safe)
     }
 
