@@ -63,10 +63,13 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     /// twice in one transaction (the value and its outbox row), well inside PostgreSQL's 1 GB message and field limits.
     public static var maxValueBytes: Int { 256 << 20 }
 
-    static func checkSize(_ bytes: [UInt8], key: String) throws {
-        guard bytes.count <= maxValueBytes else {
-            throw StoreError(.invalidArgument, "value of \(key) is \(bytes.count) bytes; the limit is \(maxValueBytes) bytes (256 MiB)")
+    /// The value encoded by the codec, refused (before anything is sent) when over `maxValueBytes`.
+    func encoded(_ value: Codec.Value, key: String) throws -> ByteA {
+        let bytes = try codec.encode(value)
+        guard bytes.count <= Self.maxValueBytes else {
+            throw StoreError(.invalidArgument, "value of \(key) is \(bytes.count) bytes; the limit is \(Self.maxValueBytes) bytes (256 MiB)")
         }
+        return ByteA(bytes)
     }
 
     /// Sets `key` in `kind`. Returns created / updated / unchanged.
@@ -74,9 +77,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     public func set(_ kind: String, _ key: String, _ value: Codec.Value) throws -> SetResult {
         _ = try Names.kind(kind)
         try Self.validateKey(key)
-        let encoded = try codec.encode(value)
-        try Self.checkSize(encoded, key: key)
-        let bytes = ByteA(encoded)
+        let bytes = try encoded(value, key: key)
         let r = try store.pool.query(SQL("SELECT result FROM \(ident: schema).kv_set(\(tenant), \(kind), \(key), \(bytes))").named("kv.set"))
         return SetResult(rawValue: try r.first!.decode(0)) ?? .updated
     }
@@ -86,11 +87,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     public func setMany(_ kind: String, _ values: [String: Codec.Value]) throws -> [String: SetResult] {
         _ = try Names.kind(kind)
         for k in values.keys { try Self.validateKey(k) }
-        let encoded = try values.keys.sorted().map { k -> (String, ByteA) in
-            let b = try codec.encode(values[k]!)
-            try Self.checkSize(b, key: k)
-            return (k, ByteA(b))
-        }
+        let encoded = try values.keys.sorted().map { ($0, try self.encoded(values[$0]!, key: $0)) }
         return try store.pool.transaction { c in
             var out: [String: SetResult] = [:]
             for (k, v) in encoded {
@@ -112,9 +109,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
                 throw StoreError(.notFound, "no key \(key) in kind \(kind) of tenant \(tenant)")
             }
             let current = try codec.decode(try row.decode(0, as: ByteA.self).bytes)
-            let nextBytes = try codec.encode(try transform(current))
-            try Self.checkSize(nextBytes, key: key)
-            let next = ByteA(nextBytes)
+            let next = try encoded(try transform(current), key: key)
             let r = try c.query(SQL("SELECT result FROM \(ident: schema).kv_set(\(tenant), \(kind), \(key), \(next))").named("kv.update"))
             return SetResult(rawValue: try r.first!.decode(0)) ?? .updated
         }
