@@ -82,7 +82,8 @@ public final class Collector: @unchecked Sendable {
                 snap.pools = try run("pools") { try readPools(c) } ?? []
                 snap.streams = try run("streams") { try readStreams(c, head: locks?.eventsHead ?? 0, safe: locks == nil ? nil : safeEvents) }
                 var heads: [String: Int64]? = snap.streams.map { Dictionary($0.tenants.map { ($0.tenant, $0.headPosition) }, uniquingKeysWith: max) }
-                var rows = try run("cursors") { try readCursorRows(c) }
+                let recorded = (locks?.schemaVersion ?? StoreSchema.currentVersion) >= 4
+                var rows = try run("cursors") { try readCursorRows(c, recorded: recorded, statements: &statements) }
                 if let r = rows, r.count > Queries.cursorLimit {
                     rows = Array(r.prefix(Queries.cursorLimit))
                     snap.errors.append(.init(panel: "cursors", reason: "cursors: more than \(Queries.cursorLimit) durable consumers; showing \(Queries.cursorLimit) of them", disabled: false))
@@ -163,8 +164,10 @@ public final class Collector: @unchecked Sendable {
         var registrations: [(log: String, pid: Int32, after: Int64)]
         /// Keys of consumer locks held now (hashtext(tenant/name) as an unsigned 32-bit value).
         var consumerLocks: Set<Int64>
-        /// When the store's schema was created (a new value: everything carried is void).
+        /// When the store's schema was created and its version (a new value: everything carried is void).
         var epoch: String?
+        /// The store's schema version (from `epoch`).
+        var schemaVersion: Int? { epoch?.split(separator: " ").last.flatMap { Int($0) } }
 
         /// What safe_position() computes: the head, or just below the lowest registration still in flight.
         func safe(_ log: String) -> Int64 {
@@ -356,6 +359,9 @@ public final class Collector: @unchecked Sendable {
         let tenant: String, name: String, source: String, kind: String?, position: Int64
         let ownerApplication: String?, ownerHost: String?, ownerPid: Int32?, ownerBackendPid: Int32?, lockKey: Int64
         let heartbeatAt: Date?, movedAt: Date?
+        /// What the consumer recorded when it last moved (schema version 4, `cursor_next`): its first unhandled row
+        /// among the positions up to `nextChecked`, and for an outbox watcher the outbox's pruned count then.
+        var nextPosition: Int64? = nil, nextAt: Date? = nil, nextChecked: Int64? = nil, nextPruned: Int64? = nil
         var key: CursorKey { CursorKey(tenant: tenant, name: name) }
     }
 
@@ -368,6 +374,7 @@ public final class Collector: @unchecked Sendable {
         var totals: [String: Snapshot.TenantHead] = [:]
         var next: [CursorKey: NextRow] = [:]
         var oldest: [OutboxKey: Oldest] = [:]
+        var cursors: CursorCarry?
     }
 
     struct Probed {
@@ -375,14 +382,49 @@ public final class Collector: @unchecked Sendable {
         var oldest: [OutboxKey: Oldest] = [:]
     }
 
-    func readCursorRows(_ c: Connection) throws -> [CursorRow] {
-        try c.query(Queries.cursors(schema.name)).rows.map { r in
-            CursorRow(tenant: try r.decode(0), name: try r.decode(1), source: try r.decode(2), kind: r[3],
-                      position: try r.decode(4), ownerApplication: r[5], ownerHost: r[6],
-                      ownerPid: try r.decodeOptional(7), ownerBackendPid: try r.decodeOptional(8),
-                      lockKey: try r.decode(9), heartbeatAt: try r.decodeOptional(10), movedAt: try r.decodeOptional(11))
+    /// Every durable consumer, read incrementally: the rows that changed since the previous read, merged into the
+    /// ones carried from it (`Queries.cursors`). Reads every row again when there is nothing to merge into, when a
+    /// consumer was deleted (the count or the sum of lock keys differs), or when there are more than the bound.
+    /// - Parameter statements: counts a second statement when one is sent.
+    func readCursorRows(_ c: Connection, recorded: Bool = true, statements: inout Int) throws -> [CursorRow] {
+        lock.lock()
+        let previous = carry.cursors
+        lock.unlock()
+        func read(since: String?) throws -> (rows: [CursorRow], count: Int, keys: Int64, xmin: String) {
+            let result = try c.query(Queries.cursors(schema.name, since: since, recorded: recorded)).rows
+            let first = result.first!
+            let rows = try result.compactMap { r -> CursorRow? in
+                guard r[3] != nil else { return nil }
+                return CursorRow(tenant: try r.decode(3), name: try r.decode(4), source: try r.decode(5), kind: r[6],
+                                 position: try r.decode(7), ownerApplication: r[8], ownerHost: r[9],
+                                 ownerPid: try r.decodeOptional(10), ownerBackendPid: try r.decodeOptional(11),
+                                 lockKey: try r.decode(12), heartbeatAt: try r.decodeOptional(13), movedAt: try r.decodeOptional(14),
+                                 nextPosition: try r.decodeOptional(15), nextAt: try r.decodeOptional(16),
+                                 nextChecked: try r.decodeOptional(17), nextPruned: try r.decodeOptional(18))
+            }
+            return (rows, try first.decode(0), try first.decode(1), try first.decode(2))
         }
+        let since = previous?.recorded == recorded ? previous?.xmin : nil
+        var got = try read(since: since)
+        if let previous, since != nil {
+            var merged = previous.rows
+            for r in got.rows { merged[r.key] = r }
+            if got.count <= Queries.cursorLimit, merged.count == got.count, merged.values.reduce(0, { $0 + $1.lockKey }) == got.keys {
+                lock.lock(); carry.cursors = CursorCarry(rows: merged, xmin: got.xmin, recorded: recorded); lock.unlock()
+                return Array(merged.values)
+            }
+            // a consumer was deleted, or there are more than the bound: read them all
+            statements += 1
+            got = try read(since: nil)
+        }
+        let carried = got.count <= Queries.cursorLimit && !got.xmin.isEmpty && got.xmin.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            ? CursorCarry(rows: Dictionary(got.rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }), xmin: got.xmin, recorded: recorded) : nil
+        lock.lock(); carry.cursors = carried; lock.unlock()
+        return got.rows
     }
+
+    /// The consumers as last read, and the oldest transaction running then (`Queries.cursors`).
+    struct CursorCarry { var rows: [CursorKey: CursorRow]; var xmin: String; var recorded: Bool }
 
     func readOutboxRows(_ c: Connection) throws -> [OutboxRow] {
         try c.query(Queries.outboxes(schema.name)).rows.map {
@@ -412,7 +454,21 @@ public final class Collector: @unchecked Sendable {
         for r in cursors {
             let pos = r.position
             if r.source == "events" {
-                guard pos < min(heads[r.tenant] ?? 0, safeEvents) else { continue }
+                let settledHead = min(heads[r.tenant] ?? 0, safeEvents)
+                guard pos < settledHead else { continue }
+                // Recorded by the consumer when it moved: its first unhandled event, settled then, so exact now.
+                if r.nextPosition != nil, let at = r.nextAt { plan.known.next[r.key] = NextRow(position: pos, pruned: 0, at: at); continue }
+                if r.nextPosition == nil, let checked = r.nextChecked {
+                    // Nothing unhandled up to `checked` when it moved: the first unhandled event is the tenant's first
+                    // after `upto`; none settled yet means no lag, and the events that arrived since the previous
+                    // snapshot give it when nothing of the tenant lay between `upto` and them.
+                    let upto = max(pos, checked)
+                    if upto >= settledHead { continue }
+                    if arrived.valid, (arrived.previousHeads[r.tenant] ?? 0) <= upto, let f = arrived.first[r.tenant], f.position > upto {
+                        plan.known.next[r.key] = NextRow(position: pos, pruned: 0, at: f.at)
+                        continue
+                    }
+                }
                 if let n = old.next[r.key], n.position == pos { plan.known.next[r.key] = n; continue }
                 if arrived.valid, let prev = arrived.previousHeads[r.tenant], pos >= prev,
                    let f = arrived.first[r.tenant], pos < f.position {
@@ -423,6 +479,13 @@ public final class Collector: @unchecked Sendable {
                 plan.asked[r.key] = (pos, 0)
             } else {
                 guard let kind = r.kind, let box = boxes[OutboxKey(tenant: r.tenant, kind: kind)], pos < box.head else { continue }
+                // Recorded when it moved; void once the outbox was pruned since (the row may be gone).
+                if r.nextPruned == box.pruned, r.nextPosition != nil, let at = r.nextAt {
+                    plan.known.next[r.key] = NextRow(position: pos, pruned: box.pruned, at: at)
+                    continue
+                }
+                // Nothing unhandled up to `checked` when it moved (a prune since only removes rows).
+                if r.nextPosition == nil, let checked = r.nextChecked, max(pos, checked) >= box.head { continue }
                 if let n = old.next[r.key], n.position == pos, n.pruned == box.pruned { plan.known.next[r.key] = n; continue }
                 plan.watchers.append((r.tenant, r.name, kind, pos))
                 plan.asked[r.key] = (pos, box.pruned)

@@ -38,12 +38,13 @@ enum Queries {
     /// registrations of in-flight appends (the gap-free safe position and who holds delivery back, as
     /// `safe_position()` computes them) and granted consumer locks (is a consumer's owner connected). The heads are
     /// read before the locks (the lock scan is LATERAL to them), the order `safe_position()` relies on. `epoch`
-    /// (when the schema was created) tells the collector the store was dropped and created again.
+    /// (when the schema was created, and its version) tells the collector the store was dropped and created again
+    /// or migrated.
     static func locks(_ schema: Identifier) -> SQL {
         SQL("""
             SELECT h.ev, h.ob, l.kind, l.pid, l.objid, h.epoch
               FROM (SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".event_position")::regclass), 0) AS ev,
-                           (SELECT min(applied_at)::text FROM \(ident: schema).schema_version) AS epoch,
+                           (SELECT min(applied_at)::text || ' ' || max(version) FROM \(ident: schema).schema_version) AS epoch,
                            coalesce(pg_sequence_last_value(\(schema.quoted + ".outbox_position")::regclass), 0) AS ob,
                            ((hashtext(\(schema.name + ".events.reg"))::bigint) & 4294967295)::oid AS ce,
                            ((hashtext(\(schema.name + ".outbox.reg"))::bigint) & 4294967295)::oid AS co,
@@ -109,14 +110,29 @@ enum Queries {
             """).named("metrics.streams_full")
     }
 
-    /// Every durable consumer (bounded; unsorted, the collector sorts) with the key of its consumer lock. Outbox
-    /// heads come from the outboxes panel, event heads from the streams panel, the age of the oldest unhandled row
-    /// from `probes`. One row past the bound tells the collector the list was cut.
-    static func cursors(_ schema: Identifier) -> SQL {
-        SQL("""
-            SELECT tenant, name, source, filter ->> 'kind', position, owner_application, owner_host, owner_pid,
-                   owner_backend_pid, (hashtext(tenant || '/' || name)::bigint) & 4294967295, heartbeat_at, moved_at
-              FROM \(ident: schema).cursors LIMIT \(unsafeRaw: String(cursorLimit + 1))
+    /// The durable consumers that changed since a previous read (bounded; unsorted, the collector sorts), with the
+    /// key of each one's consumer lock and, from schema version 4 (`recorded`), the first row it has not handled as
+    /// it recorded when it last moved. Outbox heads come from the outboxes panel, event heads from the streams panel.
+    ///
+    /// Every row comes first with the table's count, the sum of every consumer's lock key, and the oldest
+    /// transaction still running for this statement (`pg_snapshot_xmin`). A row version that was not visible to the
+    /// previous read was written by a transaction at or after that read's oldest running one, so `since` (that
+    /// value) selects every changed row and re-reads at most a few unchanged ones; nil reads every row. The count
+    /// and the key sum tell the collector that a consumer was deleted (it then reads every row). One row past the
+    /// bound tells it the list was cut.
+    static func cursors(_ schema: Identifier, since: String?, recorded: Bool = true) -> SQL {
+        let changed = since.map { "age(c.xmin) <= age(((\($0)::bigint) % 4294967296)::text::xid)" } ?? "true"
+        return SQL("""
+            SELECT t.n, t.keys, t.xmin::text, c.*
+              FROM (SELECT count(*) AS n, coalesce(sum((hashtext(tenant || '/' || name)::bigint) & 4294967295), 0) AS keys,
+                           pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+                      FROM \(ident: schema).cursors) t
+              LEFT JOIN LATERAL (
+                   SELECT c.tenant, c.name, c.source, c.filter ->> 'kind', c.position, c.owner_application, c.owner_host,
+                          c.owner_pid, c.owner_backend_pid, (hashtext(c.tenant || '/' || c.name)::bigint) & 4294967295,
+                          c.heartbeat_at, c.moved_at,
+                          \(unsafeRaw: recorded ? "c.next_position, c.next_at, c.next_checked, c.next_pruned" : "NULL::bigint, NULL::timestamptz, NULL::bigint, NULL::bigint")
+                     FROM \(ident: schema).cursors c WHERE \(unsafeRaw: changed) LIMIT \(unsafeRaw: String(cursorLimit + 1))) c ON true
             """).named("metrics.cursors")
     }
 
@@ -130,8 +146,9 @@ enum Queries {
             """).named("metrics.tenant_heads")
     }
 
-    /// Index probes for what changed since the previous snapshot: the oldest event (`e`) or outbox row (`w`) a
-    /// consumer has not handled, and the oldest row of an outbox (`o`). Each looks only at settled positions
+    /// Index probes for what neither the consumers' own rows nor the previous snapshot answer: the oldest event
+    /// (`e`) or outbox row (`w`) a consumer has not handled (a consumer of a schema before version 4, or one whose
+    /// recorded answer a prune or later appends made void), and the oldest row of an outbox (`o`). Each looks only at settled positions
     /// (up to the safe positions), so its answer stays true until the consumer moves or the outbox is pruned,
     /// and the collector carries it forward until then instead of asking again.
     static func probes(_ schema: Identifier, events: [(tenant: String, name: String, position: Int64)],
@@ -180,7 +197,7 @@ enum Queries {
     /// Every query name used by the collector (tests check each runs against a real schema).
     static func all(_ schema: Identifier) -> [SQL] {
         [server(), sessions(), locks(schema), schemaVersion(schema), pools(schema), streams(schema, base: nil, safe: 0),
-         streams(schema, base: 0, safe: 0), cursors(schema), outboxes(schema), bookmarks(schema), tenants(schema),
+         streams(schema, base: 0, safe: 0), cursors(schema, since: nil), cursors(schema, since: "123", recorded: false), outboxes(schema), bookmarks(schema), tenants(schema),
          tenantHeads(schema, tenants: ["a"], safe: 0),
          probes(schema, events: [("a", "b", 0)], watchers: [("a", "b", "c", 0)], outboxes: [("a", "c")], safeEvents: 0, safeOutbox: 0)]
     }

@@ -239,6 +239,102 @@ import Testing
         }
     }
 
+    /// Schema version 4: a consumer records its first unhandled row when it moves, so the collector reads a moved
+    /// consumer's lag without a probe; a prune voids a watcher's record (probed again, still exact); and a store
+    /// left at version 3 by an older library is read with probes alone, with the same figures.
+    @Test func movedConsumersAreReadFromTheirOwnRecord() throws {
+        let f = try Fixture()
+        defer { f.close() }
+        let q = "\"\(f.schema)\""
+        let fn = f.store.schema.name
+        func one(_ sql: String) throws -> String? { try f.server.admin(SQL(unsafeRaw: sql)).first?[0] }
+        func at(_ sql: String) throws -> Date { try Date(postgresText: try one(sql)!) }
+        /// When the first unhandled row was written, as the snapshot has it.
+        func unhandledAt(_ s: Snapshot, _ name: String) throws -> Date {
+            let c = try #require(s.cursors.first { $0.name == name })
+            return try #require(s.server?.now).addingTimeInterval(-c.lagSeconds)
+        }
+        let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)
+        defer { collector.close() }
+        _ = try collector.snapshot()
+        _ = try collector.snapshot()
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'stopped', 3)"))
+        let moved = try collector.snapshot()
+        #expect(moved.errors.isEmpty, "\(moved.errors)")
+        #expect(moved.statements == 10, "a moved consumer cost a probe: \(moved.statements) statements")
+        let want = try at("SELECT min(recorded_at) FROM \(q).events WHERE tenant = 'alpha' AND position > 3")
+        #expect(abs(try unhandledAt(moved, "stopped").timeIntervalSince(want)) < 0.001)
+
+        // a prune removes the watcher's recorded row: its record is void, the collector asks, the answer is exact
+        let shipper = Int64(try one("SELECT position FROM \(q).cursors WHERE name = 'shipper'")!)!
+        _ = try f.server.admin(SQL(unsafeRaw: "SELECT * FROM \(q).outbox_prune_batch('alpha', 'orders', \(shipper + 2), NULL, 100)"))
+        let pruned = try collector.snapshot()
+        #expect(pruned.statements == 11)
+        let wantRow = try at("SELECT min(at) FROM \(q).outbox WHERE tenant = 'alpha' AND kind = 'orders' AND id > \(shipper)")
+        let gotRow = try unhandledAt(pruned, "shipper")
+        #expect(abs(gotRow.timeIntervalSince(wantRow)) < 0.001, "\(gotRow) \(wantRow) \(pruned.cursors.first { $0.name == "shipper" }!)")
+        #expect(pruned.outboxes.first?.oldestID == Int64(try one("SELECT min(id) FROM \(q).outbox")!)!)
+
+        // the store as a version-3 library left it: no record to read, probes give the same figures
+        _ = try f.server.admin(SQL(unsafeRaw: "ALTER TABLE \(q).cursors DROP COLUMN next_position, DROP COLUMN next_at, DROP COLUMN next_checked, DROP COLUMN next_pruned"))
+        _ = try f.server.admin(SQL(unsafeRaw: "DELETE FROM \(q).schema_version WHERE version >= 4"))
+        let old = try collector.snapshot()
+        #expect(old.errors.isEmpty, "\(old.errors)")
+        #expect(old.statements == 11) // everything carried is void after a schema change: probed once
+        #expect(abs(try unhandledAt(old, "stopped").timeIntervalSince(want)) < 0.001)
+        #expect(abs(try unhandledAt(old, "shipper").timeIntervalSince(wantRow)) < 0.001)
+        #expect(old.cursors.map(\.lagEvents) == pruned.cursors.map(\.lagEvents))
+    }
+
+    /// The consumers are read incrementally (rows changed since the previous read). A change committed by a
+    /// transaction that was already open at the previous snapshot, a new consumer, a deleted one, one deleted and
+    /// another created between two snapshots, and a heartbeat: each snapshot still lists exactly what the table holds.
+    @Test func consumerChangesAreNeverMissed() throws {
+        let f = try Fixture()
+        defer { f.close() }
+        let q = "\"\(f.schema)\""
+        let fn = f.store.schema.name
+        let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)
+        defer { collector.close() }
+        func expectSameAsTable(_ s: Snapshot, _ note: String) throws {
+            let want = try f.server.admin(SQL(unsafeRaw: "SELECT tenant, name, position, owner_pid, heartbeat_at FROM \(q).cursors ORDER BY tenant, name")).rows
+            #expect(s.cursors.map { "\($0.tenant)/\($0.name)@\($0.position)" } == want.map { "\($0[0]!)/\($0[1]!)@\($0[2]!)" }, "\(note)")
+            for (c, w) in zip(s.cursors, want) {
+                #expect(c.ownerPid == w[3].flatMap { Int32($0) }, "\(note): \(c.name)")
+                #expect(c.heartbeatAt == (try w[4].map { try Date(postgresText: $0) }), "\(note): \(c.name)")
+            }
+        }
+        try expectSameAsTable(try collector.snapshot(), "first")
+        // a consumer moved by a transaction open across a snapshot, committed after it
+        let open = try Connection(try ConnectionString(f.server.directDSN))
+        defer { open.close() }
+        try open.query("BEGIN")
+        try open.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'stopped', 3)"))
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'shipper', 5)")) // committed at once
+        let during = try collector.snapshot()
+        #expect(during.cursors.first { $0.name == "stopped" }?.position == 2)
+        #expect(during.cursors.first { $0.name == "shipper" }?.position == 5)
+        try open.query("COMMIT")
+        try expectSameAsTable(try collector.snapshot(), "after the open transaction committed")
+        // a new consumer, then a heartbeat
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_open('beta', 'late', 'events', '[]', 'x', 'h', 42)"))
+        try expectSameAsTable(try collector.snapshot(), "new consumer")
+        Thread.sleep(forTimeInterval: 0.01)
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_heartbeat('beta', 'late')"))
+        try expectSameAsTable(try collector.snapshot(), "heartbeat")
+        // deleted; then one deleted and another created between two snapshots (same count)
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_delete('beta', 'late')"))
+        try expectSameAsTable(try collector.snapshot(), "deleted")
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_delete('alpha', 'stopped')"))
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_open('alpha', 'replacement', 'events', '[]', 'x', 'h', 43)"))
+        let swapped = try collector.snapshot()
+        try expectSameAsTable(swapped, "one deleted, one created")
+        // an unchanged table: the changed-rows read returns nothing, the figures stay
+        let quiet = try collector.snapshot()
+        try expectSameAsTable(quiet, "quiet")
+        #expect(quiet.statements == 10)
+    }
+
     @Test func monitoringRoleSeesServerAndSessionsAndSaysWhatIsMissing() throws {
         let f = try Fixture()
         defer { f.close() }

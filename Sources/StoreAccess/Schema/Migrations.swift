@@ -1,7 +1,7 @@
 /// The schema's migrations, in order. Version N is `all[N-1]`. `@schema@` is replaced by the quoted schema
 /// name, `@schema_name@` by the bare (validated) name. Never edit a released migration: append a new one.
 enum Migrations {
-    static let all: [String] = [v1Core, EventMigrations.v2Events, StoreMigrations.v3Stores]
+    static let all: [String] = [v1Core, EventMigrations.v2Events, StoreMigrations.v3Stores, CursorMigrations.v4CursorNext]
 
     /// Version 1: the schema itself, its version table, tenants, names, pool reports.
     static let v1Core = """

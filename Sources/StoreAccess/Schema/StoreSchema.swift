@@ -44,8 +44,13 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
     /// Brings the schema to `currentVersion`. Safe to run concurrently from many processes. Throws
     /// `.schemaTooNew` when the database holds a newer version than this library knows.
     @discardableResult
-    public func migrate(on c: Connection) throws -> MigrationReport {
-        try c.transaction { c in
+    public func migrate(on c: Connection) throws -> MigrationReport { try migrate(on: c, upTo: StoreSchema.currentVersion) }
+
+    /// Brings the schema to `target` (tests build a store as an older library left it, then upgrade it).
+    @discardableResult
+    func migrate(on c: Connection, upTo target: Int) throws -> MigrationReport {
+        precondition(target >= 1 && target <= StoreSchema.currentVersion)
+        return try c.transaction { c in
             // One lock per schema name, held until COMMIT: concurrent migrators queue here.
             try c.query(SQL("SELECT pg_advisory_xact_lock(\(Int32(2_071_721_493)), hashtext(\(name.name)))").named("schema.lock"))
             let from = try installedVersion(on: c) ?? 0
@@ -53,14 +58,14 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
                 throw StoreError(.schemaTooNew,
                                  "schema \(name) is at version \(from), newer than this library's \(StoreSchema.currentVersion); upgrade StoreAccess (or storetop) before using this database")
             }
-            if from == StoreSchema.currentVersion { return MigrationReport(from: from, to: from) }
-            for v in (from + 1)...StoreSchema.currentVersion {
+            if from >= target { return MigrationReport(from: from, to: from) }
+            for v in (from + 1)...target {
                 let script = Migrations.all[v - 1].replacingOccurrences(of: "@schema@", with: name.quoted)
                     .replacingOccurrences(of: "@schema_name@", with: name.name)
                 try c.executeScript(script, name: "schema.migrate_v\(v)")
                 try c.query(SQL("INSERT INTO \(ident: name).schema_version (version, library) VALUES (\(v), \("StoreAccess \(StoreSchema.currentVersion)"))").named("schema.record_version"))
             }
-            return MigrationReport(from: from, to: StoreSchema.currentVersion)
+            return MigrationReport(from: from, to: target)
         }
     }
 
