@@ -361,6 +361,8 @@ public final class Collector: @unchecked Sendable {
         let heartbeatAt: Date?, movedAt: Date?
         /// What the consumer recorded when it last moved (schema version 4, `cursor_next`): its first unhandled row
         /// among the positions up to `nextChecked`, and for an outbox watcher the outbox's pruned count then.
+        /// Whether the record was made for the current position (not left behind by a position changed by hand).
+        var recordCurrent = false
         var nextPosition: Int64? = nil, nextAt: Date? = nil, nextChecked: Int64? = nil, nextPruned: Int64? = nil
         var key: CursorKey { CursorKey(tenant: tenant, name: name) }
     }
@@ -399,8 +401,9 @@ public final class Collector: @unchecked Sendable {
                                  position: try r.decode(7), ownerApplication: r[8], ownerHost: r[9],
                                  ownerPid: try r.decodeOptional(10), ownerBackendPid: try r.decodeOptional(11),
                                  lockKey: try r.decode(12), heartbeatAt: try r.decodeOptional(13), movedAt: try r.decodeOptional(14),
-                                 nextPosition: try r.decodeOptional(15), nextAt: try r.decodeOptional(16),
-                                 nextChecked: try r.decodeOptional(17), nextPruned: try r.decodeOptional(18))
+                                 recordCurrent: try r.decodeOptional(15) ?? false,
+                                 nextPosition: try r.decodeOptional(16), nextAt: try r.decodeOptional(17),
+                                 nextChecked: try r.decodeOptional(18), nextPruned: try r.decodeOptional(19))
             }
             return (rows, try first.decode(0), try first.decode(1), try first.decode(2))
         }
@@ -457,8 +460,8 @@ public final class Collector: @unchecked Sendable {
                 let settledHead = min(heads[r.tenant] ?? 0, safeEvents)
                 guard pos < settledHead else { continue }
                 // Recorded by the consumer when it moved: its first unhandled event, settled then, so exact now.
-                if r.nextPosition != nil, let at = r.nextAt { plan.known.next[r.key] = NextRow(position: pos, pruned: 0, at: at); continue }
-                if r.nextPosition == nil, let checked = r.nextChecked {
+                if r.recordCurrent, r.nextPosition != nil, let at = r.nextAt { plan.known.next[r.key] = NextRow(position: pos, pruned: 0, at: at); continue }
+                if r.recordCurrent, r.nextPosition == nil, let checked = r.nextChecked {
                     // Nothing unhandled up to `checked` when it moved: the first unhandled event is the tenant's first
                     // after `upto`; none settled yet means no lag, and the events that arrived since the previous
                     // snapshot give it when nothing of the tenant lay between `upto` and them.
@@ -480,12 +483,12 @@ public final class Collector: @unchecked Sendable {
             } else {
                 guard let kind = r.kind, let box = boxes[OutboxKey(tenant: r.tenant, kind: kind)], pos < box.head else { continue }
                 // Recorded when it moved; void once the outbox was pruned since (the row may be gone).
-                if r.nextPruned == box.pruned, r.nextPosition != nil, let at = r.nextAt {
+                if r.recordCurrent, r.nextPruned == box.pruned, r.nextPosition != nil, let at = r.nextAt {
                     plan.known.next[r.key] = NextRow(position: pos, pruned: box.pruned, at: at)
                     continue
                 }
                 // Nothing unhandled up to `checked` when it moved (a prune since only removes rows).
-                if r.nextPosition == nil, let checked = r.nextChecked, max(pos, checked) >= box.head { continue }
+                if r.recordCurrent, r.nextPosition == nil, let checked = r.nextChecked, max(pos, checked) >= box.head { continue }
                 if let n = old.next[r.key], n.position == pos, n.pruned == box.pruned { plan.known.next[r.key] = n; continue }
                 plan.watchers.append((r.tenant, r.name, kind, pos))
                 plan.asked[r.key] = (pos, box.pruned)

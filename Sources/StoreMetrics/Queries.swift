@@ -131,7 +131,7 @@ enum Queries {
                    SELECT c.tenant, c.name, c.source, c.filter ->> 'kind', c.position, c.owner_application, c.owner_host,
                           c.owner_pid, c.owner_backend_pid, (hashtext(c.tenant || '/' || c.name)::bigint) & 4294967295,
                           c.heartbeat_at, c.moved_at,
-                          \(unsafeRaw: recorded ? "c.next_position, c.next_at, c.next_checked, c.next_pruned" : "NULL::bigint, NULL::timestamptz, NULL::bigint, NULL::bigint")
+                          \(unsafeRaw: recorded ? "c.next_after = c.position, c.next_position, c.next_at, c.next_checked, c.next_pruned" : "false, NULL::bigint, NULL::timestamptz, NULL::bigint, NULL::bigint")
                      FROM \(ident: schema).cursors c WHERE \(unsafeRaw: changed) LIMIT \(unsafeRaw: String(cursorLimit + 1))) c ON true
             """).named("metrics.cursors")
     }

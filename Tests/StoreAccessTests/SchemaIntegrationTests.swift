@@ -174,7 +174,7 @@ import Testing
 
         #expect(try s.migrate(on: c, upTo: StoreSchema.currentVersion) == .init(from: 3, to: StoreSchema.currentVersion))
         func row(_ name: String) throws -> Row {
-            try c.query(SQL(unsafeRaw: "SELECT next_position, next_at, next_checked, next_pruned FROM \(q).cursors WHERE name = '\(name)'")).first!
+            try c.query(SQL(unsafeRaw: "SELECT next_position, next_at, next_checked, next_pruned, next_after FROM \(q).cursors WHERE name = '\(name)'")).first!
         }
         func firstEvent(_ tenant: String, after p: Int64) throws -> Row {
             try c.query(SQL(unsafeRaw: "SELECT position, recorded_at FROM \(q).events WHERE tenant = '\(tenant)' AND position > \(p) ORDER BY position LIMIT 1")).first!
@@ -182,6 +182,7 @@ import Testing
         let behind = try row("behind"), want = try firstEvent("t1", after: 2)
         #expect(behind[0] == want[0] && behind[1] == want[1])
         #expect(behind[2] == "6") // looked up to the safe position, the head here
+        #expect(behind[4] == "2") // made for position 2
         let current = try row("current")
         #expect(current[0] == nil && current[1] == nil && current[2] == "6") // nothing unhandled up to 6
         let ship = try row("ship")

@@ -265,6 +265,14 @@ import Testing
         let want = try at("SELECT min(recorded_at) FROM \(q).events WHERE tenant = 'alpha' AND position > 3")
         #expect(abs(try unhandledAt(moved, "stopped").timeIntervalSince(want)) < 0.001)
 
+        // a DBA replays the consumer by hand: the record is for another position and is ignored
+        _ = try f.server.admin(SQL(unsafeRaw: "UPDATE \(q).cursors SET position = 1 WHERE name = 'stopped'"))
+        let replayed = try collector.snapshot()
+        #expect(replayed.statements == 11) // asked, not taken from the stale record
+        let wantReplay = try at("SELECT min(recorded_at) FROM \(q).events WHERE tenant = 'alpha' AND position > 1")
+        #expect(abs(try unhandledAt(replayed, "stopped").timeIntervalSince(wantReplay)) < 0.001)
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'stopped', 3)"))
+
         // a prune removes the watcher's recorded row: its record is void, the collector asks, the answer is exact
         let shipper = Int64(try one("SELECT position FROM \(q).cursors WHERE name = 'shipper'")!)!
         _ = try f.server.admin(SQL(unsafeRaw: "SELECT * FROM \(q).outbox_prune_batch('alpha', 'orders', \(shipper + 2), NULL, 100)"))
@@ -276,7 +284,7 @@ import Testing
         #expect(pruned.outboxes.first?.oldestID == Int64(try one("SELECT min(id) FROM \(q).outbox")!)!)
 
         // the store as a version-3 library left it: no record to read, probes give the same figures
-        _ = try f.server.admin(SQL(unsafeRaw: "ALTER TABLE \(q).cursors DROP COLUMN next_position, DROP COLUMN next_at, DROP COLUMN next_checked, DROP COLUMN next_pruned"))
+        _ = try f.server.admin(SQL(unsafeRaw: "ALTER TABLE \(q).cursors DROP COLUMN next_after, DROP COLUMN next_position, DROP COLUMN next_at, DROP COLUMN next_checked, DROP COLUMN next_pruned"))
         _ = try f.server.admin(SQL(unsafeRaw: "DELETE FROM \(q).schema_version WHERE version >= 4"))
         let old = try collector.snapshot()
         #expect(old.errors.isEmpty, "\(old.errors)")

@@ -6,11 +6,13 @@
 /// settled (up to the head when no append of the tenant is in flight, else up to the safe position), so no append
 /// still in flight can later commit below the recorded row. `next_checked` is
 /// the safe position it looked up to: when no row was found, the consumer has nothing unhandled up to there.
-/// For an outbox watcher, `next_pruned` is the outbox's pruned count at that moment: after a prune the recorded row
+/// `next_after` is the position the record was made for: a position changed by hand (an UPDATE to replay a consumer)
+/// leaves a record for another position, which readers ignore. For an outbox watcher, `next_pruned` is the outbox's pruned count at that moment: after a prune the recorded row
 /// may be gone, and a reader must ask again.
 enum CursorMigrations {
     static let v4CursorNext = """
     ALTER TABLE @schema@.cursors
+        ADD COLUMN next_after    bigint,
         ADD COLUMN next_position bigint,
         ADD COLUMN next_at       timestamptz,
         ADD COLUMN next_checked  bigint,
@@ -20,12 +22,13 @@ enum CursorMigrations {
     -- position looked up to (every row up to it has settled), and (outbox) the outbox's pruned count.
     -- next_position is NULL when nothing is unhandled up to next_checked; everything is NULL when nothing is known.
     CREATE FUNCTION @schema@.cursor_next(p_tenant text, p_source text, p_kind text, p_position bigint,
-        OUT next_position bigint, OUT next_at timestamptz, OUT next_checked bigint, OUT next_pruned bigint)
+        OUT next_after bigint, OUT next_position bigint, OUT next_at timestamptz, OUT next_checked bigint, OUT next_pruned bigint)
     LANGUAGE plpgsql VOLATILE AS $$
     BEGIN
         -- Under repeatable read the probe would see an older snapshot than the checks below: record nothing
         -- (a reader then asks itself).
         IF current_setting('transaction_isolation') <> 'read committed' THEN RETURN; END IF;
+        next_after := p_position;
         IF p_source = 'events' THEN
             -- Every append of a tenant holds the tenant's lock (shared) from before it takes positions until it
             -- ends. Read the head, then try the lock exclusively: taken means no append of the tenant was in
@@ -64,7 +67,7 @@ enum CursorMigrations {
         END IF;
         v_next := @schema@.cursor_next(p_tenant, v_source, v_kind, p_position);
         UPDATE @schema@.cursors SET position = p_position, moved_at = now(), heartbeat_at = now(),
-               next_position = v_next.next_position, next_at = v_next.next_at,
+               next_after = v_next.next_after, next_position = v_next.next_position, next_at = v_next.next_at,
                next_checked = v_next.next_checked, next_pruned = v_next.next_pruned
          WHERE tenant = p_tenant AND name = p_name;
         IF NOT FOUND THEN
@@ -78,7 +81,7 @@ enum CursorMigrations {
                                          p_application text, p_host text, p_pid int) RETURNS bigint
     LANGUAGE plpgsql AS $$
     DECLARE v_filter jsonb; v_source text; v_position bigint; v_checked bigint; v_next record;
-        v_np bigint; v_at timestamptz; v_pruned bigint;
+        v_after bigint; v_np bigint; v_at timestamptz; v_pruned bigint;
     BEGIN
         PERFORM @schema@.tenant_ensure(p_tenant);
         PERFORM @schema@.check_name('consumer', p_name, 200);
@@ -92,8 +95,9 @@ enum CursorMigrations {
         END IF;
         IF v_checked IS NULL THEN
             v_next := @schema@.cursor_next(p_tenant, v_source, v_filter ->> 'kind', v_position);
-            v_np := v_next.next_position; v_at := v_next.next_at; v_checked := v_next.next_checked; v_pruned := v_next.next_pruned;
-            UPDATE @schema@.cursors SET next_position = v_np, next_at = v_at, next_checked = v_checked, next_pruned = v_pruned,
+            v_after := v_next.next_after; v_np := v_next.next_position; v_at := v_next.next_at;
+            v_checked := v_next.next_checked; v_pruned := v_next.next_pruned;
+            UPDATE @schema@.cursors SET next_after = v_after, next_position = v_np, next_at = v_at, next_checked = v_checked, next_pruned = v_pruned,
                    owner_application = p_application, owner_host = p_host, owner_pid = p_pid,
                    owner_backend_pid = pg_backend_pid(), heartbeat_at = now()
              WHERE tenant = p_tenant AND name = p_name;
@@ -106,7 +110,7 @@ enum CursorMigrations {
     END $$;
 
     -- Consumers that existed before version 4: one index probe each, once.
-    UPDATE @schema@.cursors c SET (next_position, next_at, next_checked, next_pruned) =
+    UPDATE @schema@.cursors c SET (next_after, next_position, next_at, next_checked, next_pruned) =
            (SELECT n.* FROM @schema@.cursor_next(c.tenant, c.source, c.filter ->> 'kind', c.position) n);
     """
 }
