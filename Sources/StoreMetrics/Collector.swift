@@ -359,10 +359,10 @@ public final class Collector: @unchecked Sendable {
         let tenant: String, name: String, source: String, kind: String?, position: Int64
         let ownerApplication: String?, ownerHost: String?, ownerPid: Int32?, ownerBackendPid: Int32?, lockKey: Int64
         let heartbeatAt: Date?, movedAt: Date?
+        /// Whether the record below was made for the current position (not left behind by a position changed by hand).
+        var recordCurrent = false
         /// What the consumer recorded when it last moved (schema version 4, `cursor_next`): its first unhandled row
         /// among the positions up to `nextChecked`, and for an outbox watcher the outbox's pruned count then.
-        /// Whether the record was made for the current position (not left behind by a position changed by hand).
-        var recordCurrent = false
         var nextPosition: Int64? = nil, nextAt: Date? = nil, nextChecked: Int64? = nil, nextPruned: Int64? = nil
         var key: CursorKey { CursorKey(tenant: tenant, name: name) }
     }
