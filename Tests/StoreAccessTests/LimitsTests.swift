@@ -9,9 +9,7 @@ import Testing
     @Test func serverAtMaxConnections() throws {
         let priv = try PrivateServer(extraConfig: "max_connections = 8\nsuperuser_reserved_connections = 2")
         defer { priv.stop() }
-        var hogs: [Connection] = []
-        // fill every non-reserved slot
-        while hogs.count < 20, let c = try? Connection(try ConnectionString(priv.dsn)) { hogs.append(c) }
+        var hogs = try priv.occupyAllSlots()
         #expect(hogs.count == 6)
         var config = PoolConfiguration(source: try ConnectionString(priv.dsn), applicationName: ApplicationName(service: "limits", store: "pool"))
         config.reportInterval = nil

@@ -187,6 +187,13 @@ public final class PrivateServer: @unchecked Sendable {
     public var bouncerDSN: String { env["STORETOP_TEST_BOUNCER_DSN"]! }
     public var monitorDSN: String { env["STORETOP_TEST_MONITOR_DSN"]! }
 
+    /// Opens connections until the server refuses one (at most `limit`): every non-reserved slot is taken.
+    public func occupyAllSlots(limit: Int = 20) throws -> [Connection] {
+        var held: [Connection] = []
+        while held.count < limit, let c = try? Connection(try ConnectionString(dsn)) { held.append(c) }
+        return held
+    }
+
     public func stop() {
         let r = try? runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "stop", dir])
         if r?.status != 0 { FileHandle.standardError.write("scripts/pg stop \(dir) failed: \(r?.err ?? "no result")\n".data(using: .utf8)!) }

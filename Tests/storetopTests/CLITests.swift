@@ -91,8 +91,7 @@ func httpGet(port: UInt16, path: String) -> String? {
     @Test func serverAtMaxConnectionsIsSaidPlainly() throws {
         let priv = try PrivateServer(extraConfig: "max_connections = 6\nsuperuser_reserved_connections = 2")
         defer { priv.stop() }
-        var hogs: [Connection] = []
-        while hogs.count < 20, let c = try? Connection(try ConnectionString(priv.dsn)) { hogs.append(c) }
+        var hogs = try priv.occupyAllSlots()
         #expect(hogs.count == 4)
         let full = try storetop(["snapshot", "--sample", "0", priv.monitorDSN])
         #expect(full.status == 2, "\(full.out) \(full.err)")
