@@ -148,9 +148,9 @@ enum Queries {
 
     /// Index probes for what neither the consumers' own rows nor the previous snapshot answer: the oldest event
     /// (`e`) or outbox row (`w`) a consumer has not handled (a consumer of a schema before version 4, or one whose
-    /// recorded answer a prune or later appends made void), and the oldest row of an outbox (`o`). Each looks only at settled positions
-    /// (up to the safe positions), so its answer stays true until the consumer moves or the outbox is pruned,
-    /// and the collector carries it forward until then instead of asking again.
+    /// record a prune, a position changed by hand or later appends made void), and the oldest row of an outbox
+    /// (`o`). Each looks only at settled positions (up to the safe positions), so its answer stays true until the
+    /// consumer moves or the outbox is pruned, and the collector carries it forward until then instead of asking again.
     static func probes(_ schema: Identifier, events: [(tenant: String, name: String, position: Int64)],
                        watchers: [(tenant: String, name: String, kind: String, position: Int64)],
                        outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64) -> SQL {

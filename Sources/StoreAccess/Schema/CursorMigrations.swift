@@ -1,14 +1,15 @@
 /// Version 4: every durable consumer records, when it moves, the first row it has not handled yet (position and
 /// time), so a dashboard reads a consumer's lag in seconds from the consumer's own row instead of probing the
-/// event log or the outbox for every consumer that moved (docs/snapshot.md, "Lag in seconds").
+/// event log or the outbox for every consumer that moved (docs/snapshot.md, "The first unhandled row, recorded when
+/// a consumer moves").
 ///
 /// The answer is exact, not a guess: `cursor_next` looks only at positions where every event of the tenant has
 /// settled (up to the head when no append of the tenant is in flight, else up to the safe position), so no append
-/// still in flight can later commit below the recorded row. `next_checked` is
-/// the safe position it looked up to: when no row was found, the consumer has nothing unhandled up to there.
-/// `next_after` is the position the record was made for: a position changed by hand (an UPDATE to replay a consumer)
-/// leaves a record for another position, which readers ignore. For an outbox watcher, `next_pruned` is the outbox's pruned count at that moment: after a prune the recorded row
-/// may be gone, and a reader must ask again.
+/// still in flight can later commit below the recorded row. `next_checked` is the position it looked up to: when no
+/// row was found, the consumer has nothing unhandled up to there. `next_after` is the position the record was made
+/// for: a position changed by hand (an UPDATE to replay a consumer) leaves a record for another position, which
+/// readers ignore. For an outbox watcher, `next_pruned` is the outbox's pruned count at that moment: after a prune
+/// the recorded row may be gone, and a reader must ask again.
 enum CursorMigrations {
     static let v4CursorNext = """
     ALTER TABLE @schema@.cursors
