@@ -94,7 +94,8 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    static func show(_ host: String, _ port: Int) -> String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// `host:port`, with an IPv6 host in brackets.
+    public static func show(_ host: String, _ port: Int) -> String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 /// Answers a connection over the cap with 503 and closes it, without reading its request.
