@@ -154,10 +154,12 @@ extension AxonTests {
 
     /// "t14_introspection_resolves_a_table_outside_current_schema" (axon-rs/tests/fase35_l_postgres_integration.rs).
     /// The table lives outside the store's namespace but on the session's search_path; the store must find it.
+    /// The search_path rides in the startup `options`, which PgBouncer refuses, so this store connects directly
+    /// in both lanes (the peer skips where the option is not honoured).
     @Test func axon_t14_introspection_resolves_a_table_outside_current_schema() throws {
         try axonWithTables(["t14_legacy_widgets (tid uuid, label text)"]) { server, ns, _ in
             let uuid = "83d078e1-b372-42ba-9572-ff8dc521386e"
-            let ts = try TableStore(dsn: server.dsn + "?options=-c%20search_path%3Dpublic%2C\(ns)", service: "axon") {
+            let ts = try TableStore(dsn: server.directDSN + "?options=-c%20search_path%3Dpublic%2C\(ns)", service: "axon") {
                 $0.transactionPooler = server.viaBouncer
             }
             defer { ts.close() }
@@ -290,7 +292,8 @@ extension AxonTests {
         }
     }
 
-    /// "s4_multi_schema_table_resolves_silently_by_search_path_order" (axon-rs/tests/fase37x_a_pooler_coherent_diagnostic.rs)
+    /// "s4_multi_schema_table_resolves_silently_by_search_path_order" (axon-rs/tests/fase37x_a_pooler_coherent_diagnostic.rs).
+    /// The search_path rides in the startup `options` (refused by PgBouncer): a direct connection in both lanes.
     @Test func axon_s4_multi_schema_table_resolves_silently_by_search_path_order() throws {
         try axonWithTables(["dup_widgets (which text)"]) { server, nsA, _ in
             let nsB = nsA + "_b"
@@ -300,7 +303,7 @@ extension AxonTests {
                 CREATE TABLE \(nsB).dup_widgets (which text);
                 INSERT INTO \(nsA).dup_widgets VALUES ('from_schema_a'); INSERT INTO \(nsB).dup_widgets VALUES ('from_schema_b');
                 """)
-            let ts = try TableStore(dsn: server.dsn + "?options=-c%20search_path%3D\(nsA)%2C\(nsB)", service: "axon") {
+            let ts = try TableStore(dsn: server.directDSN + "?options=-c%20search_path%3D\(nsA)%2C\(nsB)", service: "axon") {
                 $0.transactionPooler = server.viaBouncer
             }
             defer { ts.close() }
@@ -604,6 +607,33 @@ extension AxonTests {
         try axonWithTables(["users (name text)"]) { _, _, ts in
             let text = kvExpectError(.notFound) { _ = try ts.query("t") }?.description ?? ""
             for code in ["42P01", "42703", "42804", "42883"] { #expect(!text.contains(code), "leaks SQLSTATE \(code)") }
+        }
+    }
+}
+
+extension AxonTests {
+    /// "s1_unknown_type_equality_filter_casts_the_column_to_text" (axon-rs/tests/fase37x_a_pooler_coherent_diagnostic.rs):
+    /// `id == '<bound value>'` matches a uuid column. Decided behaviour (issue 17, Decisions): the where grammar
+    /// also accepts `==`.
+    @Test func axon_s1_unknown_type_equality_filter_casts_the_column_to_text() throws {
+        try axonWithTables(["tenants (id uuid)"]) { _, _, ts in
+            try ts.insert("tenants", ["id": .string(Self.uuid1)])
+            withKnownIssue("issue 17 decision: the where grammar also accepts ==") {
+                let rows = try ts.query("tenants", where: "id == :tenant_id", ["tenant_id": .string(Self.uuid1)])
+                #expect(rows.count == 1)
+            }
+        }
+    }
+
+    /// "unknown_column_type_falls_back_to_a_bare_placeholder" (axon-rs/src/store/postgres_backend.rs): a column
+    /// of a type the store does not classify still takes a value (bound as text, cast by the server).
+    @Test func axon_unknown_column_type_falls_back_to_a_bare_placeholder() throws {
+        try axonWithTables(["hosts (id integer, addr inet)"]) { _, _, ts in
+            withKnownIssue("not in issue 17: the table store refuses tables with column types it does not map (inet, point, …)") {
+                #expect(try ts.insert("hosts", ["id": .int(1), "addr": .string("10.0.0.1")]) == 1)
+                let rows = try ts.query("hosts", where: "id = 1")
+                #expect(rows.first?["addr"] == .string("10.0.0.1"))
+            }
         }
     }
 }
