@@ -2,6 +2,8 @@
 // faucet-state-postgres 1.2.5):
 //   crates/state/postgres/tests/integration.rs  (against a live PostgreSQL)
 //   crates/state/postgres/src/store.rs          (#[cfg(test)] mod tests)
+//   crates/core/src/state.rs                    (the validate_state_key cases: the key rule this crate's README
+//                                                names; the Memory/File store cases there are not this peer's)
 // Mapping: PostgresStateStore → StateStore (store.state(tenant:)); get/put/delete → get/put/delete (JSONText);
 // check() → probe(); ensure_table() → the store schema's migration (StoreSchema.migrate); the configurable,
 // validated and quoted table name → the store's schema name (StoreSchema / Identifier), which holds the
@@ -162,6 +164,51 @@ extension FaucetTests {
         o.schema = "bad-name"
         kvExpectError(.invalidName, "connect with table bad-name") {
             _ = try Store.connect("postgres://localhost/does_not_matter", service: "conformance", options: o)
+        }
+    }
+}
+
+// MARK: crates/core/src/state.rs: validate_state_key, the key rule faucet-state-postgres applies
+
+extension FaucetTests {
+    /// Checks `key` with StoreAccess's rule, in Swift and through the store (which also checks it in SQL).
+    func faucetRejects(_ key: String, _ st: StateStore, sourceLocation: SourceLocation = #_sourceLocation) {
+        kvExpectError(.invalidName, "key \(key)", sourceLocation: sourceLocation) { try StateStore.validateKey(key) }
+        kvExpectError(.invalidName, "put \(key)", sourceLocation: sourceLocation) { try st.put(key, JSONText("{}")) }
+    }
+
+    /// "rejects_empty_key" (crates/core/src/state.rs)
+    @Test func faucet_rejects_empty_key() throws {
+        try withConformanceStore { store, _ in faucetRejects("", try store.state(tenant: "faucet")) }
+    }
+
+    /// "rejects_path_traversal_segments" (crates/core/src/state.rs)
+    @Test func faucet_rejects_path_traversal_segments() throws {
+        try withConformanceStore { store, _ in
+            let st = try store.state(tenant: "faucet")
+            for k in ["../etc/passwd", "a/b", "a\\b", "..", "."] { faucetRejects(k, st) }
+        }
+    }
+
+    /// "rejects_leading_dot" (crates/core/src/state.rs)
+    @Test func faucet_rejects_leading_dot() throws {
+        try withConformanceStore { store, _ in faucetRejects(".hidden", try store.state(tenant: "faucet")) }
+    }
+
+    /// "rejects_over_long_key" (crates/core/src/state.rs)
+    @Test func faucet_rejects_over_long_key() throws {
+        try withConformanceStore { store, _ in faucetRejects(String(repeating: "a", count: 257), try store.state(tenant: "faucet")) }
+    }
+
+    /// "accepts_typical_keys" (crates/core/src/state.rs)
+    @Test func faucet_accepts_typical_keys() throws {
+        try withConformanceStore { store, _ in
+            let st = try store.state(tenant: "faucet")
+            for k in ["github_issues", "pipeline:rest:issues", "with.dot", "with-dash_and_underscore", "lower-Case_99"] {
+                #expect(throws: Never.self, "expected ok for \(k)") { try StateStore.validateKey(k) }
+                try st.put(k, JSONText("{\"k\": 1}"))
+                #expect(faucetJSON(try st.get(k)?.text) == faucetJSON("{\"k\": 1}"), "round trip of \(k)")
+            }
         }
     }
 }
