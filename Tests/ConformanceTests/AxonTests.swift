@@ -111,7 +111,9 @@ import Testing
     @Test func axon_t9_type_mapping_is_json_safe_for_every_supported_type() throws {
         let columns = "t9 (u uuid, ts timestamptz, n numeric, j jsonb, b bytea, i integer, f double precision)"
         try axonWithTables([columns]) { server, ns, ts in
-            try axonExec(server, """
+            try axonExec(
+                server,
+                """
                 INSERT INTO \(ns).t9 VALUES (gen_random_uuid(), now(), 1234.5678, '{"k":1}', '\\xDEADBEEF', 42, 2.5);
                 """)
             let rows = try ts.query("t9", where: "")
@@ -121,7 +123,9 @@ import Testing
             #expect(isString(r["u"]), "UUID → string")
             #expect(isString(r["ts"]), "TIMESTAMPTZ → string")
             #expect(r["n"] == .string("1234.5678"), "NUMERIC → precision-safe string")
-            if case .json(let j)? = r["j"] { #expect(faucetJSON(j) == faucetJSON("{\"k\":1}"), "JSONB → JSON object") } else {
+            if case .json(let j)? = r["j"] {
+                #expect(faucetJSON(j) == faucetJSON("{\"k\":1}"), "JSONB → JSON object")
+            } else {
                 Issue.record("JSONB → JSON object, got \(String(describing: r["j"]))")
             }
             #expect(isString(r["b"]), "BYTEA → string")
@@ -256,7 +260,7 @@ extension AxonTests {
     @Test func axon_t4_d9_self_heal_after_alter_table_under_pooler() throws {
         try axonWithTables(["probes (probe uuid PRIMARY KEY, v text)"]) { server, ns, ts in
             try ts.insert("probes", ["probe": .string(Self.uuid3), "v": .string("v0")])
-            _ = try ts.query("probes", where: "probe = '\(Self.uuid3)'") // caches the column types
+            _ = try ts.query("probes", where: "probe = '\(Self.uuid3)'")  // caches the column types
             try axonExec(server, "ALTER TABLE \(ns).probes ALTER COLUMN probe TYPE text USING probe::text;")
             withKnownIssue("issue 17 defect: the table store recovers after a column's type changes") {
                 let rows = try ts.query("probes", where: "probe = '\(Self.uuid3)'")
@@ -299,7 +303,9 @@ extension AxonTests {
             let nsB = nsA + "_b"
             try server.admin(SQL(unsafeRaw: "CREATE SCHEMA \(nsB) AUTHORIZATION app"))
             defer { server.dropSchema(nsB) }
-            try axonExec(server, """
+            try axonExec(
+                server,
+                """
                 CREATE TABLE \(nsB).dup_widgets (which text);
                 INSERT INTO \(nsA).dup_widgets VALUES ('from_schema_a'); INSERT INTO \(nsB).dup_widgets VALUES ('from_schema_b');
                 """)

@@ -108,18 +108,24 @@ extension FaucetTests {
         #expect(try StoreSchema("faucet_state").name.quoted == "\"faucet_state\"")
         try withConformanceStore { store, server in
             let s = store.schema.name.name
-            let cols = try server.admin(SQL("""
-                SELECT column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, '')
-                FROM information_schema.columns WHERE table_schema = \(s) AND table_name = 'state' ORDER BY column_name
-                """)).rows.map { $0[0] ?? "" }
+            let cols = try server.admin(
+                SQL(
+                    """
+                    SELECT column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, '')
+                    FROM information_schema.columns WHERE table_schema = \(s) AND table_name = 'state' ORDER BY column_name
+                    """)
+            ).rows.map { $0[0] ?? "" }
             #expect(cols.contains("key:text:NO:"))
             #expect(cols.contains("value:jsonb:NO:"))
             #expect(cols.contains("updated_at:timestamp with time zone:NO:now()"))
-            let pk = try server.admin(SQL("""
-                SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_index i
-                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-                WHERE i.indrelid = \(s + ".state")::regclass AND i.indisprimary
-                """)).first?[0]
+            let pk = try server.admin(
+                SQL(
+                    """
+                    SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_index i
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                    WHERE i.indrelid = \(s + ".state")::regclass AND i.indisprimary
+                    """)
+            ).first?[0]
             #expect(pk?.split(separator: ",").contains("key") == true, "key is part of the primary key")
         }
     }

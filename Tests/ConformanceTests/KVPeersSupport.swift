@@ -10,8 +10,10 @@ import Testing
 
 /// Runs `body` and expects it to throw a `StoreError` with `code`; returns the error.
 @discardableResult
-func kvExpectError(_ code: StoreError.Code, _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation,
-                   _ body: () throws -> Void) -> StoreError? {
+func kvExpectError(
+    _ code: StoreError.Code, _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
+) -> StoreError? {
     do {
         try body()
         Issue.record("expected a \(code) error, got success \(what)", sourceLocation: sourceLocation)
@@ -46,8 +48,10 @@ func zestorKV(_ store: Store, tenant: String = "zestor") throws -> ZestorKV {
 }
 
 /// zestor's `watchCtx`: a watch on `kind` (replay, op filter and buffer as given).
-func zestorWatch(_ kv: ZestorKV, _ kind: String, replay: Bool = false, ops: Set<WatchEvent<Void>.Op>? = nil,
-                 buffer: Int? = nil) throws -> ZestorWatch {
+func zestorWatch(
+    _ kv: ZestorKV, _ kind: String, replay: Bool = false, ops: Set<WatchEvent<Void>.Op>? = nil,
+    buffer: Int? = nil
+) throws -> ZestorWatch {
     var o = WatchOptions()
     o.initialReplay = replay
     o.ops = ops
@@ -111,8 +115,10 @@ func faucetJSON(_ text: String?) -> NSObject? {
 
 /// A fresh tenant schema (axon's per-tenant namespace) owned by the application role, with `tables` created in
 /// it (`name (columns)`), and a table store on it; the schema is dropped afterwards.
-func axonWithTables(_ tables: [String], service: String = "axon",
-                    _ body: (TestServer, String, TableStore) throws -> Void) throws {
+func axonWithTables(
+    _ tables: [String], service: String = "axon",
+    _ body: (TestServer, String, TableStore) throws -> Void
+) throws {
     let server = try TestServer.current()
     let ns = "axon_\(UInt32.random(in: 0...UInt32.max))"
     try server.admin(SQL(unsafeRaw: "CREATE SCHEMA \(ns) AUTHORIZATION app"))
@@ -144,7 +150,11 @@ enum AxonBackpressure { case dropOldest, pauseUpstream, fail, degradeQuality }
 
 /// Where StoreAccess's streamed read plugs in once it exists (issue 17, "Capabilities to add": streamed reads
 /// with backpressure). The table store has no bounded, cancellable streamed read today, so this says so.
-func axonStreamRetrieve(_ ts: TableStore, _ table: String, policy: AxonBackpressure, bound: Int,
-                        cancelled: Bool = false) throws -> AxonStreamOutcome {
-    throw StoreError(.unsupportedType, "TableStore has no streamed read with a bounded buffer and a \(policy) policy (bound \(bound), cancelled \(cancelled)) on \(table)")
+func axonStreamRetrieve(
+    _ ts: TableStore, _ table: String, policy: AxonBackpressure, bound: Int,
+    cancelled: Bool = false
+) throws -> AxonStreamOutcome {
+    throw StoreError(
+        .unsupportedType,
+        "TableStore has no streamed read with a bounded buffer and a \(policy) policy (bound \(bound), cancelled \(cancelled)) on \(table)")
 }

@@ -79,7 +79,9 @@ import Testing
         try withConformanceStore { store, _ in
             let kv = try zestorKV(store)
             try kv.set("k", "a", ZestorValue(name: "a", n: 1))
-            let changed = try kv.update("k", "a") { var v = $0; v.n += 1; return v }
+            let changed = try kv.update("k", "a") {
+                var v = $0; v.n += 1; return v
+            }
             #expect(try kv.get("k", "a")?.value.n == 2, "SetFn did not apply the transform")
             #expect(changed != .unchanged, "SetFn changed the stored value but reported changed=false")
             #expect(try kv.update("k", "a") { $0 } == .unchanged, "SetFn reported changed=true for a no-op transform")
@@ -95,7 +97,9 @@ import Testing
             try kv.set("k", "a", ZestorValue(name: "a", n: 1))
             var result: SetResult?
             #expect(throws: Sentinel.self, "SetFn must return the transform's error") {
-                result = try kv.update("k", "a") { v in var v = v; v.n = 99; _ = v; throw Sentinel() }
+                result = try kv.update("k", "a") { v in
+                    var v = v; v.n = 99; _ = v; throw Sentinel()
+                }
             }
             #expect(result == nil, "SetFn reported changed=true after the transform failed")
             #expect(try kv.get("k", "a")?.value.n == 1, "a failed transform was persisted")
@@ -155,8 +159,9 @@ import Testing
             let keys = try kv.keys("k")
             let values = try kv.list("k", prefix: "")
             let all = try kv.dump()
-            #expect(list.count == 4 && count == 4 && keys.count == 4 && values.count == 4 && all["k"]?.count == 4,
-                    "readers disagree: List=\(list.count) Count=\(count) Keys=\(keys.count) Values=\(values.count) GetAll=\(all["k"]?.count ?? 0)")
+            #expect(
+                list.count == 4 && count == 4 && keys.count == 4 && values.count == 4 && all["k"]?.count == 4,
+                "readers disagree: List=\(list.count) Count=\(count) Keys=\(keys.count) Values=\(values.count) GetAll=\(all["k"]?.count ?? 0)")
             for e in values { #expect(list[e.key] == e.value, "Values[\(e.key)] disagrees with List") }
         }
     }
@@ -187,8 +192,10 @@ import Testing
             func code(_ body: () throws -> Void) -> StoreError.Code? {
                 do { try body(); return nil } catch { return (error as? StoreError)?.code }
             }
-            return [code { _ = try kv.get("k", "a") }, code { try kv.set("k", "b", ZestorValue(name: "b", n: 0)) },
-                    code { _ = try kv.list("k") }, code { try kv.delete("k", "a") }]
+            return [
+                code { _ = try kv.get("k", "a") }, code { try kv.set("k", "b", ZestorValue(name: "b", n: 0)) },
+                code { _ = try kv.list("k") }, code { try kv.delete("k", "a") },
+            ]
         }.value
         withKnownIssue("not in issue 17: KV calls ignore the caller's cancellation (no cancellation check or token)") {
             #expect(codes == [.cancelled, .cancelled, .cancelled, .cancelled], "Get, Set, List, Delete with a cancelled caller")
@@ -324,7 +331,7 @@ extension ZestorTests {
             w.cancel()
             let (_, error, ended) = zestorDrain(w)
             #expect(ended && error == nil, "the watch did not end after cancel")
-            w.cancel() // cancelling again, and writing afterwards, must not fail
+            w.cancel()  // cancelling again, and writing afterwards, must not fail
             try kv.set("k", "b", ZestorValue(name: "b", n: 2))
         }
     }
