@@ -231,3 +231,331 @@ import Testing
         }
     }
 }
+
+// MARK: contract.rs: command-state snapshots, checkpoints, coordination
+
+extension EventcoreTests {
+    /// eventcore's `contract_snapshot(primary, secondary, v1, v2, balance)` as JSON (state, stream versions,
+    /// replay checkpoints).
+    static func snapshot(_ primary: String, _ secondary: String, _ v1: Int, _ v2: Int, _ balance: Int) -> JSONText {
+        JSONText(
+            """
+            {"state":{"balance":\(balance)},"stream_versions":{"\(primary)":\(v1),"\(secondary)":\(v2)},\
+            "replay_checkpoints":[{"stream_id":"\(primary)","state":{"balance":\(balance - 1)},"stream_versions":{"\(primary)":\(v1)}},\
+            {"stream_id":"\(secondary)","state":{"balance":\(balance)},"stream_versions":{"\(primary)":\(v1),"\(secondary)":\(v2)}}]}
+            """)
+    }
+
+    /// Parses a JSON text into a comparable value.
+    static func json(_ t: JSONText?) -> NSDictionary? {
+        t.flatMap { try? JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? NSDictionary }
+    }
+
+    /// `test_command_state_snapshot_load_missing` (contract.rs): StoreAccess has no snapshot store; the state
+    /// store is where a snapshot can live today.
+    @Test func eventcore_command_state_snapshot_load_missing() throws {
+        try withConformanceStore { store, _ in
+            let snapshots = try store.state(tenant: "eventcore")
+            #expect(try snapshots.get("contract::snapshot::command_state_snapshot_load_missing::\(epUUID())") == nil)
+        }
+    }
+
+    /// `test_command_state_snapshot_round_trip_and_monotonic` (contract.rs): a stale snapshot must not
+    /// regress a newer one; the state store overwrites.
+    @Test func eventcore_command_state_snapshot_round_trip_and_monotonic() throws {
+        try withConformanceStore { store, _ in
+            let snapshots = try store.state(tenant: "eventcore")
+            let id = "contract::snapshot::command_state_snapshot_round_trip_and_monotonic::\(epUUID())"
+            let p = Self.sid("command_state_snapshot_round_trip_and_monotonic", "primary")
+            let s = Self.sid("command_state_snapshot_round_trip_and_monotonic", "secondary")
+            let newer = Self.snapshot(p, s, 4, 9, 200), stale = Self.snapshot(p, s, 3, 8, 100)
+            _ = try snapshots.put(id, newer)
+            _ = try snapshots.put(id, stale)
+            let loaded = try snapshots.get(id)
+            #expect(loaded != nil)
+            withKnownIssue(EPIssue.snapshots) { #expect(Self.json(loaded) == Self.json(newer)) }
+        }
+    }
+
+    /// A checkpoint position: eventcore 2's `StreamPosition(Uuid::now_v7())`, kept as the peer writes it.
+    static func position() -> JSONText { JSONText("\"\(epUUID())\"") }
+
+    /// `test_checkpoint_save_and_load` (contract.rs)
+    @Test func eventcore_checkpoint_save_and_load() throws {
+        try withConformanceStore { store, _ in
+            let checkpoints = try store.state(tenant: "eventcore")
+            let name = "contract::checkpoint_save_and_load::\(epUUID())", pos = Self.position()
+            _ = try checkpoints.put(name, pos)
+            #expect(try checkpoints.get(name)?.text == pos.text)
+        }
+    }
+
+    /// `test_checkpoint_update_overwrites` (contract.rs)
+    @Test func eventcore_checkpoint_update_overwrites() throws {
+        try withConformanceStore { store, _ in
+            let checkpoints = try store.state(tenant: "eventcore")
+            let name = "contract::checkpoint_update_overwrites::\(epUUID())", first = Self.position(), second = Self.position()
+            _ = try checkpoints.put(name, first)
+            _ = try checkpoints.put(name, second)
+            #expect(try checkpoints.get(name)?.text == second.text)
+        }
+    }
+
+    /// `test_checkpoint_load_missing_returns_none` (contract.rs)
+    @Test func eventcore_checkpoint_load_missing_returns_none() throws {
+        try withConformanceStore { store, _ in
+            let checkpoints = try store.state(tenant: "eventcore")
+            #expect(try checkpoints.get("contract::checkpoint_load_missing_returns_none::ghost::\(epUUID())") == nil)
+        }
+    }
+
+    /// `test_checkpoint_independent_subscriptions` (contract.rs)
+    @Test func eventcore_checkpoint_independent_subscriptions() throws {
+        try withConformanceStore { store, _ in
+            let checkpoints = try store.state(tenant: "eventcore")
+            let a = "contract::checkpoint_independent_subscriptions::sub-a::\(epUUID())", pa = Self.position()
+            let b = "contract::checkpoint_independent_subscriptions::sub-b::\(epUUID())", pb = Self.position()
+            _ = try checkpoints.put(a, pa)
+            _ = try checkpoints.put(b, pb)
+            #expect(try checkpoints.get(a)?.text == pa.text)
+            #expect(try checkpoints.get(b)?.text == pb.text)
+        }
+    }
+
+    /// eventcore's `ProjectorCoordinator::try_acquire`: a durable consumer of that name (exclusive per name).
+    static func acquire(_ es: EventStore, _ name: String) throws -> Subscription {
+        try es.subscribeDurable(name: name) { _ in }
+    }
+
+    /// `test_coordination_acquire_leadership` (contract.rs)
+    @Test func eventcore_coordination_acquire_leadership() throws {
+        try withConformanceStore { store, _ in
+            let es = try store.events(tenant: "eventcore")
+            let guardA = try Self.acquire(es, "contract::coordination_acquire_leadership::\(epUUID())")
+            #expect(guardA.isConnected)
+            guardA.stop()
+        }
+    }
+
+    /// `test_coordination_second_instance_blocked` (contract.rs)
+    @Test func eventcore_coordination_second_instance_blocked() throws {
+        try withConformanceStore { store, _ in
+            let es = try store.events(tenant: "eventcore"), name = "contract::coordination_second_instance_blocked::\(epUUID())"
+            let first = try Self.acquire(es, name)
+            defer { first.stop() }
+            #expect(epError { _ = try Self.acquire(es, name) }?.code == .consumerBusy)
+        }
+    }
+
+    /// `test_coordination_independent_subscriptions` (contract.rs)
+    @Test func eventcore_coordination_independent_subscriptions() throws {
+        try withConformanceStore { store, _ in
+            let es = try store.events(tenant: "eventcore")
+            let a = try Self.acquire(es, "contract::coordination_independent_subscriptions::projector-A::\(epUUID())")
+            defer { a.stop() }
+            let b = try Self.acquire(es, "contract::coordination_independent_subscriptions::projector-B::\(epUUID())")
+            #expect(b.isConnected)
+            b.stop()
+        }
+    }
+
+    /// `test_coordination_leadership_released_on_guard_drop` (contract.rs)
+    @Test func eventcore_coordination_leadership_released_on_guard_drop() throws {
+        try withConformanceStore { store, _ in
+            let es = try store.events(tenant: "eventcore"), name = "contract::coordination_leadership_released_on_guard_drop::\(epUUID())"
+            try Self.acquire(es, name).stop()
+            let second = try Self.acquire(es, name)
+            #expect(second.isConnected)
+            second.stop()
+        }
+    }
+}
+
+// MARK: eventcore-postgres 2.x tests
+
+extension EventcoreTests {
+    /// `developer_observes_atomic_multi_stream_commit` (eventcore-postgres/tests/atomic_multi_stream_test.rs)
+    @Test func eventcore_developer_observes_atomic_multi_stream_commit() throws {
+        try withConformanceStore { store, server in
+            let es = try store.events(tenant: "eventcore")
+            let source = "account/source-\(epUUID())", dest = "account/dest-\(epUUID())"
+            withKnownIssue(EPIssue.streamIds) {
+                try es.appendMulti([
+                    StreamWrite(stream: source, expected: .exact(0), events: [epEvent(source, type: "TestEvent", ["payload": "credit source account"])]),
+                    StreamWrite(stream: dest, expected: .exact(0), events: [epEvent(dest, type: "TestEvent", ["payload": "debit destination account"])]),
+                ])
+                let n = try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \(store.schema.name.quoted).events WHERE stream IN ('\(source)', '\(dest)')"))
+                #expect(n.first?[0] == "2")
+            }
+        }
+    }
+
+    /// `append_events_persists_large_batch_across_chunk_boundary` (eventcore-postgres/tests/batch_append_test.rs)
+    @Test func eventcore_append_events_persists_large_batch_across_chunk_boundary() throws {
+        try withConformanceStore { store, _ in
+            let es = try store.events(tenant: "eventcore"), s = "batch::large::\(epUUID())"
+            try es.append(to: s, expected: .exact(0), (0..<1200).map { _ in epEvent(s) })
+            let events = try es.readStream(s, limit: 2000)
+            #expect(events.count == 1200)
+            #expect(events.map(\.version) == (1...1200).map(Int64.init))
+        }
+    }
+
+    /// `developer_retries_after_postgres_version_conflict` (eventcore-postgres/tests/concurrency_retry_test.rs).
+    /// eventcore logs `postgres.version_conflict`; StoreAccess names the statement in the error and logs nothing.
+    @Test func eventcore_developer_retries_after_postgres_version_conflict() throws {
+        let logs = EPLogCapture()
+        try epWithLoggedStore(logs) { store, _ in
+            let es = try store.events(tenant: "eventcore"), s = "account-concurrency-\(epUUID())"
+            let results = epConcurrently(2) { i in
+                Result { try es.append(to: s, expected: .exact(0), [epEvent(s, type: "TestEvent", ["payload": "deposit \(i)"])]) }
+            }
+            let conflicts = results.compactMap { r -> StoreError? in if case .failure(let e as StoreError) = r, e.code == .conflict { return e }; return nil }
+            #expect(results.filter { if case .success = $0 { return true }; return false }.count == 1)
+            #expect(conflicts.count == 1)
+            #expect(conflicts.first?.statement == "events.append")
+            try es.append(to: s, expected: .exact(1), [epEvent(s, type: "TestEvent", ["payload": "retry deposit after conflict"])])
+            #expect(try es.readStream(s).count == 2)
+            withKnownIssue("not in issue 17: StoreAccess logs no version conflict (eventcore logs postgres.version_conflict)") {
+                #expect(logs.contains("conflict"))
+            }
+        }
+    }
+
+    /// `developer_observes_postgres_tracing_spans` (eventcore-postgres/tests/observability_test.rs)
+    @Test func eventcore_developer_observes_postgres_tracing_spans() throws {
+        let logs = EPLogCapture()
+        try epWithLoggedStore(logs) { store, _ in
+            let es = try store.events(tenant: "eventcore"), s = "observability-test-\(epUUID())"
+            try es.append(to: s, expected: .exact(0), [epEvent(s, type: "TestEvent", ["payload": "initial deposit"])])
+            #expect(try es.readStream(s).count == 1)
+            withKnownIssue("not in issue 17: StoreAccess emits no log or span for appends and reads (eventcore: postgres.append_events, postgres.read_stream)") {
+                #expect(logs.contains("append") && logs.contains("read_stream"))
+            }
+        }
+    }
+
+    /// `command_state_snapshots_round_trip_and_never_regress_their_version_vector` (snapshot_store_test.rs)
+    @Test func eventcore_command_state_snapshots_round_trip_and_never_regress_their_version_vector() throws {
+        try withConformanceStore { store, _ in
+            let snapshots = try store.state(tenant: "eventcore"), id = "snapshot::\(epUUID())"
+            let p = "snapshot-stream::\(epUUID())", r = "snapshot-stream::\(epUUID())"
+            let newer = JSONText(
+                #"{"state":{"balance":200},"stream_versions":{"\#(p)":10,"\#(r)":4},"# +
+                #""replay_checkpoints":[{"stream_id":"\#(p)","state":{"balance":160},"stream_versions":{"\#(p)":10}}]}"#)
+            _ = try snapshots.put(id, newer)
+            _ = try snapshots.put(id, JSONText(#"{"state":{"balance":100},"stream_versions":{"\#(p)":9},"replay_checkpoints":[]}"#))
+            let stored = try #require(Self.json(try snapshots.get(id)))
+            withKnownIssue(EPIssue.snapshots) {
+                #expect((stored["state"] as? NSDictionary) == ["balance": 200])
+                #expect((stored["stream_versions"] as? NSDictionary) == [p: 10, r: 4])
+                #expect((stored["replay_checkpoints"] as? NSArray)?.count == 1)
+            }
+        }
+    }
+
+    /// `read_stream_after_seeks_past_the_reconstructed_version` (snapshot_store_test.rs)
+    @Test func eventcore_read_stream_after_seeks_past_the_reconstructed_version() throws {
+        try withConformanceStore { store, _ in
+            let es = try store.events(tenant: "eventcore"), s = "snapshot-stream::\(epUUID())"
+            try es.append(to: s, expected: .exact(0), (0..<4).map { epEvent(s, type: "SnapshotTestEvent", ["sequence": "\($0)"]) })
+            let tail = try es.readStream(s, fromVersion: 3)
+            #expect(try tail.map { try $0.decode([String: String].self)["sequence"] } == ["2", "3"])
+        }
+    }
+}
+
+// MARK: eventcore-postgres 2.x: postgres_internals_test.rs
+
+extension EventcoreTests {
+    /// eventcore writes rows with raw INSERTs guarded by triggers; StoreAccess's raw SQL write path is the
+    /// schema's `append` function (docs/sql.md), which psql users call the same way.
+    static func sqlAppend(_ store: Store, _ stream: String, _ payload: String) throws -> Row? {
+        let events = JSONText("[{\"type\":\"TestEvent\",\"payload\":\(payload)}]")
+        return try store.pool.query(SQL("SELECT first_version, first_position FROM \(ident: store.schema.name).append('eventcore', \(stream), -1, \(events))")).first
+    }
+
+    /// `trigger_assigns_sequential_versions` (eventcore-postgres/tests/postgres_internals_test.rs)
+    @Test func eventcore_trigger_assigns_sequential_versions() throws {
+        try withConformanceStore { store, _ in
+            let row = try #require(try Self.sqlAppend(store, "trigger-test-\(epUUID())", #"{"n":1}"#))
+            #expect(try row.decode(0, as: Int64.self) == 1)
+        }
+    }
+
+    /// `trigger_prevents_update_on_event_log` (postgres_internals_test.rs)
+    @Test func eventcore_trigger_prevents_update_on_event_log() throws {
+        try withConformanceStore { store, _ in
+            let row = try #require(try Self.sqlAppend(store, "immutability-test-\(epUUID())", #"{"original":true}"#))
+            let position = try row.decode(1, as: Int64.self)
+            let e = epError {
+                try store.pool.query(SQL("UPDATE \(ident: store.schema.name).events SET payload = '{\"tampered\":true}' WHERE position = \(position)"))
+            }
+            #expect(e?.message.contains("immutable") == true)
+        }
+    }
+
+    /// `trigger_prevents_delete_on_event_log` (postgres_internals_test.rs)
+    @Test func eventcore_trigger_prevents_delete_on_event_log() throws {
+        try withConformanceStore { store, _ in
+            let row = try #require(try Self.sqlAppend(store, "delete-prevention-test-\(epUUID())", #"{"data":"to be deleted"}"#))
+            let position = try row.decode(1, as: Int64.self)
+            let e = epError { try store.pool.query(SQL("DELETE FROM \(ident: store.schema.name).events WHERE position = \(position)")) }
+            #expect(e?.message.contains("immutable") == true)
+        }
+    }
+
+    /// Advisory locks held by the backend that owns consumer `name` (eventcore's `is_advisory_lock_held`).
+    static func advisoryLockHeld(_ store: Store, _ server: TestServer, _ name: String) throws -> Bool {
+        let sql = """
+            SELECT count(*) FROM pg_locks l JOIN \(store.schema.name.quoted).cursors c ON l.pid = c.owner_backend_pid \
+            WHERE l.locktype = 'advisory' AND l.granted AND c.tenant = 'eventcore' AND c.name = '\(name)'
+            """
+        return try server.admin(SQL(unsafeRaw: sql)).first?[0] != "0"
+    }
+
+    /// `advisory_lock_released_on_guard_drop_verifies_pg_locks` (postgres_internals_test.rs)
+    @Test func eventcore_advisory_lock_released_on_guard_drop_verifies_pg_locks() throws {
+        try withConformanceStore { store, server in
+            let es = try store.events(tenant: "eventcore"), name = "pg-locks-test-\(epUUID())"
+            let leader = try Self.acquire(es, name)
+            #expect(try Self.advisoryLockHeld(store, server, name))
+            for _ in 0..<10 { try store.pool.withConnection { _ in } }
+            leader.stop()
+            #expect(try !Self.advisoryLockHeld(store, server, name))
+        }
+    }
+
+    /// `postgres_event_store_saves_and_loads_checkpoint` (postgres_internals_test.rs)
+    @Test func eventcore_postgres_event_store_saves_and_loads_checkpoint() throws {
+        try withConformanceStore { store, _ in
+            let checkpoints = try store.state(tenant: "eventcore")
+            let name = "event-store-checkpoint-test-\(epUUID())", pos = Self.position()
+            _ = try checkpoints.put(name, pos)
+            #expect(try checkpoints.get(name)?.text == pos.text)
+        }
+    }
+
+    /// `advisory_lock_held_blocks_second_acquisition_verified_via_pg_locks` (postgres_internals_test.rs)
+    @Test func eventcore_advisory_lock_held_blocks_second_acquisition_verified_via_pg_locks() throws {
+        try withConformanceStore { store, server in
+            let es = try store.events(tenant: "eventcore"), name = "pg-locks-blocking-test-\(epUUID())"
+            #expect(try !Self.advisoryLockHeld(store, server, name))
+            let leader = try Self.acquire(es, name)
+            #expect(try Self.advisoryLockHeld(store, server, name))
+            #expect(epError { _ = try Self.acquire(es, name) }?.code == .consumerBusy)
+            leader.stop()
+            #expect(try !Self.advisoryLockHeld(store, server, name))
+            try Self.acquire(es, name).stop()
+        }
+    }
+
+    /// `postgres_event_store_implements_projector_coordinator` (postgres_internals_test.rs)
+    @Test func eventcore_postgres_event_store_implements_projector_coordinator() throws {
+        try withConformanceStore { store, _ in
+            let leader = try Self.acquire(try store.events(tenant: "eventcore"), "test-projector")
+            #expect(leader.isConnected)
+            leader.stop()
+        }
+    }
+}
