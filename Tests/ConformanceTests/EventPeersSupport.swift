@@ -80,7 +80,8 @@ struct EPFactStore: Sendable {
 /// (factstr's `ConditionalAppendConflict { expected, actual }`).
 func epContextConflict(_ error: StoreError) -> (expected: Int64?, actual: Int64?)? {
     guard error.code == .conflict, let detail = error.detail, let data = detail.data(using: .utf8),
-          let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return nil }
     return ((obj["expected_context"] as? NSNumber)?.int64Value, (obj["actual_context"] as? NSNumber)?.int64Value)
 }
 
@@ -175,8 +176,10 @@ func epUUID() -> String { UUID().uuidString.lowercased() }
 /// `decide` gets the current events of each stream and returns the writes, or throws a business error.
 enum EPCommandResult: Equatable { case ok, conflict, rejected(String) }
 
-func epExecute(_ es: EventStore, streams: [String], attempts: Int = 3,
-               decide: ([String: [RecordedEvent]]) throws -> [String: [EventData]]) throws -> EPCommandResult {
+func epExecute(
+    _ es: EventStore, streams: [String], attempts: Int = 3,
+    decide: ([String: [RecordedEvent]]) throws -> [String: [EventData]]
+) throws -> EPCommandResult {
     for attempt in 1...attempts {
         var read: [String: [RecordedEvent]] = [:]
         for s in streams { read[s] = try es.readStream(s, limit: 100_000) }
@@ -218,12 +221,16 @@ func epConcurrently<T: Sendable>(_ n: Int, _ body: @escaping @Sendable (Int) -> 
 
 /// A store on a fresh schema with pool settings of the case's own (eventcore's `PostgresConfigBuilder`),
 /// dropped afterwards like `withConformanceStore` does.
-func epWithConfiguredStore<T>(_ configure: @escaping @Sendable (inout PoolConfiguration) -> Void,
-                              _ body: (Store, TestServer) throws -> T) throws -> T {
+func epWithConfiguredStore<T>(
+    _ configure: @escaping @Sendable (inout PoolConfiguration) -> Void,
+    _ body: (Store, TestServer) throws -> T
+) throws -> T {
     let server = try TestServer.current()
     var options = server.storeOptions()
     let base = options.configure
-    options.configure = { c in base(&c); configure(&c) }
+    options.configure = { c in
+        base(&c); configure(&c)
+    }
     let store = try Store.connect(server.dsn, service: "conformance", options: options)
     defer {
         store.close()

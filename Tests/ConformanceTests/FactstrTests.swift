@@ -215,7 +215,9 @@ extension FactstrTests {
 
     /// `or_across_filters_matches_any_filter` (factstr-postgres/tests/payload_match.rs)
     @Test func factstr_or_across_filters_matches_any_filter() throws {
-        let facts = [("account-opened", "a1"), ("account-credited", "a2"), ("account-debited", "a3")].map { epFact($0.0, #"{"accountId":"\#($0.1)"}"#) }
+        let facts = [("account-opened", "a1"), ("account-credited", "a2"), ("account-debited", "a3")].map {
+            epFact($0.0, #"{"accountId":"\#($0.1)"}"#)
+        }
         try matching(facts, EventQuery([epFilter(types: ["account-opened"]), epFilter(types: ["account-debited"])])) { r in
             #expect(r.events.map(\.position) == [1, 3])
             #expect(r.contextVersion == 3)
@@ -244,7 +246,9 @@ extension FactstrTests {
 
     /// `and_between_event_type_and_payload_predicate_within_one_filter` (payload_match.rs)
     @Test func factstr_and_between_event_type_and_payload_predicate_within_one_filter() throws {
-        let facts = [("account-opened", "a1"), ("account-credited", "a1"), ("account-opened", "a2")].map { epFact($0.0, #"{"accountId":"\#($0.1)"}"#) }
+        let facts = [("account-opened", "a1"), ("account-credited", "a1"), ("account-opened", "a2")].map {
+            epFact($0.0, #"{"accountId":"\#($0.1)"}"#)
+        }
         try matching(facts, EventQuery([epFilter(types: ["account-opened"], payload: [#"{"accountId":"a2"}"#])])) { r in
             #expect(r.events.map(\.position) == [3])
             #expect(r.contextVersion == 3)
@@ -253,14 +257,16 @@ extension FactstrTests {
 
     /// `scalar_subset_match_works` (payload_match.rs)
     @Test func factstr_scalar_subset_match_works() throws {
-        try matching([epFact("account-opened", #"{"accountId":"a1","name":"Rico"}"#)], EventQuery([epFilter(payload: [#"{"accountId":"a1"}"#])])) { r in
+        try matching([epFact("account-opened", #"{"accountId":"a1","name":"Rico"}"#)], EventQuery([epFilter(payload: [#"{"accountId":"a1"}"#])])) {
+            r in
             #expect(r.events.count == 1 && r.contextVersion == 1)
         }
     }
 
     /// `nested_object_subset_match_works` (payload_match.rs)
     @Test func factstr_nested_object_subset_match_works() throws {
-        try matching([epFact("user-created", #"{"user":{"id":"u1","role":"admin"}}"#)], EventQuery([epFilter(payload: [#"{"user":{"id":"u1"}}"#])])) { r in
+        try matching([epFact("user-created", #"{"user":{"id":"u1","role":"admin"}}"#)], EventQuery([epFilter(payload: [#"{"user":{"id":"u1"}}"#])])) {
+            r in
             #expect(r.events.count == 1 && r.contextVersion == 1)
         }
     }
@@ -282,7 +288,8 @@ extension FactstrTests {
 
     /// `payload_predicate_no_match_returns_no_events` (payload_match.rs)
     @Test func factstr_payload_predicate_no_match_returns_no_events() throws {
-        try matching([epFact("account-opened", #"{"accountId":"a1","name":"Rico"}"#)], EventQuery([epFilter(payload: [#"{"accountId":"missing"}"#])])) { r in
+        try matching([epFact("account-opened", #"{"accountId":"a1","name":"Rico"}"#)], EventQuery([epFilter(payload: [#"{"accountId":"missing"}"#])]))
+        { r in
             #expect(r.events.isEmpty)
             #expect(r.lastReturnedPosition == nil && r.contextVersion == nil)
         }
@@ -435,7 +442,9 @@ extension FactstrTests {
 
     /// `filtered_stream_with_event_type_receives_only_matching_future_events` (streams.rs)
     @Test func factstr_filtered_stream_with_event_type_receives_only_matching_future_events() throws {
-        let facts = [("account-opened", "a1"), ("account-credited", "a1"), ("account-opened", "a2")].map { epFact($0.0, #"{"accountId":"\#($0.1)"}"#) }
+        let facts = [("account-opened", "a1"), ("account-credited", "a1"), ("account-opened", "a2")].map {
+            epFact($0.0, #"{"accountId":"\#($0.1)"}"#)
+        }
         #expect(try filtered(.types("account-opened"), facts) == [[1, 3]])
     }
 
@@ -458,7 +467,9 @@ extension FactstrTests {
 
     /// `filtered_stream_mixed_committed_batch_yields_one_filtered_batch` (streams.rs)
     @Test func factstr_filtered_stream_mixed_committed_batch_yields_one_filtered_batch() throws {
-        let facts = [("account-opened", "a1"), ("account-credited", "a1"), ("account-opened", "a2")].map { epFact($0.0, #"{"accountId":"\#($0.1)"}"#) }
+        let facts = [("account-opened", "a1"), ("account-credited", "a1"), ("account-opened", "a2")].map {
+            epFact($0.0, #"{"accountId":"\#($0.1)"}"#)
+        }
         #expect(try filtered(.types("account-opened"), facts) == [[1, 3]])
     }
 
@@ -490,7 +501,8 @@ extension FactstrTests {
             let s1 = try f.stream(.types("account-opened"), byType)
             let s2 = try f.stream(EventQuery([epFilter(payload: [#"{"accountId":"a2"}"#])]), byPayload)
             defer { s1.stop(); s2.stop() }
-            try f.append([("account-opened", "a1"), ("account-credited", "a2"), ("account-opened", "a2")].map { epFact($0.0, #"{"accountId":"\#($0.1)"}"#) })
+            try f.append(
+                [("account-opened", "a1"), ("account-credited", "a2"), ("account-opened", "a2")].map { epFact($0.0, #"{"accountId":"\#($0.1)"}"#) })
             #expect(byType.wait(for: 1) == [[1, 3]])
             #expect(byPayload.wait(for: 1) == [[2, 3]])
         }
@@ -720,7 +732,9 @@ extension FactstrTests {
             try f.append([epFact("account-opened", Self.a1)])
             #expect(started.wait(timeout: .now() + 10) == .success)
             try f.append([epFact("account-credited", Self.a1)])
-            Thread.detachNewThread { sub.stop(); stopped.signal() }
+            Thread.detachNewThread {
+                sub.stop(); stopped.signal()
+            }
             Thread.sleep(forTimeInterval: 0.1)
             try f.append([epFact("account-closed", Self.a1)])
             release.signal()
