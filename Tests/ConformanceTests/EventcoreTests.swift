@@ -753,12 +753,16 @@ extension EventcoreTests {
         }
     }
 
-    /// `test_query_timeout_configuration` (connection_pool_tests.rs)
+    /// `test_query_timeout_configuration` (connection_pool_tests.rs): eventcore's `query_timeout` is StoreAccess's
+    /// `statementTimeout`.
     @Test func eventcore_test_query_timeout_configuration() throws {
         try epWithConfiguredStore({ c in c.statementTimeout = .milliseconds(500) }) { store, _ in
-            let health = store.healthCheck()
-            #expect(health.healthy)
-            #expect(health.roundTrip.map { $0 < .milliseconds(500) } == true)
+            let checks = (0..<5).map { _ in store.healthCheck() }
+            #expect(checks.allSatisfy { $0.healthy })
+            // eventcore's `is_performant`: query latency under 100 ms (best of five, so a busy test machine's
+            // scheduling noise does not decide it)
+            let best = checks.compactMap(\.roundTrip).min() ?? .seconds(3600)
+            #expect(best < .milliseconds(100))
         }
     }
 }
