@@ -12,6 +12,8 @@ import Testing
 // `stream_*_durable` is `subscribeDurable`; `unsubscribe` is `stop()`; a handler error ends a StoreAccess
 // subscription (`.handlerFailed`) where factstr's call returns `BackendFailure`. factstr's delivery batches are
 // committed appends: EPDeliveries regroups StoreAccess's pages by the append each event records.
+// Not ported: durable_replay_panic_does_not_advance_cursor_and_retry_replays_from_same_position (a Rust panic
+// unwinds and is caught; a Swift handler cannot panic recoverably, a trap ends the process).
 
 @Suite("factstr-postgres") struct FactstrTests {
     // MARK: append.rs
