@@ -5,10 +5,15 @@ import StoreMetrics
 public enum App {
     /// What the command line sets.
     public struct Options: Sendable {
+        /// Seconds between refreshes.
         public var interval: Double = 2
+        /// Start narrowed to this tenant.
         public var tenant: String?
+        /// The first view.
         public var view: View = .overview
+        /// Prune, cancel and terminate are off.
         public var readOnly = false
+        /// Use colours (off with `--no-color` or `NO_COLOR`).
         public var color = true
         /// Stop after this many drawn refreshes (scripts and tests).
         public var iterations: Int?

@@ -21,7 +21,9 @@ public final class TextTerminal: Terminal {
         case wait(seconds: Double)
     }
 
+    /// The fixed size.
     public let size: (width: Int, height: Int)
+    /// Text has no colours.
     public let colors = false
     private var script: [Input]
     private let advance: (Double) -> Void
@@ -37,11 +39,13 @@ public final class TextTerminal: Terminal {
         self.advance = advance
     }
 
+    /// Records the frame.
     public func draw(_ canvas: Canvas) {
         frames.append(canvas.text)
         transcript.append(canvas.text)
     }
 
+    /// The next step of the script (a wait advances the clock and reads no key).
     public func readKey(milliseconds: Int32) -> Key? {
         guard !script.isEmpty else { return .ctrlC }
         switch script.removeFirst() {

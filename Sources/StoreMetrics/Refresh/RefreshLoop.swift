@@ -5,7 +5,9 @@ import Foundation
 /// queues its results for `poll()`. Not started, `poll()` runs a due refresh inline on the caller's thread:
 /// tests drive it step by step with a controlled clock.
 public final class RefreshLoop<Source: SnapshotSource, Clock: WallClock>: @unchecked Sendable {
+    /// Where snapshots come from.
     public let source: Source
+    /// The wall clock ages and deadlines use.
     public let clock: Clock
     private let lock = NSCondition()
     private var scheduler: RefreshScheduler
@@ -52,8 +54,11 @@ public final class RefreshLoop<Source: SnapshotSource, Clock: WallClock>: @unche
         lock.unlock()
     }
 
+    /// A new interval; refreshes at once.
     public func setInterval(_ seconds: Double) { change { $0.setInterval(seconds) } }
+    /// Holds (or releases) the refreshes after a success.
     public func setPaused(_ on: Bool) { change { $0.setPaused(on) } }
+    /// Refreshes at once, paused or not.
     public func refreshNow() { change { $0.refreshNow() } }
 
     /// Ends the thread after the refresh in progress.

@@ -50,6 +50,7 @@ public final class ManualClock: WallClock, @unchecked Sendable {
     /// A clock showing `start`.
     public init(_ start: Date) { current = start }
 
+    /// The time the test set.
     public func now() -> Date { lock.lock(); defer { lock.unlock() }; return current }
 
     /// Moves the clock on by `seconds`.
@@ -58,8 +59,11 @@ public final class ManualClock: WallClock, @unchecked Sendable {
 
 /// What the UI may ask of a refresh loop (the effects of +, -, Space and r).
 public protocol RefreshControl: AnyObject, Sendable {
+    /// A new interval; refreshes at once.
     func setInterval(_ seconds: Double)
+    /// Holds (or releases) the refreshes after a success.
     func setPaused(_ on: Bool)
+    /// Refreshes at once, paused or not.
     func refreshNow()
 }
 

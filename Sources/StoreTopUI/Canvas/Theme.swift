@@ -7,11 +7,17 @@ public struct Theme: Sendable {
 
     /// The look of one role.
     public struct Look: Sendable, Equatable {
+        /// Foreground colour.
         public var fg: Color = .default
+        /// Background colour.
         public var bg: Color = .default
+        /// Attributes.
         public var bold = false
+        /// Swapped foreground and background.
         public var reverse = false
+        /// Half bright.
         public var dim = false
+        /// Underlined.
         public var underline = false
     }
 

@@ -6,9 +6,11 @@ public struct KeyBinding: Sendable {
 
     /// How help and the footer spell the keys ("s S", "1-7 Tab S-Tab").
     public let label: String
+    /// What the keys do, in help and the footer.
     public let help: String
     /// Views where the keys act and the row is listed (nil: everywhere).
     public let views: [View]?
+    /// Listed in help and the footer, in help only, or nowhere.
     public let shown: Shown
     /// Changes the database: hidden from help and footer in read-only mode.
     public let dangerous: Bool

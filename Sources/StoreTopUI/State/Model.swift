@@ -10,8 +10,11 @@ public struct Model: Sendable {
         case reconnecting(error: String, retryAt: Date)
     }
 
+    /// The latest snapshot (kept while reconnecting).
     public var snapshot: Snapshot?
+    /// Rates and statuses from the history.
     public var derived: Derived?
+    /// Connected, connecting or reconnecting.
     public var connection: Connection = .connecting
     /// When the current snapshot arrived (wall clock).
     public var receivedAt: Date?
