@@ -3,10 +3,12 @@ import PackageDescription
 
 let package = Package(
     name: "storetop",
-    platforms: [.macOS(.v14)],
+    // Linux is the platform this builds and is tested on (libpq and ncursesw as system libraries, Glibc);
+    // no Apple platform is claimed until one is built and tested.
     products: [
         .library(name: "StoreAccess", targets: ["StoreAccess"]),
         .library(name: "StoreMetrics", targets: ["StoreMetrics"]),
+        .library(name: "StoreTopUI", targets: ["StoreTopUI"]),
         .executable(name: "storetop", targets: ["storetop"]),
     ],
     dependencies: [
@@ -43,10 +45,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Everything of the dashboard that needs no terminal; never imports StoreAccess.
+        .target(name: "StoreTopUI", dependencies: ["StoreMetrics"]),
         .executableTarget(
             name: "storetop",
             dependencies: [
-                "StoreAccess", "StoreMetrics", "CNCurses",
+                "StoreAccess", "StoreMetrics", "StoreTopUI", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "MetricsServer",
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +75,9 @@ let package = Package(
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer"]),
         .testTarget(name: "ConformanceTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),
-        .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreMetrics", "StoreAccess", "StoreTestSupport"], exclude: ["Screens"]),
+        .testTarget(name: "StoreTopUITests", dependencies: ["StoreTopUI", "StoreMetrics"]),
+        .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreTopUI", "StoreMetrics", "StoreAccess", "StoreTestSupport"],
+                    exclude: ["Screens", "Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

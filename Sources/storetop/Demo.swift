@@ -3,6 +3,7 @@ import Synchronization
 import Foundation
 import StoreAccess
 import StoreMetrics
+import StoreTopUI
 
 /// `storetop demo`: a throwaway PostgreSQL (scripts/pg), a realistic multi-tenant workload, and the dashboard
 /// on it. Everything is removed on quit.

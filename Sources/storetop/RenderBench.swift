@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StoreAccess
 import StoreMetrics
+import StoreTopUI
 
 /// `storetop render-bench DSN`: takes two real snapshots, then renders every view at 200×50 many times and
 /// diffs each frame against the previous one (what the ncurses backend does before blitting). Prints the median

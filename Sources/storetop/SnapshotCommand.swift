@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StoreAccess
 import StoreMetrics
+import StoreTopUI
 
 /// `storetop snapshot [--json]`: one snapshot (two, `--sample` apart, so rates and statuses are filled in).
 struct SnapshotCommand: ParsableCommand {

@@ -59,12 +59,29 @@ struct ConnectionOptions: ParsableArguments {
     var schema: String = StoreSchema.defaultName
 
     /// The DSN to use ("" = libpq environment), validated.
-    func resolved() throws -> String {
+    func resolved() throws -> String { try resolve().text }
+
+    /// The DSN, parsed once (libpq's parser) and validated with the schema name.
+    func resolve() throws -> ResolvedConnection {
         if positionalDSN != nil && dsn != nil { throw ValidationError("give the connection string once: positional or --dsn") }
         let text = dsn ?? positionalDSN ?? ""
-        do { _ = try ConnectionString(text) } catch let e as StoreError { throw ValidationError(e.message) }
+        let parsed: ConnectionString
+        do { parsed = try ConnectionString(text) } catch let e as StoreError { throw ValidationError(e.message) }
         do { _ = try StoreSchema(schema) } catch let e as StoreError { throw ValidationError(e.message) }
-        return text
+        return ResolvedConnection(text: text, parsed: parsed)
+    }
+}
+
+/// A connection string as given and as libpq parsed it.
+struct ResolvedConnection {
+    let text: String
+    let parsed: ConnectionString
+
+    /// "host:port" for the header, from the parsed string or the libpq environment.
+    var serverLabel: String {
+        let p = parsed.parameters()
+        let env = ProcessInfo.processInfo.environment
+        return (p["host"] ?? env["PGHOST"] ?? "local") + ":" + (p["port"] ?? env["PGPORT"] ?? "5432")
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StoreAccess
 import StoreMetrics
+import StoreTopUI
 
 /// The dashboard (default command).
 struct Top: ParsableCommand {
@@ -24,11 +25,11 @@ struct Top: ParsableCommand {
     }
 
     func run() throws {
-        let dsn = try connection.resolved()
-        try Top.runDashboard(dsn: dsn, schema: connection.schema, options: appOptions(dsn: dsn))
+        let resolved = try connection.resolve()
+        try Top.runDashboard(dsn: resolved.text, schema: connection.schema, options: appOptions(serverLabel: resolved.serverLabel))
     }
 
-    func appOptions(dsn: String) throws -> App.Options {
+    func appOptions(serverLabel: String) -> App.Options {
         var o = App.Options()
         o.interval = interval
         o.tenant = tenant
@@ -36,25 +37,31 @@ struct Top: ParsableCommand {
         o.readOnly = readOnly
         o.color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         o.iterations = iterations
-        let p = try ConnectionString(dsn).parameters()
-        o.serverLabel = (p["host"] ?? ProcessInfo.processInfo.environment["PGHOST"] ?? "local") + ":" + (p["port"] ?? ProcessInfo.processInfo.environment["PGPORT"] ?? "5432")
+        o.serverLabel = serverLabel
         return o
     }
 
+    /// Wires the live collector, the actions and a terminal (ncurses, or plain text when stdout is not one).
     static func runDashboard(dsn: String, schema: String, options: App.Options) throws {
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema) }
         defer { collector.close() }
         let actions = try Actions(dsn: dsn, schema: schema, readOnly: options.readOnly)
         defer { actions.close() }
-        let app = App(collector: collector, actions: actions, options: options)
+        let refresh = RefreshLoop(source: collector, interval: options.interval, clock: SystemClock())
         Signals.install()
+        let quitting = { quitSignal.load(ordering: .relaxed) != 0 }
+        refresh.start()
+        defer { refresh.stop() }
         if isatty(1) == 0 {
             let env = ProcessInfo.processInfo.environment
-            if !app.runPlain(width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40) { throw ExitCode(2) }
+            let ok = App.runPlain(refresh, options: options, width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40,
+                                  shouldStop: quitting, fail: { warn("storetop: \($0)") })
+            if !ok { throw ExitCode(2) }
             return
         }
         let terminal = try NCursesTerminal(theme: Theme(useColor: options.color))
         defer { terminal.end() }
-        app.run(terminal: terminal)
+        let effects = EffectRunner(refresh: refresh, actions: LiveActions(actions: actions))
+        AppLoop(terminal: terminal, refresh: refresh, effects: effects, options: options, shouldStop: quitting).run()
     }
 }

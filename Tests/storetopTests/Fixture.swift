@@ -1,6 +1,6 @@
 import Foundation
 @testable import StoreMetrics
-@testable import storetop
+@testable import StoreTopUI
 
 /// A fixed model for screen tests: two snapshots five seconds apart of a small shop with three tenants.
 enum Fixture {

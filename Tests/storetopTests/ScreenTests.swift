@@ -1,7 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
-@testable import storetop
+@testable import StoreTopUI
 
 /// Whole screens as text at fixed sizes, compared with files in Tests/storetopTests/Screens.
 /// Re-record with STORETOP_RECORD=1 (a missing file is recorded and the test fails, so nothing passes unseen).

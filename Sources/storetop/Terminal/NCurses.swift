@@ -1,14 +1,18 @@
 import CNCurses
 import Foundation
+import StoreTopUI
 
-/// The one place that calls ncurses. Copies changed cells from a canvas to the terminal; decodes keys.
-final class NCursesTerminal {
+/// The one place that calls ncurses: the dashboard's `Terminal`. Applies the theme's colour pairs and
+/// attributes, copies changed cells from a canvas to the terminal, and decodes keys.
+final class NCursesTerminal: Terminal {
     private var screen: OpaquePointer?
     private var previous: Canvas?
     /// The locale is not UTF-8: draw ASCII stand-ins (see `Character.asciiFallback`).
     private(set) var asciiOnly = false
     private var attrs: [Role: Int32] = [:]
     private(set) var ended = false
+    /// The terminal shows colours and the theme uses them.
+    private(set) var colors = false
     private var inFile: UnsafeMutablePointer<FILE>?
     private var outFile: UnsafeMutablePointer<FILE>?
 
@@ -42,7 +46,12 @@ final class NCursesTerminal {
         keypad(w, true)
         _ = curs_set(0)
         storetop_set_escdelay(25)
-        let colors = theme.useColor && has_colors()
+        applyTheme(theme)
+    }
+
+    /// One colour pair per role that has colours, plus its attributes (attributes only without colours).
+    private func applyTheme(_ theme: Theme) {
+        colors = theme.useColor && has_colors()
         if colors {
             start_color()
             use_default_colors()

@@ -1,5 +1,5 @@
 /// A key press, decoded from the terminal.
-enum Key: Equatable, Hashable, Sendable {
+public enum Key: Equatable, Hashable, Sendable {
     case char(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, escape, tab, backTab, backspace

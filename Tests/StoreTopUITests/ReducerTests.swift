@@ -1,18 +1,18 @@
-@testable import StoreAccess
-@testable import StoreMetrics
+import Foundation
 import Testing
-@testable import storetop
+@testable import StoreTopUI
 
-@Suite struct HandlerTests {
+/// The reducer, driven by keys through the key table: (state, key, screen context) → (state, effects).
+@Suite struct ReducerTests {
     let ctx = HandlerContext(rows: [.tenant("acme"), .tenant("globex"), .tenant("initech")], columns: 12, pageSize: 2, tenants: ["acme", "globex", "initech"])
 
     func run(_ keys: [Key], _ s0: UIState = UIState(), ctx: HandlerContext? = nil) -> (UIState, [Effect]) {
         var s = s0
         var effects: [Effect] = []
         for k in keys {
-            let (n, e) = Handler.handle(s, k, ctx ?? self.ctx)
+            let (n, e) = Reducer.handle(s, k, ctx ?? self.ctx)
             s = n
-            if let e { effects.append(e) }
+            effects += e
         }
         return (s, effects)
     }
@@ -64,6 +64,7 @@ import Testing
         #expect(run([.char("s"), .char("s")]).0.current.sortColumn == 2)
         #expect(run([.char("S")]).0.current.sortReversed)
         #expect(run([.char(" ")]).0.paused)
+        #expect(run([.char(" ")]).1 == [.pausedChanged(true)])
         #expect(run([.char(" "), .char(" ")]).0.paused == false)
         let (s, e) = run([.char("+")])
         #expect(s.interval == 3 && e == [.intervalChanged(3)])
@@ -82,8 +83,8 @@ import Testing
         let (a, e1) = run([.char("P"), .down, .enter], s, ctx: octx)
         #expect(e1 == [.planPrune(tenant: "acme", kind: "items", choice: .olderThan1h)])
         guard case .planning = a.dialog else { Issue.record("\(a.dialog)"); return }
-        let plan = PrunePlan(tenant: "acme", kind: "items", mode: .safe(retention: nil), uptoID: 10, olderThan: nil, rows: 5, firstID: 1, lastID: 5,
-                             totalRows: 9, watchers: [], missedWatchers: [], plannedAt: .init(timeIntervalSince1970: 0))
+        let plan = PruneProposal(tenant: "acme", kind: "items", modeName: "safe", olderThan: nil, rows: 5, totalRows: 9, firstID: 1, lastID: 5,
+                                 watchers: [], missedWatchers: [])
         var b = a
         b.dialog = .pruneConfirm(plan: plan, yes: false)
         // Enter on the default (No) cancels
@@ -117,8 +118,27 @@ import Testing
     }
 
     @Test func footerHidesActionsInReadOnlyMode() {
-        #expect(KeyMap.footer(for: .outboxes, readOnly: false).contains { $0.0 == "P" })
-        #expect(!KeyMap.footer(for: .outboxes, readOnly: true).contains { $0.0 == "P" })
-        #expect(!KeyMap.footer(for: .sessions, readOnly: true).contains { $0.0 == "C" || $0.0 == "K" })
+        #expect(KeyTable.footer(for: .outboxes, readOnly: false).contains { $0.0 == "P" })
+        #expect(!KeyTable.footer(for: .outboxes, readOnly: true).contains { $0.0 == "P" })
+        #expect(!KeyTable.footer(for: .sessions, readOnly: true).contains { $0.0 == "C" || $0.0 == "K" })
+    }
+
+    @Test func anUnboundKeyOnlyClearsTheOneKeyStatus() {
+        let (paused, _) = run([.char(" ")])
+        #expect(paused.status != nil)
+        let (after, effects) = run([.char("x")], paused)
+        #expect(effects.isEmpty)
+        var expected = paused
+        expected.status = nil
+        #expect(after == expected)
+        #expect(run([.char("x")]) == (UIState(), []))
+    }
+
+    @Test func commandsReduceWithoutKeys() {
+        #expect(Reducer.reduce(UIState(), .showView(.pools), ctx).0.view == .pools)
+        #expect(Reducer.reduce(UIState(), .refreshNow, ctx).1 == [.refreshNow])
+        #expect(Reducer.reduce(UIState(), .move(.bottom), ctx).0.current.selected == 2)
+        let (s, e) = Reducer.reduce(UIState(), .intervalDown, ctx)
+        #expect(s.interval == 1 && e == [.intervalChanged(1)])
     }
 }

@@ -1,30 +1,42 @@
-import Foundation
 /// Semantic style roles. Views say what a cell *is*; the theme decides how it looks.
-enum Role: UInt8, Sendable, CaseIterable {
+public enum Role: UInt8, Sendable, CaseIterable {
     case normal, header, title, dim, selected, ok, warning, critical, accent, meterFill, meterEmpty,
          footerKey, footerText, stale, error, columnHeader, breadcrumb, dialog, dialogTitle, sparkline
 }
 
 /// One terminal cell.
-struct Cell: Equatable, Sendable {
-    var char: Character = " "
-    var role: Role = .normal
+public struct Cell: Equatable, Sendable {
+    /// The character shown (one column).
+    public var char: Character = " "
+    /// What the cell is; the theme maps it to colours.
+    public var role: Role = .normal
+
+    /// A cell showing `char` in `role`.
+    public init(char: Character = " ", role: Role = .normal) {
+        self.char = char
+        self.role = role
+    }
 }
 
 /// An in-memory grid of cells. Views draw here; a backend copies changed cells to the terminal; tests read
 /// it back as plain text.
-struct Canvas: Equatable, Sendable {
-    let width: Int
-    let height: Int
-    private(set) var cells: [Cell]
+public struct Canvas: Equatable, Sendable {
+    /// Columns.
+    public let width: Int
+    /// Rows.
+    public let height: Int
+    /// Row-major cells.
+    public private(set) var cells: [Cell]
 
-    init(width: Int, height: Int) {
+    /// A blank canvas.
+    public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: Cell(), count: self.width * self.height)
     }
 
-    subscript(x: Int, y: Int) -> Cell {
+    /// The cell at column `x`, row `y`.
+    public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }
     }
@@ -68,54 +80,11 @@ struct Canvas: Equatable, Sendable {
     }
 
     /// The screen as text, one line per row, trailing spaces removed (what screen tests compare).
-    var text: String {
+    public var text: String {
         (0..<height).map { y in
             var line = String((0..<width).map { self[$0, y].char })
             while line.last == " " { line.removeLast() }
             return line
         }.joined(separator: "\n")
     }
-}
-
-extension Character {
-    /// Control characters (from a query text, say) must never reach the terminal.
-    var isPrintableCell: Bool {
-        guard let s = unicodeScalars.first else { return false }
-        return !(s.value < 0x20 || (s.value >= 0x7f && s.value < 0xa0))
-    }
-}
-
-extension Character {
-    /// The ASCII stand-in for a cell in a terminal whose locale is not UTF-8 (one column, like the original).
-    var asciiFallback: Character {
-        if isASCII { return self }
-        switch self {
-        case "│", "▏", "┃": return "|"
-        case "─", "—", "━": return "-"
-        case "┌", "┐", "└", "┘", "├", "┤", "┬", "┴", "┼": return "+"
-        case "…": return "~"
-        case "·", "░": return "."
-        case "█", "▇", "▆", "▅": return "#"
-        case "▄", "▃": return "="
-        case "▂", "▁": return "_"
-        case "›", "▸", "→": return ">"
-        case "▾", "▼", "↓": return "v"
-        case "▲", "↑": return "^"
-        case "×", "✖": return "x"
-        case "●": return "*"
-        case "○": return "o"
-        default: return "?"
-        }
-    }
-}
-
-/// Does the user's locale (LC_ALL / LC_CTYPE / LANG) use UTF-8? Sets the process locale from the environment.
-func localeIsUTF8() -> Bool {
-    setlocale(LC_ALL, "")
-    return String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
-}
-
-extension String {
-    /// The text with every non-ASCII character replaced by its stand-in (`Character.asciiFallback`).
-    var asciiFallback: String { String(map(\.asciiFallback)) }
 }

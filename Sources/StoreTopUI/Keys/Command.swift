@@ -1,0 +1,27 @@
+/// What a key asks for. The key table maps keys to commands; the reducer turns (state, command) into a new
+/// state and effects. Commands never draw and never touch the database.
+public enum Command: Equatable, Sendable {
+    /// Cursor movement in the current table.
+    public enum Move: Equatable, Sendable { case up, down, pageUp, pageDown, top, bottom }
+
+    case quit
+    case showView(View)
+    case nextView, previousView
+    case move(Move)
+    case drillIn
+    case toggleGroup
+    case back
+    case pickTenant
+    case editFilter
+    case nextSortColumn, reverseSort
+    case prune
+    case cancelQuery, terminate
+    case togglePause
+    case intervalUp, intervalDown
+    case refreshNow
+    case help
+    /// A key while a dialog is open (dialogs read keys directly: Up/Down, y/n, Enter, Esc).
+    case dialogKey(Key)
+    /// A key while the filter is being typed.
+    case filterKey(Key)
+}

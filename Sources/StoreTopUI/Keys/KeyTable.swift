@@ -1,0 +1,78 @@
+/// One row of the key table: the keys, how help and the footer spell them, the help text, where the row is
+/// visible, whether it changes the database, and the command each key dispatches.
+public struct KeyBinding: Sendable {
+    /// Where a row is shown.
+    public enum Shown: Sendable { case helpAndFooter, help, hidden }
+
+    /// How help and the footer spell the keys ("s S", "1-7 Tab S-Tab").
+    public let label: String
+    /// What the keys do, in help and the footer.
+    public let help: String
+    /// Views where the keys act and the row is listed (nil: everywhere).
+    public let views: [View]?
+    /// Listed in help and the footer, in help only, or nowhere.
+    public let shown: Shown
+    /// Changes the database: hidden from help and footer in read-only mode.
+    public let dangerous: Bool
+    /// The command each key dispatches.
+    public let commands: [Key: Command]
+
+    init(_ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, _ commands: [Key: Command]) {
+        (self.label, self.help, self.views, self.shown, self.dangerous, self.commands) = (label, help, views, shown, dangerous, commands)
+    }
+
+    init(_ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, keys: [Key], _ command: Command) {
+        self.init(label, help, views, shown, dangerous: dangerous, Dictionary(uniqueKeysWithValues: keys.map { ($0, command) }))
+    }
+
+    func applies(in view: View) -> Bool { views?.contains(view) ?? true }
+}
+
+/// Every key of the main screen, in one table: dispatch, the help screen and the footer are generated from it.
+public enum KeyTable {
+    static let views = Dictionary(uniqueKeysWithValues: View.allCases.map { (Key.char(Character(String($0.rawValue))), Command.showView($0)) })
+
+    /// The rows, in help order.
+    public static let bindings: [KeyBinding] = [
+        .init("1-7 Tab S-Tab", "switch view", nil, .help, views.merging([.tab: .nextView, .backTab: .previousView]) { a, _ in a }),
+        .init("↑↓ PgUp PgDn Home End", "move", nil, .help,
+              [.up: .move(.up), .down: .move(.down), .pageUp: .move(.pageUp), .pageDown: .move(.pageDown), .home: .move(.top), .end: .move(.bottom)]),
+        .init("Enter", "drill into tenant", [.overview], keys: [.enter], .drillIn),
+        .init("Enter", "expand group", [.sessions], keys: [.enter], .toggleGroup),
+        .init("Esc", "back / clear filter", keys: [.escape], .back),
+        .init("t", "tenant", keys: [.char("t")], .pickTenant),
+        .init("/", "filter", keys: [.char("/")], .editFilter),
+        .init("s S", "sort / reverse", nil, .helpAndFooter, [.char("s"): .nextSortColumn, .char("S"): .reverseSort]),
+        .init("P", "prune", [.outboxes], dangerous: true, keys: [.char("P")], .prune),
+        .init("C", "cancel query", [.sessions], dangerous: true, keys: [.char("C")], .cancelQuery),
+        .init("K", "terminate", [.sessions], dangerous: true, keys: [.char("K")], .terminate),
+        .init("Space", "pause", keys: [.char(" ")], .togglePause),
+        .init("+ -", "interval", nil, .help, [.char("+"): .intervalUp, .char("-"): .intervalDown]),
+        .init("r", "refresh now", nil, .help, keys: [.char("r")], .refreshNow),
+        .init("? h", "help", keys: [.char("?"), .char("h")], .help),
+        .init("q", "quit", keys: [.char("q")], .quit),
+        .init("Ctrl-C", "quit", nil, .hidden, keys: [.ctrlC], .quit),
+    ]
+
+    /// The footer while the filter is typed (the keys themselves go to the filter).
+    static let filterFooter: [(String, String)] = [("Enter", "apply"), ("Esc", "clear"), ("", "type to filter")]
+
+    /// The command a key dispatches in `state`: dialogs and the filter read keys first; otherwise the table's
+    /// row for this key in this view; nil for a key no row binds here.
+    public static func command(for key: Key, in state: UIState) -> Command? {
+        if key == .ctrlC { return .quit }
+        if state.dialog != .none { return .dialogKey(key) }
+        if state.filterEditing { return .filterKey(key) }
+        return bindings.first { $0.applies(in: state.view) && $0.commands[key] != nil }?.commands[key]
+    }
+
+    /// The rows help lists, in order.
+    public static func helpRows(readOnly: Bool) -> [KeyBinding] {
+        bindings.filter { $0.shown != .hidden && !(readOnly && $0.dangerous) }
+    }
+
+    /// The (keys, text) pairs of the footer of `view`.
+    public static func footer(for view: View, readOnly: Bool) -> [(String, String)] {
+        bindings.filter { $0.shown == .helpAndFooter && $0.applies(in: view) && !(readOnly && $0.dangerous) }.map { ($0.label, $0.help) }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import StoreMetrics
+
+/// Dialogs drawn over the frame. Help is generated from the key table.
+extension Screen {
+    static func dialog(_ c: inout Canvas, _ m: Model, _ s: UIState, _ ctx: HandlerContext) {
+        switch s.dialog {
+        case .none: break
+        case .help:
+            let lines = KeyTable.helpRows(readOnly: s.readOnly).map { b in
+                b.label.padding(toLength: 22, withPad: " ", startingAt: 0) + b.help + (b.views.map { " (" + $0.map(\.title).joined(separator: ", ") + ")" } ?? "")
+            } + (s.readOnly ? ["", "read-only mode: prune, cancel and terminate are off"] : [])
+            putLines(&c, lines, box(&c, 66, lines.count + 4, "Keys"))
+        case .message(let title, let text):
+            let lines = wrap(text, 56)
+            putLines(&c, lines, box(&c, 62, lines.count + 4, title))
+        case .tenantPicker(let sel): tenantPicker(&c, sel, ctx)
+        case .pruneMode(let t, let k, let choice):
+            let (x, y, w) = box(&c, 66, 8, "Prune \(t)/\(k)")
+            for (i, ch) in PruneChoice.allCases.enumerated() {
+                c.put(x, y + 1 + i, (i == choice ? "› " : "  ") + ch.label, i == choice ? .selected : .dialog, maxWidth: w)
+            }
+            c.put(x, y + 5, "Enter: plan (nothing is deleted yet)   Esc: cancel", .dialog, maxWidth: w)
+        case .planning(let t, let k):
+            let (x, y, _) = box(&c, 50, 4, "Prune \(t)/\(k)")
+            c.put(x, y + 1, "counting rows…", .dialog)
+        case .pruneConfirm(let p, let yes): pruneConfirm(&c, p, yes)
+        case .pruneProgress(let d, let p, let cancelling):
+            let (x, y, w) = box(&c, 60, 6, cancelling ? "Cancelling…" : "Pruning")
+            let f = p == 0 ? 1 : Double(d) / Double(p)
+            c.put(x, y + 1, Views.bar(f, w - 10) + String(format: " %3.0f%%", f * 100), .meterFill, maxWidth: w)
+            c.put(x, y + 2, "\(d) of \(p) rows deleted   Esc: cancel after this batch", .dialog, maxWidth: w)
+        case .signalConfirm(let pid, let term, let yes): signalConfirm(&c, m, pid, term, yes)
+        }
+    }
+
+    /// A centred box; returns the inner x, y and width.
+    static func box(_ c: inout Canvas, _ w: Int, _ h: Int, _ title: String) -> (Int, Int, Int) {
+        let bw = min(c.width - 2, w), bh = min(c.height - 2, h)
+        let x = (c.width - bw) / 2, y = max(1, (c.height - bh) / 2)
+        c.box(x, y, bw, bh, title: title)
+        return (x + 2, y + 1, bw - 4)
+    }
+
+    static func putLines(_ c: inout Canvas, _ lines: [String], _ at: (Int, Int, Int)) {
+        for (i, l) in lines.enumerated() { c.put(at.0, at.1 + 1 + i, l, .dialog, maxWidth: at.2) }
+    }
+
+    static func buttons(_ c: inout Canvas, _ x: Int, _ y: Int, _ w: Int, _ yes: Bool, _ yesLabel: String) {
+        let no = " No ", ok = " \(yesLabel) "
+        c.put(x + w - no.count - ok.count - 2, y, ok, yes ? .selected : .dialog)
+        c.put(x + w - no.count, y, no, yes ? .dialog : .selected)
+    }
+
+    static func tenantPicker(_ c: inout Canvas, _ sel: Int, _ ctx: HandlerContext) {
+        let names = ["(all tenants)"] + ctx.tenants
+        let visible = min(names.count, c.height - 6)
+        let (x, y, w) = box(&c, 40, visible + 2, "Tenant")
+        let start = max(0, min(sel - visible + 1, names.count - visible))
+        for i in 0..<visible where start + i < names.count {
+            c.put(x, y + i, names[start + i].padding(toLength: w, withPad: " ", startingAt: 0), start + i == sel ? .selected : .dialog)
+        }
+    }
+
+    static func pruneConfirm(_ c: inout Canvas, _ p: PruneProposal, _ yes: Bool) {
+        var lines = ["Mode: \(p.modeName)" + (p.olderThan.map { ", rows older than \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
+                     "Will delete \(p.rows) of \(p.totalRows) rows" + (p.firstID.map { " (ids \($0)…\(p.lastID ?? $0))" } ?? ""),
+                     "Batches of 1000 rows, 1 s lock timeout each; audited.",
+                     "Watchers: " + (p.watchers.isEmpty ? "none registered" : p.watchers.map { "\($0.name)@\($0.position)" }.joined(separator: ", "))]
+        if !p.missedWatchers.isEmpty { lines.append("WARNING: will miss rows: " + p.missedWatchers.map(\.name).joined(separator: ", ")) }
+        if p.rows == 0 { lines.append("Nothing to delete.") }
+        let (x, y, w) = box(&c, 70, lines.count + 5, "Prune \(p.tenant)/\(p.kind)?")
+        for (i, l) in lines.enumerated() { c.put(x, y + 1 + i, l, l.hasPrefix("WARNING") ? .critical : .dialog, maxWidth: w) }
+        buttons(&c, x, y + lines.count + 2, w, yes, "Yes, delete \(p.rows) rows")
+    }
+
+    static func signalConfirm(_ c: inout Canvas, _ m: Model, _ pid: Int32, _ term: Bool, _ yes: Bool) {
+        let b = m.snapshot?.sessions?.backends.first { $0.pid == pid }
+        let lines = [term ? "Terminate backend \(pid): its session ends, an open transaction rolls back."
+                          : "Cancel the current query of backend \(pid).",
+                     "application: \(b?.applicationName ?? "?")  state: \(b?.state ?? "?")",
+                     "query: \(b?.query.replacingOccurrences(of: "\n", with: " ").prefix(60) ?? "")"]
+        let (x, y, w) = box(&c, 70, 7, term ? "Terminate backend?" : "Cancel query?")
+        for (i, l) in lines.enumerated() { c.put(x, y + 1 + i, l, .dialog, maxWidth: w) }
+        buttons(&c, x, y + 4, w, yes, term ? "Yes, terminate" : "Yes, cancel")
+    }
+
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var out: [String] = []
+        for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in para.split(separator: " ") {
+                if line.count + word.count + 1 > width { out.append(line); line = "" }
+                line += (line.isEmpty ? "" : " ") + word
+            }
+            out.append(line)
+        }
+        return out
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import StoreMetrics
+
+/// Lays out one frame: header, meters, view tabs, the current view's table, status and footer, and any
+/// dialog on top. Pure: (model, UI state, size, wall clock) → canvas, plus the reducer's context.
+public enum Screen {
+    static let minWidth = 64
+    static let minHeight = 16
+
+    /// One laid-out frame.
+    public struct Frame: Sendable {
+        /// What to draw.
+        public var canvas: Canvas
+        var context: HandlerContext
+        /// The state with selection and scroll clamped to what is on screen.
+        public var state: UIState
+    }
+
+    /// Lays out the frame of `m` in state `s0` at `width`×`height`.
+    public static func render(_ m: Model, _ s0: UIState, width: Int, height: Int, now: Date) -> Frame {
+        var s = s0
+        var c = Canvas(width: width, height: height)
+        var ctx = HandlerContext()
+        ctx.tenants = tenants(m)
+        if width < minWidth || height < minHeight {
+            tooSmall(&c)
+            return Frame(canvas: c, context: ctx, state: s)
+        }
+        header(&c, m, s, now: now)
+        meters(&c, m, tenant: s.tenant, width: width, y: 1)
+        tabs(&c, s, y: 2)
+        let table = Views.table(s.view, m, s)
+        let rows = table.visible(s.current)
+        ctx.rows = rows.map(\.id)
+        ctx.columns = table.columns.count
+        var contentH = height - 5
+        if s.view == .streams, let st = m.snapshot?.streams, !st.mostActive.isEmpty, contentH >= 12 {
+            let extra = min(st.mostActive.count + 2, contentH / 2)
+            contentH -= extra
+            mostActive(&c, m, y: 3 + contentH, h: extra, width: width)
+        }
+        ctx.pageSize = max(1, contentH - 2)
+        if m.snapshot == nil {
+            c.put(2, 4, connectionText(m, now: now), .warning)
+        } else {
+            s.current.selected = min(s.current.selected, max(0, rows.count - 1))
+            s.current.scroll = table.draw(&c, x: 0, y: 3, w: width, h: contentH, state: s.current)
+        }
+        statusLine(&c, m, s, y: height - 2, width: width, now: now)
+        footer(&c, s, y: height - 1, width: width)
+        dialog(&c, m, s, ctx)
+        return Frame(canvas: c, context: ctx, state: s)
+    }
+
+    static func tooSmall(_ c: inout Canvas) {
+        let msg = ["terminal too small: \(c.width)×\(c.height)", "storetop needs at least \(minWidth)×\(minHeight)", "(q quits)"]
+        for (i, line) in msg.enumerated() where i < c.height {
+            c.put(max(0, (c.width - line.count) / 2), max(0, c.height / 2 - 1) + i, line, i == 0 ? .warning : .normal)
+        }
+    }
+
+    static func tenants(_ m: Model) -> [String] {
+        guard let snap = m.snapshot else { return [] }
+        return TenantSummary.build(snap, nil).map(\.tenant)
+    }
+
+    static func connectionText(_ m: Model, now: Date) -> String {
+        switch m.connection {
+        case .connecting: return "connecting to \(m.server)…"
+        case .connected: return "connected"
+        case .reconnecting(let e, let at):
+            return "reconnecting in \(max(0, Int(at.timeIntervalSince(now).rounded(.up))))s: \(e)"
+        }
+    }
+
+    static func mostActive(_ c: inout Canvas, _ m: Model, y: Int, h: Int, width: Int) {
+        guard let st = m.snapshot?.streams else { return }
+        c.put(0, y, " Most active streams (head \(st.headPosition), deliverable up to \(st.safePosition))", .title)
+        c.fill(0, y + 1, width, 1, " ", .columnHeader)
+        func right(_ a: String, _ b: String, _ cc: String) -> String {
+            func lp(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+            return lp(a, 8) + lp(b, 11) + lp(cc, 13)
+        }
+        let head = right("VERSION", "HEAD POS", "LAST WRITE")
+        c.put(1, y + 1, "TENANT/STREAM", .columnHeader)
+        c.put(width - head.count - 1, y + 1, head, .columnHeader)
+        for (i, sh) in st.mostActive.prefix(h - 2).enumerated() {
+            let r = right(String(sh.version), String(sh.headPosition), Format.duration(m.snapshot!.takenAt.timeIntervalSince(sh.updatedAt)) + " ago")
+            c.put(1, y + 2 + i, "\(sh.tenant)/\(sh.stream)", .accent, maxWidth: width - r.count - 3)
+            c.put(width - r.count - 1, y + 2 + i, r)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import StoreMetrics
+
+/// The DBA actions the dashboard can ask for. The executable implements it over `StoreMetrics.Actions` (the UI
+/// never imports StoreAccess, whose plan types the actions use); tests implement it with fakes.
+public protocol ActionService: Sendable {
+    /// What this role may do, checked once at start.
+    func permissions() throws -> Actions.Permissions
+    /// Plans a prune (changes nothing).
+    func planPrune(tenant: String, kind: String, choice: PruneChoice) throws -> PruneProposal
+    /// Executes a planned prune; `progress(deleted, planned)` returns false to cancel after the batch.
+    func executePrune(_ proposal: PruneProposal, progress: (_ deleted: Int, _ planned: Int) -> Bool) throws -> PruneOutcome
+    /// `pg_cancel_backend`; false when the backend is gone.
+    func cancelBackend(_ pid: Int32) throws -> Bool
+    /// `pg_terminate_backend`; false when the backend is gone.
+    func terminateBackend(_ pid: Int32) throws -> Bool
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Synchronization
+import StoreMetrics
+
+/// Performs the effects the reducer returns. Refresh effects go to the refresh loop; database actions run off
+/// the UI thread (`spawn`, a new thread by default) and post their results back as updates the loop applies
+/// on its next tick.
+public final class EffectRunner: @unchecked Sendable {
+    /// A change to the UI state or the model, posted by an action when it finishes.
+    public typealias Update = @Sendable (inout UIState, inout Model) -> Void
+
+    let refresh: any RefreshControl
+    let actions: (any ActionService)?
+    let spawn: @Sendable (@escaping @Sendable () -> Void) -> Void
+    private let lock = NSLock()
+    private var updates: [Update] = []
+    private let pruneCancel = Mutex<Bool>(false)
+
+    /// A runner for `refresh` and `actions` (nil: no actions, e.g. a recording).
+    public init(refresh: any RefreshControl, actions: (any ActionService)?,
+                spawn: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = { body in Thread.detachNewThread(body) }) {
+        self.refresh = refresh
+        self.actions = actions
+        self.spawn = spawn
+    }
+
+    /// Updates posted since the last call.
+    public func drain() -> [Update] {
+        lock.lock()
+        defer { lock.unlock() }
+        let out = updates
+        updates.removeAll()
+        return out
+    }
+
+    func post(_ u: @escaping Update) {
+        lock.lock()
+        updates.append(u)
+        lock.unlock()
+    }
+
+    func postDialog(_ d: Dialog) { post { s, _ in s.dialog = d } }
+
+    /// Checks the role's privileges once, off the UI and refresh threads; a failure leaves them unknown.
+    public func checkPermissions() {
+        guard let actions else { return }
+        spawn { [self] in
+            if let p = try? actions.permissions() { post { _, m in m.permissions = p } }
+        }
+    }
+
+    /// Performs one effect (`.quit` is the loop's own business).
+    public func perform(_ e: Effect) {
+        switch e {
+        case .quit: break
+        case .refreshNow: refresh.refreshNow()
+        case .intervalChanged(let i): refresh.setInterval(i)
+        case .pausedChanged(let on): refresh.setPaused(on)
+        case .planPrune(let t, let k, let choice): planPrune(t, k, choice)
+        case .executePrune(let plan): executePrune(plan)
+        case .cancelPrune: pruneCancel.withLock { $0 = true }
+        case .signal(let pid, let terminate): signal(pid, terminate)
+        }
+    }
+
+    func planPrune(_ t: String, _ k: String, _ choice: PruneChoice) {
+        guard let actions else { return }
+        spawn { [self] in
+            do {
+                let plan = try actions.planPrune(tenant: t, kind: k, choice: choice)
+                post { s, _ in if case .planning = s.dialog { s.dialog = .pruneConfirm(plan: plan, yes: false) } }
+            } catch {
+                postDialog(.message(title: "Cannot plan the prune", text: Collector.shortError(error)))
+            }
+        }
+    }
+
+    func executePrune(_ plan: PruneProposal) {
+        guard let actions else { return }
+        pruneCancel.withLock { $0 = false }
+        spawn { [self] in
+            do {
+                let r = try actions.executePrune(plan) { deleted, planned in
+                    post { s, _ in
+                        if case .pruneProgress(_, _, let c) = s.dialog { s.dialog = .pruneProgress(deleted: deleted, planned: planned, cancelling: c) }
+                    }
+                    return !pruneCancel.withLock { $0 }
+                }
+                let text = "\(r.cancelled ? "Cancelled after" : "Deleted") \(r.deleted) rows of \(plan.tenant)/\(plan.kind) in \(r.batches) batches, \(String(format: "%.0f", r.milliseconds)) ms. Audit row \(r.auditID) in prune_audit."
+                postDialog(.message(title: r.cancelled ? "Prune cancelled" : "Prune done", text: text))
+            } catch {
+                postDialog(.message(title: "Prune failed", text: Collector.shortError(error)))
+            }
+            refresh.refreshNow()
+        }
+    }
+
+    func signal(_ pid: Int32, _ terminate: Bool) {
+        guard let actions else { return }
+        spawn { [self] in
+            do {
+                let ok = terminate ? try actions.terminateBackend(pid) : try actions.cancelBackend(pid)
+                post { s, _ in s.status = ok ? "\(terminate ? "terminated" : "cancelled") backend \(pid)" : "backend \(pid) is gone" }
+            } catch {
+                postDialog(.message(title: terminate ? "Cannot terminate" : "Cannot cancel", text: Collector.shortError(error)))
+            }
+            refresh.refreshNow()
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import StoreMetrics
+
+/// What the refresh loop hands the UI: the latest data, and the state of the connection.
+public struct Model: Sendable {
+    /// The state of the connection to the source.
+    public enum Connection: Equatable, Sendable {
+        case connecting
+        case connected
+        case reconnecting(error: String, retryAt: Date)
+    }
+
+    /// The latest snapshot (kept while reconnecting).
+    public var snapshot: Snapshot?
+    /// Rates and statuses from the history.
+    public var derived: Derived?
+    /// Connected, connecting or reconnecting.
+    public var connection: Connection = .connecting
+    /// When the current snapshot arrived (wall clock).
+    public var receivedAt: Date?
+    /// The server label in the header ("db-1:5432").
+    public var server: String = ""
+    /// What this role may do (checked once at start).
+    public var permissions: Actions.Permissions?
+
+    /// An empty model.
+    public init() {}
+
+    /// True when the data on screen is older than two intervals (the connection is down or slow).
+    func isStale(now: Date, interval: Double) -> Bool {
+        guard let r = receivedAt else { return false }
+        return now.timeIntervalSince(r) > max(2 * interval, interval + 2)
+    }
+
+    /// The model after one refresh result.
+    mutating func apply(_ event: RefreshEvent) {
+        switch event {
+        case .refreshed(let snap, let derived, let at):
+            snapshot = snap
+            self.derived = derived
+            connection = .connected
+            receivedAt = at
+        case .failed(let error, let retryAt):
+            connection = .reconnecting(error: error, retryAt: retryAt)
+        }
+    }
+}

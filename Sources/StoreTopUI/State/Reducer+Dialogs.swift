@@ -1,0 +1,82 @@
+/// Keys while a dialog is open. Every action dialog defaults to No; Esc leaves without acting.
+extension Reducer {
+    static func dialog(_ s0: UIState, _ key: Key, _ ctx: HandlerContext) -> (UIState, [Effect]) {
+        var s = s0
+        switch s.dialog {
+        case .none: break
+        case .help, .message:
+            if [.escape, .enter, .char("q"), .char("?"), .char("h"), .char(" ")].contains(key) { s.dialog = .none }
+        case .tenantPicker(let sel): tenantPicker(&s, sel, key, ctx)
+        case .pruneMode(let t, let k, let choice): return pruneMode(s, t, k, choice, key)
+        case .planning:
+            if key == .escape { s.dialog = .none }
+        case .pruneConfirm(let plan, let yes):
+            switch confirm(key, yes: yes) {
+            case .toggle(let y): s.dialog = .pruneConfirm(plan: plan, yes: y)
+            case .close: s.dialog = .none
+            case .accept:
+                guard yes, plan.rows > 0 else { s.dialog = .none; s.status = "prune cancelled"; break }
+                s.dialog = .pruneProgress(deleted: 0, planned: plan.rows, cancelling: false)
+                return (s, [.executePrune(plan)])
+            case .ignore: break
+            }
+        case .pruneProgress(let d, let p, _):
+            if key == .escape || key == .char("c") {
+                s.dialog = .pruneProgress(deleted: d, planned: p, cancelling: true)
+                return (s, [.cancelPrune])
+            }
+        case .signalConfirm(let pid, let term, let yes):
+            switch confirm(key, yes: yes) {
+            case .toggle(let y): s.dialog = .signalConfirm(pid: pid, terminate: term, yes: y)
+            case .close: s.dialog = .none
+            case .accept:
+                s.dialog = .none
+                if yes { return (s, [.signal(pid: pid, terminate: term)]) }
+                s.status = "cancelled"
+            case .ignore: break
+            }
+        }
+        return (s, [])
+    }
+
+    static func tenantPicker(_ s: inout UIState, _ sel: Int, _ key: Key, _ ctx: HandlerContext) {
+        let n = ctx.tenants.count + 1
+        switch key {
+        case .up: s.dialog = .tenantPicker(selected: max(0, sel - 1))
+        case .down: s.dialog = .tenantPicker(selected: min(n - 1, sel + 1))
+        case .enter:
+            s.tenant = sel == 0 ? nil : ctx.tenants[sel - 1]
+            s.dialog = .none
+            resetPositions(&s)
+        case .escape, .char("q"): s.dialog = .none
+        default: break
+        }
+    }
+
+    static func pruneMode(_ s0: UIState, _ t: String, _ k: String, _ choice: Int, _ key: Key) -> (UIState, [Effect]) {
+        var s = s0
+        switch key {
+        case .up: s.dialog = .pruneMode(tenant: t, kind: k, choice: max(0, choice - 1))
+        case .down: s.dialog = .pruneMode(tenant: t, kind: k, choice: min(PruneChoice.allCases.count - 1, choice + 1))
+        case .enter:
+            s.dialog = .planning(tenant: t, kind: k)
+            return (s, [.planPrune(tenant: t, kind: k, choice: PruneChoice.allCases[choice])])
+        case .escape, .char("q"), .char("n"): s.dialog = .none
+        default: break
+        }
+        return (s, [])
+    }
+
+    /// What a key means in a Yes/No dialog.
+    enum Confirm { case toggle(Bool), close, accept, ignore }
+
+    static func confirm(_ key: Key, yes: Bool) -> Confirm {
+        switch key {
+        case .left, .right, .tab, .backTab: return .toggle(!yes)
+        case .char("y"), .char("Y"): return .toggle(true)
+        case .char("n"), .char("N"), .escape, .char("q"): return .close
+        case .enter: return .accept
+        default: return .ignore
+        }
+    }
+}

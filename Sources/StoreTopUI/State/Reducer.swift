@@ -1,0 +1,117 @@
+/// The pure reducer: (state, command, what is on screen) → (new state, effects). No terminal, no database.
+public enum Reducer {
+    /// Handles one key: the key table picks the command. A key no row binds only clears the one-key status.
+    public static func handle(_ s: UIState, _ key: Key, _ ctx: HandlerContext) -> (UIState, [Effect]) {
+        guard let command = KeyTable.command(for: key, in: s) else {
+            var next = s
+            next.status = nil
+            return (next, [])
+        }
+        return reduce(s, command, ctx)
+    }
+
+    /// Applies one command.
+    public static func reduce(_ s0: UIState, _ command: Command, _ ctx: HandlerContext) -> (UIState, [Effect]) {
+        var s = s0
+        switch command {
+        case .dialogKey(let key): return dialog(s, key, ctx)
+        case .filterKey(let key): return (filterKey(s, key), [])
+        default: break
+        }
+        s.status = nil
+        switch command {
+        case .quit: return (s, [.quit])
+        case .showView(let v): s.view = v
+        case .nextView: s.view = View(rawValue: s.view.rawValue % 7 + 1)!
+        case .previousView: s.view = View(rawValue: (s.view.rawValue + 5) % 7 + 1)!
+        case .move(let m): move(&s, m, ctx)
+        case .drillIn: drillIn(&s, ctx)
+        case .toggleGroup:
+            if case .group(let g)? = selectedRow(s, ctx) {
+                if s.expandedGroups.contains(g) { s.expandedGroups.remove(g) } else { s.expandedGroups.insert(g) }
+            }
+        case .back:
+            if !s.current.filter.isEmpty { s.current.filter = "" } else if s.tenant != nil {
+                s.tenant = nil
+                s.status = "all tenants"
+            }
+        case .pickTenant:
+            let i = s.tenant.flatMap { ctx.tenants.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
+            s.dialog = .tenantPicker(selected: i)
+        case .editFilter: s.filterEditing = true
+        case .nextSortColumn:
+            s.current.sortColumn = (s.current.sortColumn + 1) % max(1, ctx.columns)
+            s.current.selected = 0
+        case .reverseSort: s.current.sortReversed.toggle()
+        case .togglePause:
+            s.paused.toggle()
+            s.status = s.paused ? "paused: Space resumes" : "resumed"
+            return (s, [.pausedChanged(s.paused)])
+        case .intervalUp, .intervalDown:
+            let list = UIState.intervals
+            let i = list.firstIndex { $0 >= s.interval } ?? (list.count - 1)
+            s.interval = list[command == .intervalUp ? min(list.count - 1, i + 1) : max(0, i - 1)]
+            return (s, [.intervalChanged(s.interval)])
+        case .refreshNow: return (s, [.refreshNow])
+        case .help: s.dialog = .help
+        case .prune: prune(&s, ctx)
+        case .cancelQuery, .terminate: signal(&s, terminate: command == .terminate, ctx)
+        case .dialogKey, .filterKey: break
+        }
+        return (s, [])
+    }
+
+    static func selectedRow(_ s: UIState, _ ctx: HandlerContext) -> RowID? {
+        let i = s.current.selected
+        return i >= 0 && i < ctx.rows.count ? ctx.rows[i] : nil
+    }
+
+    static func move(_ s: inout UIState, _ m: Command.Move, _ ctx: HandlerContext) {
+        guard !ctx.rows.isEmpty else { s.current.selected = 0; return }
+        let by: Int
+        switch m {
+        case .up: by = -1
+        case .down: by = 1
+        case .pageUp: by = -ctx.pageSize
+        case .pageDown: by = ctx.pageSize
+        case .top: by = -Int.max / 2
+        case .bottom: by = Int.max / 2
+        }
+        s.current.selected = max(0, min(ctx.rows.count - 1, s.current.selected + by))
+    }
+
+    static func drillIn(_ s: inout UIState, _ ctx: HandlerContext) {
+        guard case .tenant(let t)? = selectedRow(s, ctx) else { return }
+        s.tenant = t
+        s.status = "tenant \(t): Esc goes back"
+        resetPositions(&s)
+    }
+
+    static func resetPositions(_ s: inout UIState) {
+        for v in View.allCases { s.views[v]?.selected = 0; s.views[v]?.scroll = 0 }
+    }
+
+    static func prune(_ s: inout UIState, _ ctx: HandlerContext) {
+        if s.readOnly { s.status = "read-only mode: pruning is off"; return }
+        guard case .outbox(let t, let k)? = selectedRow(s, ctx) else { s.status = "select an outbox to prune"; return }
+        s.dialog = .pruneMode(tenant: t, kind: k, choice: 0)
+    }
+
+    static func signal(_ s: inout UIState, terminate: Bool, _ ctx: HandlerContext) {
+        if s.readOnly { s.status = "read-only mode: cancel and terminate are off"; return }
+        guard case .backend(let pid)? = selectedRow(s, ctx) else { s.status = "select a backend first (Enter expands a group)"; return }
+        s.dialog = .signalConfirm(pid: pid, terminate: terminate, yes: false)
+    }
+
+    static func filterKey(_ s0: UIState, _ key: Key) -> UIState {
+        var s = s0
+        switch key {
+        case .enter: s.filterEditing = false
+        case .escape: s.filterEditing = false; s.current.filter = ""
+        case .backspace: if !s.current.filter.isEmpty { s.current.filter.removeLast() }
+        case .char(let c) where s.current.filter.count < 60: s.current.filter.append(c); s.current.selected = 0
+        default: break
+        }
+        return s
+    }
+}

@@ -1,0 +1,54 @@
+/// The seven views, in key order.
+public enum View: Int, CaseIterable, Sendable {
+    case overview = 1, sessions, pools, streams, consumers, outboxes, bookmarks
+
+    /// The tab and help title.
+    public var title: String {
+        switch self {
+        case .overview: return "Overview"
+        case .sessions: return "Sessions"
+        case .pools: return "Pools"
+        case .streams: return "Streams"
+        case .consumers: return "Consumers"
+        case .outboxes: return "Outboxes"
+        case .bookmarks: return "Bookmarks"
+        }
+    }
+
+    /// A view by title (any case) or number, as `--view` takes it.
+    public init?(name: String) {
+        guard let v = View.allCases.first(where: { $0.title.lowercased() == name.lowercased() || String($0.rawValue) == name }) else { return nil }
+        self = v
+    }
+}
+
+/// What a table row stands for, so commands know what Enter, P, C or K act on.
+public enum RowID: Hashable, Sendable {
+    case tenant(String)
+    case group(String)
+    case backend(Int32)
+    case pool(String)
+    case tenantHead(String)
+    case stream(String)
+    case cursor(String, String)
+    case outbox(tenant: String, kind: String)
+    case bookmark(String)
+}
+
+/// Per-view table state.
+public struct ViewState: Equatable, Sendable {
+    var selected = 0
+    var scroll = 0
+    var sortColumn = 0
+    var sortReversed = false
+    var filter = ""
+}
+
+/// What the reducer needs to know about the screen: the visible rows of the current view (after filter and
+/// sort), its column count, the page height, and the tenants for the picker. Each frame returns a new one.
+public struct HandlerContext: Sendable {
+    var rows: [RowID] = []
+    var columns: Int = 1
+    var pageSize: Int = 10
+    var tenants: [String] = []
+}

@@ -1,0 +1,42 @@
+import StoreMetrics
+
+/// 1 Overview: one row per tenant, aggregating every panel.
+enum OverviewView {
+    struct Row: Sendable {
+        let t: TenantSummary
+        /// The tenant's append rate over the last refreshes.
+        let trend: [Double]
+    }
+
+    static let columns: [ColumnSpec<Row>] = [
+        .init("TENANT", 10, flex: true, role: { _ in .accent }, sort: { .text($0.t.tenant) }) { $0.t.tenant },
+        .init("SESS", 5, right: true, priority: 4, sort: { .num(Double($0.t.sessions)) }) { "\($0.t.sessions)" },
+        .init("POOLS", 5, right: true, priority: 2, sort: { .num(Double($0.t.pools)) }) { "\($0.t.pools)" },
+        .init("EVENTS", 8, right: true, priority: 3, sort: { .num(Double($0.t.events)) }) { Format.count($0.t.events) },
+        .init("APPEND/S", 9, right: true, priority: 7, sort: { .num($0.t.appendRate ?? 0) }) { Views.rate($0.t.appendRate) },
+        .init("TREND", 12, priority: 1, role: { _ in .sparkline }, sort: { .num($0.trend.last ?? 0) }) { Views.sparkline($0.trend, 12) },
+        .init("WORST LAG", 9, right: true, priority: 8, role: lagRole, sort: { .num(Double($0.t.worstLagEvents)) }) { Format.count($0.t.worstLagEvents) },
+        .init("LAG TIME", 8, right: true, priority: 8, role: lagRole, sort: { .num($0.t.worstLagSeconds) }) {
+            $0.t.worstLagEvents > 0 ? Format.duration($0.t.worstLagSeconds) : "-"
+        },
+        .init("STATUS", 8, priority: 9, role: { Views.statusRole($0.t.worstStatus) }, sort: { .num(Double(Views.severity($0.t.worstStatus))) }) {
+            $0.t.worstStatus.rawValue.uppercased()
+        },
+        .init("CONSUMER", 14, priority: 4, sort: { .text($0.t.worstConsumer ?? "") }) { $0.t.worstConsumer ?? "-" },
+        .init("OUTBOX", 7, right: true, priority: 6, sort: { .num(Double($0.t.outboxRows)) }) { Format.count($0.t.outboxRows) },
+        .init("OLDEST", 7, right: true, priority: 4, role: { Views.ageRole($0.t.oldestOutboxAge, 3600, 86400) }, sort: { .num($0.t.oldestOutboxAge ?? -1) }) {
+            $0.t.oldestOutboxAge.map(Format.duration) ?? "-"
+        },
+    ]
+
+    @Sendable static func lagRole(_ r: Row) -> Role { Views.lagRole(r.t.worstLagSeconds, r.t.worstLagEvents) }
+
+    static func rows(_ snap: Snapshot, _ d: Derived?) -> [Row] {
+        TenantSummary.build(snap, d).map { Row(t: $0, trend: d?.tenantAppendRateHistory[$0.tenant] ?? []) }
+    }
+
+    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
+        let rows = rows(snap, d).filter { tenant == nil || $0.t.tenant == tenant }
+        return Table(columns, rows: rows.map { TableRow(columns, $0, id: .tenant($0.t.tenant)) })
+    }
+}

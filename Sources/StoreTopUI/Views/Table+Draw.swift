@@ -1,0 +1,66 @@
+extension Table {
+    /// Column widths for `w` columns: the lowest priorities are dropped until the rest fit (0 = dropped); the
+    /// flex column then takes what is left.
+    func widths(fitting w: Int) -> [Int] {
+        var shown = Set(columns.indices)
+        func need() -> Int { shown.reduce(0) { $0 + columns[$1].width + 1 } - 1 }
+        while need() > w, let drop = shown.filter({ $0 != 0 }).min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) {
+            shown.remove(drop)
+        }
+        var widths = columns.indices.map { shown.contains($0) ? columns[$0].width : 0 }
+        if let f = columns.firstIndex(where: { $0.flex }), shown.contains(f) { widths[f] += max(0, w - need()) }
+        if need() > w { widths[0] = max(1, widths[0] - (need() - w)) }
+        return widths
+    }
+
+    /// Draws the table into `area` with the selection and scroll of `st`; returns the updated scroll.
+    func draw(_ c: inout Canvas, x: Int, y: Int, w: Int, h: Int, state st: ViewState, focused: Bool = true) -> Int {
+        guard h >= 2, w > 4 else { return st.scroll }
+        let rows = visible(st)
+        let widths = widths(fitting: w)
+        c.fill(x, y, w, 1, " ", .columnHeader)
+        var cx = x
+        let sortCol = min(st.sortColumn, columns.count - 1)
+        for (k, col) in columns.enumerated() where widths[k] > 0 {
+            var title = col.title
+            if k == sortCol { title += (col.descending != st.sortReversed) ? "▼" : "▲" }
+            c.put(cx, y, align(title, widths[k], col.right), .columnHeader)
+            cx += widths[k] + 1
+        }
+        let body = h - 1
+        let sel = min(st.selected, max(0, rows.count - 1))
+        var scroll = st.scroll
+        if sel < scroll { scroll = sel }
+        if sel >= scroll + body { scroll = sel - body + 1 }
+        scroll = max(0, min(scroll, max(0, rows.count - body)))
+        for r in 0..<body where scroll + r < rows.count {
+            drawRow(&c, rows[scroll + r], x: x, y: y + 1 + r, widths: widths)
+            if scroll + r == sel && focused { c.paint(x, y + 1 + r, w, .selected) }
+        }
+        if rows.isEmpty { c.put(x + 1, y + 1, st.filter.isEmpty ? "(nothing to show)" : "(no rows match the filter \"\(st.filter)\")", .dim) }
+        return scroll
+    }
+
+    func drawRow(_ c: inout Canvas, _ row: TableRow, x: Int, y: Int, widths: [Int]) {
+        var cx = x
+        for k in columns.indices where widths[k] > 0 {
+            let text = k < row.cells.count ? row.cells[k] : ""
+            let role = row.dim ? .stale : (k < row.roles.count ? row.roles[k] : .normal)
+            c.put(cx, y, align(text, widths[k], columns[k].right), role)
+            cx += widths[k] + 1
+        }
+    }
+
+    /// The table as plain lines for the text report: every column, each as wide as its widest cell, in the
+    /// view's first sort order.
+    func report() -> [String] {
+        let rows = visible(ViewState())
+        let widths = columns.indices.map { k in rows.reduce(max(columns[k].width, columns[k].title.count)) { max($0, $1.cells[k].count) } }
+        func line(_ cells: [String]) -> String {
+            var s = columns.indices.map { align(cells[$0], widths[$0], columns[$0].right) }.joined(separator: " ")
+            while s.last == " " { s.removeLast() }
+            return s
+        }
+        return [line(columns.map(\.title))] + rows.map { line($0.cells) }
+    }
+}
