@@ -225,47 +225,9 @@ public final class Collector: @unchecked Sendable {
         return Collector.group(backends, blockers: blockers, now: Date())
     }
 
-    /// Groups backends by parsed application_name; StoreAccess sessions by (service, store, tenant), the rest
-    /// by their raw name as "other clients".
+    /// Groups backends by parsed application_name (`SessionGroups.group`; kept for existing callers).
     static func group(_ backends: [Snapshot.Backend], blockers: [Snapshot.DeliveryBlocker], now: Date) -> Snapshot.Sessions {
-        struct Key: Hashable { let service: String; let store: String; let tenant: String?; let other: Bool }
-        var groups: [Key: Snapshot.SessionGroup] = [:]
-        for b in backends {
-            let key: Key
-            if let n = ApplicationName.parse(b.applicationName) {
-                key = Key(service: n.service, store: n.store, tenant: n.tenant, other: false)
-            } else {
-                key = Key(service: b.applicationName.isEmpty ? "(no name)" : b.applicationName, store: "", tenant: nil, other: true)
-            }
-            var g = groups[key] ?? Snapshot.SessionGroup(service: key.service, store: key.store, tenant: key.tenant, other: key.other,
-                                                          total: 0, active: 0, idle: 0, idleInTransaction: 0, waiting: 0)
-            g.total += 1
-            switch b.state {
-            case "active": g.active += 1
-            case "idle": g.idle += 1
-            case "idle in transaction", "idle in transaction (aborted)":
-                g.idleInTransaction += 1
-                if let sc = b.stateChange { g.longestIdleInTransactionSeconds = max(g.longestIdleInTransactionSeconds ?? 0, now.timeIntervalSince(sc)) }
-            default: break
-            }
-            if b.waitEventType == "Lock" { g.waiting += 1 }
-            if b.state == "active", let qs = b.queryStart { g.longestQuerySeconds = max(g.longestQuerySeconds ?? 0, now.timeIntervalSince(qs)) }
-            if let xs = b.transactionStart { g.oldestTransactionSeconds = max(g.oldestTransactionSeconds ?? 0, now.timeIntervalSince(xs)) }
-            groups[key] = g
-        }
-        let sorted = groups.values.sorted { ($0.other ? 1 : 0, $0.service, $0.store, $0.tenant ?? "") < ($1.other ? 1 : 0, $1.service, $1.store, $1.tenant ?? "") }
-        let xmin = backends.filter { $0.xminAge != nil }.max { ($0.xminAge ?? 0) < ($1.xminAge ?? 0) }
-        let byPID = Dictionary(backends.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
-        let enriched = blockers.map { bl -> Snapshot.DeliveryBlocker in
-            var x = bl
-            if let b = byPID[bl.pid] {
-                x.applicationName = b.applicationName
-                x.state = b.state
-                x.transactionSeconds = b.transactionStart.map { now.timeIntervalSince($0) }
-            }
-            return x
-        }
-        return Snapshot.Sessions(groups: sorted, backends: backends, xminHolder: xmin, deliveryBlockers: enriched)
+        SessionGroups.group(backends, blockers: blockers, now: now)
     }
 
     func readPools(_ c: Connection) throws -> [Snapshot.Pool] {
