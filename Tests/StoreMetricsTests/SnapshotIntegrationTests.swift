@@ -410,7 +410,7 @@ import Testing
         let store = try server.store(schema: schema)
         defer { store.close(); server.dropSchema(schema) }
         let c = try Connection(try ConnectionString(server.directDSN))
-        for sql in Queries.all(store.schema.name) {
+        for sql in Panels.statements(store.schema.name) + ActionStatements.all(store.schema.name) {
             do { try c.query(sql) } catch { Issue.record("\(sql.name ?? "?") failed: \(error)") }
         }
     }
