@@ -5,13 +5,16 @@ import StoreAccess
 /// What a DBA can do from storetop: prune an outbox, cancel or terminate a backend. Every action refuses in
 /// read-only mode, and says which privilege is missing instead of failing half-way.
 public final class Actions: @unchecked Sendable {
+    /// Every action that changes something refuses (`--read-only`).
     public let readOnly: Bool
+    /// The store's schema.
     public let schema: StoreSchema
     let dsn: String
     let logger: Logger
     private let lock = NSLock()
     private var store: Store?
 
+    /// Actions on the store at `dsn` in `schema`; the store is opened on first use, never migrated.
     public init(dsn: String, schema: String = StoreSchema.defaultName, readOnly: Bool,
                 logger: Logger = Logger(label: "storetop.actions")) throws {
         self.dsn = dsn
@@ -35,6 +38,7 @@ public final class Actions: @unchecked Sendable {
         return s
     }
 
+    /// Closes the store handle, if one was opened.
     public func close() {
         lock.lock()
         let s = store

@@ -48,6 +48,7 @@ public struct Derived: Sendable, Equatable {
         return TenantSummary.build(snapshot, self)
     }
 
+    /// Equal when every derived figure is (the cached summary follows from them and the snapshot).
     public static func == (a: Derived, b: Derived) -> Bool {
         a.appendRate == b.appendRate && a.transactionRate == b.transactionRate && a.tenantAppendRate == b.tenantAppendRate
             && a.appendRateHistory == b.appendRateHistory && a.tenantAppendRateHistory == b.tenantAppendRateHistory

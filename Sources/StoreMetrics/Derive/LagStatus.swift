@@ -20,6 +20,7 @@ public struct LagRules: Sendable, Equatable {
     public var window = 5
     /// A position unchanged for at least this long (and over the whole window) while behind is a stall.
     public var stallAfter: TimeInterval = 10
+    /// Rules over the `window` most recent snapshots; a stall after `stallAfter` seconds.
     public init(window: Int = 5, stallAfter: TimeInterval = 10) {
         self.window = window
         self.stallAfter = stallAfter

@@ -22,6 +22,7 @@ public enum Format {
         return String(format: "%.1fG", v / 1_000_000_000)
     }
 
+    /// As `count(_:)` for a whole number.
     public static func count(_ v: Int64) -> String { count(Double(v)) }
 
     /// 512B, 3.4MB, 12.0GB.
