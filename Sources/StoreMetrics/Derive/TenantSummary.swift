@@ -30,6 +30,12 @@ public struct TenantSummary: Sendable, Equatable {
     /// Order of badness, for "worst".
     public static let severity: [LagStatus: Int] = [.ok: 0, .lagging: 1, .rewound: 2, .stalled: 3, .stopped: 4]
 
+    /// The per-tenant rows of `s`: the ones `History.add` built once for it when `d` came from there, else built
+    /// now. Callers that render every frame use this rather than `build`.
+    public static func rows(for s: Snapshot, derived d: Derived?) -> [TenantSummary] {
+        d?.tenantSummary(for: s) ?? build(s, nil)
+    }
+
     /// Builds the per-tenant rows from a snapshot (and its derivations). Groups every panel by tenant once, so
     /// the cost is linear in rows (a dashboard calls this on every frame). Prefer `Derived.tenantSummary(for:)`, which `History.add` built once.
     public static func build(_ s: Snapshot, _ d: Derived?) -> [TenantSummary] {

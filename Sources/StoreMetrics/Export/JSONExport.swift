@@ -23,7 +23,7 @@ public enum JSONExport {
     /// (`Derived.tenantSummary(for:)`, which `History.add` already built).
     static func document(_ snapshot: Snapshot, _ derived: Derived?) -> Document {
         let now = snapshot.takenAt
-        let tenants = derived?.tenantSummary(for: snapshot) ?? TenantSummary.build(snapshot, nil)
+        let tenants = TenantSummary.rows(for: snapshot, derived: derived)
         return Document(
             takenAt: snapshot.takenAt, server: snapshot.server, sessions: snapshot.sessions, pools: snapshot.pools,
             streams: snapshot.streams.map { StreamsOut(headPosition: $0.headPosition, safePosition: $0.safePosition, lastWriteAt: $0.lastWriteAt,
