@@ -7,16 +7,42 @@ import Prometheus
 public enum PrometheusExport {
     /// Renders `snapshot` (and `derived`) as exposition text.
     public static func render(_ s: Snapshot, derived d: Derived? = nil) -> String {
-        let r = PrometheusCollectorRegistry()
+        let e = Emitter()
+        e.scrape(s)
+        e.server(s)
+        e.sessions(s)
+        e.pools(s)
+        e.streams(s, d)
+        e.consumers(s, d)
+        e.outboxes(s)
+        var buf: [UInt8] = []
+        e.registry.emit(into: &buf)
+        return String(decoding: buf, as: UTF8.self)
+    }
+
+    /// One registry filled panel by panel (one function per panel).
+    struct Emitter {
+        let registry = PrometheusCollectorRegistry()
+
         func g(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Double) {
-            r.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).set(v)
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).set(v)
         }
+
         func c(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Int64) {
-            r.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).increment(by: max(0, v))
+            registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).increment(by: max(0, v))
         }
+    }
+}
+
+extension PrometheusExport.Emitter {
+    func scrape(_ s: Snapshot) {
         g("storetop_scrape_duration_seconds", "Time to collect the snapshot", [], s.collectMilliseconds / 1000)
         g("storetop_scrape_statements", "Statements run for the snapshot", [], Double(s.statements))
         for e in s.errors { g("storetop_panel_error", "1 when a panel could not be read", [("panel", e.panel)], 1) }
+        g("storetop_tenants", "Registered tenants", [], Double(s.tenants.count))
+    }
+
+    func server(_ s: Snapshot) {
         if let sv = s.server {
             g("storetop_server_connections", "Client backends connected", [], Double(sv.connections))
             g("storetop_server_max_connections", "max_connections", [], Double(sv.maxConnections))
@@ -28,6 +54,9 @@ public enum PrometheusExport {
                 g("storetop_replica_replay_lag_seconds", "Replay lag of a standby", [("replica", rep.name)], rep.replayLagSeconds ?? 0)
             }
         }
+    }
+
+    func sessions(_ s: Snapshot) {
         if let ss = s.sessions {
             for grp in ss.groups {
                 let labels = [("service", grp.service), ("store", grp.store), ("tenant", grp.tenant ?? ""), ("storeaccess", grp.other ? "false" : "true")]
@@ -42,6 +71,9 @@ public enum PrometheusExport {
             }
             g("storetop_delivery_blockers", "Backends holding event or outbox delivery back", [], Double(ss.deliveryBlockers.count))
         }
+    }
+
+    func pools(_ s: Snapshot) {
         for p in s.pools {
             let labels = [("service", p.service), ("store", p.store), ("tenant", p.tenant), ("host", p.host), ("pid", String(p.pid))]
             g("storetop_pool_connections", "Pool connections by state", labels + [("state", "in_use")], Double(p.inUse))
@@ -56,6 +88,9 @@ public enum PrometheusExport {
             c("storetop_pool_acquisitions_total", "Acquisitions", labels, p.acquisitionsTotal)
             c("storetop_pool_connection_errors_total", "Failed connection attempts", labels, p.connectionErrorsTotal)
         }
+    }
+
+    func streams(_ s: Snapshot, _ d: Derived?) {
         if let st = s.streams {
             g("storetop_events_head_position", "Highest allocated event position", [("store", "events")], Double(st.headPosition))
             g("storetop_events_safe_position", "Highest position readers may deliver", [("store", "events")], Double(st.safePosition))
@@ -67,18 +102,24 @@ public enum PrometheusExport {
                 if let rate = d?.tenantAppendRate[t.tenant] { g("storetop_events_append_rate_per_second", "Events appended per second", labels, rate) }
             }
         }
+    }
+
+    func consumers(_ s: Snapshot, _ d: Derived?) {
         for cur in s.cursors {
             let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv"), ("consumer", cur.name)]
             g("storetop_consumer_lag_events", "Head minus consumer position", labels, Double(cur.lagEvents))
             g("storetop_consumer_lag_seconds", "Age of the oldest unhandled event or outbox row", labels, cur.lagSeconds)
             g("storetop_consumer_position", "Consumer position", labels, Double(cur.position))
             g("storetop_consumer_up", "1 when a process holds the consumer", labels, cur.ownerConnected ? 1 : 0)
-            if let h = d?.cursors[.init(tenant: cur.tenant, name: cur.name)] {
+            if let h = d?.cursors[cur.key] {
                 for st in LagStatus.allCases {
                     g("storetop_consumer_status", "1 for the consumer's current status", labels + [("status", st.rawValue)], h.status == st ? 1 : 0)
                 }
             }
         }
+    }
+
+    func outboxes(_ s: Snapshot) {
         for o in s.outboxes {
             let labels = [("tenant", o.tenant), ("store", "kv"), ("kind", o.kind)]
             g("storetop_outbox_rows", "Rows in the outbox", labels, Double(o.rows))
@@ -89,9 +130,5 @@ public enum PrometheusExport {
         for b in s.bookmarks {
             g("storetop_bookmark_age_seconds", "Seconds since the bookmark was updated", [("tenant", b.tenant), ("store", "state"), ("key", b.key)], s.takenAt.timeIntervalSince(b.updatedAt))
         }
-        g("storetop_tenants", "Registered tenants", [], Double(s.tenants.count))
-        var buf: [UInt8] = []
-        r.emit(into: &buf)
-        return String(decoding: buf, as: UTF8.self)
     }
 }

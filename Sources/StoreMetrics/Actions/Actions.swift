@@ -5,13 +5,16 @@ import StoreAccess
 /// What a DBA can do from storetop: prune an outbox, cancel or terminate a backend. Every action refuses in
 /// read-only mode, and says which privilege is missing instead of failing half-way.
 public final class Actions: @unchecked Sendable {
+    /// Every action that changes something refuses (`--read-only`).
     public let readOnly: Bool
+    /// The store's schema.
     public let schema: StoreSchema
     let dsn: String
     let logger: Logger
     private let lock = NSLock()
     private var store: Store?
 
+    /// Actions on the store at `dsn` in `schema`; the store is opened on first use, never migrated.
     public init(dsn: String, schema: String = StoreSchema.defaultName, readOnly: Bool,
                 logger: Logger = Logger(label: "storetop.actions")) throws {
         self.dsn = dsn
@@ -35,6 +38,7 @@ public final class Actions: @unchecked Sendable {
         return s
     }
 
+    /// Closes the store handle, if one was opened.
     public func close() {
         lock.lock()
         let s = store
@@ -49,27 +53,22 @@ public final class Actions: @unchecked Sendable {
 
     /// What this role may do. `nil` reason = allowed.
     public struct Permissions: Sendable, Equatable {
+        /// Why this role may not prune (nil: it may).
         public var prune: String?
+        /// Why this role may not signal other roles' backends (nil: it may).
         public var signal: String?
     }
 
     /// Checks privileges without changing anything.
     public func permissions() throws -> Permissions {
         let s = try openStore()
-        let q = s.schema.name.quoted
-        let r = try s.pool.query(SQL("""
-            SELECT has_table_privilege(\(q + ".outbox"), 'DELETE') AND has_table_privilege(\(q + ".outbox_heads"), 'UPDATE')
-                   AND has_table_privilege(\(q + ".prune_audit"), 'INSERT'),
-                   (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-                   OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER'),
-                   current_user
-            """).named("actions.permissions")).first!
-        let user: String = try r.decode(2)
+        let r = try s.pool.query(ActionStatements.permissions(s.schema.name)).first!
+        let user: String = try r.decode("role")
         var p = Permissions()
-        if try !r.decode(0, as: Bool.self) {
+        if try !r.decode("prune", as: Bool.self) {
             p.prune = "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT on prune_audit (pruning needs the store owner's role)"
         }
-        if try !r.decode(1, as: Bool.self) {
+        if try !r.decode("signal", as: Bool.self) {
             p.signal = "role \(user) may only cancel its own sessions; others need pg_signal_backend"
         }
         if readOnly {
@@ -94,16 +93,16 @@ public final class Actions: @unchecked Sendable {
     }
 
     /// `pg_cancel_backend(pid)`: cancels the backend's current query. Returns whether a signal was sent.
-    public func cancelBackend(_ pid: Int32) throws -> Bool { try signal(pid, "pg_cancel_backend", "cancelling a backend") }
+    public func cancelBackend(_ pid: Int32) throws -> Bool { try signal(pid, .cancel, "cancelling a backend") }
 
     /// `pg_terminate_backend(pid)`: ends the backend's session.
-    public func terminateBackend(_ pid: Int32) throws -> Bool { try signal(pid, "pg_terminate_backend", "terminating a backend") }
+    public func terminateBackend(_ pid: Int32) throws -> Bool { try signal(pid, .terminate, "terminating a backend") }
 
-    private func signal(_ pid: Int32, _ fn: String, _ what: String) throws -> Bool {
+    private func signal(_ pid: Int32, _ signal: ActionStatements.Signal, _ what: String) throws -> Bool {
         try refuseIfReadOnly(what)
         let s = try openStore()
         do {
-            return try s.pool.query(SQL("SELECT \(unsafeRaw: fn)(\(pid))").named("actions.\(fn)")).first!.decode(0, as: Bool.self)
+            return try s.pool.query(ActionStatements.signal(signal, pid: pid)).first!.decode("sent", as: Bool.self)
         } catch let e as StoreError where e.isPrivilegeError {
             throw StoreError(.insufficientPrivilege, "\(what) \(pid) is not allowed for this role: \(e.message) (needs pg_signal_backend or the backend's own role)",
                              sqlState: e.sqlState)

@@ -6,63 +6,6 @@ import Testing
 
 /// A store with known contents; every figure of the snapshot is checked against an independent SQL query.
 @Suite(.serialized) struct SnapshotIntegrationTests {
-    final class Fixture {
-        let server: TestServer
-        let store: Store
-        let schema: String
-        let svc = "svc\(UInt32.random(in: 0...UInt32.max))"
-        var extra: [Connection] = []
-        var subs: [Subscription] = []
-        let release = LockedFlag()
-
-        init() throws {
-            server = try TestServer.current()
-            schema = TestServer.freshSchemaName("m")
-            var o = server.storeOptions(schema: schema, reportInterval: .milliseconds(300))
-            o.tenant = nil
-            store = try Store.connect(server.dsn, service: svc, options: o)
-            let a = try store.events(tenant: "alpha"), b = try store.events(tenant: "beta")
-            try a.append(to: "s1", (1...3).map { _ in EventData(type: "A") })
-            try a.append(to: "s2", [EventData(type: "A"), EventData(type: "B")])
-            try b.append(to: "s1", (1...4).map { _ in EventData(type: "B") })
-            // a caught-up consumer on alpha
-            let fast = try a.subscribeDurable(name: "fast") { _ in }
-            _ = fast.waitForPosition(try a.streamInfo("s2")!.headPosition, timeout: .seconds(10))
-            subs.append(fast)
-            // a consumer that stopped at position 2 (no process runs it)
-            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_open('alpha', 'stopped', 'events', '[]', 'st:old/consumer/alpha', 'gone-host', 999999)"))
-            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_advance('alpha', 'stopped', 2)"))
-            // a consumer on beta that is connected but blocked in its handler
-            let flag = release
-            let stalled = try b.subscribeDurable(name: "stuck") { _ in while !flag.isSet { usleep(10_000) } }
-            subs.append(stalled)
-            // an outbox with a watcher at a known position
-            let kv = try store.kv(tenant: "alpha", codec: RawCodec())
-            for i in 0..<10 { try kv.set("orders", "o\(i)", [UInt8(i)]) }
-            let firstID = try Int64(server.admin(SQL(unsafeRaw: "SELECT min(id) FROM \"\(schema)\".outbox")).first![0]!)!
-            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_open('alpha', 'shipper', 'outbox', '{\"kind\":\"orders\"}', 'x', 'h', 1)"))
-            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_advance('alpha', 'shipper', \(firstID + 3))"))
-            // bookmarks
-            try store.state(tenant: "alpha").put("sync:a", JSONText("1"))
-            try store.state(tenant: "beta").put("sync:b", JSONText("2"))
-            // sessions: another client, and an idle-in-transaction session holding xmin
-            let other = try Connection(try ConnectionString(server.directDSN + "?application_name=\(svc)-psql"))
-            let idleTx = try Connection(try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: "idler", tenant: "beta"))
-            try idleTx.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            try idleTx.query("SELECT count(*) FROM pg_class")
-            extra = [other, idleTx]
-            Thread.sleep(forTimeInterval: 0.5) // let the pool report
-        }
-
-        func close() {
-            release.set()
-            subs.forEach { $0.stop() }
-            extra.forEach { $0.close() }
-            store.close()
-            server.dropSchema(schema)
-        }
-    }
-
     @Test func everyFigureMatchesIndependentSQL() throws {
         let f = try Fixture()
         defer { f.close() }
@@ -380,41 +323,6 @@ import Testing
         do { _ = try ro.cancelBackend(1); Issue.record("read-only cancelled") } catch let e as StoreError { #expect(e.code == .readOnly) }
     }
 
-    @Test func cancelAndTerminateABackend() throws {
-        let server = try TestServer.current()
-        let schema = TestServer.freshSchemaName("act")
-        let store = try server.store(schema: schema)
-        defer { store.close(); server.dropSchema(schema) }
-        let actions = try Actions(dsn: server.directDSN, schema: schema, readOnly: false)
-        defer { actions.close() }
-        nonisolated(unsafe) let victim = try Connection(try ConnectionString(server.directDSN))
-        let pid = victim.backendPID
-        let failed = LockedFlag()
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            do { try victim.query("SELECT pg_sleep(30)") } catch let e as StoreError where e.sqlState == "57014" { failed.set() } catch {}
-            done.signal()
-        }
-        Thread.sleep(forTimeInterval: 0.3)
-        #expect(try actions.cancelBackend(pid))
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        #expect(failed.isSet)
-        #expect(try actions.terminateBackend(pid))
-        Thread.sleep(forTimeInterval: 0.2)
-        #expect(throws: StoreError.self) { try victim.query("SELECT 1") }
-    }
-
-    @Test func everyQueryRunsAgainstARealSchema() throws {
-        let server = try TestServer.current()
-        let schema = TestServer.freshSchemaName("q")
-        let store = try server.store(schema: schema)
-        defer { store.close(); server.dropSchema(schema) }
-        let c = try Connection(try ConnectionString(server.directDSN))
-        for sql in Queries.all(store.schema.name) {
-            do { try c.query(sql) } catch { Issue.record("\(sql.name ?? "?") failed: \(error)") }
-        }
-    }
-
     @Test func lostServerIsAnErrorThenRecovers() throws {
         let priv = try PrivateServer()
         defer { priv.stop() }
@@ -432,11 +340,4 @@ import Testing
         #expect(recovered)
         _ = sawError
     }
-}
-
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var v = false
-    func set() { lock.lock(); v = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return v }
 }

@@ -1,0 +1,34 @@
+import StoreAccess
+
+/// The statements of `Actions` (prune, cancel, terminate), kept with the panels' statements so that StoreMetrics
+/// has one catalog of its SQL. The prune itself is StoreAccess's (`OutboxPruner`), not ours.
+enum ActionStatements {
+    /// The backend signals an action may send.
+    enum Signal: String, CaseIterable, Sendable {
+        /// Cancels the backend's current query.
+        case cancel = "pg_cancel_backend"
+        /// Ends the backend's session.
+        case terminate = "pg_terminate_backend"
+    }
+
+    /// Every statement (sample arguments; a test runs each against a real schema).
+    static func all(_ schema: Identifier) -> [SQL] { [permissions(schema)] + Signal.allCases.map { signal($0, pid: 0) } }
+
+    /// May this role prune (DELETE on the outbox, UPDATE on its heads, INSERT into the audit) and signal other
+    /// roles' backends (superuser or pg_signal_backend)? And who is it?
+    static func permissions(_ schema: Identifier) -> SQL {
+        let q = schema.quoted
+        return SQL("""
+            SELECT has_table_privilege(\(q + ".outbox"), 'DELETE') AND has_table_privilege(\(q + ".outbox_heads"), 'UPDATE')
+                   AND has_table_privilege(\(q + ".prune_audit"), 'INSERT') AS prune,
+                   (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                   OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signal,
+                   current_user AS role
+            """).named("actions.permissions")
+    }
+
+    /// Sends `signal` to backend `pid`; one row, `sent`: whether the signal was sent.
+    static func signal(_ signal: Signal, pid: Int32) -> SQL {
+        SQL("SELECT \(unsafeRaw: signal.rawValue)(\(pid)) AS sent").named("actions.\(signal.rawValue)")
+    }
+}

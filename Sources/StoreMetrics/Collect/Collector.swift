@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import StoreAccess
+
+/// Reads snapshots of a live database through one StoreAccess connection (a pool of one, named
+/// `st:storetop/monitor`, so it reconnects by itself and works behind PgBouncer). It only orchestrates: each
+/// panel (`Collect/…Panel.swift`) owns one bounded statement under a statement timeout, its decoder and what it
+/// carries to the next refresh (`CollectState`); a panel that hits a privilege error switches itself off and
+/// says why, and the rest still works.
+public final class Collector: @unchecked Sendable {
+    /// The store's schema.
+    public let schema: StoreSchema
+    /// The pool of one connection the snapshots use.
+    public let pool: Pool
+    private let lock = NSLock()
+    private let disabled = DisabledPanels()
+    /// What the panels carry from one snapshot to the next (snapshots are serialized by the pool of one).
+    private var state = CollectState()
+
+    /// - Parameters:
+    ///   - statementTimeout: per statement (default 2 s).
+    public init(dsn: String, schema: String = StoreSchema.defaultName, statementTimeout: Duration = .seconds(2),
+                applicationName: ApplicationName = ApplicationName(service: "storetop", store: "monitor"),
+                logger: Logger = Logger(label: "storetop.collector")) throws {
+        self.schema = try StoreSchema(schema)
+        var c = PoolConfiguration(source: try ConnectionString(dsn), applicationName: applicationName)
+        c.maxConnections = 1
+        c.minConnections = 0
+        c.statementTimeout = statementTimeout
+        c.acquireTimeout = .seconds(5)
+        c.reportInterval = nil
+        c.connectTimeout = 5
+        pool = try Pool(c, logger: logger)
+    }
+
+    /// Closes the connection.
+    public func close() { pool.close() }
+
+    /// Panels switched off for good, with the reason.
+    public var disabledPanels: [String: String] { disabled.all }
+
+    /// Takes one snapshot. Throws only when the server cannot be reached at all (the caller shows
+    /// "reconnecting"); panel failures are recorded in `errors`.
+    public func snapshot(now: Date = Date()) throws -> Snapshot {
+        try pool.withConnection { c in
+            var run = PanelRun(takenAt: now, schema: schema, disabled: disabled)
+            let t0 = ContinuousClock.now
+            var state = lock.withLock { self.state }
+            // what a panel carries is kept even when a later one loses the connection
+            defer { lock.withLock { self.state = state } }
+            try collect(c, &run, &state, now: now)
+            run.snapshot.statements = run.statements
+            run.snapshot.collectMilliseconds = t0.duration(to: .now).seconds * 1000
+            return run.snapshot
+        }
+    }
+
+    /// Server, schema, locks and sessions; the store panels when the schema is there.
+    private func collect(_ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, now: Date) throws {
+        let name = schema.name
+        run.snapshot.server = try run(ServerPanel.name) { try ServerPanel.read(c, carry: &state.size) }
+        let found = try run(StorePanel.name) { try StorePanel.read(c, name) }
+        if found == false { run.note(StorePanel.name, StorePanel.missing(name)) }
+        var locks: LockView?
+        if found == true {
+            locks = try run(LocksPanel.name) { try LocksPanel.read(c, name) }
+            if let locks { state.enter(epoch: locks.epoch) }
+        }
+        var count: Int?
+        run.snapshot.sessions = try run(SessionsPanel.name) { try SessionsPanel.read(c, blockers: locks?.blockers ?? [], count: &count) }
+        // client backends, this one included
+        if let count { run.snapshot.server?.connections = count + 1 }
+        if found == true { try collectStore(c, &run, &state, locks: locks, now: now) }
+    }
+
+    /// Pools, streams, consumers, outboxes (with probes), bookmarks, tenants.
+    private func collectStore(_ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, locks: LockView?, now: Date) throws {
+        let name = schema.name
+        // Without the lock view there is no safe position: totals are read in full, probes unbounded.
+        let safeEvents = locks?.safe("events") ?? .max
+        run.snapshot.pools = try run(PoolsPanel.name) { try PoolsPanel.read(c, name) } ?? []
+        run.snapshot.streams = try run(StreamsPanel.name) {
+            try StreamsPanel.read(c, name, head: locks?.eventsHead ?? 0, safe: locks == nil ? nil : safeEvents,
+                                  carry: &state.streams, arrivals: &state.arrivals)
+        }
+        var heads = run.snapshot.streams.map { Dictionary($0.tenants.map { ($0.tenant, $0.headPosition) }, uniquingKeysWith: max) }
+        let recorded = (locks?.schemaVersion ?? StoreSchema.currentVersion) >= 4
+        var rows = try run(CursorsPanel.name) { n in try CursorsPanel.read(c, name, recorded: recorded, carry: &state.cursors, statements: &n) }
+        if let r = rows, r.count > CursorsPanel.limit {
+            rows = Array(r.prefix(CursorsPanel.limit))
+            run.note(CursorsPanel.name, "cursors: more than \(CursorsPanel.limit) durable consumers; showing \(CursorsPanel.limit) of them")
+        }
+        if let rows, heads == nil {
+            heads = try run(CursorsPanel.name) { try CursorsPanel.tenantHeads(c, name, tenants: Array(Set(rows.map(\.tenant))).sorted(), safe: safeEvents) }
+        }
+        let outRows = try run(OutboxesPanel.name) { try OutboxesPanel.read(c, name) }
+        try collectConsumers(c, &run, &state, rows: rows, outRows: outRows, heads: heads ?? [:], locks: locks, now: now)
+        run.snapshot.bookmarks = try run(BookmarksPanel.name) { try BookmarksPanel.read(c, name) } ?? []
+        run.snapshot.tenants = try run(TenantsPanel.name) { try TenantsPanel.read(c, name) } ?? []
+    }
+
+    /// Plans the probes, sends them when needed, keeps the answers, and assembles consumers and outboxes.
+    private func collectConsumers(_ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, rows: [CursorRow]?,
+                                  outRows: [OutboxRow]?, heads: [String: Int64], locks: LockView?, now: Date) throws {
+        let safeEvents = locks?.safe("events") ?? .max, safeOutbox = locks?.safe("outbox") ?? .max
+        let boxes = Dictionary((outRows ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var plan = ProbePlanner(carried: state.answers, arrivals: state.arrivals)
+            .plan(cursors: rows ?? [], outboxes: outRows ?? [], boxes: boxes, heads: heads, safeEvents: safeEvents)
+        if !plan.isEmpty {
+            _ = try run(ProbesPanel.name) { try ProbesPanel.read(c, schema.name, &plan, boxes: boxes, safeEvents: safeEvents, safeOutbox: safeOutbox) }
+        }
+        state.answers = plan.known
+        ConsumerAssembly.assemble(into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
+                                  held: locks?.consumerLocks ?? [], answers: plan.known, now: run.snapshot.server?.now ?? now)
+    }
+
+    /// Groups backends by parsed application_name (`SessionGroups.group`; kept for existing callers).
+    static func group(_ backends: [Snapshot.Backend], blockers: [Snapshot.DeliveryBlocker], now: Date) -> Snapshot.Sessions {
+        SessionGroups.group(backends, blockers: blockers, now: now)
+    }
+}

@@ -1,0 +1,52 @@
+import StoreAccess
+
+extension CursorsPanel {
+    /// The fixed parts of a consumer's owner-lock key around its tenant and name: the key's text is
+    /// `StoreProtocol.consumerKey(tenant:name:)`, whose parts are found by building one key, and the statement binds
+    /// them as parameters (`hashtext(head || tenant || middle || name || tail)`), so this file spells none of it.
+    static let lockKeyParts: (head: String, middle: String, tail: String) = {
+        let t = "\u{1}", n = "\u{2}"
+        let key = StoreProtocol.consumerKey(tenant: t, name: n)
+        let afterTenant = key.components(separatedBy: t).dropFirst().joined(separator: t)
+        return (key.components(separatedBy: t)[0], afterTenant.components(separatedBy: n)[0],
+                afterTenant.components(separatedBy: n).dropFirst().joined(separator: n))
+    }()
+
+    /// The durable consumers that changed since a previous read (bounded; unsorted, the collector sorts), with the
+    /// key of each one's consumer lock and, from schema version 4 (`recorded`), the first row it has not handled as
+    /// it recorded when it last moved. Outbox heads come from the outboxes panel, event heads from the streams panel.
+    ///
+    /// Every row comes first with the table's count, the sum of every consumer's lock key, and the oldest
+    /// transaction still running for this statement (`pg_snapshot_xmin`). A row version that was not visible to the
+    /// previous read was written by a transaction at or after that read's oldest running one, so `since` (that
+    /// value) selects every changed row and re-reads at most a few unchanged ones; nil reads every row. The count
+    /// and the key sum tell the collector that a consumer was deleted (it then reads every row). One row past the
+    /// bound tells it the list was cut.
+    static func statement(_ schema: Identifier, since: String?, recorded: Bool = true) -> SQL {
+        let (head, middle, tail) = lockKeyParts
+        let changed = since.map { "age(c.xmin) <= age(((\($0)::bigint) % 4294967296)::text::xid)" } ?? "true"
+        let next = recorded
+            ? "c.next_after = c.position AS record_current, c.next_position, c.next_at, c.next_checked, c.next_pruned"
+            : "false AS record_current, NULL::bigint AS next_position, NULL::timestamptz AS next_at, NULL::bigint AS next_checked, NULL::bigint AS next_pruned"
+        return SQL("""
+            SELECT t.n, t.keys, t.xmin::text AS xmin, c.*
+              FROM (SELECT count(*) AS n, coalesce(sum((hashtext(\(head) || tenant || \(middle) || name || \(tail))::bigint) & 4294967295), 0) AS keys,
+                           pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+                      FROM \(ident: schema).cursors) t
+              LEFT JOIN LATERAL (
+                   SELECT c.tenant, c.name, c.source, c.filter ->> 'kind' AS kind, c.position, c.owner_application, c.owner_host,
+                          c.owner_pid, c.owner_backend_pid, (hashtext(\(head) || c.tenant || \(middle) || c.name || \(tail))::bigint) & 4294967295 AS lock_key,
+                          c.heartbeat_at, c.moved_at, \(unsafeRaw: next)
+                     FROM \(ident: schema).cursors c WHERE \(unsafeRaw: changed) LIMIT \(unsafeRaw: String(limit + 1))) c ON true
+            """).named("metrics.cursors")
+    }
+
+    /// Head of each tenant's event log up to `safe`, one index probe per tenant.
+    static func tenantHeadsStatement(_ schema: Identifier, tenants: [String], safe: Int64) -> SQL {
+        SQL("""
+            SELECT t AS tenant, (SELECT e.position FROM \(ident: schema).events e WHERE e.tenant = t AND e.position <= \(safe)
+                        ORDER BY e.position DESC LIMIT 1) AS head
+              FROM unnest(\(TextArray(tenants))::text[]) t
+            """).named("metrics.tenant_heads")
+    }
+}

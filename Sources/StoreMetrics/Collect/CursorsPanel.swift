@@ -1,0 +1,93 @@
+import Foundation
+import StoreAccess
+
+/// The cursors panel: every durable consumer, read incrementally — the rows that changed since the previous
+/// read, merged into the ones carried from it (see `statement`). Reads every row again when there is nothing to
+/// merge into, when a consumer was deleted (the count or the sum of lock keys differs), or when there are more
+/// than the bound.
+enum CursorsPanel: Panel {
+    static let name = "cursors"
+    /// At most this many consumers are read per snapshot.
+    static let limit = 5000
+
+    /// The consumers as last read, and the oldest transaction running then.
+    struct Carry: Sendable {
+        var rows: [CursorKey: CursorRow]
+        var xmin: String
+        var recorded: Bool
+    }
+
+    static func statements(_ schema: Identifier) -> [SQL] {
+        [statement(schema, since: nil), statement(schema, since: "123", recorded: false),
+         tenantHeadsStatement(schema, tenants: ["a"], safe: 0)]
+    }
+
+    /// Reads the consumers (unsorted; at most `limit` + 1, so the caller sees that the list was cut).
+    /// - Parameters:
+    ///   - recorded: the store is at schema version 4 or later (consumers record their first unhandled row).
+    ///   - statements: counts a second statement when one is sent.
+    static func read(_ c: Connection, _ schema: Identifier, recorded: Bool = true, carry: inout Carry?,
+                     statements: inout Int) throws -> [CursorRow] {
+        let previous = carry
+        let since = previous?.recorded == recorded ? previous?.xmin : nil
+        var got = try read(c, schema, since: since, recorded: recorded)
+        if let previous, since != nil {
+            var merged = previous.rows
+            for r in got.rows { merged[r.key] = r }
+            if got.count <= limit, merged.count == got.count, merged.values.reduce(0, { $0 + $1.lockKey }) == got.keys {
+                carry = Carry(rows: merged, xmin: got.xmin, recorded: recorded)
+                return Array(merged.values)
+            }
+            // a consumer was deleted, or there are more than the bound: read them all
+            statements += 1
+            got = try read(c, schema, since: nil, recorded: recorded)
+        }
+        let carried = got.count <= limit && !got.xmin.isEmpty && got.xmin.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            ? Carry(rows: Dictionary(got.rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }), xmin: got.xmin, recorded: recorded) : nil
+        carry = carried
+        return got.rows
+    }
+
+    /// One statement: the changed rows and the table's count, key sum and oldest running transaction.
+    static func read(_ c: Connection, _ schema: Identifier, since: String?, recorded: Bool)
+        throws -> (rows: [CursorRow], count: Int, keys: Int64, xmin: String) {
+        let result = try c.query(statement(schema, since: since, recorded: recorded)).rows
+        let first = result.first!
+        let rows = try result.compactMap { r -> CursorRow? in
+            guard r["tenant"] != nil else { return nil }  // the LATERAL side is NULL when no row changed
+            return try decode(r)
+        }
+        return (rows, try first.decode("n"), try first.decode("keys"), try first.decode("xmin"))
+    }
+
+    /// One consumer from its row.
+    static func decode(_ r: Row) throws -> CursorRow {
+        CursorRow(tenant: try r.decode("tenant"), name: try r.decode("name"), source: try r.decode("source"), kind: r["kind"],
+                  position: try r.decode("position"), ownerApplication: r["owner_application"], ownerHost: r["owner_host"],
+                  ownerPid: try r.decodeOptional("owner_pid"), ownerBackendPid: try r.decodeOptional("owner_backend_pid"),
+                  lockKey: try r.decode("lock_key"), heartbeatAt: try r.decodeOptional("heartbeat_at"),
+                  movedAt: try r.decodeOptional("moved_at"), recordCurrent: try r.decodeOptional("record_current") ?? false,
+                  nextPosition: try r.decodeOptional("next_position"), nextAt: try r.decodeOptional("next_at"),
+                  nextChecked: try r.decodeOptional("next_checked"), nextPruned: try r.decodeOptional("next_pruned"))
+    }
+
+    /// Head of each tenant's event log up to `safe`: only when the streams panel could not give them.
+    static func tenantHeads(_ c: Connection, _ schema: Identifier, tenants: [String], safe: Int64) throws -> [String: Int64] {
+        Dictionary(try c.query(tenantHeadsStatement(schema, tenants: tenants, safe: safe)).rows.map {
+            (try $0.decode("tenant", as: String.self), try $0.decodeOptional("head", as: Int64.self) ?? 0)
+        }, uniquingKeysWith: max)
+    }
+}
+
+/// A consumer's row as stored.
+struct CursorRow: Sendable {
+    let tenant: String, name: String, source: String, kind: String?, position: Int64
+    let ownerApplication: String?, ownerHost: String?, ownerPid: Int32?, ownerBackendPid: Int32?, lockKey: Int64
+    let heartbeatAt: Date?, movedAt: Date?
+    /// Whether the record below was made for the current position (not left behind by a position changed by hand).
+    var recordCurrent = false
+    /// What the consumer recorded when it last moved (schema version 4, `cursor_next`): its first unhandled row
+    /// among the positions up to `nextChecked`, and for an outbox watcher the outbox's pruned count then.
+    var nextPosition: Int64? = nil, nextAt: Date? = nil, nextChecked: Int64? = nil, nextPruned: Int64? = nil
+    var key: CursorKey { CursorKey(tenant: tenant, name: name) }
+}

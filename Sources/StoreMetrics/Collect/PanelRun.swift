@@ -1,0 +1,72 @@
+import Foundation
+import StoreAccess
+
+/// Panels switched off for good (a missing privilege, table, function or schema), with the reason. Shared by
+/// the collector's snapshots and read by the dashboard from another thread.
+final class DisabledPanels: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reasons: [String: String] = [:]
+
+    /// The reason `panel` is off, if it is.
+    func reason(_ panel: String) -> String? { lock.withLock { reasons[panel] } }
+    /// Switches `panel` off.
+    func disable(_ panel: String, _ reason: String) { lock.withLock { reasons[panel] = reason } }
+    /// Every panel switched off, with its reason.
+    var all: [String: String] { lock.withLock { reasons } }
+}
+
+/// One snapshot in the making: runs panels one at a time, counts their statements and records their failures.
+/// A lost connection fails the snapshot; any other error is the panel's alone.
+struct PanelRun {
+    /// The snapshot so far.
+    var snapshot: Snapshot
+    /// Statements sent so far.
+    private(set) var statements = 0
+    let schema: StoreSchema
+    let disabled: DisabledPanels
+
+    init(takenAt: Date, schema: StoreSchema, disabled: DisabledPanels) {
+        snapshot = Snapshot(takenAt: takenAt)
+        self.schema = schema
+        self.disabled = disabled
+    }
+
+    /// Runs one statement of `panel` (nil when it is off or failed).
+    mutating func callAsFunction<T>(_ panel: String, _ body: () throws -> T) throws -> T? {
+        try self(panel) { (_: inout Int) in try body() }
+    }
+
+    /// Runs `panel`; `body` adds the statements it sends beyond its first to its argument.
+    mutating func callAsFunction<T>(_ panel: String, _ body: (inout Int) throws -> T) throws -> T? {
+        if let off = disabled.reason(panel) {
+            snapshot.errors.append(.init(panel: panel, reason: off, disabled: true))
+            return nil
+        }
+        do {
+            statements += 1
+            return try body(&statements)
+        } catch let e as StoreError where e.isConnectionError {
+            throw e
+        } catch let e as StoreError {
+            let permanent = e.isPrivilegeError || e.sqlState == "42P01" || e.sqlState == "42883" || e.sqlState == "3F000"
+            let reason = PanelRun.explain(panel, e, schema: schema)
+            if permanent { disabled.disable(panel, reason) }
+            snapshot.errors.append(.init(panel: panel, reason: reason, disabled: permanent))
+            return nil
+        }
+    }
+
+    /// A panel error in words, with the grant to add when a privilege is missing.
+    static func explain(_ panel: String, _ e: StoreError, schema: StoreSchema) -> String {
+        if e.isPrivilegeError {
+            return "\(panel): permission denied (\(e.message)); grant the monitoring role pg_monitor and SELECT on schema \(schema.name) (docs/operations.md)"
+        }
+        if e.code == .timeout { return "\(panel): statement timeout (\(e.message))" }
+        return "\(panel): \(e.message)"
+    }
+
+    /// A note about `panel` that switches nothing off (a cut list, a missing schema).
+    mutating func note(_ panel: String, _ reason: String) {
+        snapshot.errors.append(.init(panel: panel, reason: reason, disabled: false))
+    }
+}

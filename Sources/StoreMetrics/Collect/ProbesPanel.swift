@@ -1,0 +1,58 @@
+import Foundation
+import StoreAccess
+
+/// The probes panel: one statement for what the `ProbePlanner` could not answer — the oldest event (`e`) or
+/// outbox row (`w`) a consumer has not handled (a consumer of a schema before version 4, or one whose record a
+/// prune, a position changed by hand or later appends made void), and the oldest row of an outbox (`o`). Each
+/// looks only at settled positions (up to the safe positions), so its answer stays true until the consumer moves
+/// or the outbox is pruned, and the collector carries it forward until then instead of asking again.
+enum ProbesPanel: Panel {
+    static let name = "probes"
+
+    static func statements(_ schema: Identifier) -> [SQL] {
+        [statement(schema, events: [("a", "b", 0)], watchers: [("a", "b", "c", 0)], outboxes: [("a", "c")], safeEvents: 0, safeOutbox: 0)]
+    }
+
+    /// Sends the plan's probes and takes the answers into `plan.known`.
+    static func read(_ c: Connection, _ schema: Identifier, _ plan: inout ProbePlan, boxes: [OutboxKey: OutboxRow],
+                     safeEvents: Int64, safeOutbox: Int64) throws {
+        let rows = try c.query(statement(schema, events: plan.events, watchers: plan.watchers, outboxes: plan.outboxes,
+                                         safeEvents: safeEvents, safeOutbox: safeOutbox)).rows
+        plan.take(try rows.compactMap(decode), boxes: boxes)
+    }
+
+    /// One answer; nil when the probe found nothing (no time).
+    static func decode(_ r: Row) throws -> ProbePlan.Answer? {
+        let type: String = try r.decode("probe")
+        guard let at = try r.decodeOptional("at", as: Date.self) else { return nil }
+        if type == "o" {
+            return .init(type: type, tenant: try r.decode("tenant"), name: nil, kind: try r.decode("kind"), at: at, id: try r.decode("id"))
+        }
+        return .init(type: type, tenant: try r.decode("tenant"), name: try r.decode("name"), kind: r["kind"], at: at, id: nil)
+    }
+
+    static func statement(_ schema: Identifier, events: [(tenant: String, name: String, position: Int64)],
+                          watchers: [(tenant: String, name: String, kind: String, position: Int64)],
+                          outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64) -> SQL {
+        SQL("""
+            SELECT 'e' AS probe, x.t AS tenant, x.n AS name, NULL::text AS kind, f.at, NULL::bigint AS id
+              FROM unnest(\(TextArray(events.map(\.tenant)))::text[], \(TextArray(events.map(\.name)))::text[],
+                          \(TextArray(events.map { String($0.position) }))::bigint[]) x(t, n, p)
+              LEFT JOIN LATERAL (SELECT e.recorded_at AS at FROM \(ident: schema).events e
+                                  WHERE e.tenant = x.t AND e.position > x.p AND e.position <= \(safeEvents)
+                                  ORDER BY e.position LIMIT 1) f ON true
+            UNION ALL
+            SELECT 'w', x.t, x.n, x.k, f.at, NULL
+              FROM unnest(\(TextArray(watchers.map(\.tenant)))::text[], \(TextArray(watchers.map(\.name)))::text[],
+                          \(TextArray(watchers.map(\.kind)))::text[], \(TextArray(watchers.map { String($0.position) }))::bigint[]) x(t, n, k, p)
+              LEFT JOIN LATERAL (SELECT o.at FROM \(ident: schema).outbox o
+                                  WHERE o.tenant = x.t AND o.kind = x.k AND o.id > x.p AND o.id <= \(safeOutbox)
+                                  ORDER BY o.id LIMIT 1) f ON true
+            UNION ALL
+            SELECT 'o', x.t, NULL, x.k, f.at, f.id
+              FROM unnest(\(TextArray(outboxes.map(\.tenant)))::text[], \(TextArray(outboxes.map(\.kind)))::text[]) x(t, k)
+              LEFT JOIN LATERAL (SELECT o.at, o.id FROM \(ident: schema).outbox o
+                                  WHERE o.tenant = x.t AND o.kind = x.k AND o.id <= \(safeOutbox) ORDER BY o.id LIMIT 1) f ON true
+            """).named("metrics.probes")
+    }
+}

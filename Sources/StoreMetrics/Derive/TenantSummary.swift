@@ -1,0 +1,76 @@
+import Foundation
+
+/// One row per tenant, aggregating every panel (the Overview and the tenant drill-in).
+public struct TenantSummary: Sendable, Equatable {
+    /// The tenant.
+    public var tenant: String
+    /// Sessions of the tenant (StoreAccess application names that name it).
+    public var sessions: Int
+    /// Pools reporting for the tenant.
+    public var pools: Int
+    /// Events of the tenant (up to the safe position).
+    public var events: Int64
+    /// Events appended per second (nil before two snapshots).
+    public var appendRate: Double?
+    /// The largest lag in positions among its consumers.
+    public var worstLagEvents: Int64
+    /// The largest lag in seconds among its consumers.
+    public var worstLagSeconds: Double
+    /// The worst status among its consumers (`severity` orders them).
+    public var worstStatus: LagStatus
+    /// The consumer with the worst status (the larger lag on a tie).
+    public var worstConsumer: String?
+    /// Rows in its outboxes.
+    public var outboxRows: Int64
+    /// Age in seconds of its oldest outbox row.
+    public var oldestOutboxAge: Double?
+    /// Its bookmarks.
+    public var bookmarks: Int
+
+    /// Order of badness, for "worst".
+    public static let severity: [LagStatus: Int] = [.ok: 0, .lagging: 1, .rewound: 2, .stalled: 3, .stopped: 4]
+
+    /// The per-tenant rows of `s`: the ones `History.add` built once for it when `d` came from there, else built
+    /// now. Callers that render every frame use this rather than `build`.
+    public static func rows(for s: Snapshot, derived d: Derived?) -> [TenantSummary] {
+        d?.tenantSummary(for: s) ?? build(s, nil)
+    }
+
+    /// Builds the per-tenant rows from a snapshot (and its derivations). Groups every panel by tenant once, so
+    /// the cost is linear in rows (a dashboard calls this on every frame). Prefer `Derived.tenantSummary(for:)`, which `History.add` built once.
+    public static func build(_ s: Snapshot, _ d: Derived?) -> [TenantSummary] {
+        var names = Set(s.tenants)
+        let groups = Dictionary(grouping: s.sessions?.groups.filter { $0.tenant != nil } ?? [], by: { $0.tenant! })
+        groups.keys.forEach { names.insert($0) }
+        let pools = Dictionary(grouping: s.pools, by: \.tenant)
+        let cursors = Dictionary(grouping: s.cursors, by: \.tenant)
+        let outboxes = Dictionary(grouping: s.outboxes, by: \.tenant)
+        let bookmarks = Dictionary(grouping: s.bookmarks, by: \.tenant)
+        let heads = Dictionary(s.streams?.tenants.map { ($0.tenant, $0.events) } ?? [], uniquingKeysWith: { a, _ in a })
+        var out: [TenantSummary] = []
+        out.reserveCapacity(names.count)
+        for t in names.sorted() {
+            var row = TenantSummary(tenant: t, sessions: 0, pools: 0, events: 0, appendRate: d?.tenantAppendRate[t], worstLagEvents: 0,
+                                    worstLagSeconds: 0, worstStatus: .ok, worstConsumer: nil, outboxRows: 0, oldestOutboxAge: nil, bookmarks: 0)
+            row.sessions = groups[t]?.reduce(0) { $0 + $1.total } ?? 0
+            row.pools = pools[t]?.count ?? 0
+            row.events = heads[t] ?? 0
+            for c in cursors[t] ?? [] {
+                let st = d?.cursors[Derived.CursorKey(tenant: t, name: c.name)]?.status ?? (c.lagEvents > 0 && !c.ownerConnected ? .stopped : .ok)
+                if severity[st]! > severity[row.worstStatus]! || (st == row.worstStatus && c.lagEvents > row.worstLagEvents) {
+                    row.worstStatus = st
+                    row.worstConsumer = c.name
+                }
+                row.worstLagEvents = max(row.worstLagEvents, c.lagEvents)
+                row.worstLagSeconds = max(row.worstLagSeconds, c.lagSeconds)
+            }
+            for o in outboxes[t] ?? [] {
+                row.outboxRows += o.rows
+                if let at = o.oldestAt, o.rows > 0 { row.oldestOutboxAge = max(row.oldestOutboxAge ?? 0, s.takenAt.timeIntervalSince(at)) }
+            }
+            row.bookmarks = bookmarks[t]?.count ?? 0
+            out.append(row)
+        }
+        return out
+    }
+}

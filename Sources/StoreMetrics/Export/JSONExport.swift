@@ -1,0 +1,57 @@
+import Foundation
+
+/// The document `storetop snapshot --json` prints (DESIGN contract 7, docs/snapshot.md): exactly the top-level
+/// keys `taken_at, server, sessions, pools, streams, cursors, outboxes, bookmarks, tenants, errors`, snake_case,
+/// dates in ISO 8601. Cursors and outboxes carry derived figures (status, rates) when two snapshots were taken.
+public enum JSONExport {
+    /// Encodes `snapshot` (with `derived`, when available) as the snapshot document.
+    public static func encode(_ snapshot: Snapshot, derived: Derived? = nil, pretty: Bool = true) throws -> String {
+        let enc = JSONEncoder()
+        enc.keyEncodingStrategy = .convertToSnakeCase
+        // One formatter for the whole document, not one per date.
+        let dates = DateText()
+        enc.dateEncodingStrategy = .custom { d, e in
+            var c = e.singleValueContainer()
+            try c.encode(dates.string(from: d))
+        }
+        enc.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try enc.encode(document(snapshot, derived)), as: UTF8.self)
+    }
+
+    /// The document: the snapshot's panels with derived figures joined in; the tenant summary built once
+    /// (`Derived.tenantSummary(for:)`, which `History.add` already built).
+    static func document(_ snapshot: Snapshot, _ derived: Derived?) -> Document {
+        let now = snapshot.takenAt
+        let tenants = TenantSummary.rows(for: snapshot, derived: derived)
+        return Document(
+            takenAt: snapshot.takenAt, server: snapshot.server, sessions: snapshot.sessions, pools: snapshot.pools,
+            streams: snapshot.streams.map { StreamsOut(headPosition: $0.headPosition, safePosition: $0.safePosition, lastWriteAt: $0.lastWriteAt,
+                                                      appendRatePerSecond: derived?.appendRate, tenants: $0.tenants, mostActive: $0.mostActive) },
+            cursors: snapshot.cursors.map { c in
+                let h = derived?.cursors[c.key]
+                return CursorOut(cursor: c, status: h?.status.rawValue, reason: h?.reason, consumeRatePerSecond: h?.consumeRate, catchUpSeconds: h?.catchUpSeconds)
+            },
+            outboxes: snapshot.outboxes.map { o in
+                OutboxOut(outbox: o, oldestAgeSeconds: o.oldestAt.map { now.timeIntervalSince($0) }, growthRowsPerSecond: derived?.outboxGrowth[o.key])
+            },
+            bookmarks: snapshot.bookmarks.map { BookmarkOut(tenant: $0.tenant, key: $0.key, updatedAt: $0.updatedAt, ageSeconds: now.timeIntervalSince($0.updatedAt)) },
+            tenants: tenants.map {
+                TenantOut(tenant: $0.tenant, sessions: $0.sessions, pools: $0.pools, events: $0.events, appendRatePerSecond: $0.appendRate,
+                          worstLagEvents: $0.worstLagEvents, worstLagSeconds: $0.worstLagSeconds, worstStatus: $0.worstStatus.rawValue,
+                          outboxRows: $0.outboxRows, oldestOutboxAgeSeconds: $0.oldestOutboxAge)
+            },
+            errors: snapshot.errors)
+    }
+
+    /// ISO 8601 with fractional seconds, UTC. `ISO8601DateFormatter` is documented thread-safe; the box only
+    /// lets the encoder's `@Sendable` closure hold it.
+    final class DateText: @unchecked Sendable {
+        private let formatter: ISO8601DateFormatter
+        init() {
+            formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        }
+        func string(from d: Date) -> String { formatter.string(from: d) }
+    }
+}
