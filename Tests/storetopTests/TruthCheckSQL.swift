@@ -64,6 +64,17 @@ struct TruthReading {
     var bookmarks: [String: Double] = [:]
     var registeredTenants = 0
     var clientBackends = 0
+    /// `version` (first two words), `max_connections`, database, standby, replicas; the start time (epoch).
+    var server: [String] = []
+    var startedAt = 0.0
+    /// Commits + rollbacks of this database, and its size.
+    var transactions: Int64 = 0, databaseBytes: Int64 = 0
+    /// Every stream (version, head, last write) by "tenant/stream"; the 20th latest write (most_active's cut).
+    var streams: [String: (version: Int64, head: Int64, updatedAt: Double)] = [:]
+    var mostActiveCut = 0.0
+    /// The check's own sessions by application_name: "total active idle idle-in-transaction".
+    var groups: [String: String] = [:]
+    var poolReports = 0
 
     /// Reads everything now.
     static func read(_ f: TruthCheckStore) throws -> TruthReading {
@@ -80,6 +91,7 @@ struct TruthReading {
         for c in TruthCheckStore.consumers { t.cursors[c.key] = try readCursor(f, c, safe: c.source == "events" ? t.safe : t.outboxSafe) }
         try t.readOutboxes(f)
         try t.readSessions(f)
+        try t.readServer(f)
         for r in try f.sql("SELECT tenant || '/' || key, extract(epoch FROM updated_at) FROM @s.state", on: f.truth) {
             t.bookmarks[r[0] ?? ""] = r[1].flatMap(Double.init)
         }
@@ -145,6 +157,31 @@ struct TruthReading {
              ORDER BY age(backend_xmin) DESC, pid LIMIT 1
             """, on: f.truth).flatMap { Int32($0) }
         clientBackends = Int(try f.value("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'", on: f.truth) ?? "") ?? -1
+    }
+
+    /// Server facts, the streams table, and the check's own session groups.
+    private mutating func readServer(_ f: TruthCheckStore) throws {
+        let r = try f.sql("""
+            SELECT split_part(version(), ' ', 1) || ' ' || split_part(version(), ' ', 2), current_setting('max_connections'),
+                   current_database(), pg_is_in_recovery()::text, (SELECT count(*) FROM pg_stat_replication)::text,
+                   extract(epoch FROM pg_postmaster_start_time()),
+                   (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()),
+                   pg_database_size(current_database()), (SELECT count(*) FROM @s.pool_reports)
+            """, on: f.truth)[0]
+        server = (0..<5).map { r[$0] ?? "" }
+        startedAt = Double(r[5] ?? "") ?? 0
+        transactions = try r.decode(6); databaseBytes = try r.decode(7); poolReports = try r.decode(8)
+        for s in try f.sql("SELECT tenant || '/' || stream, version, head_position, extract(epoch FROM updated_at) FROM @s.streams", on: f.truth) {
+            streams[s[0] ?? ""] = (try s.decode(1), try s.decode(2), Double(s[3] ?? "") ?? 0)
+        }
+        mostActiveCut = streams.values.map(\.updatedAt).sorted(by: >).prefix(20).last ?? 0
+        for g in try f.sql("""
+            SELECT application_name, count(*), count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE state = 'idle'),
+                   count(*) FILTER (WHERE state LIKE 'idle in transaction%')
+              FROM pg_stat_activity WHERE application_name LIKE 'truth-%' AND application_name <> 'truth-writer' GROUP BY 1
+            """, on: f.truth) {
+            groups[g[0] ?? ""] = "\(g[1] ?? "") \(g[2] ?? "") \(g[3] ?? "") \(g[4] ?? "")"
+        }
     }
 
     /// The figures that must not move while the hold pins the safe position (everything counted up to it).
