@@ -100,6 +100,7 @@ struct TruthReading {
         return t
     }
 
+    /// Per tenant: events, head and streams at the safe position; the latest committed write, held back or not.
     private mutating func readTenants(_ f: TruthCheckStore) throws {
         for r in try f.sql("SELECT tenant, count(*), max(position), count(DISTINCT stream) FROM @s.events WHERE position <= \(safe) GROUP BY tenant", on: f.truth) {
             tenants[r[0] ?? ""] = TruthTenant(events: try r.decode(1), head: try r.decode(2), streams: try r.decode(3), lastWrite: nil)
@@ -138,6 +139,7 @@ struct TruthReading {
                            ownerPid: row[4].flatMap { Int32($0) }, ownerBackendPid: row[5].flatMap { Int32($0) })
     }
 
+    /// Per tenant and kind: rows and head up to the outbox's safe position, every row written, the oldest row.
     private mutating func readOutboxes(_ f: TruthCheckStore) throws {
         for r in try f.sql("""
             SELECT tenant || '/' || kind, count(*) FILTER (WHERE id <= \(outboxSafe)), max(id) FILTER (WHERE id <= \(outboxSafe)), count(*),
@@ -149,6 +151,7 @@ struct TruthReading {
         }
     }
 
+    /// Who holds delivery back (`events_blockers()`), since when, who holds the xmin horizon, how many client backends.
     private mutating func readSessions(_ f: TruthCheckStore) throws {
         blockers = try f.sql("SELECT pid, registered_after FROM @s.events_blockers() ORDER BY 2, 1", on: f.truth).map { "events pid \($0[0] ?? "") after \($0[1] ?? "")" }
         heldTransactionStart = try f.value("SELECT extract(epoch FROM xact_start) FROM pg_stat_activity WHERE pid = \(f.heldPID)", on: f.truth).flatMap(Double.init)
@@ -196,6 +199,7 @@ struct TruthReading {
 struct TruthJSON {
     let root: [String: Any]
 
+    /// Parses storetop's output; fails the test when it is not a JSON object.
     init(_ text: String) throws {
         root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object: \(text.prefix(200))")
     }
@@ -225,6 +229,7 @@ struct TruthMetrics {
     private(set) var samples: [String: Double] = [:]
     private(set) var names: Set<String> = []
 
+    /// Parses the text exposition (comment lines skipped).
     init(_ text: String) {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.lastIndex(of: " "), let v = Double(line[line.index(after: space)...]) else { continue }

@@ -148,6 +148,7 @@ final class TruthCheckStore {
         }
     }
 
+    /// `big` appends `from...to` of a round, one event per call, every fifth a `Refunded`, the rest `Charged`.
     private func appendBig(round r: Int, from: Int, to: Int) throws {
         try sql("""
             SELECT count(*) FROM generate_series(\(from), \(to)) i,

@@ -116,6 +116,12 @@ struct TruthDiffs {
 }
 
 /// One `snapshot --json` document against the SQL readings taken just before and just after it.
+///
+/// Tolerances: counts, positions, pids and names are exact (docs/snapshot.md: "exact"). Dates are compared within
+/// 2 ms, because the document writes ISO 8601 with millisecond fractions; lags in seconds are recomputed from the
+/// document's own `server.now` (so also 2 ms). Ages, counters and sizes that move with the clock or with other
+/// clients must lie between the two SQL readings (the bracket). `safe_to_prune_estimate` is documented as an
+/// estimate: only its range (0...rows) is checked.
 struct TruthSnapshotCheck {
     let f: TruthCheckStore
     let before: TruthReading
@@ -126,6 +132,7 @@ struct TruthSnapshotCheck {
     /// The backend appending while the snapshot ran: its in-flight appends may be listed as blockers too.
     var writerPID: Int32? = nil
 
+    /// Compares every section of the document and asserts each figure (known issues marked).
     func run(_ doc: TruthJSON) {
         #expect(doc.root.keys.sorted() == ["bookmarks", "cursors", "errors", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants"])
         #expect(doc.list("errors").isEmpty, "\(label): \(doc.list("errors"))")
@@ -376,6 +383,7 @@ struct TruthMetricsCheck {
         "storetop_consumer_status of the lockless consumer": "issue 15 §2: a SQL consumer that heartbeats without the lock is 'stopped'",
     ]
 
+    /// Compares every series storetop exports for this store and asserts each figure (known issues marked).
     func run(_ m: TruthMetrics) {
         var d = TruthDiffs("metrics --once")
         consumers(m, &d)
