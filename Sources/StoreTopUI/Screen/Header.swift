@@ -53,7 +53,7 @@ extension Screen {
 
     static func worstLag(_ c: inout Canvas, _ snap: Snapshot, _ d: Derived?, tenant: String?, x x0: Int, y: Int) -> Int {
         var x = x0
-        let rows = TenantSummary.build(snap, d).filter { tenant == nil || $0.tenant == tenant }
+        let rows = TenantSummary.rows(for: snap, derived: d).filter { tenant == nil || $0.tenant == tenant }
         let worst = rows.max { (Views.severity($0.worstStatus), $0.worstLagEvents) < (Views.severity($1.worstStatus), $1.worstLagEvents) }
         x += c.put(x, y, "Worst lag ", .title)
         if let w = worst, w.worstLagEvents > 0 || w.worstStatus != .ok {

@@ -61,7 +61,7 @@ public enum Screen {
 
     static func tenants(_ m: Model) -> [String] {
         guard let snap = m.snapshot else { return [] }
-        return TenantSummary.build(snap, nil).map(\.tenant)
+        return TenantSummary.rows(for: snap, derived: nil).map(\.tenant)
     }
 
     static func connectionText(_ m: Model, now: Date) -> String {

@@ -32,7 +32,7 @@ enum OverviewView {
     @Sendable static func lagRole(_ r: Row) -> Role { Views.lagRole(r.t.worstLagSeconds, r.t.worstLagEvents) }
 
     static func rows(_ snap: Snapshot, _ d: Derived?) -> [Row] {
-        TenantSummary.build(snap, d).map { Row(t: $0, trend: d?.tenantAppendRateHistory[$0.tenant] ?? []) }
+        TenantSummary.rows(for: snap, derived: d).map { Row(t: $0, trend: d?.tenantAppendRateHistory[$0.tenant] ?? []) }
     }
 
     static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {

@@ -1,8 +1,7 @@
 import StoreAccess
 
-// Interim home (the UI engineer's folder): the session-group key belongs with the session grouping in
-// Derive/. It is here so StoreTopUI, which never imports StoreAccess, can match a backend to its group
-// without parsing application_name a second time.
+// The session-group key lives beside the grouping, so StoreTopUI (which never imports StoreAccess) can match a
+// backend to its group without parsing application_name a second time.
 extension Snapshot.SessionGroup {
     /// A stable key for the group ("st:service/store/tenant", or "other:name" for other clients).
     public var key: String {
