@@ -147,6 +147,15 @@ final class DemoWorkload: @unchecked Sendable {
     }
 
     func start() throws {
+        try startOrders()
+        try startConsumers()
+        try startInventory()
+        try startBookmarks()
+        try startSessions()
+    }
+
+    /// Appends per tenant at its own rate (single and multi-stream), with a projector per tenant.
+    private func startOrders() throws {
         for (t, rate) in DemoWorkload.tenants {
             let s = try store("orders", tenant: t)
             let es = try s.events(tenant: t)
@@ -163,13 +172,20 @@ final class DemoWorkload: @unchecked Sendable {
             }
             subs.append(try es.subscribeDurable(name: "projector") { _ in })
         }
+    }
+
+    /// A slow consumer, a stuck one, and one a non-Swift service drives through the SQL API.
+    private func startConsumers() throws {
         let acme = try stores[0].events(tenant: "acme")
         subs.append(try acme.subscribeDurable(name: "billing", options: { var o = Subscription.Options(); o.batchSize = 1; return o }()) { _ in usleep(60_000) })
         let globex = try stores[1].events(tenant: "globex")
         subs.append(try globex.subscribeDurable(name: "mailer") { [self] _ in while !stopping { usleep(100_000) } })
         try stores[2].pool.query(SQL("SELECT \(ident: stores[2].schema.name).cursor_open('initech', 'legacy-sync', 'events', '[]', 'st:legacy/consumer/initech', 'old-vm-03', 4711)"))
         try stores[2].pool.query(SQL("SELECT \(ident: stores[2].schema.name).cursor_advance('initech', 'legacy-sync', 120)"))
-        // inventory with outboxes and watchers
+    }
+
+    /// KV writes with outboxes, a slow and a fast watcher.
+    private func startInventory() throws {
         let inv = try store("inventory", tenant: nil, max: 3)
         for (t, _) in DemoWorkload.tenants {
             let kv = try inv.kv(tenant: t, codec: RawCodec())
@@ -184,7 +200,10 @@ final class DemoWorkload: @unchecked Sendable {
             let slow = t == "acme"
             loop("watch-\(t)", every: slow ? 0.08 : 0.001) { _ = try w.next(timeout: .milliseconds(200)) }
         }
-        // bookmarks
+    }
+
+    /// Bookmarks, one of them a day old.
+    private func startBookmarks() throws {
         let st = try store("replicator", tenant: nil, max: 2)
         for (t, _) in DemoWorkload.tenants {
             let state = try st.state(tenant: t)
@@ -194,14 +213,20 @@ final class DemoWorkload: @unchecked Sendable {
         }
         let admin = try Connection(try ConnectionString(adminDSN))
         try admin.query(SQL("UPDATE \(ident: st.schema.name).state SET updated_at = now() - interval '26 hours' WHERE tenant = 'umbrella' AND key = 'sync:crm'"))
-        // sessions: idle in transaction holding xmin, a psql-like client, a lock wait
+        admin.close()
+    }
+
+    /// Sessions a DBA looks for: an idle transaction holding the xmin horizon, a psql-like client, a lock wait.
+    private func startSessions() throws {
+        // The application's own table (not the store's), as a billing service would have.
+        let admin = try Connection(try ConnectionString(adminDSN))
         try admin.query("CREATE TABLE IF NOT EXISTS public.demo_accounts (id int PRIMARY KEY, balance int)")
         try admin.query("INSERT INTO public.demo_accounts VALUES (1, 100) ON CONFLICT DO NOTHING")
         try admin.query("GRANT ALL ON public.demo_accounts TO app")
         admin.close()
         let report = try Connection(try ConnectionString(dsn), applicationName: ApplicationName(service: "reports", store: "adhoc", tenant: "umbrella"))
         try report.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
-        try report.query("SELECT count(*) FROM storeaccess.events")
+        try report.query("SELECT count(*) FROM public.demo_accounts")  // the snapshot now holds the xmin horizon
         let psql = try Connection(try ConnectionString(dsn + "?application_name=psql"))
         let holder = try Connection(try ConnectionString(dsn), applicationName: ApplicationName(service: "billing", store: "accounts", tenant: "acme"))
         try holder.query("BEGIN")
