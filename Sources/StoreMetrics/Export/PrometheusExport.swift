@@ -1,9 +1,8 @@
 import Foundation
-import Prometheus
 
-/// Prometheus text exposition of a snapshot (DESIGN contract 8, docs/metrics.md), through swift-prometheus's
-/// registry: names start with `storetop_`, units are in the names, counters end in `_total`, and store rows
-/// carry `tenant` and `store` labels.
+/// Prometheus text exposition of a snapshot (DESIGN contract 8, docs/metrics.md), written by `PrometheusText` in
+/// one linear pass: names start with `storetop_`, units are in the names, counters end in `_total`, and store
+/// rows carry `tenant` and `store` labels.
 public enum PrometheusExport {
     /// Renders `snapshot` (and `derived`) as exposition text.
     public static func render(_ s: Snapshot, derived d: Derived? = nil) -> String {
@@ -15,21 +14,19 @@ public enum PrometheusExport {
         e.streams(s, d)
         e.consumers(s, d)
         e.outboxes(s)
-        var buf: [UInt8] = []
-        e.registry.emit(into: &buf)
-        return String(decoding: buf, as: UTF8.self)
+        return e.text.render()
     }
 
-    /// One registry filled panel by panel (one function per panel).
-    struct Emitter {
-        let registry = PrometheusCollectorRegistry()
+    /// One exposition filled panel by panel (one function per panel).
+    final class Emitter {
+        var text = PrometheusText()
 
         func g(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Double) {
-            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).set(v)
+            text.gauge(name, help, labels, v)
         }
 
         func c(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Int64) {
-            registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).increment(by: max(0, v))
+            text.counter(name, help, labels, v)
         }
     }
 }
