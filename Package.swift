@@ -20,10 +20,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        // The one function that makes text from the database safe to show (no dependencies, used by every layer).
+        .target(name: "SafeText"),
         .target(
             name: "StoreAccess",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "SafeText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -31,7 +33,7 @@ let package = Package(
         .target(
             name: "StoreMetrics",
             dependencies: [
-                "StoreAccess",
+                "StoreAccess", "SafeText",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -44,11 +46,11 @@ let package = Package(
             ]
         ),
         // Everything of the dashboard that needs no terminal; never imports StoreAccess.
-        .target(name: "StoreTopUI", dependencies: ["StoreMetrics"]),
+        .target(name: "StoreTopUI", dependencies: ["StoreMetrics", "SafeText"]),
         .executableTarget(
             name: "storetop",
             dependencies: [
-                "StoreAccess", "StoreMetrics", "StoreTopUI", "CNCurses",
+                "StoreAccess", "StoreMetrics", "StoreTopUI", "SafeText", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "MetricsServer",
                 .product(name: "Logging", package: "swift-log"),
@@ -69,7 +71,7 @@ let package = Package(
         .target(name: "FuzzChecks", dependencies: ["StoreAccess"], path: "Tests/Fuzz/Checks"),
         .target(name: "CFuzzDriver", path: "Tests/Fuzz/CFuzzDriver"),
         .executableTarget(name: "storeaccess-fuzz", dependencies: ["FuzzChecks", "CFuzzDriver"], path: "Tests/Fuzz/Harness"),
-        .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "StoreTestSupport", "FuzzChecks"]),
+        .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "SafeText", "StoreTestSupport", "FuzzChecks"]),
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer"]),
         .testTarget(name: "ConformanceTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),

@@ -1,6 +1,7 @@
+import SafeText
 import Testing
 
-@testable import StoreAccess
+@testable import SafeText
 
 @Suite struct DisplayTextTests {
     @Test func terminalControlIsShownNotObeyed() {

@@ -1,3 +1,4 @@
+import SafeText
 import StoreAccess
 
 /// Writes the Prometheus text exposition format (version 0.0.4) directly, in one pass and in linear time: each

@@ -1,3 +1,4 @@
+import SafeText
 import StoreAccess
 
 /// The one parser of durations a user types (`--older-than 7d`, `--stall 2m`, `1h30m`): decimal numbers with a unit
