@@ -234,32 +234,9 @@ public final class Connection {
         }
     }
 
-    static func code(for sqlState: String?) -> StoreError.Code {
-        guard let s = sqlState else { return .server }
-        switch s {
-        case "42501": return .insufficientPrivilege
-        case "57014", "55P03": return .timeout
-        case "57P01", "57P02", "57P03": return .connectionLost
-        case "3F000": return .schemaMissing
-        default:
-            if s.hasPrefix("08") { return .connectionLost }
-            if s.hasPrefix("SA") { return Connection.storeCodes[s] ?? .server }
-            return .server
-        }
-    }
+    static func code(for sqlState: String?) -> StoreError.Code { SQLState.errorCode(for: sqlState) }
 
-    /// SQLSTATEs our SQL functions raise (class "SA", for StoreAccess).
-    static let storeCodes: [String: StoreError.Code] = [
-        "SA001": .conflict, "SA002": .notFound, "SA003": .invalidArgument, "SA004": .invalidName,
-    ]
-
-    static func sqlStateGuess(_ message: String) -> String? {
-        if message.contains("password authentication failed") { return "28P01" }
-        if message.contains("does not exist") && message.contains("database") { return "3D000" }
-        if message.contains("too many clients") || message.contains("remaining connection slots") { return "53300" }
-        if message.contains("the database system is starting up") || message.contains("shutting down") { return "57P03" }
-        return nil
-    }
+    static func sqlStateGuess(_ message: String) -> String? { SQLState.guess(fromConnectMessage: message) }
 }
 
 extension Duration {

@@ -106,8 +106,7 @@ public final class Subscription: @unchecked Sendable {
         let store = events.store
         try c.listen(store.schema.eventsChannel)
         guard let name = durableName else { return position }
-        let got = try c.query(SQL("SELECT pg_try_advisory_lock(hashtext(\(store.schema.name.name + ".cursor")), hashtext(\(events.tenant + "/" + name)))").named("events.cursor_lock"))
-        if try got.first?.decode(0, as: Bool.self) != true {
+        if try !ConsumerLock(schema: store.schema.name, tenant: events.tenant, name: name).tryLock(on: c, statement: "events.cursor_lock") {
             let owner = try? c.query(SQL("SELECT coalesce(owner_application, '?') || ' on ' || coalesce(owner_host, '?') || ' pid ' || coalesce(owner_pid::text, '?') FROM \(ident: store.schema.name).cursors WHERE tenant = \(events.tenant) AND name = \(name)")).first?[0]
             throw StoreError(.consumerBusy, "consumer \(name) of tenant \(events.tenant) is already running (\(owner ?? "owner unknown"))")
         }
@@ -178,7 +177,7 @@ public final class Subscription: @unchecked Sendable {
                 // release the consumer lock before closing, so a consumer started right after stop() is not
                 // refused while this backend is still exiting
                 if let name = durableName {
-                    _ = try? c.query(SQL("SELECT pg_advisory_unlock(hashtext(\(store.schema.name.name + ".cursor")), hashtext(\(events.tenant + "/" + name)))").named("events.cursor_unlock"))
+                    ConsumerLock(schema: store.schema.name, tenant: events.tenant, name: name).unlock(on: c, statement: "events.cursor_unlock")
                 }
                 c.close()
                 finish(.stopped)

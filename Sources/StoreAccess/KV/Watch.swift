@@ -215,8 +215,7 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
     }
 
     private func lockDurable(_ c: Connection, schema: Identifier, name: String) throws {
-        let got = try c.query(SQL("SELECT pg_try_advisory_lock(hashtext(\(schema.name + ".cursor")), hashtext(\(kv.tenant + "/" + name)))").named("kv.watch_lock"))
-        if try got.first?.decode(0, as: Bool.self) != true {
+        if try !ConsumerLock(schema: schema, tenant: kv.tenant, name: name).tryLock(on: c, statement: "kv.watch_lock") {
             throw StoreError(.consumerBusy, "watcher \(name) of tenant \(kv.tenant) is already running")
         }
     }

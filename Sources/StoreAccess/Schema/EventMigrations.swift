@@ -42,7 +42,7 @@ enum EventMigrations {
     CREATE FUNCTION @schema@.events_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         RAISE EXCEPTION 'events are immutable: % is not allowed on %.events', TG_OP, TG_TABLE_SCHEMA
-            USING ERRCODE = 'SA005';
+            USING ERRCODE = @sqlstate_immutable@;
     END $$;
     CREATE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON @schema@.events
         FOR EACH ROW EXECUTE FUNCTION @schema@.events_immutable();
@@ -73,12 +73,12 @@ enum EventMigrations {
     DECLARE
         v_k bigint;
         v_first bigint;
-        v_alloc int := hashtext('@schema_name@.' || p_key || '.alloc');
+        v_alloc int := hashtext(@lock_alloc_of_p_key@);
     BEGIN
         PERFORM pg_advisory_lock(v_alloc, 0);
         BEGIN
             v_k := coalesce(pg_catalog.pg_sequence_last_value(p_seq), 0);
-            PERFORM pg_advisory_xact_lock_shared(hashtext('@schema_name@.' || p_key || '.reg'), (v_k::bit(32))::int);
+            PERFORM pg_advisory_xact_lock_shared(hashtext(@lock_reg_of_p_key@), (v_k::bit(32))::int);
             v_first := nextval(p_seq);
             IF p_n > 1 THEN
                 PERFORM setval(p_seq, v_first + p_n - 1, true);
@@ -103,7 +103,7 @@ enum EventMigrations {
         SELECT min(v_head - (((v_head - l.objid::bigint) % 4294967296) + 4294967296) % 4294967296) INTO v_low
           FROM pg_catalog.pg_locks l
          WHERE l.locktype = 'advisory' AND l.objsubid = 2
-           AND l.classid = ((hashtext('@schema_name@.' || p_key || '.reg')::bigint) & 4294967295)::oid
+           AND l.classid = ((hashtext(@lock_reg_of_p_key@)::bigint) & 4294967295)::oid
            AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database());
         RETURN least(v_head, coalesce(v_low, v_head));
     END $$;
@@ -117,7 +117,7 @@ enum EventMigrations {
         RETURN QUERY SELECT l.pid, v_head - (((v_head - l.objid::bigint) % 4294967296) + 4294967296) % 4294967296
           FROM pg_catalog.pg_locks l
          WHERE l.locktype = 'advisory' AND l.objsubid = 2
-           AND l.classid = ((hashtext('@schema_name@.' || p_key || '.reg')::bigint) & 4294967295)::oid
+           AND l.classid = ((hashtext(@lock_reg_of_p_key@)::bigint) & 4294967295)::oid
            AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
          ORDER BY 2 LIMIT 20;
     END $$;
@@ -168,24 +168,24 @@ enum EventMigrations {
     BEGIN
         PERFORM @schema@.tenant_ensure(p_tenant);
         IF p_writes IS NULL OR jsonb_typeof(p_writes) <> 'array' OR jsonb_array_length(p_writes) = 0 THEN
-            RAISE EXCEPTION 'append needs at least one stream' USING ERRCODE = 'SA003';
+            RAISE EXCEPTION 'append needs at least one stream' USING ERRCODE = @sqlstate_invalid_argument@;
         END IF;
-        PERFORM pg_advisory_xact_lock_shared(hashtext('@schema_name@.tenant'), hashtext(p_tenant));
+        PERFORM pg_advisory_xact_lock_shared(hashtext(@lock_tenant@), hashtext(p_tenant));
         FOR v_write IN SELECT value FROM jsonb_array_elements(p_writes) ORDER BY value ->> 'stream' LOOP
             v_name := @schema@.check_name('stream', v_write ->> 'stream', 200);
             IF v_name = ANY (v_streams) THEN
-                RAISE EXCEPTION 'stream % appears twice in one append', v_name USING ERRCODE = 'SA003';
+                RAISE EXCEPTION 'stream % appears twice in one append', v_name USING ERRCODE = @sqlstate_invalid_argument@;
             END IF;
             v_expected := coalesce((v_write ->> 'expected')::bigint, -1);
             IF jsonb_typeof(coalesce(v_write -> 'events', '[]')) <> 'array' THEN
-                RAISE EXCEPTION 'events of stream % must be a JSON array', v_name USING ERRCODE = 'SA003';
+                RAISE EXCEPTION 'events of stream % must be a JSON array', v_name USING ERRCODE = @sqlstate_invalid_argument@;
             END IF;
             v_n := jsonb_array_length(coalesce(v_write -> 'events', '[]'));
             IF v_n > 0 THEN
                 IF EXISTS (SELECT 1 FROM jsonb_array_elements(v_write -> 'events') e
                             WHERE jsonb_typeof(e.value) <> 'object' OR coalesce(e.value ->> 'type', '') = ''
                                OR octet_length(e.value ->> 'type') > 200) THEN
-                    RAISE EXCEPTION 'every event needs a "type" (1 to 200 bytes)' USING ERRCODE = 'SA003';
+                    RAISE EXCEPTION 'every event needs a "type" (1 to 200 bytes)' USING ERRCODE = @sqlstate_invalid_argument@;
                 END IF;
                 INSERT INTO @schema@.streams AS s (tenant, stream, version, head_position)
                      VALUES (p_tenant, v_name, 0, 0) ON CONFLICT DO NOTHING;
@@ -199,7 +199,7 @@ enum EventMigrations {
                 RAISE EXCEPTION 'version conflict on stream "%": expected %, actual %', v_name,
                     CASE v_expected WHEN -2 THEN 'no stream' WHEN -3 THEN 'stream exists' ELSE v_expected::text END,
                     CASE WHEN v_found THEN v_cur::text ELSE 'no stream' END
-                    USING ERRCODE = 'SA001',
+                    USING ERRCODE = @sqlstate_conflict@,
                           DETAIL = jsonb_build_object('stream', v_name, 'expected', v_expected, 'actual', v_cur)::text;
             END IF;
             v_streams := v_streams || v_name;
@@ -208,7 +208,7 @@ enum EventMigrations {
             v_total := v_total + v_n;
         END LOOP;
         IF v_total = 0 THEN
-            RAISE EXCEPTION 'append needs at least one event' USING ERRCODE = 'SA003';
+            RAISE EXCEPTION 'append needs at least one event' USING ERRCODE = @sqlstate_invalid_argument@;
         END IF;
 
         -- A contiguous block of positions, registered before it is taken (see safe_position).
@@ -233,7 +233,7 @@ enum EventMigrations {
             RETURN NEXT;
             v_pos := v_pos + v_n;
         END LOOP;
-        PERFORM pg_notify('@schema_name@_events', p_tenant || ' ' || (v_first + v_total - 1));
+        PERFORM pg_notify(@channel_events@, p_tenant || ' ' || (v_first + v_total - 1));
     END $$;
 
     -- Appends events to one stream. See append_multi for p_expected and p_events.
@@ -255,14 +255,14 @@ enum EventMigrations {
     DECLARE v_actual bigint;
     BEGIN
         PERFORM @schema@.tenant_ensure(p_tenant);
-        PERFORM pg_advisory_xact_lock(hashtext('@schema_name@.tenant'), hashtext(p_tenant));
+        PERFORM pg_advisory_xact_lock(hashtext(@lock_tenant@), hashtext(p_tenant));
         SELECT max(e.position) INTO v_actual FROM @schema@.events e
          WHERE e.tenant = p_tenant AND e.position > coalesce(p_context, 0)
            AND @schema@.event_matches(e.type, e.payload, coalesce(p_query, '[]'));
         IF v_actual IS NOT NULL THEN
             RAISE EXCEPTION 'context conflict: expected context version %, actual %',
                 coalesce(p_context::text, 'none'), v_actual
-                USING ERRCODE = 'SA001',
+                USING ERRCODE = @sqlstate_conflict@,
                       DETAIL = jsonb_build_object('expected_context', p_context, 'actual_context', v_actual)::text;
         END IF;
         RETURN QUERY SELECT * FROM @schema@.append(p_tenant, p_stream, p_expected, p_events);
@@ -304,7 +304,7 @@ enum EventMigrations {
          WHERE c.tenant = p_tenant AND c.name = p_name FOR UPDATE;
         IF v_source <> p_source OR v_filter <> coalesce(p_filter, '{}') THEN
             RAISE EXCEPTION 'consumer "%" of tenant "%" exists with another source or filter (% %), not (% %)',
-                p_name, p_tenant, v_source, v_filter, p_source, coalesce(p_filter, '{}') USING ERRCODE = 'SA003';
+                p_name, p_tenant, v_source, v_filter, p_source, coalesce(p_filter, '{}') USING ERRCODE = @sqlstate_invalid_argument@;
         END IF;
         UPDATE @schema@.cursors SET owner_application = p_application, owner_host = p_host, owner_pid = p_pid,
                owner_backend_pid = pg_backend_pid(), heartbeat_at = now()
@@ -319,7 +319,7 @@ enum EventMigrations {
         UPDATE @schema@.cursors SET position = p_position, moved_at = now(), heartbeat_at = now()
          WHERE tenant = p_tenant AND name = p_name;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'no consumer "%" for tenant "%"', p_name, p_tenant USING ERRCODE = 'SA002';
+            RAISE EXCEPTION 'no consumer "%" for tenant "%"', p_name, p_tenant USING ERRCODE = @sqlstate_not_found@;
         END IF;
     END $$;
 
