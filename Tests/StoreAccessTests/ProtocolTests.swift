@@ -21,7 +21,7 @@ import Testing
 
     /// Texts that spell a protocol name or a SQLSTATE by hand.
     static let forbidden: [String] = [
-        "hashtext('", "hashtext(\\(", "pg_notify('", "pg_notify(\\(", "_events'", "_outbox'", "\"_events\"", "\"_outbox\"", ".cursor\"", ".tenant'",
+        "hashtext('", "hashtext(\\(", "pg_notify('", "pg_notify(\\(", "_events'", "_outbox'", "\"_events\"", "\"_outbox\"", "+ \".cursor\"", "+ \".tenant\"", ".tenant'",
         ".reg'", ".alloc'", "\"SA00", "'SA00", "2_071_721_493", "2071721493",
     ] + SQLState.all.filter { !$0.code.hasPrefix("SA") }.flatMap { ["\"\($0.code)\"", "'\($0.code)'"] }
 
