@@ -39,6 +39,17 @@ import Testing
         #expect(found.isEmpty, "spelled outside Protocol/ and Errors/: \(found.joined(separator: "; "))")
     }
 
+    @Test func onlyTheLibPQFolderCallsCAndOnlyConnectionHoldsARawHandle() throws {
+        var found: [String] = []
+        for (path, text) in try Self.sources() {
+            if !path.hasPrefix("LibPQ/") && text.contains("import CLibPQ") { found.append("\(path) imports CLibPQ") }
+            if !path.hasPrefix("LibPQ/") && !path.hasPrefix("Connection/Connection") && text.contains("OpaquePointer") {
+                found.append("\(path) holds an OpaquePointer")
+            }
+        }
+        #expect(found.isEmpty, "\(found)")
+    }
+
     @Test func everySQLStateIsDefinedOnce() {
         let codes = SQLState.all.map(\.code)
         #expect(Set(codes).count == codes.count, "\(codes)")
@@ -116,5 +127,21 @@ import Testing
         #expect(short.contains("pg_notify('st_events', "))
         #expect(short.contains("hashtext('st.' || p_key || '.alloc')"))
         #expect(short.contains("hashtext('st.tenant')"))
+    }
+}
+
+/// The migrations' SQL for a schema whose names fit is byte for byte what it was before the protocol's names
+/// became placeholders (FNV-1a 64 of each expanded script, computed from the scripts as released).
+@Suite struct MigrationTextTests {
+    static func fnv1a64(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
+    }
+
+    @Test func expandedScriptsAreUnchangedForTheDefaultSchema() throws {
+        let schema = try Identifier("storeaccess")
+        let hashes = Migration.all.map { Self.fnv1a64($0.script(for: schema)) }
+        #expect(hashes == [0x1916_3fb2_8235_4264, 0xaab2_2c98_393a_6db0, 0x4be2_b43a_6e71_ff1c, 0x53ef_bd78_8372_ac77])
     }
 }
