@@ -95,7 +95,7 @@ public final class Store: Sendable {
         if !exists.rows.isEmpty { return }
         do {
             try c.execute(SQL(unsafeRaw: "CREATE DATABASE \(database.quoted)", name: "bootstrap.create_database"))
-        } catch let e as StoreError where e.sqlState == "42P04" || e.sqlState == "23505" {
+        } catch let e as StoreError where e.has(.duplicateDatabase) || e.has(.uniqueViolation) {
             // created concurrently by someone else: fine
         }
     }

@@ -36,13 +36,12 @@ public final class Subscription: @unchecked Sendable {
     let options: Options
     let handler: @Sendable ([RecordedEvent]) throws -> Void
     private let lock = NSCondition()
-    private var stopRequested = false
     private var end: End?
     private var _position: Int64
     /// The last position the handler returned from (ahead of `_position` while its cursor advance is in flight).
     private var handledUpTo: Int64 = 0
     private var _connected = false
-    private var thread: Thread?
+    private var loop: ConsumerLoop?
 
     init(events: EventStore, from position: Int64, query: EventQuery?, durableName: String?, options: Options,
          handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) {
@@ -60,14 +59,9 @@ public final class Subscription: @unchecked Sendable {
     /// True while the listening connection is up.
     public var isConnected: Bool { lock.lock(); defer { lock.unlock() }; return _connected }
 
-    /// Asks the subscription to stop and waits until its thread ended.
-    public func stop() {
-        lock.lock()
-        stopRequested = true
-        lock.broadcast()
-        while end == nil { _ = lock.wait(until: Date(timeIntervalSinceNow: 1)) }
-        lock.unlock()
-    }
+    /// Asks the subscription to stop and waits until its thread ended: the handler is not called after this
+    /// returns.
+    public func stop() { loop?.stop() }
 
     /// Waits until the subscription ended (by `stop()`, an error, or a failing handler).
     public func wait(timeout: Duration? = nil) -> End? {
@@ -99,143 +93,61 @@ public final class Subscription: @unchecked Sendable {
         return _position >= target
     }
 
-    private var stopping: Bool { lock.lock(); defer { lock.unlock() }; return stopRequested }
-
-    /// Opens the durable cursor (if any) on `c` and returns the position to start after.
-    private func open(_ c: Connection) throws -> Int64 {
-        let store = events.store
-        try c.listen(store.schema.eventsChannel)
-        guard let name = durableName else { return position }
-        let got = try c.query(SQL("SELECT pg_try_advisory_lock(hashtext(\(store.schema.name.name + ".cursor")), hashtext(\(events.tenant + "/" + name)))").named("events.cursor_lock"))
-        if try got.first?.decode(0, as: Bool.self) != true {
-            let owner = try? c.query(SQL("SELECT coalesce(owner_application, '?') || ' on ' || coalesce(owner_host, '?') || ' pid ' || coalesce(owner_pid::text, '?') FROM \(ident: store.schema.name).cursors WHERE tenant = \(events.tenant) AND name = \(name)")).first?[0]
-            throw StoreError(.consumerBusy, "consumer \(name) of tenant \(events.tenant) is already running (\(owner ?? "owner unknown"))")
-        }
-        let filter = query?.json ?? JSONText("[]")
-        let p = try c.query(SQL("""
-            SELECT \(ident: store.schema.name).cursor_open(\(events.tenant), \(name), 'events', \(filter), \
-            \(c.applicationName?.rendered ?? ""), \(ProcessInfo.processInfo.hostName), \(getpid()))
-            """).named("events.cursor_open")).first!.decode(0, as: Int64.self)
-        return p
-    }
-
     func start() {
-        let t = Thread { [self] in run() }
-        t.name = "storeaccess-subscription"
-        thread = t
-        t.start()
+        let store = events.store
+        let cursor = durableName.map {
+            Cursor(schema: store.schema.name, tenant: events.tenant, name: $0, source: "events",
+                   filter: query?.json ?? JSONText("[]"), statementPrefix: "events.cursor")
+        }
+        let configuration = ConsumerLoop.Configuration(
+            listenSource: store.listenSource,
+            applicationName: ApplicationName(service: store.service, store: durableName == nil ? "subscription" : "consumer",
+                                             tenant: events.tenant),
+            channel: store.schema.eventsChannel, cursor: cursor, pollInterval: options.pollInterval,
+            heartbeatInterval: options.heartbeatInterval, reconnectDelay: options.reconnectDelay, retryFirstConnect: true)
+        let loop = ConsumerLoop(configuration, body: self, logger: store.logger)
+        self.loop = loop
+        loop.start(name: "storeaccess-subscription")
+    }
+}
+
+extension Subscription: ConsumerBody {
+    func connected(on c: Connection, recorded: Int64?, first: Bool) throws -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let recorded { _position = first ? recorded : max(recorded, handledUpTo) }
+        return _position
     }
 
-    private func finish(_ e: End) {
+    func step(on c: Connection, after position: Int64) throws -> Int64? {
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json))"
+        let batch = try c.query(sql.named("events.subscription_read")).rows.map(RecordedEvent.init(row:))
+        guard let last = batch.last?.position else { return nil }
+        do { try handler(batch) } catch { throw ConsumerLoop.HandlerFailed(message: "\(error)") }
+        // handled: from here on this process never delivers these again (also across reconnects)
+        lock.lock(); handledUpTo = last; lock.unlock()
+        return last
+    }
+
+    var handled: Int64 { lock.lock(); defer { lock.unlock() }; return handledUpTo }
+
+    func advanced(to position: Int64) {
+        lock.lock(); _position = position; lock.broadcast(); lock.unlock()
+    }
+
+    func connectionChanged(_ up: Bool) {
+        lock.lock(); _connected = up; lock.broadcast(); lock.unlock()
+    }
+
+    func ended(_ e: ConsumerLoop.End) {
         lock.lock()
-        end = e
+        switch e {
+        case .stopped: end = .stopped
+        case .failed(let error): end = .failed(error)
+        case .handlerFailed(let message): end = .handlerFailed(message)
+        }
         _connected = false
         lock.broadcast()
-        lock.unlock()
-    }
-
-    private func run() {
-        let store = events.store
-        let appName = ApplicationName(service: store.service, store: durableName == nil ? "subscription" : "consumer",
-                                      tenant: events.tenant)
-        var delay = options.reconnectDelay
-        var firstOpen = true
-        while !stopping {
-            let c: Connection
-            do {
-                c = try Connection(store.listenSource, applicationName: appName)
-                let start = try open(c)
-                lock.lock()
-                let handled = max(handledUpTo, _position)
-                lock.unlock()
-                // After a lost connection, this process has handled up to `handled`, perhaps past the recorded
-                // cursor (the connection broke before the advance was recorded): record it, and go on from there,
-                // so a reconnect never delivers a batch twice.
-                if let name = durableName, !firstOpen, handled > start {
-                    try c.query(SQL("SELECT \(ident: store.schema.name).cursor_advance(\(events.tenant), \(name), \(handled))").named("events.cursor_advance"))
-                }
-                lock.lock()
-                if durableName != nil { _position = firstOpen ? start : max(start, handled) }
-                _connected = true
-                lock.broadcast()
-                lock.unlock()
-                firstOpen = false
-                delay = options.reconnectDelay
-            } catch let e as StoreError {
-                if e.code == .consumerBusy || e.code == .invalidArgument || e.code == .invalidName
-                    || (firstOpen && !e.isConnectionError) {
-                    finish(.failed(e)); return
-                }
-                store.logger.warning("subscription cannot connect; retrying", metadata: ["error": "\(e)", "delay": "\(delay)"])
-                sleepUnlessStopped(delay)
-                delay = min(delay * 2, .seconds(5))
-                continue
-            } catch {
-                finish(.failed(StoreError(.server, "\(error)"))); return
-            }
-            do {
-                try loop(c)
-                // release the consumer lock before closing, so a consumer started right after stop() is not
-                // refused while this backend is still exiting
-                if let name = durableName {
-                    _ = try? c.query(SQL("SELECT pg_advisory_unlock(hashtext(\(store.schema.name.name + ".cursor")), hashtext(\(events.tenant + "/" + name)))").named("events.cursor_unlock"))
-                }
-                c.close()
-                finish(.stopped)
-                return
-            } catch let e as HandlerError {
-                c.close()
-                finish(.handlerFailed(e.message))
-                return
-            } catch let e as StoreError where e.isConnectionError {
-                c.close()
-                lock.lock(); _connected = false; lock.unlock()
-                store.logger.warning("subscription lost its connection; reconnecting", metadata: ["error": "\(e)"])
-                sleepUnlessStopped(delay)
-                delay = min(delay * 2, .seconds(5))
-            } catch {
-                c.close()
-                finish(.failed(error as? StoreError ?? StoreError(.server, "\(error)")))
-                return
-            }
-        }
-        finish(.stopped)
-    }
-
-    private struct HandlerError: Error { let message: String }
-
-    private func loop(_ c: Connection) throws {
-        let store = events.store
-        var lastBeat = ContinuousClock.now
-        let filter = query?.json
-        while !stopping {
-            let after = position
-            let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: store.schema.name).read_all(\(events.tenant), \(after), \(options.batchSize), \(filter))"
-            let batch = try c.query(sql.named("events.subscription_read")).rows.map(RecordedEvent.init(row:))
-            if !batch.isEmpty {
-                do { try handler(batch) } catch { throw HandlerError(message: "\(error)") }
-                let last = batch.last!.position
-                // handled: from here on this process never delivers these again (also across reconnects)
-                lock.lock(); handledUpTo = last; lock.unlock()
-                if let name = durableName {
-                    try c.query(SQL("SELECT \(ident: store.schema.name).cursor_advance(\(events.tenant), \(name), \(last))").named("events.cursor_advance"))
-                    lastBeat = .now
-                }
-                lock.lock(); _position = last; lock.broadcast(); lock.unlock()
-                continue
-            }
-            if let name = durableName, lastBeat.duration(to: .now) >= options.heartbeatInterval {
-                try c.query(SQL("SELECT \(ident: store.schema.name).cursor_heartbeat(\(events.tenant), \(name))").named("events.cursor_heartbeat"))
-                lastBeat = .now
-            }
-            // Wait for a notification (any tenant's append wakes us; reading is cheap), or poll.
-            _ = try c.waitForNotifications(timeout: options.pollInterval)
-        }
-    }
-
-    private func sleepUnlessStopped(_ d: Duration) {
-        lock.lock()
-        if !stopRequested { _ = lock.wait(until: Date(timeIntervalSinceNow: d.seconds)) }
         lock.unlock()
     }
 }

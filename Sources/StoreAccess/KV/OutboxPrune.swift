@@ -134,7 +134,7 @@ public struct OutboxPruner: Sendable {
                     SELECT deleted, first_id, last_id FROM \(ident: schema).outbox_prune_batch(\(tenant), \(kind), \(upto), \
                     \(plan.olderThan), \(batchSize), \(lockTimeout.milliseconds))
                     """).named("prune.batch")).first!
-            } catch let e as StoreError where e.sqlState == "55P03" {
+            } catch let e as StoreError where e.has(.lockNotAvailable) {
                 lockTimeouts += 1
                 if lockTimeouts > 50 { throw e }
                 Thread.sleep(forTimeInterval: 0.05)

@@ -29,6 +29,8 @@ public struct WatchOptions: Sendable {
     public var durableName: String?
     /// Polling fallback when no notification arrives.
     public var pollInterval: Duration = .milliseconds(500)
+    /// A durable watcher refreshes its heartbeat at least this often (as durable subscriptions do).
+    public var heartbeatInterval: Duration = .seconds(5)
     public init() {}
 }
 
@@ -45,12 +47,15 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
     private var head = 0
     private var ended: StoreError?
     private var endedCleanly = false
-    private var cancelled = false
     private var position: Int64 = 0
     private var handledUpTo: Int64 = 0
     private var lastReturned: Int64 = 0
     private var started = false
     private var startError: StoreError?
+    /// The initial replay's keys and versions, skipped when the outbox repeats them (up to `replayUntil`).
+    private var replaySeen: [String: Int64]?
+    private var replayUntil: Int64 = 0
+    private var loop: ConsumerLoop?
 
     init(kv: KVStore<Codec>, kind: String, options: WatchOptions) {
         self.kv = kv
@@ -78,25 +83,32 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
         return e
     }
 
-    /// Stops the watch. A durable watcher records everything returned by `next` as handled.
+    /// Stops the watch and waits for its thread. A durable watcher records everything returned by `next` as
+    /// handled and releases its consumer lock, so another watcher of the name can start at once.
     public func cancel() {
         lock.lock()
-        cancelled = true
         handledUpTo = max(handledUpTo, lastReturned)
-        lock.broadcast()
-        while !endedCleanly && ended == nil { _ = lock.wait(until: Date(timeIntervalSinceNow: 1)) }
         lock.unlock()
+        loop?.stop()
     }
 
     /// The last outbox id read into the buffer.
     public var readPosition: Int64 { lock.lock(); defer { lock.unlock() }; return position }
 
-    private var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
-
     func start() throws {
-        let t = Thread { [self] in run() }
-        t.name = "storeaccess-watch"
-        t.start()
+        let store = kv.store
+        let cursor = options.durableName.map {
+            Cursor(schema: store.schema.name, tenant: kv.tenant, name: $0, source: "outbox",
+                   filter: JSONText(durableFilter()), statementPrefix: "kv.watch_cursor")
+        }
+        let configuration = ConsumerLoop.Configuration(
+            listenSource: store.listenSource,
+            applicationName: ApplicationName(service: store.service, store: "watch", tenant: kv.tenant),
+            channel: store.schema.outboxChannel, cursor: cursor, pollInterval: options.pollInterval,
+            heartbeatInterval: options.heartbeatInterval, reconnectDelay: .milliseconds(100), retryFirstConnect: false)
+        let loop = ConsumerLoop(configuration, body: self, logger: store.logger)
+        self.loop = loop
+        loop.start(name: "storeaccess-watch")
         lock.lock()
         let deadline = Date(timeIntervalSinceNow: 30)
         while !started && startError == nil { if !lock.wait(until: deadline) { break } }
@@ -105,7 +117,14 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
         if let e { throw e }
     }
 
-    private func push(_ events: [Event]) -> Bool {
+    /// The filter a durable watcher records: its kind and (when set) its operations.
+    private func durableFilter() -> String {
+        var filter = "{\"kind\":" + jsonString(kind)
+        if let ops = options.ops { filter += ",\"ops\":[" + ops.map { jsonString($0.rawValue) }.sorted().joined(separator: ",") + "]" }
+        return filter + "}"
+    }
+
+    func push(_ events: [Event]) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         if buffer.count - head + events.count > options.bufferSize {
@@ -125,115 +144,68 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
         lock.broadcast()
         lock.unlock()
     }
+}
 
-    private func run() {
-        let store = kv.store
-        let schema = store.schema.name
-        let app = ApplicationName(service: store.service, store: "watch", tenant: kv.tenant)
-        var delay = Duration.milliseconds(100)
-        var replaySeen: [String: Int64]? = nil
-        var replayUntil: Int64 = 0
-        var firstConnect = true
+extension Watch: ConsumerBody {
+    func connected(on c: Connection, recorded: Int64?, first: Bool) throws -> Int64 {
+        if !first { return readPosition }
+        var start = recorded ?? 0
+        if recorded == nil {
+            let begun = try begin(c, schema: kv.store.schema.name)
+            start = begun.position
+            lock.lock(); replaySeen = begun.seen; replayUntil = begun.until; lock.unlock()
+        }
+        lock.lock(); position = start; started = true; lock.broadcast(); lock.unlock()
+        return start
+    }
+
+    func step(on c: Connection, after: Int64) throws -> Int64? {
         let ops = options.ops.map { TextArray($0.map(\.rawValue).sorted()) }
-        while !isCancelled {
-            let c: Connection
-            do {
-                c = try Connection(store.listenSource, applicationName: app)
-                try c.listen(store.schema.outboxChannel)
-                if firstConnect {
-                    let startAt = try begin(c, schema: schema)
-                    lock.lock(); position = startAt.position; started = true; lock.broadcast(); lock.unlock()
-                    replaySeen = startAt.seen
-                    replayUntil = startAt.until
-                    firstConnect = false
-                } else if let name = options.durableName {
-                    try lockDurable(c, schema: schema, name: name)
-                }
-                delay = .milliseconds(100)
-            } catch let e as StoreError {
-                if firstConnect && !e.isConnectionError { fail(e); return }
-                if firstConnect { fail(e); return }
-                sleep(delay)
-                delay = min(delay * 2, .seconds(5))
-                continue
-            } catch { fail(StoreError(.server, "\(error)")); return }
-            do {
-                var lastRecorded: Int64 = -1
-                while !isCancelled {
-                    let after = readPosition
-                    let rows = try c.query(SQL("SELECT id, kind, key, op, value, version, at FROM \(ident: schema).outbox_read(\(kv.tenant), \(kind), \(after), \(500), \(ops))").named("kv.watch_read")).rows
-                    var events: [Event] = []
-                    for r in rows {
-                        let id: Int64 = try r.decode(0)
-                        let key: String = try r.decode(2)
-                        let version: Int64 = try r.decode(5)
-                        if let seen = replaySeen, let v = seen[key], version <= v { continue } // already in the replay
-                        let bytes = try r.decodeOptional(4, as: ByteA.self)
-                        events.append(Event(id: id, kind: try r.decode(1), key: key,
-                                            op: WatchEvent<Codec.Value>.Op(rawValue: try r.decode(3)) ?? .update,
-                                            value: try bytes.map { try kv.codec.decode($0.bytes) }, version: version,
-                                            at: try r.decode(6), replayed: false))
-                    }
-                    if let last = rows.last {
-                        let lastID: Int64 = try last.decode(0)
-                        if !push(events) { c.close(); return }
-                        lock.lock(); position = lastID; lock.unlock()
-                        if lastID >= replayUntil { replaySeen = nil }
-                    }
-                    if let name = options.durableName {
-                        lock.lock(); let handled = handledUpTo; lock.unlock()
-                        if handled != lastRecorded && handled > 0 {
-                            try c.query(SQL("SELECT \(ident: schema).cursor_advance(\(kv.tenant), \(name), \(handled))").named("kv.watch_cursor_advance"))
-                            lastRecorded = handled
-                        }
-                    }
-                    if rows.isEmpty { _ = try c.waitForNotifications(timeout: options.pollInterval) }
-                }
-                if let name = options.durableName {
-                    lock.lock(); let handled = handledUpTo; lock.unlock()
-                    if handled > 0 { _ = try? c.query(SQL("SELECT \(ident: schema).cursor_advance(\(kv.tenant), \(name), \(handled))")) }
-                }
-                c.close()
-            } catch let e as StoreError where e.isConnectionError {
-                c.close()
-                sleep(delay)
-                delay = min(delay * 2, .seconds(5))
-                continue
-            } catch {
-                c.close()
-                fail(error as? StoreError ?? StoreError(.server, "\(error)"))
-                return
-            }
-        }
-        lock.lock(); endedCleanly = true; lock.broadcast(); lock.unlock()
-    }
-
-    private func sleep(_ d: Duration) {
+        let rows = try c.query(SQL("SELECT id, kind, key, op, value, version, at FROM \(ident: kv.store.schema.name).outbox_read(\(kv.tenant), \(kind), \(after), \(500), \(ops))").named("kv.watch_read")).rows
+        guard let last = rows.last else { return nil }
+        lock.lock(); let seen = replaySeen; lock.unlock()
+        let events = try rows.compactMap { try event($0, skipping: seen) }
+        if !push(events) { throw ended ?? StoreError(.overflow, "watch overflowed") }
+        let lastID: Int64 = try last.decode(0)
         lock.lock()
-        if !cancelled { _ = lock.wait(until: Date(timeIntervalSinceNow: d.seconds)) }
+        position = lastID
+        if lastID >= replayUntil { replaySeen = nil }
         lock.unlock()
+        return lastID
     }
 
-    private func lockDurable(_ c: Connection, schema: Identifier, name: String) throws {
-        let got = try c.query(SQL("SELECT pg_try_advisory_lock(hashtext(\(schema.name + ".cursor")), hashtext(\(kv.tenant + "/" + name)))").named("kv.watch_lock"))
-        if try got.first?.decode(0, as: Bool.self) != true {
-            throw StoreError(.consumerBusy, "watcher \(name) of tenant \(kv.tenant) is already running")
+    /// One outbox row as a change, or nil when the initial replay already delivered it.
+    private func event(_ r: Row, skipping seen: [String: Int64]?) throws -> Event? {
+        let key: String = try r.decode(2)
+        let version: Int64 = try r.decode(5)
+        if let seen, let v = seen[key], version <= v { return nil }
+        let bytes = try r.decodeOptional(4, as: ByteA.self)
+        return Event(id: try r.decode(0), kind: try r.decode(1), key: key,
+                     op: WatchEvent<Codec.Value>.Op(rawValue: try r.decode(3)) ?? .update,
+                     value: try bytes.map { try kv.codec.decode($0.bytes) }, version: version,
+                     at: try r.decode(6), replayed: false)
+    }
+
+    var handled: Int64 { lock.lock(); defer { lock.unlock() }; return handledUpTo }
+
+    func advanced(to position: Int64) {}
+
+    func connectionChanged(_ up: Bool) {}
+
+    func ended(_ end: ConsumerLoop.End) {
+        switch end {
+        case .stopped:
+            lock.lock(); endedCleanly = true; lock.broadcast(); lock.unlock()
+        case .failed(let e):
+            fail(e)
+        case .handlerFailed(let message):
+            fail(StoreError(.server, message))
         }
     }
 
-    /// Where to start: a durable watcher's cursor, or (with replay) the seam between the snapshot and the outbox.
+    /// Where a watch without a cursor starts: the gap-free position now, or (with replay) the seam between the
+    /// snapshot of the kind and the outbox.
     private func begin(_ c: Connection, schema: Identifier) throws -> (position: Int64, seen: [String: Int64]?, until: Int64) {
-        if let name = options.durableName {
-            try lockDurable(c, schema: schema, name: name)
-            var filter = "{\"kind\":" + jsonString(kind)
-            if let ops = options.ops { filter += ",\"ops\":[" + ops.map { jsonString($0.rawValue) }.sorted().joined(separator: ",") + "]" }
-            filter += "}"
-            let p = try c.query(SQL("""
-                SELECT \(ident: schema).cursor_open(\(kv.tenant), \(name), 'outbox', \(JSONText(filter)), \
-                \(c.applicationName?.rendered ?? ""), \(ProcessInfo.processInfo.hostName), \(getpid()))
-                """).named("kv.watch_cursor_open")).first!.decode(0, as: Int64.self)
-            return (p, nil, 0)
-        }
         // 1. the gap-free position now: everything at or below it has finished
         let safe = try c.query(SQL("SELECT \(ident: schema).outbox_safe_position()").named("kv.watch_start")).first!.decode(0, as: Int64.self)
         guard options.initialReplay else { return (safe, nil, 0) }

@@ -7,40 +7,30 @@ import Logging
 /// Calls block the calling thread (as libpq does) for at most `acquireTimeout` while waiting for a free
 /// connection, then for the statement itself. Broken connections (server restart, terminated backend) are
 /// dropped and replaced; the caller that hit the break gets a typed `.connectionLost` error, never a hang.
+///
+/// The decisions (who gets which connection, when to open or close one) are `PoolStateMachine`'s; this type
+/// holds the lock, does the I/O (connect, close, liveness check) and blocks the waiting callers.
 public final class Pool: @unchecked Sendable {
     public let configuration: PoolConfiguration
     let logger: Logger
     /// Wall-clock time the pool was created (part of its report key).
     public let startedAt: Date
 
-    private struct Entry {
-        let connection: Connection
-        let idleSince: ContinuousClock.Instant
-    }
+    typealias Machine = PoolStateMachine<Connection>
 
-    // All mutable state is guarded by `state`.
-    private let state = NSCondition()
-    private var idle: [Entry] = []
-    private var total = 0
-    private var inUse = 0
-    private var waiting = 0
-    private var closed = false
-    private var peakInUse = 0
-    private var createdTotal = 0
-    private var closedTotal = 0
-    private var acquisitionsTotal = 0
-    private var timeoutsTotal = 0
-    private var connectionErrorsTotal = 0
-    private var acquireSumMicros: Double = 0
-    private var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000,
-                                              numberOfSignificantValueDigits: .two)
-
+    // All mutable state is guarded by `lock`.
+    let lock = NSCondition()
+    var machine: Machine
+    /// Actions for waiting callers, by waiter, delivered when they wake.
+    private var mailbox: [Machine.WaiterID: Machine.Action] = [:]
+    private var nextWaiter = 0
+    var acquireSumMicros: Double = 0
+    var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000,
+                                      numberOfSignificantValueDigits: .two)
     /// Set when the server refused the `options` startup parameter: a transaction pooler sits in between.
     private var poolerDetected = false
-
-    private let stopMaintenance = NSCondition()
-    private var maintenanceStopped = false
-    private var reporter: PoolReporter?
+    var reporter: PoolReporter?
+    var maintenance: BackgroundThread?
 
     /// Creates the pool. Opens no connection unless `minConnections` > 0 (then in the background).
     public init(_ configuration: PoolConfiguration, logger: Logger = Logger(label: "storeaccess.pool")) throws {
@@ -48,17 +38,13 @@ public final class Pool: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.startedAt = Date()
-        let thread = Thread { [weak self] in self?.maintenanceLoop() }
-        thread.name = "storeaccess-pool-maintenance"
-        thread.start()
+        self.machine = Machine(limits: .init(maxConnections: configuration.maxConnections,
+                                             minConnections: configuration.minConnections,
+                                             idleTimeout: configuration.idleTimeout))
+        startMaintenance()
     }
 
-    deinit {
-        stopMaintenance.lock()
-        maintenanceStopped = true
-        stopMaintenance.broadcast()
-        stopMaintenance.unlock()
-    }
+    deinit { maintenance?.requestStop() }
 
     // MARK: using connections
 
@@ -90,59 +76,56 @@ public final class Pool: @unchecked Sendable {
 
     func acquire(recording: Bool) throws -> Connection {
         let start = ContinuousClock.now
-        let deadline = start + configuration.acquireTimeout
-        state.lock()
+        let deadline = Date(timeIntervalSinceNow: configuration.acquireTimeout.seconds)
+        lock.lock()
+        nextWaiter += 1
+        let me = nextWaiter
+        var next = machine.acquire(me)
         while true {
-            if closed {
-                state.unlock()
-                throw StoreError(.closed, "the pool for \(configuration.applicationName) is closed")
+            switch next {
+            case .lease(let c, _):
+                lock.unlock()
+                if reusable(c) { return finishAcquire(c, start, recording: recording) }
+                c.close()
+                lock.lock()
+                next = machine.leaseRejected(me)
+            case .create:
+                lock.unlock()
+                return try create(for: me, start, recording: recording)
+            case .wait:
+                next = waitForTurn(me, until: deadline)
+            case .fail(_, let failure):
+                lock.unlock()
+                throw error(for: failure)
+            case .close(let c):
+                lock.unlock()
+                c.close()
+                lock.lock()
             }
-            if let entry = idle.popLast() {
-                inUse += 1
-                state.unlock()
-                if reusable(entry) {
-                    finishAcquire(start, recording: recording)
-                    return entry.connection
-                }
-                entry.connection.close()
-                state.lock()
-                inUse -= 1
-                total -= 1
-                closedTotal += 1
-                continue
-            }
-            if total < configuration.maxConnections {
-                total += 1
-                inUse += 1
-                state.unlock()
-                do {
-                    let c = try open()
-                    state.lock()
-                    createdTotal += 1
-                    state.unlock()
-                    finishAcquire(start, recording: recording)
-                    return c
-                } catch {
-                    state.lock()
-                    total -= 1
-                    inUse -= 1
-                    connectionErrorsTotal += 1
-                    state.signal()
-                    state.unlock()
-                    throw error
-                }
-            }
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            if remaining <= .zero {
-                timeoutsTotal += 1
-                let (t, w) = (total, waiting)
-                state.unlock()
-                throw StoreError(.poolTimeout,
-                                 "no connection became free within \(configuration.acquireTimeout) (pool \(configuration.applicationName): \(t) of \(configuration.maxConnections) in use, \(w) other callers waiting)")
-            }
-            waiting += 1
-            _ = state.wait(until: Date(timeIntervalSinceNow: remaining.seconds))
-            waiting -= 1
+        }
+    }
+
+    /// Waits (lock held) until an action names `me` or its deadline passed.
+    private func waitForTurn(_ me: Machine.WaiterID, until deadline: Date) -> Machine.Action {
+        while mailbox[me] == nil {
+            if !lock.wait(until: deadline), mailbox[me] == nil, let failed = machine.timedOut(me) { return failed }
+        }
+        return mailbox.removeValue(forKey: me)!
+    }
+
+    /// Opens a connection for waiter `me` (lock not held) and hands it over, or reports the failure.
+    private func create(for me: Machine.WaiterID, _ start: ContinuousClock.Instant, recording: Bool) throws -> Connection {
+        do {
+            let c = try open()
+            lock.lock()
+            perform(machine.connectionCreated(c, for: me, now: .now))
+            lock.unlock()
+            return finishAcquire(c, start, recording: recording)
+        } catch {
+            lock.lock()
+            perform(machine.connectionFailed(for: me))
+            lock.unlock()
+            throw error
         }
     }
 
@@ -151,23 +134,28 @@ public final class Pool: @unchecked Sendable {
     public func release(_ connection: Connection) {
         let expired = connection.openedAt.duration(to: .now) > configuration.maxLifetime
         let keep = connection.isOpen && !connection.inTransaction && !expired
-        state.lock()
-        inUse -= 1
-        if keep && !closed {
-            idle.append(Entry(connection: connection, idleSince: .now))
-            state.signal()
-            state.unlock()
-            return
-        }
-        total -= 1
-        closedTotal += 1
-        state.signal()
-        state.unlock()
-        connection.close()
+        lock.lock()
+        perform(machine.released(connection, keep: keep, now: .now))
+        lock.unlock()
     }
 
-    private func reusable(_ entry: Entry) -> Bool {
-        let c = entry.connection
+    /// Carries out actions for other callers (lock held): leases and creations go to their waiters' mailboxes,
+    /// closes happen here (PQfinish does not wait for the server).
+    func perform(_ actions: [Machine.Action]) {
+        for action in actions {
+            switch action {
+            case .lease(_, let waiter), .create(for: let waiter?), .fail(let waiter, _), .wait(let waiter):
+                mailbox[waiter] = action
+                lock.broadcast()
+            case .create(for: nil):
+                break // the maintenance thread opens these itself
+            case .close(let c):
+                c.close()
+            }
+        }
+    }
+
+    private func reusable(_ c: Connection) -> Bool {
         if c.openedAt.duration(to: .now) > configuration.maxLifetime { return false }
         if !c.quickAliveCheck() { return false }
         if configuration.testBeforeAcquire {
@@ -176,26 +164,36 @@ public final class Pool: @unchecked Sendable {
         return true
     }
 
-    private func finishAcquire(_ start: ContinuousClock.Instant, recording: Bool) {
+    private func finishAcquire(_ c: Connection, _ start: ContinuousClock.Instant, recording: Bool) -> Connection {
         let micros = max(1, UInt64(start.duration(to: .now).seconds * 1_000_000))
-        state.lock()
-        if inUse > peakInUse { peakInUse = inUse }
+        lock.lock()
+        machine.acquired(recorded: recording)
         if recording {
-            acquisitionsTotal += 1
             acquireSumMicros += Double(micros)
             _ = histogram.record(micros)
         }
-        state.unlock()
+        lock.unlock()
+        return c
+    }
+
+    private func error(for failure: Machine.Failure) -> StoreError {
+        switch failure {
+        case .closed:
+            return StoreError(.closed, "the pool for \(configuration.applicationName) is closed")
+        case .timeout(let inUse, let waiting):
+            return StoreError(.poolTimeout,
+                              "no connection became free within \(configuration.acquireTimeout) (pool \(configuration.applicationName): \(inUse) of \(configuration.maxConnections) in use, \(waiting) other callers waiting)")
+        }
     }
 
     /// True when configured for, or found to be behind, a transaction pooler (PgBouncer refuses `options`).
     public var behindTransactionPooler: Bool {
-        state.lock()
-        defer { state.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return configuration.transactionPooler || poolerDetected
     }
 
-    private func open() throws -> Connection {
+    func open() throws -> Connection {
         let pooler = behindTransactionPooler
         let options = Connection.Options(connectTimeout: configuration.connectTimeout,
                                          statementTimeout: pooler ? nil : configuration.statementTimeout)
@@ -204,148 +202,14 @@ public final class Pool: @unchecked Sendable {
         } catch let e as StoreError where !pooler && options.statementTimeout != nil
             && e.message.contains("unsupported startup parameter") {
             // PgBouncer: connect again without startup options and apply the timeout per transaction instead.
-            state.lock()
+            lock.lock()
             poolerDetected = true
-            state.unlock()
+            lock.unlock()
             logger.notice("server refused startup options: treating it as a transaction pooler (PgBouncer)")
             return try open()
         } catch {
             logger.warning("connection failed", metadata: ["error": "\(error)"])
             throw error
-        }
-    }
-
-    // MARK: metrics and health
-
-    /// The pool's metrics now.
-    public func metrics() -> PoolMetrics {
-        state.lock()
-        defer { state.unlock() }
-        let count = histogram.totalCount
-        return PoolMetrics(
-            size: total, idle: idle.count, inUse: inUse, waiting: waiting,
-            maxConnections: configuration.maxConnections, minConnections: configuration.minConnections,
-            peakInUse: peakInUse, createdTotal: createdTotal, closedTotal: closedTotal,
-            acquisitionsTotal: acquisitionsTotal, timeoutsTotal: timeoutsTotal,
-            connectionErrorsTotal: connectionErrorsTotal,
-            acquireMeanMilliseconds: acquisitionsTotal == 0 ? 0 : acquireSumMicros / Double(acquisitionsTotal) / 1000,
-            acquireP99Milliseconds: count == 0 ? 0 : Double(histogram.valueAtPercentile(99)) / 1000,
-            acquireMaxMilliseconds: count == 0 ? 0 : Double(histogram.max) / 1000)
-    }
-
-    /// Round trip, pool state and (when `schema` is given) the store schema's presence and version.
-    public func healthCheck(schema: StoreSchema? = nil) -> PoolHealth {
-        var health = PoolHealth(healthy: false, roundTrip: nil, metrics: metrics(), schemaVersion: nil, problem: nil)
-        do {
-            try withConnection { c in
-                let t0 = ContinuousClock.now
-                try c.query("SELECT 1")
-                health.roundTrip = t0.duration(to: .now)
-                if let schema {
-                    health.schemaVersion = try schema.installedVersion(on: c)
-                    if health.schemaVersion == nil {
-                        health.problem = "schema \(schema.name) is missing"
-                    } else if health.schemaVersion != StoreSchema.currentVersion {
-                        health.problem = "schema \(schema.name) is at version \(health.schemaVersion!), library expects \(StoreSchema.currentVersion)"
-                    }
-                }
-            }
-            health.healthy = health.problem == nil
-        } catch {
-            health.problem = "\(error)"
-        }
-        health.metrics = metrics()
-        return health
-    }
-
-    // MARK: lifecycle
-
-    /// True once `close()` was called.
-    public var isClosed: Bool {
-        state.lock()
-        defer { state.unlock() }
-        return closed
-    }
-
-    /// Stops reporting (removing the pool's report row), closes idle connections, and makes every later call
-    /// fail with `.closed`. Connections in use are closed when released. Idempotent.
-    public func close() {
-        state.lock()
-        let already = closed
-        let r = reporter
-        reporter = nil
-        state.unlock()
-        if already { return }
-        r?.stop()
-        state.lock()
-        closed = true
-        let toClose = idle
-        idle.removeAll()
-        total -= toClose.count
-        closedTotal += toClose.count
-        state.broadcast()
-        state.unlock()
-        toClose.forEach { $0.connection.close() }
-        stopMaintenance.lock()
-        maintenanceStopped = true
-        stopMaintenance.broadcast()
-        stopMaintenance.unlock()
-    }
-
-    /// Starts publishing metrics into `schema`'s pool_reports table every `reportInterval`.
-    public func startReporting(schema: StoreSchema) {
-        guard let interval = configuration.reportInterval else { return }
-        state.lock()
-        defer { state.unlock() }
-        guard reporter == nil, !closed else { return }
-        let r = PoolReporter(pool: self, schema: schema, interval: interval)
-        reporter = r
-        r.start()
-    }
-
-    private func maintenanceLoop() {
-        while true {
-            stopMaintenance.lock()
-            if !maintenanceStopped { _ = stopMaintenance.wait(until: Date(timeIntervalSinceNow: 1)) }
-            let stop = maintenanceStopped
-            stopMaintenance.unlock()
-            if stop { return }
-            maintain()
-        }
-    }
-
-    /// Closes idle connections past `idleTimeout` (keeping `minConnections`), and opens up to `minConnections`.
-    func maintain() {
-        state.lock()
-        if closed { state.unlock(); return }
-        var toClose: [Connection] = []
-        let now = ContinuousClock.now
-        while total > configuration.minConnections, let oldest = idle.first,
-              oldest.idleSince.duration(to: now) > configuration.idleTimeout {
-            idle.removeFirst()
-            total -= 1
-            closedTotal += 1
-            toClose.append(oldest.connection)
-        }
-        // Lazy: the minimum is kept only once the pool has been used.
-        let missing = createdTotal > 0 ? max(0, configuration.minConnections - total) : 0
-        total += missing
-        state.unlock()
-        toClose.forEach { $0.close() }
-        for _ in 0..<missing {
-            do {
-                let c = try open()
-                state.lock()
-                createdTotal += 1
-                idle.append(Entry(connection: c, idleSince: .now))
-                state.signal()
-                state.unlock()
-            } catch {
-                state.lock()
-                total -= 1
-                connectionErrorsTotal += 1
-                state.unlock()
-            }
         }
     }
 }

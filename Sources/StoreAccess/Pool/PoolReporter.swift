@@ -11,9 +11,7 @@ final class PoolReporter: @unchecked Sendable {
     private let host: String
     private let pid: Int32
     private let startedAt: Date
-    private let signal = NSCondition()
-    private var stopped = false
-    private var finished = false
+    private var thread: BackgroundThread?
 
     init(pool: Pool, schema: StoreSchema, interval: Duration) {
         self.pool = pool
@@ -24,25 +22,11 @@ final class PoolReporter: @unchecked Sendable {
         self.startedAt = pool.startedAt
     }
 
+    /// Starts the reporting thread: a report now, then one every interval until `stop`.
     func start() {
-        let t = Thread { [self] in run() }
-        t.name = "storeaccess-pool-reporter"
-        t.start()
-    }
-
-    private func run() {
-        while true {
-            publish()
-            signal.lock()
-            if !stopped { _ = signal.wait(until: Date(timeIntervalSinceNow: interval.seconds)) }
-            let stop = stopped
-            signal.unlock()
-            if stop { break }
+        thread = BackgroundThread(name: "storeaccess-pool-reporter") { [self] thread in
+            repeat { publish() } while thread.sleep(interval)
         }
-        signal.lock()
-        finished = true
-        signal.broadcast()
-        signal.unlock()
     }
 
     /// Writes one report now.
@@ -68,12 +52,7 @@ final class PoolReporter: @unchecked Sendable {
 
     /// Stops the thread, waits for it, and deletes this instance's row.
     func stop() {
-        signal.lock()
-        stopped = true
-        signal.broadcast()
-        let deadline = Date(timeIntervalSinceNow: 5)
-        while !finished && signal.wait(until: deadline) {}
-        signal.unlock()
+        thread?.stop(waitingUpTo: .seconds(5))
         guard let pool else { return }
         do {
             let c = try pool.acquire(recording: false)

@@ -36,8 +36,8 @@ enum CursorMigrations {
             -- flight, so each of its events up to that head has settled. Released at once (it is only a probe);
             -- when an append holds it, fall back to the safe position (one pass over pg_locks).
             next_checked := coalesce(pg_catalog.pg_sequence_last_value('@schema@.event_position'), 0);
-            IF pg_try_advisory_lock(hashtext('@schema_name@.tenant'), hashtext(p_tenant)) THEN
-                PERFORM pg_advisory_unlock(hashtext('@schema_name@.tenant'), hashtext(p_tenant));
+            IF pg_try_advisory_lock(hashtext(@lock_tenant@), hashtext(p_tenant)) THEN
+                PERFORM pg_advisory_unlock(hashtext(@lock_tenant@), hashtext(p_tenant));
             ELSE
                 next_checked := @schema@.events_safe_position();
             END IF;
@@ -64,7 +64,7 @@ enum CursorMigrations {
         SELECT c.source, c.filter ->> 'kind' INTO v_source, v_kind FROM @schema@.cursors c
          WHERE c.tenant = p_tenant AND c.name = p_name;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'no consumer "%" for tenant "%"', p_name, p_tenant USING ERRCODE = 'SA002';
+            RAISE EXCEPTION 'no consumer "%" for tenant "%"', p_name, p_tenant USING ERRCODE = @sqlstate_not_found@;
         END IF;
         v_next := @schema@.cursor_next(p_tenant, v_source, v_kind, p_position);
         UPDATE @schema@.cursors SET position = p_position, moved_at = now(), heartbeat_at = now(),
@@ -72,7 +72,7 @@ enum CursorMigrations {
                next_checked = v_next.next_checked, next_pruned = v_next.next_pruned
          WHERE tenant = p_tenant AND name = p_name;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'no consumer "%" for tenant "%"', p_name, p_tenant USING ERRCODE = 'SA002';
+            RAISE EXCEPTION 'no consumer "%" for tenant "%"', p_name, p_tenant USING ERRCODE = @sqlstate_not_found@;
         END IF;
     END $$;
 
@@ -92,7 +92,7 @@ enum CursorMigrations {
           FROM @schema@.cursors c WHERE c.tenant = p_tenant AND c.name = p_name FOR UPDATE;
         IF v_source <> p_source OR v_filter <> coalesce(p_filter, '{}') THEN
             RAISE EXCEPTION 'consumer "%" of tenant "%" exists with another source or filter (% %), not (% %)',
-                p_name, p_tenant, v_source, v_filter, p_source, coalesce(p_filter, '{}') USING ERRCODE = 'SA003';
+                p_name, p_tenant, v_source, v_filter, p_source, coalesce(p_filter, '{}') USING ERRCODE = @sqlstate_invalid_argument@;
         END IF;
         IF v_checked IS NULL THEN
             v_next := @schema@.cursor_next(p_tenant, v_source, v_filter ->> 'kind', v_position);

@@ -18,7 +18,7 @@ enum StoreMigrations {
     BEGIN
         IF p_key IS NULL OR p_key !~ '^[A-Za-z0-9_:-][A-Za-z0-9_.:-]*$' OR length(p_key) > 256 THEN
             RAISE EXCEPTION 'invalid state key "%": ASCII letters, digits and _ - : . only, at most 256, not starting with "."',
-                left(coalesce(p_key, 'NULL'), 80) USING ERRCODE = 'SA004';
+                left(coalesce(p_key, 'NULL'), 80) USING ERRCODE = @sqlstate_invalid_name@;
         END IF;
         RETURN p_key;
     END $$;
@@ -30,7 +30,7 @@ enum StoreMigrations {
     BEGIN
         PERFORM @schema@.tenant_ensure(p_tenant);
         PERFORM @schema@.check_state_key(p_key);
-        IF p_value IS NULL THEN RAISE EXCEPTION 'state value must not be NULL' USING ERRCODE = 'SA003'; END IF;
+        IF p_value IS NULL THEN RAISE EXCEPTION 'state value must not be NULL' USING ERRCODE = @sqlstate_invalid_argument@; END IF;
         INSERT INTO @schema@.state AS s (tenant, key, value) VALUES (p_tenant, p_key, p_value)
         ON CONFLICT (tenant, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
         RETURNING s.updated_at INTO v_at;
@@ -93,7 +93,7 @@ enum StoreMigrations {
         INSERT INTO @schema@.outbox_heads AS h (tenant, kind, head_id, appended_total) VALUES (p_tenant, p_kind, v_id, 1)
         ON CONFLICT (tenant, kind) DO UPDATE SET head_id = greatest(h.head_id, EXCLUDED.head_id),
             appended_total = h.appended_total + 1, updated_at = now();
-        PERFORM pg_notify('@schema_name@_outbox', p_tenant || ' ' || p_kind || ' ' || v_id);
+        PERFORM pg_notify(@channel_outbox@, p_tenant || ' ' || p_kind || ' ' || v_id);
         RETURN v_id;
     END $$;
 
@@ -107,7 +107,7 @@ enum StoreMigrations {
         PERFORM @schema@.tenant_ensure(p_tenant);
         PERFORM @schema@.check_name('kind', p_kind, 200);
         PERFORM @schema@.check_name('key', p_key, 512);
-        IF p_value IS NULL THEN RAISE EXCEPTION 'value must not be NULL' USING ERRCODE = 'SA003'; END IF;
+        IF p_value IS NULL THEN RAISE EXCEPTION 'value must not be NULL' USING ERRCODE = @sqlstate_invalid_argument@; END IF;
         SELECT k.value, k.version INTO v_old, v_version FROM @schema@.kv k
          WHERE k.tenant = p_tenant AND k.kind = p_kind AND k.key = p_key FOR UPDATE;
         IF FOUND THEN

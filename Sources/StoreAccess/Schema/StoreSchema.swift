@@ -8,7 +8,7 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
     public let name: Identifier
 
     /// The schema version this library writes and expects.
-    public static var currentVersion: Int { Migrations.all.count }
+    public static var currentVersion: Int { Migration.all.count }
 
     /// The default schema name.
     public static let defaultName = "storeaccess"
@@ -21,10 +21,10 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { name.name }
 
-    /// The LISTEN channel that event appends notify (`<schema>_events`).
-    public var eventsChannel: Identifier { try! Identifier(String((name.name + "_events").prefix(63))) }
-    /// The LISTEN channel that outbox writes notify (`<schema>_outbox`).
-    public var outboxChannel: Identifier { try! Identifier(String((name.name + "_outbox").prefix(63))) }
+    /// The LISTEN channel that event appends notify (`StoreProtocol.Channel.events`).
+    public var eventsChannel: Identifier { StoreProtocol.Channel.events.name(in: name) }
+    /// The LISTEN channel that outbox writes notify (`StoreProtocol.Channel.outbox`).
+    public var outboxChannel: Identifier { StoreProtocol.Channel.outbox.name(in: name) }
 
     /// The version recorded in the database, or nil when the schema (or its version table) is missing.
     public func installedVersion(on c: Connection) throws -> Int? {
@@ -52,7 +52,7 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
         precondition(target >= 1 && target <= StoreSchema.currentVersion)
         return try c.transaction { c in
             // One lock per schema name, held until COMMIT: concurrent migrators queue here.
-            try c.query(SQL("SELECT pg_advisory_xact_lock(\(Int32(2_071_721_493)), hashtext(\(name.name)))").named("schema.lock"))
+            try c.query(StoreProtocol.migrationLockSQL(schema: name))
             let from = try installedVersion(on: c) ?? 0
             if from > StoreSchema.currentVersion {
                 throw StoreError(.schemaTooNew,
@@ -60,9 +60,7 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
             }
             if from >= target { return MigrationReport(from: from, to: from) }
             for v in (from + 1)...target {
-                let script = Migrations.all[v - 1].replacingOccurrences(of: "@schema@", with: name.quoted)
-                    .replacingOccurrences(of: "@schema_name@", with: name.name)
-                try c.executeScript(script, name: "schema.migrate_v\(v)")
+                try c.executeScript(Migration.all[v - 1].script(for: name), name: "schema.migrate_v\(v)")
                 try c.query(SQL("INSERT INTO \(ident: name).schema_version (version, library) VALUES (\(v), \("StoreAccess \(StoreSchema.currentVersion)"))").named("schema.record_version"))
             }
             return MigrationReport(from: from, to: target)

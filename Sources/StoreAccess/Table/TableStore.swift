@@ -91,12 +91,17 @@ public final class TableStore: @unchecked Sendable {
         let table = try Identifier(tableName, what: "table name")
         return try pool.withConnection { c in
             do { return try body(c, table, try columns(table, on: c)) } catch let e as StoreError
-                where ["42703", "42804", "22P02", "0A000"].contains(e.sqlState ?? "") || e.code == .invalidName {
+                where TableStore.staleColumnStates.contains(where: e.has) || e.code == .invalidName {
                 let fresh = try columns(table, refresh: true, on: c)
                 return try body(c, table, fresh)
             }
         }
     }
+
+    /// SQLSTATEs that mean the cached columns no longer match the table.
+    static let staleColumnStates: [SQLState] = [
+        .undefinedColumn, .datatypeMismatch, .invalidTextRepresentation, .featureNotSupported,
+    ]
 
     private func whereSQL(_ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
                           binds: inout [String?]) throws {

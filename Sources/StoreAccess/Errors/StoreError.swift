@@ -45,6 +45,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let cancelled = Code("cancelled")
         /// A statement or lock timeout fired.
         public static let timeout = Code("timeout")
+        /// The operation would change something immutable (the append-only event log; SQLSTATE SA005).
+        public static let immutable = Code("immutable")
         /// A value's type is not supported (e.g. a table column type the table store can't map).
         public static let unsupportedType = Code("unsupported_type")
     }
@@ -80,10 +82,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
 
     /// True for errors that mean the connection itself is unusable.
     public var isConnectionError: Bool {
-        code == .connectionLost || code == .connectionFailed || (sqlState?.hasPrefix("08") ?? false)
-            || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
+        code == .connectionLost || code == .connectionFailed || SQLState.isConnectionLoss(sqlState)
     }
 
     /// True when the server refused for lack of privilege (SQLSTATE 42501).
-    public var isPrivilegeError: Bool { code == .insufficientPrivilege || sqlState == "42501" }
+    public var isPrivilegeError: Bool {
+        code == .insufficientPrivilege || SQLState.insufficientPrivilege.matches(sqlState)
+    }
+
+    /// True when the server reported `state`.
+    public func has(_ state: SQLState) -> Bool { state.matches(sqlState) }
 }

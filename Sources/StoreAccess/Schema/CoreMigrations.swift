@@ -1,8 +1,5 @@
-/// The schema's migrations, in order. Version N is `all[N-1]`. `@schema@` is replaced by the quoted schema
-/// name, `@schema_name@` by the bare (validated) name. Never edit a released migration: append a new one.
-enum Migrations {
-    static let all: [String] = [v1Core, EventMigrations.v2Events, StoreMigrations.v3Stores, CursorMigrations.v4CursorNext]
-
+/// Version 1 of the schema (see `Migration.all`).
+enum CoreMigrations {
     /// Version 1: the schema itself, its version table, tenants, names, pool reports.
     static let v1Core = """
     CREATE SCHEMA IF NOT EXISTS @schema@;
@@ -21,7 +18,7 @@ enum Migrations {
     BEGIN
         IF p_value IS NULL OR p_value !~ '^[A-Za-z0-9_][A-Za-z0-9_.:@=+-]*$' OR octet_length(p_value) > p_max THEN
             RAISE EXCEPTION 'invalid % "%": use letters, digits and _ . : @ = + - (not starting with a punctuation mark), at most % bytes',
-                p_what, left(coalesce(p_value, 'NULL'), 80), p_max USING ERRCODE = 'SA004';
+                p_what, left(coalesce(p_value, 'NULL'), 80), p_max USING ERRCODE = @sqlstate_invalid_name@;
         END IF;
         RETURN p_value;
     END $$;

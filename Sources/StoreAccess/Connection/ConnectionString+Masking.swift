@@ -1,0 +1,117 @@
+import Foundation
+
+/// Password masking, exactly as libpq reads a connection string (URL user info and query parameters, key=value
+/// pairs with quoting and escapes), so a DSN can be printed and logged without its secret.
+extension ConnectionString {
+    /// Masks the password in a URL (user info and `password=` query parameter) or a key=value string.
+    /// A DSN without a password is returned unchanged, so its user stays visible.
+    public static func mask(_ text: String) -> String {
+        // (leading blanks are trimmed before libpq sees a DSN, so " postgres://…" is a URL too)
+        let lead = text.prefix(while: { $0.isWhitespace })
+        let rest = text.dropFirst(lead.count)
+        if isURL(String(rest)) { return String(lead) + maskURL(String(rest)) }
+        return maskKeyValue(text)
+    }
+
+    /// libpq's `isspace` in the C locale (what its conninfo parser uses; bytes ≥ 0x80 are never space).
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0d) }
+
+    /// A URL masked the way libpq reads it (`conninfo_uri_parse_options`): user info is everything before the
+    /// first `@` that comes before the first `/`, its password follows the first `:`; query parameters start at
+    /// the first `?` after the user info, separated by `&`, with percent-decoded names (`pass%77ord` is `password`).
+    fileprivate static func maskURL(_ text: String) -> String {
+        let u = Array(text.utf8)
+        guard let schemeEnd = text.utf8.firstRange(of: "://".utf8).map({ text.utf8.distance(from: text.utf8.startIndex, to: $0.upperBound) })
+        else { return text }
+        var out = Array(u[..<schemeEnd])
+        var i = schemeEnd
+        // user info: up to the first '@' before any '/'
+        var j = i
+        while j < u.count, u[j] != 0x40, u[j] != 0x2f { j += 1 }
+        if j < u.count, u[j] == 0x40 {
+            if let colon = u[i..<j].firstIndex(of: 0x3a), colon + 1 < j { // (an empty password stays empty)
+                out += u[i...colon] + Array(Secrets.mask.utf8)
+            } else {
+                out += u[i..<j]
+            }
+            out.append(0x40)
+            i = j + 1
+        }
+        // host, port, path: up to the first '?'
+        while i < u.count, u[i] != 0x3f { out.append(u[i]); i += 1 }
+        guard i < u.count else { return String(decoding: out, as: UTF8.self) }
+        out.append(0x3f); i += 1
+        // query: name=value pairs separated by '&'
+        var first = true
+        for part in u[i...].split(separator: 0x26, omittingEmptySubsequences: false) {
+            if !first { out.append(0x26) }
+            first = false
+            if let eq = part.firstIndex(of: 0x3d), eq + 1 < part.endIndex,
+               percentDecoded(Array(part[part.startIndex..<eq])) == Array("password".utf8) {
+                out += part[part.startIndex...eq] + Array(Secrets.mask.utf8)
+            } else {
+                out += part
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `%XX` decoded (an invalid escape stays as it is; libpq would refuse the URL anyway).
+    static func percentDecoded(_ b: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c { case 0x30...0x39: return c - 0x30; case 0x41...0x46: return c - 0x37; case 0x61...0x66: return c - 0x57; default: return nil }
+        }
+        while i < b.count {
+            if b[i] == 0x25, i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) { out.append(h << 4 | l); i += 3 } else { out.append(b[i]); i += 1 }
+        }
+        return out
+    }
+
+    /// A key=value string masked the way libpq reads it (`conninfo_parse`): names end at `=` or space; a value
+    /// is single-quoted (backslash escapes, and the next name may follow the closing quote directly) or runs to
+    /// the next space (backslash escapes, so `\ ` does not end it). Every value of a `password` key becomes the
+    /// mask, quoted when the original was, so what follows keeps its meaning.
+    fileprivate static func maskKeyValue(_ text: String) -> String {
+        let u = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        func copySpaces() { while i < u.count, isSpace(u[i]) { out.append(u[i]); i += 1 } }
+        while i < u.count {
+            copySpaces()
+            guard i < u.count else { break }
+            let keyStart = i
+            while i < u.count, u[i] != 0x3d, !isSpace(u[i]) { i += 1 }
+            let key = Array(u[keyStart..<i])
+            out += key
+            copySpaces()
+            guard i < u.count, u[i] == 0x3d else { continue } // libpq refuses this string; keep it as written
+            out.append(0x3d); i += 1
+            copySpaces()
+            let secret = String(decoding: key, as: UTF8.self).lowercased() == "password"
+            let valueStart = i
+            if i < u.count, u[i] == 0x27 {
+                i += 1
+                var closed = false
+                while i < u.count {
+                    if u[i] == 0x5c { i += 2; continue }
+                    if u[i] == 0x27 { i += 1; closed = true; break }
+                    i += 1
+                }
+                i = min(i, u.count)
+                if secret && i - valueStart > 2 {
+                    out += closed ? Array("'\(Secrets.mask)'".utf8) : Array(Secrets.mask.utf8)
+                    if !closed { break }
+                } else {
+                    out += u[valueStart..<i]
+                }
+            } else {
+                while i < u.count, !isSpace(u[i]) { i += u[i] == 0x5c ? 2 : 1 }
+                i = min(i, u.count)
+                out += secret && i > valueStart ? Array(Secrets.mask.utf8) : Array(u[valueStart..<i])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

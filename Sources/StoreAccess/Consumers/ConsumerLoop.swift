@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+
+/// What a consumer does inside the one consumer lifecycle (`ConsumerLoop`): `Subscription` (events to a
+/// handler) and `Watch` (outbox rows into a buffer) implement it.
+protocol ConsumerBody: AnyObject, Sendable {
+    /// Connected (and, when durable, owning the consumer at `recorded`): the position to read after.
+    func connected(on c: Connection, recorded: Int64?, first: Bool) throws -> Int64
+    /// Reads what follows `position` and hands it on; the last position read, or nil when nothing was new.
+    /// Throws `ConsumerLoop.HandlerFailed` when the handler threw.
+    func step(on c: Connection, after position: Int64) throws -> Int64?
+    /// Everything up to here was handled: a durable consumer's cursor may move to it.
+    var handled: Int64 { get }
+    /// The cursor (durable) or the delivery (live) reached `position`.
+    func advanced(to position: Int64)
+    /// The connection came up or went down.
+    func connectionChanged(_ up: Bool)
+    /// The loop ended; nothing is delivered after this.
+    func ended(_ end: ConsumerLoop.End)
+}
+
+/// The one lifecycle of a consumer, on its own thread and its own direct connection: connect and LISTEN; when
+/// durable, take the owner lock (refuse with `.consumerBusy`) and open the cursor; then read a batch, hand it on,
+/// advance the cursor only after it was handled, refresh the heartbeat while idle, wait for a notification (or
+/// poll); reconnect with backoff when the connection breaks; on stop record what was handled and release the
+/// lock before closing, so a consumer started right after `stop()` is not refused.
+final class ConsumerLoop: @unchecked Sendable {
+    /// How the loop ended.
+    enum End: Sendable {
+        case stopped
+        case failed(StoreError)
+        case handlerFailed(String)
+    }
+
+    /// The handler threw (the loop ends; the cursor stays).
+    struct HandlerFailed: Error { let message: String }
+
+    struct Configuration: Sendable {
+        var listenSource: ConnectionString
+        var applicationName: ApplicationName
+        var channel: Identifier
+        /// Set for a durable consumer.
+        var cursor: Cursor?
+        var pollInterval: Duration
+        var heartbeatInterval: Duration
+        var reconnectDelay: Duration
+        /// Whether a connection error on the very first connect is retried (else it ends the loop).
+        var retryFirstConnect: Bool
+    }
+
+    let configuration: Configuration
+    private let body: ConsumerBody
+    private let logger: Logger
+    private var thread: BackgroundThread?
+
+    init(_ configuration: Configuration, body: ConsumerBody, logger: Logger) {
+        self.configuration = configuration
+        self.body = body
+        self.logger = logger
+    }
+
+    /// Starts the loop's thread.
+    func start(name: String) {
+        thread = BackgroundThread(name: name) { [self] thread in run(thread) }
+    }
+
+    /// Asks the loop to stop and waits until it ended.
+    func stop() { thread?.stop() }
+
+    private func run(_ thread: BackgroundThread) {
+        var delay = configuration.reconnectDelay
+        var first = true
+        while !thread.isStopping {
+            let session: Session
+            do {
+                session = try connect(first: first)
+                first = false
+                delay = configuration.reconnectDelay
+            } catch let e as StoreError {
+                if e.code == .consumerBusy || e.code == .invalidArgument || e.code == .invalidName
+                    || (first && (!e.isConnectionError || !configuration.retryFirstConnect)) {
+                    return body.ended(.failed(e))
+                }
+                logger.warning("consumer cannot connect; retrying", metadata: ["error": "\(e)", "delay": "\(delay)"])
+                backOff(thread, &delay)
+                continue
+            } catch {
+                return body.ended(.failed(StoreError(.server, "\(error)")))
+            }
+            if let end = serve(session, thread, &delay) { return body.ended(end) }
+        }
+        body.ended(.stopped)
+    }
+
+    /// One connection's life: the connection, where reading goes on, what the cursor holds.
+    private struct Session {
+        let connection: Connection
+        var position: Int64
+        var recorded: Int64
+    }
+
+    /// Opens the connection, LISTENs, and (durable) takes the lock and opens the cursor.
+    private func connect(first: Bool) throws -> Session {
+        let c = try Connection(configuration.listenSource, applicationName: configuration.applicationName)
+        do {
+            try c.listen(configuration.channel)
+            var recorded: Int64?
+            if let cursor = configuration.cursor {
+                guard try cursor.lock.tryLock(on: c, statement: cursor.statementPrefix + "_lock") else {
+                    throw StoreError(.consumerBusy, "consumer \(cursor.name) of tenant \(cursor.tenant) is already running (\(cursor.ownerDescription(on: c)))")
+                }
+                recorded = try cursor.open(on: c, owner: .thisProcess(c))
+            }
+            var start = try body.connected(on: c, recorded: recorded, first: first)
+            // After a lost connection this process may have handled past the recorded cursor (the connection broke
+            // before the advance was recorded): record it and go on from there, so nothing is delivered twice.
+            if let cursor = configuration.cursor, let r = recorded, !first, body.handled > r {
+                try cursor.advance(to: body.handled, on: c)
+                recorded = body.handled
+                start = max(start, body.handled)
+            }
+            body.connectionChanged(true)
+            return Session(connection: c, position: start, recorded: recorded ?? start)
+        } catch {
+            c.close()
+            throw error
+        }
+    }
+
+    /// Reads until stopped (nil: reconnect) or ended.
+    private func serve(_ s: Session, _ thread: BackgroundThread, _ delay: inout Duration) -> End? {
+        var s = s
+        let c = s.connection
+        do {
+            try loop(&s, thread)
+            finish(&s)
+            return .stopped
+        } catch let e as HandlerFailed {
+            c.close()
+            return .handlerFailed(e.message)
+        } catch let e as StoreError where e.isConnectionError {
+            c.close()
+            body.connectionChanged(false)
+            logger.warning("consumer lost its connection; reconnecting", metadata: ["error": "\(e)"])
+            backOff(thread, &delay)
+            return nil
+        } catch {
+            c.close()
+            return .failed(error as? StoreError ?? StoreError(.server, "\(error)"))
+        }
+    }
+
+    private func loop(_ s: inout Session, _ thread: BackgroundThread) throws {
+        let c = s.connection
+        var lastBeat = ContinuousClock.now
+        while !thread.isStopping {
+            let read = try body.step(on: c, after: s.position)
+            if let read { s.position = read }
+            if try record(&s) {
+                lastBeat = .now
+            } else if let cursor = configuration.cursor, lastBeat.duration(to: .now) >= configuration.heartbeatInterval {
+                try cursor.heartbeat(on: c)
+                lastBeat = .now
+            }
+            if read == nil { _ = try c.waitForNotifications(timeout: configuration.pollInterval) }
+        }
+    }
+
+    /// Moves the cursor (durable) or the delivered position (live) to what was handled. True when it moved.
+    private func record(_ s: inout Session) throws -> Bool {
+        let handled = body.handled
+        guard handled > s.recorded else { return false }
+        try configuration.cursor?.advance(to: handled, on: s.connection)
+        s.recorded = handled
+        body.advanced(to: handled)
+        return configuration.cursor != nil
+    }
+
+    /// Stopping: record what was handled, release the owner lock, close.
+    private func finish(_ s: inout Session) {
+        _ = try? record(&s)
+        if let cursor = configuration.cursor { cursor.lock.unlock(on: s.connection, statement: cursor.statementPrefix + "_unlock") }
+        s.connection.close()
+    }
+
+    private func backOff(_ thread: BackgroundThread, _ delay: inout Duration) {
+        thread.sleep(delay)
+        delay = min(delay * 2, .seconds(5))
+    }
+}
