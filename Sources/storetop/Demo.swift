@@ -180,8 +180,10 @@ final class DemoWorkload: @unchecked Sendable {
         subs.append(try acme.subscribeDurable(name: "billing", options: { var o = Subscription.Options(); o.batchSize = 1; return o }()) { _ in usleep(60_000) })
         let globex = try stores[1].events(tenant: "globex")
         subs.append(try globex.subscribeDurable(name: "mailer") { [self] _ in while !stopping { usleep(100_000) } })
-        try stores[2].pool.query(SQL("SELECT \(ident: stores[2].schema.name).cursor_open('initech', 'legacy-sync', 'events', '[]', 'st:legacy/consumer/initech', 'old-vm-03', 4711)"))
-        try stores[2].pool.query(SQL("SELECT \(ident: stores[2].schema.name).cursor_advance('initech', 'legacy-sync', 120)"))
+        // A consumer a service in another language drives through the SQL API; it stopped at position 120.
+        let legacy = try stores[2].events(tenant: "initech")
+            .registerExternalConsumer(name: "legacy-sync", owner: ConsumerOwner(application: "st:legacy/consumer/initech", host: "old-vm-03", pid: 4711))
+        try legacy.advance(to: 120)
     }
 
     /// KV writes with outboxes, a slow and a fast watcher.
@@ -202,7 +204,7 @@ final class DemoWorkload: @unchecked Sendable {
         }
     }
 
-    /// Bookmarks, one of them a day old.
+    /// Bookmarks: umbrella's replicator writes once and then stops, so its bookmarks age while the others move.
     private func startBookmarks() throws {
         let st = try store("replicator", tenant: nil, max: 2)
         for (t, _) in DemoWorkload.tenants {
@@ -211,9 +213,6 @@ final class DemoWorkload: @unchecked Sendable {
             try state.put("sync:crm", JSONText("{\"page\":1}"))
             if t != "umbrella" { loop("bookmarks-\(t)", every: 2) { try state.put("sync:erp", JSONText("{\"lsn\":\"0/\(Int.random(in: 0..<1_000_000))\"}")) } }
         }
-        let admin = try Connection(try ConnectionString(adminDSN))
-        try admin.query(SQL("UPDATE \(ident: st.schema.name).state SET updated_at = now() - interval '26 hours' WHERE tenant = 'umbrella' AND key = 'sync:crm'"))
-        admin.close()
     }
 
     /// Sessions a DBA looks for: an idle transaction holding the xmin horizon, a psql-like client, a lock wait.

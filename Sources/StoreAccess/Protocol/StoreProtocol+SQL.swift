@@ -17,6 +17,17 @@ extension StoreProtocol {
         literal(lockClass.name(in: schema))
     }
 
+    /// The SQL expression of a lock class as `pg_locks.classid` shows it (an oid): what a monitor compares.
+    public static func classIDSQL(_ lockClass: LockClass, in schema: Identifier) -> String {
+        "((hashtext(\(classLiteral(lockClass, in: schema)))::bigint) & 4294967295)::oid"
+    }
+
+    /// The SQL expression of a consumer lock's key as `pg_locks.objid` shows it (a bigint), from two SQL
+    /// expressions for the tenant and the name.
+    public static func consumerLockKeySQL(tenant: String, name: String) -> String {
+        "(hashtext(\(consumerKeySQL(tenant: tenant, name: name)))::bigint) & 4294967295"
+    }
+
     /// The SQL literal of a NOTIFY channel's name in `schema` (the first argument of `pg_notify`).
     public static func channelLiteral(_ channel: Channel, in schema: Identifier) -> String {
         literal(channel.name(in: schema).name)

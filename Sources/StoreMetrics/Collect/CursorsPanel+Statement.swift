@@ -1,17 +1,6 @@
 import StoreAccess
 
 extension CursorsPanel {
-    /// The fixed parts of a consumer's owner-lock key around its tenant and name: the key's text is
-    /// `StoreProtocol.consumerKey(tenant:name:)`, whose parts are found by building one key, and the statement binds
-    /// them as parameters (`hashtext(head || tenant || middle || name || tail)`), so this file spells none of it.
-    static let lockKeyParts: (head: String, middle: String, tail: String) = {
-        let t = "\u{1}", n = "\u{2}"
-        let key = StoreProtocol.consumerKey(tenant: t, name: n)
-        let afterTenant = key.components(separatedBy: t).dropFirst().joined(separator: t)
-        return (key.components(separatedBy: t)[0], afterTenant.components(separatedBy: n)[0],
-                afterTenant.components(separatedBy: n).dropFirst().joined(separator: n))
-    }()
-
     /// The durable consumers that changed since a previous read (bounded; unsorted, the collector sorts), with the
     /// key of each one's consumer lock and, from schema version 4 (`recorded`), the first row it has not handled as
     /// it recorded when it last moved. Outbox heads come from the outboxes panel, event heads from the streams panel.
@@ -23,19 +12,21 @@ extension CursorsPanel {
     /// and the key sum tell the collector that a consumer was deleted (it then reads every row). One row past the
     /// bound tells it the list was cut.
     static func statement(_ schema: Identifier, since: String?, recorded: Bool = true) -> SQL {
-        let (head, middle, tail) = lockKeyParts
+        // The consumer lock key's text as StoreProtocol spells it, over the table's own columns.
+        let bare = StoreProtocol.consumerLockKeySQL(tenant: "tenant", name: "name")
+        let key = StoreProtocol.consumerLockKeySQL(tenant: "c.tenant", name: "c.name")
         let changed = since.map { "age(c.xmin) <= age(((\($0)::bigint) % 4294967296)::text::xid)" } ?? "true"
         let next = recorded
             ? "c.next_after = c.position AS record_current, c.next_position, c.next_at, c.next_checked, c.next_pruned"
             : "false AS record_current, NULL::bigint AS next_position, NULL::timestamptz AS next_at, NULL::bigint AS next_checked, NULL::bigint AS next_pruned"
         return SQL("""
             SELECT t.n, t.keys, t.xmin::text AS xmin, c.*
-              FROM (SELECT count(*) AS n, coalesce(sum((hashtext(\(head) || tenant || \(middle) || name || \(tail))::bigint) & 4294967295), 0) AS keys,
+              FROM (SELECT count(*) AS n, coalesce(sum(\(unsafeRaw: bare)), 0) AS keys,
                            pg_snapshot_xmin(pg_current_snapshot()) AS xmin
                       FROM \(ident: schema).cursors) t
               LEFT JOIN LATERAL (
                    SELECT c.tenant, c.name, c.source, c.filter ->> 'kind' AS kind, c.position, c.owner_application, c.owner_host,
-                          c.owner_pid, c.owner_backend_pid, (hashtext(\(head) || c.tenant || \(middle) || c.name || \(tail))::bigint) & 4294967295 AS lock_key,
+                          c.owner_pid, c.owner_backend_pid, \(unsafeRaw: key) AS lock_key,
                           c.heartbeat_at, c.moved_at, \(unsafeRaw: next)
                      FROM \(ident: schema).cursors c WHERE \(unsafeRaw: changed) LIMIT \(unsafeRaw: String(limit + 1))) c ON true
             """).named("metrics.cursors")

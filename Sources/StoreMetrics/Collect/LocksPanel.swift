@@ -14,17 +14,17 @@ enum LocksPanel: Panel {
     /// on. `epoch` (when the schema was created, and its version) tells the collector the store was dropped and
     /// created again, or migrated. One row per lock (kind NULL when there is none).
     static func statement(_ schema: Identifier) -> SQL {
-        let events = StoreProtocol.LockClass.eventsRegistration.name(in: schema)
-        let outbox = StoreProtocol.LockClass.outboxRegistration.name(in: schema)
-        let consumer = StoreProtocol.LockClass.consumer.name(in: schema)
+        let events = StoreProtocol.classIDSQL(.eventsRegistration, in: schema)
+        let outbox = StoreProtocol.classIDSQL(.outboxRegistration, in: schema)
+        let consumer = StoreProtocol.classIDSQL(.consumer, in: schema)
         return SQL("""
             SELECT h.ev AS events_head, h.ob AS outbox_head, l.kind, l.pid, l.objid AS key, h.epoch
               FROM (SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".event_position")::regclass), 0) AS ev,
                            (SELECT min(applied_at)::text || ' ' || max(version) FROM \(ident: schema).schema_version) AS epoch,
                            coalesce(pg_sequence_last_value(\(schema.quoted + ".outbox_position")::regclass), 0) AS ob,
-                           ((hashtext(\(events))::bigint) & 4294967295)::oid AS ce,
-                           ((hashtext(\(outbox))::bigint) & 4294967295)::oid AS co,
-                           ((hashtext(\(consumer))::bigint) & 4294967295)::oid AS cc
+                           \(unsafeRaw: events) AS ce,
+                           \(unsafeRaw: outbox) AS co,
+                           \(unsafeRaw: consumer) AS cc
                      OFFSET 0) h
               LEFT JOIN LATERAL (
                    SELECT CASE l.classid WHEN h.ce THEN 'events' WHEN h.co THEN 'outbox' ELSE 'consumer' END AS kind,

@@ -48,7 +48,7 @@ struct PanelRun {
         } catch let e as StoreError where e.isConnectionError {
             throw e
         } catch let e as StoreError {
-            let permanent = e.isPrivilegeError || e.sqlState == "42P01" || e.sqlState == "42883" || e.sqlState == "3F000"
+            let permanent = e.isPrivilegeError || e.has(.undefinedTable) || e.has(.undefinedFunction) || e.has(.invalidSchemaName)
             let reason = PanelRun.explain(panel, e, schema: schema)
             if permanent { disabled.disable(panel, reason) }
             snapshot.errors.append(.init(panel: panel, reason: reason, disabled: permanent))
