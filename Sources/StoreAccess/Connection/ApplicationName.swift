@@ -1,3 +1,4 @@
+import SafeText
 /// The `application_name` every StoreAccess connection carries, naming its service, store and tenant, so a
 /// DBA (and storetop) can group `pg_stat_activity` by them. This type is the one place that formats and
 /// parses it.
@@ -93,6 +94,9 @@ public struct ApplicationName: Sendable, Hashable, CustomStringConvertible {
                 bytes.append(b)
             }
         }
-        return String(validating: bytes, as: UTF8.self)
+        // A decoded control, bidi override or invisible character is not ours: such a name is another client's
+        // (and shown escaped), never a service, store or tenant.
+        guard let text = String(validating: bytes, as: UTF8.self), !DisplayText.needsEscaping(text) else { return nil }
+        return text
     }
 }

@@ -9,9 +9,14 @@ extension ConnectionString {
         // (leading blanks are trimmed before libpq sees a DSN, so " postgres://…" is a URL too)
         let lead = text.prefix(while: { $0.isWhitespace })
         let rest = text.dropFirst(lead.count)
-        if isURL(String(rest)) { return String(lead) + maskURL(String(rest)) }
-        return maskKeyValue(text)
+        return isURL(String(rest)) ? String(lead) + maskURL(String(rest)) : maskKeyValue(text)
     }
+
+    /// The parameters whose values are secrets, as libpq names them (compared after percent-decoding).
+    public static let secretKeys: Set<String> = ["password", "sslpassword"]
+
+    /// True when `key` (raw bytes of a parameter name) names a secret.
+    static func isSecretKey(_ key: [UInt8]) -> Bool { secretKeys.contains(String(decoding: key, as: UTF8.self).lowercased()) }
 
     /// libpq's `isspace` in the C locale (what its conninfo parser uses; bytes ≥ 0x80 are never space).
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0d) }
@@ -47,13 +52,28 @@ extension ConnectionString {
             if !first { out.append(0x26) }
             first = false
             if let eq = part.firstIndex(of: 0x3d), eq + 1 < part.endIndex,
-               percentDecoded(Array(part[part.startIndex..<eq])) == Array("password".utf8) {
+               isSecretKey(percentDecoded(Array(part[part.startIndex..<eq]))) {
                 out += part[part.startIndex...eq] + Array(Secrets.mask.utf8)
+            } else if let eq = part.firstIndex(of: 0x3d), percentDecoded(Array(part[part.startIndex..<eq])) == Array("dbname".utf8) {
+                // a connection string nested in dbname, percent-encoded: masked decoded, then encoded again
+                let value = String(decoding: percentDecoded(Array(part[(eq + 1)...])), as: UTF8.self)
+                let masked = mask(value)
+                out += part[part.startIndex...eq] + (masked == value ? Array(part[(eq + 1)...]) : percentEncoded(masked))
             } else {
                 out += part
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Every byte but letters, digits and `-._~` as `%XX`.
+    static func percentEncoded(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        for b in text.utf8 {
+            let plain = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2d || b == 0x2e || b == 0x5f || b == 0x7e
+            if plain { out.append(b) } else { out += Array(("%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)).utf8) }
+        }
+        return out
     }
 
     /// `%XX` decoded (an invalid escape stays as it is; libpq would refuse the URL anyway).
@@ -89,7 +109,7 @@ extension ConnectionString {
             guard i < u.count, u[i] == 0x3d else { continue } // libpq refuses this string; keep it as written
             out.append(0x3d); i += 1
             copySpaces()
-            let secret = String(decoding: key, as: UTF8.self).lowercased() == "password"
+            let secret = isSecretKey(key)
             let valueStart = i
             if i < u.count, u[i] == 0x27 {
                 i += 1
@@ -104,14 +124,32 @@ extension ConnectionString {
                     out += closed ? Array("'\(Secrets.mask)'".utf8) : Array(Secrets.mask.utf8)
                     if !closed { break }
                 } else {
-                    out += u[valueStart..<i]
+                    out += maskedDbname(key, u[valueStart..<i], quoted: closed) ?? Array(u[valueStart..<i])
                 }
             } else {
                 while i < u.count, !isSpace(u[i]) { i += u[i] == 0x5c ? 2 : 1 }
                 i = min(i, u.count)
-                out += secret && i > valueStart ? Array(Secrets.mask.utf8) : Array(u[valueStart..<i])
+                out += secret && i > valueStart ? Array(Secrets.mask.utf8) : maskedDbname(key, u[valueStart..<i], quoted: false) ?? Array(u[valueStart..<i])
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// libpq expands a `dbname` value that is itself a connection string (a URL or key=value pairs): its secrets
+    /// are masked too. Returns the value to write (quoted), or nil when `key` is not dbname or nothing changed.
+    fileprivate static func maskedDbname(_ key: [UInt8], _ raw: ArraySlice<UInt8>, quoted: Bool) -> [UInt8]? {
+        guard key == Array("dbname".utf8), raw.contains(0x3d) || raw.contains(0x3a) else { return nil }
+        var value: [UInt8] = []
+        var k = raw.startIndex + (quoted ? 1 : 0)
+        let end = raw.endIndex - (quoted ? 1 : 0)
+        while k < end {
+            if raw[k] == 0x5c, k + 1 < end { k += 1 }
+            value.append(raw[k])
+            k += 1
+        }
+        let text = String(decoding: value, as: UTF8.self)
+        let masked = mask(text)
+        guard masked != text else { return nil }
+        return Array(("'" + masked.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'").utf8)
     }
 }

@@ -48,7 +48,7 @@ public struct ConnectionString: Sendable, CustomStringConvertible, Equatable {
     public func parameters(masked: Bool = true) -> [String: String] {
         guard !raw.isEmpty, case .success(let pairs) = LibPQ.parseConninfo(raw) else { return [:] }
         var out: [String: String] = [:]
-        for (k, v) in pairs { out[k] = (masked && k == "password") ? Secrets.mask : v }
+        for (k, v) in pairs { out[k] = (masked && Self.secretKeys.contains(k)) ? Secrets.mask : v }
         return out
     }
 
