@@ -1,3 +1,5 @@
+import SafeText
+
 /// Every error StoreAccess throws. Carries the server's fields when the server raised it, and the name of
 /// the statement that failed. `description` is safe to show and log: it never contains a password.
 public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -64,10 +66,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     public init(_ code: Code, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil,
                 statement: String? = nil) {
         self.code = code
-        self.message = Secrets.redact(message)
+        // The server's texts quote names and values other sessions chose: shown, never obeyed, and on one line.
+        self.message = DisplayText.sanitize(Secrets.redact(message))
         self.sqlState = sqlState
-        self.detail = detail.map(Secrets.redact)
-        self.hint = hint.map(Secrets.redact)
+        self.detail = detail.map { DisplayText.sanitize(Secrets.redact($0)) }
+        self.hint = hint.map { DisplayText.sanitize(Secrets.redact($0)) }
         self.statement = statement
     }
 

@@ -1,3 +1,4 @@
+import SafeText
 /// Semantic style roles. Views say what a cell *is*; the theme decides how it looks.
 public enum Role: UInt8, Sendable, CaseIterable {
     case normal, header, title, dim, selected, ok, warning, critical, accent, meterFill, meterEmpty,
@@ -48,7 +49,7 @@ public struct Canvas: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var cx = x
-        for ch in text {
+        for ch in DisplayText.sanitize(text) {
             if cx >= limit { break }
             if cx >= 0 { self[cx, y] = Cell(char: ch.isPrintableCell ? ch : "?", role: role) }
             cx += 1

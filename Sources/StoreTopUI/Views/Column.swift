@@ -1,3 +1,4 @@
+import SafeText
 /// A sortable value.
 enum SortKey: Comparable, Sendable {
     case num(Double)
@@ -54,7 +55,7 @@ struct TableRow: Sendable {
 
     init<Row>(_ specs: [ColumnSpec<Row>], _ row: Row, id: RowID, dim: Bool = false, children: [TableRow] = []) {
         self.id = id
-        cells = specs.map { $0.text(row) }
+        cells = specs.map { DisplayText.sanitize($0.text(row)) }
         roles = specs.map { $0.role(row) }
         keys = specs.map { $0.sort(row) }
         self.dim = dim
