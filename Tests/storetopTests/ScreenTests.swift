@@ -78,10 +78,16 @@ import Testing
         #expect(Views.table(.consumers, m, s).visible(s.current).map(\.id).first == .cursor("acme", "projector"))
     }
 
+    /// Controls are shown as visible escapes (a DBA sees what the name really holds), and a right-to-left override
+    /// or a zero-width space cannot reorder the row or make two tenants look the same.
     @Test func noControlCharactersReachTheScreen() {
-        var c = Canvas(width: 20, height: 1)
+        var c = Canvas(width: 40, height: 1)
         c.put(0, 0, "a\u{1b}[2Jb\u{7}c")
-        #expect(c.text == "a?[2Jb?c")
+        #expect(c.text == "a\\x1b[2Jb\\x07c")
+        var d = Canvas(width: 40, height: 2)
+        d.put(0, 0, "ac\u{200b}me")
+        d.put(0, 1, "acme\u{202e}lave")
+        #expect(d.text == "ac\\u{200b}me\nacme\\u{202e}lave")
     }
 
     /// In a terminal whose locale is not UTF-8 every glyph the views draw has a one-column ASCII stand-in
