@@ -367,9 +367,7 @@ extension ZestorTests {
         try kv.set("k", "a", ZestorValue(name: "a", n: 1))
         store.close()
         let (_, _, ended) = zestorDrain(w)
-        withKnownIssue("issue 17 defect: Store.close() stops everything it started (KV watches)") {
-            #expect(ended, "the watch was not closed within the event delay after Close")
-        }
+        #expect(ended, "the watch was not closed within the event delay after Close")
     }
 
     /// "CloseRejectsOperations" (store/storetest/storetest.go)
@@ -386,9 +384,7 @@ extension ZestorTests {
         kvExpectError(.closed, "Count after Close") { _ = try kv.count("k") }
         kvExpectError(.closed, "Delete after Close") { try kv.delete("k", "a") }
         var watch: ZestorWatch?
-        withKnownIssue("issue 17 defect: watch() on a closed store must fail with .closed") {
-            kvExpectError(.closed, "Watch after Close") { watch = try kv.watch("k") }
-        }
+        kvExpectError(.closed, "Watch after Close") { watch = try kv.watch("k") }
         watch?.cancel()
     }
 
