@@ -227,9 +227,7 @@ extension ZestorTests {
             #expect(evs.map(\.op) == [.create, .update, .delete])
             #expect(evs.allSatisfy { $0.kind == "k" && $0.key == "a" })
             #expect(evs[1].value?.n == 2, "update event carries the new value")
-            withKnownIssue("issue 17 defect: delete events carry the previous value") {
-                #expect(evs[2].value?.n == 2, "delete event carries the previous value 2")
-            }
+            #expect(evs[2].value?.n == 2, "delete event carries the previous value 2")
         }
     }
 

@@ -8,7 +8,8 @@ public struct WatchEvent<Value>: @unchecked Sendable {
     public let kind: String
     public let key: String
     public let op: Op
-    /// The new value (nil for delete).
+    /// The new value; for a delete, the value that was deleted (nil only for deletes written before schema
+    /// version 6, whose outbox rows carry no value).
     public let value: Value?
     public let version: Int64
     public let at: Date
