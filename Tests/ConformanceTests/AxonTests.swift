@@ -262,10 +262,8 @@ extension AxonTests {
             try ts.insert("probes", ["probe": .string(Self.uuid3), "v": .string("v0")])
             _ = try ts.query("probes", where: "probe = '\(Self.uuid3)'")  // caches the column types
             try axonExec(server, "ALTER TABLE \(ns).probes ALTER COLUMN probe TYPE text USING probe::text;")
-            withKnownIssue("issue 17 defect: the table store recovers after a column's type changes") {
-                let rows = try ts.query("probes", where: "probe = '\(Self.uuid3)'")
-                #expect(rows.count == 1, "self-healed retrieve")
-            }
+            let rows = try ts.query("probes", where: "probe = '\(Self.uuid3)'")
+            #expect(rows.count == 1, "self-healed retrieve")
         }
     }
 
@@ -289,10 +287,8 @@ extension AxonTests {
             try ts.insert("stale", ["probe": .string(Self.uuid1), "label": .string("v1")])
             #expect(try ts.query("stale", where: "probe = '\(Self.uuid1)'").count == 1, "precondition before the ALTER")
             try axonExec(server, "ALTER TABLE \(ns).stale ALTER COLUMN probe TYPE text USING probe::text;")
-            withKnownIssue("issue 17 defect: the table store recovers after a column's type changes") {
-                let rows = try ts.query("stale", where: "probe = '\(Self.uuid1)'")
-                #expect(rows.count == 1, "the self-healed retrieve")
-            }
+            let rows = try ts.query("stale", where: "probe = '\(Self.uuid1)'")
+            #expect(rows.count == 1, "the self-healed retrieve")
         }
     }
 

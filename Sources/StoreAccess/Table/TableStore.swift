@@ -35,7 +35,7 @@ public final class TableStore: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [String: [Column]] = [:]
 
-    struct Column: Sendable {
+    struct Column: Sendable, Equatable {
         let name: String
         let type: String      // format_type, safe to append as a cast
         let base: String      // pg_type.typname
@@ -85,22 +85,29 @@ public final class TableStore: @unchecked Sendable {
         return cols
     }
 
-    /// Runs `body` with the table's columns; if the table changed underneath (a column vanished or changed
-    /// type), reloads the columns once and retries.
+    /// Runs `body` with the table's columns. When it fails in a way that a changed table explains (a column
+    /// vanished, was added or changed type: `staleColumnStates`, or a column unknown to the cache), the columns
+    /// are reloaded; if they changed, `body` runs once more with them, else the first error stands (a value that
+    /// does not fit an unchanged column is the caller's error, not a stale cache). A failed statement wrote
+    /// nothing, so the retry never writes twice.
     func withColumns<T>(_ tableName: String, _ body: (Connection, Identifier, [Column]) throws -> T) throws -> T {
         let table = try Identifier(tableName, what: "table name")
         return try pool.withConnection { c in
-            do { return try body(c, table, try columns(table, on: c)) } catch let e as StoreError
+            let cached = try columns(table, on: c)
+            do { return try body(c, table, cached) } catch let e as StoreError
                 where TableStore.staleColumnStates.contains(where: e.has) || e.code == .invalidName {
                 let fresh = try columns(table, refresh: true, on: c)
+                guard fresh != cached else { throw e }
                 return try body(c, table, fresh)
             }
         }
     }
 
-    /// SQLSTATEs that mean the cached columns no longer match the table.
+    /// SQLSTATEs (from the one table, `SQLState`) that a column changed under the cache explains: a vanished
+    /// column (42703), a value cast to the column's old type meeting the new one (42883 operator does not exist,
+    /// 42804 datatype mismatch, 22P02 invalid text representation), or a cached plan on a changed type (0A000).
     static let staleColumnStates: [SQLState] = [
-        .undefinedColumn, .datatypeMismatch, .invalidTextRepresentation, .featureNotSupported,
+        .undefinedColumn, .undefinedFunction, .datatypeMismatch, .invalidTextRepresentation, .featureNotSupported,
     ]
 
     private func whereSQL(_ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
