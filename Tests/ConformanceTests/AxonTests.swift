@@ -620,10 +620,8 @@ extension AxonTests {
     @Test func axon_s1_unknown_type_equality_filter_casts_the_column_to_text() throws {
         try axonWithTables(["tenants (id uuid)"]) { _, _, ts in
             try ts.insert("tenants", ["id": .string(Self.uuid1)])
-            withKnownIssue("issue 17 decision: the where grammar also accepts ==") {
-                let rows = try ts.query("tenants", where: "id == :tenant_id", ["tenant_id": .string(Self.uuid1)])
-                #expect(rows.count == 1)
-            }
+            let rows = try ts.query("tenants", where: "id == :tenant_id", ["tenant_id": .string(Self.uuid1)])
+            #expect(rows.count == 1)
         }
     }
 

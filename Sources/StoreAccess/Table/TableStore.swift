@@ -112,7 +112,7 @@ public final class TableStore: @unchecked Sendable {
 
     private func whereSQL(_ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
                           binds: inout [String?]) throws {
-        guard let expr, !expr.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        guard let expr, !expr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let e = try WhereExpression.parse(expr)
         let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         func render(_ e: WhereExpression) throws -> String {
@@ -133,13 +133,18 @@ public final class TableStore: @unchecked Sendable {
                     value = pv
                 }
                 binds.append(value.text)
-                let cast = (op == "LIKE" || op == "ILIKE") ? "text" : col.type
-                let lhs = (op == "LIKE" || op == "ILIKE") ? "\(try Identifier(col.name).quoted)::text" : (try Identifier(col.name).quoted)
-                return "(\(lhs) \(op) $\(binds.count)::\(cast))"
+                let like = op == "LIKE" || op == "ILIKE"
+                if like && !Self.textTypes.contains(col.base) {
+                    throw StoreError(.invalidArgument, "\(op) needs a text column; \(Identifier.show(col.name)) is \(col.type): compare it with =, <, <=, >, >= instead")
+                }
+                return "(\(try Identifier(col.name).quoted) \(op) $\(binds.count)::\(like ? "text" : col.type))"
             }
         }
         sql += " WHERE " + (try render(e))
     }
+
+    /// Column types `LIKE` and `ILIKE` accept.
+    static let textTypes: Set<String> = ["text", "varchar", "bpchar", "name"]
 
     private func qualified(_ t: Identifier) -> String { namespace.quoted + "." + t.quoted }
 
