@@ -157,21 +157,22 @@ extension AxonTests {
     }
 
     /// "t14_introspection_resolves_a_table_outside_current_schema" (axon-rs/tests/fase35_l_postgres_integration.rs).
-    /// The table lives outside the store's namespace but on the session's search_path; the store must find it.
+    /// The table lives outside the store's namespace but on the session's search_path; the store, asked to resolve
+    /// through search_path (`resolution: .searchPath`, issue 17), finds it.
     /// The search_path rides in the startup `options`, which PgBouncer refuses, so this store connects directly
     /// in both lanes (the peer skips where the option is not honoured).
     @Test func axon_t14_introspection_resolves_a_table_outside_current_schema() throws {
         try axonWithTables(["t14_legacy_widgets (tid uuid, label text)"]) { server, ns, _ in
             let uuid = "83d078e1-b372-42ba-9572-ff8dc521386e"
-            let ts = try TableStore(dsn: server.directDSN + "?options=-c%20search_path%3Dpublic%2C\(ns)", service: "axon") {
+            let ts = try TableStore(
+                dsn: server.directDSN + "?options=-c%20search_path%3Dpublic%2C\(ns)", service: "axon", resolution: .searchPath
+            ) {
                 $0.transactionPooler = server.viaBouncer
             }
             defer { ts.close() }
-            withKnownIssue("issue 17 capability: the table store can resolve a table through search_path when asked") {
-                try ts.insert("t14_legacy_widgets", ["tid": .string(uuid), "label": .string("probe")])
-                let rows = try ts.query("t14_legacy_widgets", where: "tid = '\(uuid)'")
-                #expect(rows.count == 1 && rows.first?["label"] == .string("probe"))
-            }
+            try ts.insert("t14_legacy_widgets", ["tid": .string(uuid), "label": .string("probe")])
+            let rows = try ts.query("t14_legacy_widgets", where: "tid = '\(uuid)'")
+            #expect(rows.count == 1 && rows.first?["label"] == .string("probe"))
         }
     }
 
@@ -305,14 +306,14 @@ extension AxonTests {
                 CREATE TABLE \(nsB).dup_widgets (which text);
                 INSERT INTO \(nsA).dup_widgets VALUES ('from_schema_a'); INSERT INTO \(nsB).dup_widgets VALUES ('from_schema_b');
                 """)
-            let ts = try TableStore(dsn: server.directDSN + "?options=-c%20search_path%3D\(nsA)%2C\(nsB)", service: "axon") {
+            let ts = try TableStore(
+                dsn: server.directDSN + "?options=-c%20search_path%3D\(nsA)%2C\(nsB)", service: "axon", resolution: .searchPath
+            ) {
                 $0.transactionPooler = server.viaBouncer
             }
             defer { ts.close() }
-            withKnownIssue("issue 17 capability: the table store can resolve a table through search_path when asked") {
-                let rows = try ts.query("dup_widgets", where: "")
-                #expect(rows.first?["which"] == .string("from_schema_a"))
-            }
+            let rows = try ts.query("dup_widgets", where: "")
+            #expect(rows.first?["which"] == .string("from_schema_a"))
         }
     }
 }
