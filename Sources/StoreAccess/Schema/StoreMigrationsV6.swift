@@ -1,6 +1,7 @@
 /// Version 6: the key-value store's changes of issue 17. A delete's outbox row carries the value that was
-/// deleted (as zestor's delete events do), so a watcher sees what went away. Written with `CREATE OR REPLACE`
-/// so the unit is idempotent; the function's signature and result are those of version 3.
+/// deleted (as zestor's delete events do), so a watcher sees what went away; `kv_value_jsonb` reads a value as
+/// JSON for listing by value. Written with `CREATE OR REPLACE` so the unit is idempotent; `kv_delete`'s
+/// signature and result are those of version 3.
 enum StoreMigrationsV6 {
     static let v6KV = """
     -- Deletes a key; returns the previous value and version (no row when the key did not exist). The outbox row
@@ -19,6 +20,17 @@ enum StoreMigrationsV6 {
         version := v_version + 1;
         outbox_id := @schema@.outbox_write(p_tenant, p_kind, p_key, 'delete', v_old, v_version + 1);
         RETURN NEXT;
+    END $$;
+
+    -- A KV value read as JSON (list by value: kv_value_jsonb(value) @> document); NULL when the bytes are not
+    -- UTF-8 JSON (a value written with another codec). IMMUTABLE (convert_from with a fixed encoding depends
+    -- only on its input), so an operator may index it (docs/sql.md).
+    CREATE OR REPLACE FUNCTION @schema@.kv_value_jsonb(p_value bytea) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    BEGIN
+        RETURN convert_from(p_value, 'UTF8')::jsonb;
+    EXCEPTION WHEN data_exception THEN
+        RETURN NULL;
     END $$;
     """
 }
