@@ -16,6 +16,8 @@ public final class Store: Sendable {
     /// through PgBouncer in transaction mode, which drops notifications.
     public let listenSource: ConnectionString
     let logger: Logger
+    /// The subscriptions and watches this store started; `close()` stops them.
+    let consumers = ConsumerRegistry()
 
     /// Options for `connect` and `bootstrap`.
     public struct Options: Sendable {
@@ -100,8 +102,21 @@ public final class Store: Sendable {
         }
     }
 
-    /// Stops the pool's reporter (removing its report row) and closes the pool. Idempotent.
-    public func close() { pool.close() }
+    /// Stops everything the store started, then closes the pool. Idempotent.
+    ///
+    /// Every subscription and KV watch of this store stops: its thread ends and its LISTEN connection closes
+    /// before `close()` returns, so nothing is delivered afterwards. A subscription ends with `.failed(.closed)`;
+    /// a watch's `next` throws `.closed` (events it had buffered but not returned are dropped; a durable
+    /// watcher's cursor keeps them as unhandled). `subscribeDurable` and `watch` on a closed store throw
+    /// `.closed`; `subscribe` returns a subscription that has already ended with `.failed(.closed)`. Then the
+    /// pool's reporter stops (removing its report row) and the pool closes: every later call fails with `.closed`.
+    public func close() {
+        consumers.close()
+        pool.close()
+    }
+
+    /// True once `close()` ran (or the pool was closed directly).
+    public var isClosed: Bool { consumers.isClosed || pool.isClosed }
 
     /// Round trip, pool state and schema version.
     public func healthCheck() -> PoolHealth { pool.healthCheck(schema: schema) }

@@ -157,21 +157,22 @@ extension AxonTests {
     }
 
     /// "t14_introspection_resolves_a_table_outside_current_schema" (axon-rs/tests/fase35_l_postgres_integration.rs).
-    /// The table lives outside the store's namespace but on the session's search_path; the store must find it.
+    /// The table lives outside the store's namespace but on the session's search_path; the store, asked to resolve
+    /// through search_path (`resolution: .searchPath`, issue 17), finds it.
     /// The search_path rides in the startup `options`, which PgBouncer refuses, so this store connects directly
     /// in both lanes (the peer skips where the option is not honoured).
     @Test func axon_t14_introspection_resolves_a_table_outside_current_schema() throws {
         try axonWithTables(["t14_legacy_widgets (tid uuid, label text)"]) { server, ns, _ in
             let uuid = "83d078e1-b372-42ba-9572-ff8dc521386e"
-            let ts = try TableStore(dsn: server.directDSN + "?options=-c%20search_path%3Dpublic%2C\(ns)", service: "axon") {
+            let ts = try TableStore(
+                dsn: server.directDSN + "?options=-c%20search_path%3Dpublic%2C\(ns)", service: "axon", resolution: .searchPath
+            ) {
                 $0.transactionPooler = server.viaBouncer
             }
             defer { ts.close() }
-            withKnownIssue("issue 17 capability: the table store can resolve a table through search_path when asked") {
-                try ts.insert("t14_legacy_widgets", ["tid": .string(uuid), "label": .string("probe")])
-                let rows = try ts.query("t14_legacy_widgets", where: "tid = '\(uuid)'")
-                #expect(rows.count == 1 && rows.first?["label"] == .string("probe"))
-            }
+            try ts.insert("t14_legacy_widgets", ["tid": .string(uuid), "label": .string("probe")])
+            let rows = try ts.query("t14_legacy_widgets", where: "tid = '\(uuid)'")
+            #expect(rows.count == 1 && rows.first?["label"] == .string("probe"))
         }
     }
 
@@ -262,10 +263,8 @@ extension AxonTests {
             try ts.insert("probes", ["probe": .string(Self.uuid3), "v": .string("v0")])
             _ = try ts.query("probes", where: "probe = '\(Self.uuid3)'")  // caches the column types
             try axonExec(server, "ALTER TABLE \(ns).probes ALTER COLUMN probe TYPE text USING probe::text;")
-            withKnownIssue("issue 17 defect: the table store recovers after a column's type changes") {
-                let rows = try ts.query("probes", where: "probe = '\(Self.uuid3)'")
-                #expect(rows.count == 1, "self-healed retrieve")
-            }
+            let rows = try ts.query("probes", where: "probe = '\(Self.uuid3)'")
+            #expect(rows.count == 1, "self-healed retrieve")
         }
     }
 
@@ -289,10 +288,8 @@ extension AxonTests {
             try ts.insert("stale", ["probe": .string(Self.uuid1), "label": .string("v1")])
             #expect(try ts.query("stale", where: "probe = '\(Self.uuid1)'").count == 1, "precondition before the ALTER")
             try axonExec(server, "ALTER TABLE \(ns).stale ALTER COLUMN probe TYPE text USING probe::text;")
-            withKnownIssue("issue 17 defect: the table store recovers after a column's type changes") {
-                let rows = try ts.query("stale", where: "probe = '\(Self.uuid1)'")
-                #expect(rows.count == 1, "the self-healed retrieve")
-            }
+            let rows = try ts.query("stale", where: "probe = '\(Self.uuid1)'")
+            #expect(rows.count == 1, "the self-healed retrieve")
         }
     }
 
@@ -309,14 +306,14 @@ extension AxonTests {
                 CREATE TABLE \(nsB).dup_widgets (which text);
                 INSERT INTO \(nsA).dup_widgets VALUES ('from_schema_a'); INSERT INTO \(nsB).dup_widgets VALUES ('from_schema_b');
                 """)
-            let ts = try TableStore(dsn: server.directDSN + "?options=-c%20search_path%3D\(nsA)%2C\(nsB)", service: "axon") {
+            let ts = try TableStore(
+                dsn: server.directDSN + "?options=-c%20search_path%3D\(nsA)%2C\(nsB)", service: "axon", resolution: .searchPath
+            ) {
                 $0.transactionPooler = server.viaBouncer
             }
             defer { ts.close() }
-            withKnownIssue("issue 17 capability: the table store can resolve a table through search_path when asked") {
-                let rows = try ts.query("dup_widgets", where: "")
-                #expect(rows.first?["which"] == .string("from_schema_a"))
-            }
+            let rows = try ts.query("dup_widgets", where: "")
+            #expect(rows.first?["which"] == .string("from_schema_a"))
         }
     }
 }
@@ -624,10 +621,8 @@ extension AxonTests {
     @Test func axon_s1_unknown_type_equality_filter_casts_the_column_to_text() throws {
         try axonWithTables(["tenants (id uuid)"]) { _, _, ts in
             try ts.insert("tenants", ["id": .string(Self.uuid1)])
-            withKnownIssue("issue 17 decision: the where grammar also accepts ==") {
-                let rows = try ts.query("tenants", where: "id == :tenant_id", ["tenant_id": .string(Self.uuid1)])
-                #expect(rows.count == 1)
-            }
+            let rows = try ts.query("tenants", where: "id == :tenant_id", ["tenant_id": .string(Self.uuid1)])
+            #expect(rows.count == 1)
         }
     }
 

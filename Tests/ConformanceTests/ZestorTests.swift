@@ -227,9 +227,7 @@ extension ZestorTests {
             #expect(evs.map(\.op) == [.create, .update, .delete])
             #expect(evs.allSatisfy { $0.kind == "k" && $0.key == "a" })
             #expect(evs[1].value?.n == 2, "update event carries the new value")
-            withKnownIssue("issue 17 defect: delete events carry the previous value") {
-                #expect(evs[2].value?.n == 2, "delete event carries the previous value 2")
-            }
+            #expect(evs[2].value?.n == 2, "delete event carries the previous value 2")
         }
     }
 
@@ -367,9 +365,7 @@ extension ZestorTests {
         try kv.set("k", "a", ZestorValue(name: "a", n: 1))
         store.close()
         let (_, _, ended) = zestorDrain(w)
-        withKnownIssue("issue 17 defect: Store.close() stops everything it started (KV watches)") {
-            #expect(ended, "the watch was not closed within the event delay after Close")
-        }
+        #expect(ended, "the watch was not closed within the event delay after Close")
     }
 
     /// "CloseRejectsOperations" (store/storetest/storetest.go)
@@ -386,9 +382,7 @@ extension ZestorTests {
         kvExpectError(.closed, "Count after Close") { _ = try kv.count("k") }
         kvExpectError(.closed, "Delete after Close") { try kv.delete("k", "a") }
         var watch: ZestorWatch?
-        withKnownIssue("issue 17 defect: watch() on a closed store must fail with .closed") {
-            kvExpectError(.closed, "Watch after Close") { watch = try kv.watch("k") }
-        }
+        kvExpectError(.closed, "Watch after Close") { watch = try kv.watch("k") }
         watch?.cancel()
     }
 

@@ -11,7 +11,7 @@ import Testing
         guard case .or(_, .and) = o else { Issue.record("AND must bind tighter than OR: \(o)"); return }
     }
 
-    @Test(arguments: ["a = ", "= 1", "a == 1", "a = 1; DROP TABLE t", "a = 1 --", "(a = 1", "a = 'unterminated", "a IS 1",
+    @Test(arguments: ["a = ", "= 1", "a === 1", "a = 1; DROP TABLE t", "a = 1 --", "(a = 1", "a = 'unterminated", "a IS 1",
                       "a = 1 a = 2", "a = b", "a = :", "a = 1 /* */", String(repeating: "(", count: 100) + "a = 1" + String(repeating: ")", count: 100)])
     func rejects(_ text: String) {
         #expect(throws: StoreError.self) { try WhereExpression.parse(text) }

@@ -17,6 +17,8 @@ protocol ConsumerBody: AnyObject, Sendable {
     func connectionChanged(_ up: Bool)
     /// The loop ended; nothing is delivered after this.
     func ended(_ end: ConsumerLoop.End)
+    /// The store whose `close()` stops this consumer (and which refuses to start it once closed).
+    var owner: Store { get }
 }
 
 /// The one lifecycle of a consumer, on its own thread and its own direct connection: connect and LISTEN; when
@@ -51,7 +53,14 @@ final class ConsumerLoop: @unchecked Sendable {
     let configuration: Configuration
     private let body: ConsumerBody
     private let logger: Logger
+    /// Guards `thread`, `stopRequested`, `closingStore` and `runningOn`.
+    private let state = NSLock()
     private var thread: BackgroundThread?
+    private var stopRequested = false
+    /// The stop came from `Store.close()`: the loop ends with `.closed` instead of `.stopped`.
+    private var closingStore = false
+    /// The loop's own thread, so a stop from inside a handler does not wait for itself.
+    private var runningOn: pthread_t?
 
     init(_ configuration: Configuration, body: ConsumerBody, logger: Logger) {
         self.configuration = configuration
@@ -59,15 +68,59 @@ final class ConsumerLoop: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Starts the loop's thread.
+    /// Starts the loop's thread, registered with its store; on a closed store (or one whose pool was closed) the
+    /// loop ends at once with `.closed` and no thread starts.
     func start(name: String) {
-        thread = BackgroundThread(name: name) { [self] thread in run(thread) }
+        let registry = body.owner.consumers
+        guard !body.owner.pool.isClosed, registry.register(self) else {
+            return body.ended(.failed(.storeClosed("no subscription or watch starts on it")))
+        }
+        state.lock()
+        let refused = stopRequested
+        if !refused {
+            thread = BackgroundThread(name: name) { [self] thread in
+                run(thread)
+                registry.remove(self)
+            }
+        }
+        let closing = closingStore
+        state.unlock()
+        if refused {
+            registry.remove(self)
+            body.ended(closing ? .failed(.storeClosed("no subscription or watch starts on it")) : .stopped)
+        }
     }
 
-    /// Asks the loop to stop and waits until it ended.
-    func stop() { thread?.stop() }
+    /// Asks the loop to stop without waiting (`closingStore`: the store is closing, so it ends with `.closed`).
+    func requestStop(closingStore: Bool = false) {
+        state.lock()
+        stopRequested = true
+        if closingStore { self.closingStore = true }
+        let t = thread
+        state.unlock()
+        t?.requestStop()
+    }
+
+    /// Asks the loop to stop and waits until it ended. Called from the loop's own thread (a handler stopping its
+    /// subscription or closing its store) it only asks: the loop ends once the handler returned.
+    func stop() {
+        requestStop()
+        state.lock()
+        let t = thread
+        let own = runningOn.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+        state.unlock()
+        if !own { t?.stop() }
+    }
+
+    /// How the loop reports a stop: `.closed` when the store closed it.
+    private func stoppedEnd() -> End {
+        state.lock()
+        defer { state.unlock() }
+        return closingStore ? .failed(.storeClosed("its subscriptions and watches were stopped")) : .stopped
+    }
 
     private func run(_ thread: BackgroundThread) {
+        state.lock(); runningOn = pthread_self(); state.unlock()
         var delay = configuration.reconnectDelay
         var first = true
         while !thread.isStopping {
@@ -87,9 +140,12 @@ final class ConsumerLoop: @unchecked Sendable {
             } catch {
                 return body.ended(.failed(StoreError(.server, "\(error)")))
             }
-            if let end = serve(session, thread, &delay) { return body.ended(end) }
+            if let end = serve(session, thread, &delay) {
+                if case .stopped = end { return body.ended(stoppedEnd()) }
+                return body.ended(end)
+            }
         }
-        body.ended(.stopped)
+        body.ended(stoppedEnd())
     }
 
     /// One connection's life: the connection, where reading goes on, what the cursor holds.

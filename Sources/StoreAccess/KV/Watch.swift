@@ -8,7 +8,8 @@ public struct WatchEvent<Value>: @unchecked Sendable {
     public let kind: String
     public let key: String
     public let op: Op
-    /// The new value (nil for delete).
+    /// The new value; for a delete, the value that was deleted (nil only for deletes written before schema
+    /// version 6, whose outbox rows carry no value).
     public let value: Value?
     public let version: Int64
     public let at: Date
@@ -64,7 +65,7 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
     }
 
     /// The next change, waiting up to `timeout`; nil on timeout. Throws the error that ended the watch
-    /// (`.overflow`, `.consumerBusy`, …) once the buffer is drained. For a durable watcher, taking an event
+    /// (`.overflow`, `.consumerBusy`, …) once the buffer is drained; `.closed` at once after `Store.close()`. For a durable watcher, taking an event
     /// marks the previous one as handled.
     public func next(timeout: Duration) throws -> Event? {
         lock.lock()
@@ -140,6 +141,8 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
     private func fail(_ e: StoreError) {
         lock.lock()
         if !started { startError = e }
+        // closed with the store: deliver nothing more (a durable watcher's cursor keeps these as unhandled)
+        if e.code == .closed { buffer.removeAll(); head = 0 }
         ended = ended ?? e
         lock.broadcast()
         lock.unlock()
@@ -231,7 +234,8 @@ extension Watch: ConsumerBody {
 }
 
 extension KVStore {
-    /// Watches changes of `kind` from any process. See `WatchOptions`.
+    /// Watches changes of `kind` from any process. See `WatchOptions`. Throws `.closed` on a closed store;
+    /// `Store.close()` ends the watch.
     public func watch(_ kind: String, options: WatchOptions = WatchOptions()) throws -> Watch<Codec> {
         _ = try Names.kind(kind)
         if let n = options.durableName { _ = try Names.consumer(n) }

@@ -24,18 +24,43 @@ public enum TableValue: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var description: String { text ?? "NULL" }
 }
 
-/// axonstore's generic CRUD on existing tables, resolved through the catalog (independent of `search_path`),
-/// optionally inside a per-tenant schema namespace that is also stamped into `application_name`.
+/// How a table store finds a table by name.
+public enum TableResolution: Sendable, Equatable {
+    /// In the store's namespace schema, through the catalog, whatever the connections' `search_path` (the default).
+    case namespace
+    /// Through the connections' `search_path`, as an unqualified name in SQL resolves: the first schema on the
+    /// path holding the name wins (axon's PostgresStoreBackend). The schema found is cached with the columns
+    /// and looked up again when the table changes under the cache (a column vanished or changed type); a table
+    /// created later earlier on the path is found by a new store. Set the path on the role or database
+    /// (`ALTER ROLE … SET search_path`), or in the DSN's `options` on a direct connection (PgBouncer refuses it).
+    case searchPath
+}
+
+/// axonstore's generic CRUD on existing tables, resolved through the catalog (independent of `search_path`,
+/// unless asked: `TableResolution.searchPath`), optionally inside a per-tenant schema namespace that is also
+/// stamped into `application_name`.
 /// Where-expressions are parsed (`WhereExpression`); identifiers are validated against the table's columns;
 /// values are always bound.
 public final class TableStore: @unchecked Sendable {
     public let pool: Pool
     /// The schema the tables live in (the tenant's namespace, or `public`).
     public let namespace: Identifier
+    /// Where tables are looked up: the namespace (default) or the connections' `search_path`.
+    public let resolution: TableResolution
     private let lock = NSLock()
-    private var cache: [String: [Column]] = [:]
+    private var cache: [String: Resolved] = [:]
 
-    struct Column: Sendable {
+    /// A table as found: its schema, its name and its columns.
+    struct Resolved: Sendable, Equatable {
+        let schema: Identifier
+        let table: Identifier
+        let columns: [Column]
+        var name: String { table.name }
+        /// `"schema"."table"`, for SQL.
+        var qualified: String { schema.quoted + "." + table.quoted }
+    }
+
+    struct Column: Sendable, Equatable {
         let name: String
         let type: String      // format_type, safe to append as a cast
         let base: String      // pg_type.typname
@@ -45,10 +70,12 @@ public final class TableStore: @unchecked Sendable {
                                          "bpchar", "name", "uuid", "json", "jsonb", "timestamp", "timestamptz", "date",
                                          "time", "bytea", "interval", "oid"]
 
-    /// Opens a table store with its own pool, named `st:<service>/table/<namespace>`.
-    public init(dsn: String, service: String, namespace: String = "public",
+    /// Opens a table store with its own pool, named `st:<service>/table/<namespace>`. Tables are looked up in
+    /// `namespace`, or through the connections' `search_path` with `resolution: .searchPath`.
+    public init(dsn: String, service: String, namespace: String = "public", resolution: TableResolution = .namespace,
                 configure: (inout PoolConfiguration) -> Void = { _ in }) throws {
         self.namespace = try Identifier(namespace, what: "schema namespace")
+        self.resolution = resolution
         var c = PoolConfiguration(source: try ConnectionString(dsn),
                                   applicationName: ApplicationName(service: service, store: "table",
                                                                    tenant: namespace == "public" ? nil : namespace))
@@ -63,49 +90,61 @@ public final class TableStore: @unchecked Sendable {
     /// `SELECT 1`.
     public func ping() throws { try pool.query(SQL("SELECT 1").named("table.ping")) }
 
-    func columns(_ table: Identifier, refresh: Bool = false, on c: Connection) throws -> [Column] {
+    /// The table named `table` (from the cache unless `refresh`), in the namespace or through `search_path`.
+    func resolve(_ table: Identifier, refresh: Bool = false, on c: Connection) throws -> Resolved {
         lock.lock()
         if !refresh, let hit = cache[table.name] { lock.unlock(); return hit }
         lock.unlock()
+        let byPath = resolution == .searchPath
         let rows = try c.query(SQL("""
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(bt.typname, t.typname)
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(bt.typname, t.typname), n.nspname
               FROM pg_catalog.pg_attribute a
               JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace
               JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
               LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
-             WHERE n.nspname = \(namespace.name) AND cl.relname = \(table.name) AND cl.relkind IN ('r', 'p', 'v', 'm', 'f')
-               AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+             WHERE (CASE WHEN \(byPath) THEN cl.oid = to_regclass(\(table.quoted))
+                         ELSE n.nspname = \(namespace.name) AND cl.relname = \(table.name) END)
+               AND cl.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
             """).named("table.columns")).rows
-        guard !rows.isEmpty else {
-            throw StoreError(.notFound, "table \(namespace.name).\(table.name) does not exist (or this role cannot see it)")
+        guard let first = rows.first else {
+            let place = byPath ? "on this store's search_path" : "in schema \(namespace.name)"
+            throw StoreError(.notFound, "table \(table.name) does not exist \(place) (or this role cannot see it)")
         }
         let cols = try rows.map { Column(name: try $0.decode(0), type: try $0.decode(1), base: try $0.decode(2)) }
-        lock.lock(); cache[table.name] = cols; lock.unlock()
-        return cols
+        let found = Resolved(schema: try Identifier(try first.decode(3), what: "schema"), table: table, columns: cols)
+        lock.lock(); cache[table.name] = found; lock.unlock()
+        return found
     }
 
-    /// Runs `body` with the table's columns; if the table changed underneath (a column vanished or changed
-    /// type), reloads the columns once and retries.
-    func withColumns<T>(_ tableName: String, _ body: (Connection, Identifier, [Column]) throws -> T) throws -> T {
+    /// Runs `body` with the table's columns. When it fails in a way that a changed table explains (a column
+    /// vanished, was added or changed type: `staleColumnStates`, or a column unknown to the cache), the columns
+    /// are reloaded; if they changed, `body` runs once more with them, else the first error stands (a value that
+    /// does not fit an unchanged column is the caller's error, not a stale cache). A failed statement wrote
+    /// nothing, so the retry never writes twice.
+    func withColumns<T>(_ tableName: String, _ body: (Connection, Resolved, [Column]) throws -> T) throws -> T {
         let table = try Identifier(tableName, what: "table name")
         return try pool.withConnection { c in
-            do { return try body(c, table, try columns(table, on: c)) } catch let e as StoreError
+            let cached = try resolve(table, on: c)
+            do { return try body(c, cached, cached.columns) } catch let e as StoreError
                 where TableStore.staleColumnStates.contains(where: e.has) || e.code == .invalidName {
-                let fresh = try columns(table, refresh: true, on: c)
-                return try body(c, table, fresh)
+                let fresh = try resolve(table, refresh: true, on: c)
+                guard fresh != cached else { throw e }
+                return try body(c, fresh, fresh.columns)
             }
         }
     }
 
-    /// SQLSTATEs that mean the cached columns no longer match the table.
+    /// SQLSTATEs (from the one table, `SQLState`) that a column changed under the cache explains: a vanished
+    /// column (42703), a value cast to the column's old type meeting the new one (42883 operator does not exist,
+    /// 42804 datatype mismatch, 22P02 invalid text representation), or a cached plan on a changed type (0A000).
     static let staleColumnStates: [SQLState] = [
-        .undefinedColumn, .datatypeMismatch, .invalidTextRepresentation, .featureNotSupported,
+        .undefinedColumn, .undefinedFunction, .datatypeMismatch, .invalidTextRepresentation, .featureNotSupported,
     ]
 
     private func whereSQL(_ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
                           binds: inout [String?]) throws {
-        guard let expr, !expr.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        guard let expr, !expr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let e = try WhereExpression.parse(expr)
         let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         func render(_ e: WhereExpression) throws -> String {
@@ -126,15 +165,19 @@ public final class TableStore: @unchecked Sendable {
                     value = pv
                 }
                 binds.append(value.text)
-                let cast = (op == "LIKE" || op == "ILIKE") ? "text" : col.type
-                let lhs = (op == "LIKE" || op == "ILIKE") ? "\(try Identifier(col.name).quoted)::text" : (try Identifier(col.name).quoted)
-                return "(\(lhs) \(op) $\(binds.count)::\(cast))"
+                let like = op == "LIKE" || op == "ILIKE"
+                if like && !Self.textTypes.contains(col.base) {
+                    throw StoreError(.invalidArgument, "\(op) needs a text column; \(Identifier.show(col.name)) is \(col.type): compare it with =, <, <=, >, >= instead")
+                }
+                return "(\(try Identifier(col.name).quoted) \(op) $\(binds.count)::\(like ? "text" : col.type))"
             }
         }
         sql += " WHERE " + (try render(e))
     }
 
-    private func qualified(_ t: Identifier) -> String { namespace.quoted + "." + t.quoted }
+    /// Column types `LIKE` and `ILIKE` accept.
+    static let textTypes: Set<String> = ["text", "varchar", "bpchar", "name"]
+
 
     /// Rows matching `where` (nil: all), at most `limit`, as column → value.
     public func query(_ table: String, where expr: String? = nil, _ params: [String: TableValue] = [:],
@@ -142,9 +185,9 @@ public final class TableStore: @unchecked Sendable {
         try EventStore.checkLimit(limit)
         return try withColumns(table) { c, t, cols in
             if let bad = cols.first(where: { !Self.supported.contains($0.base) }) {
-                throw StoreError(.unsupportedType, "column \(bad.name) of \(namespace.name).\(t.name) has type \(bad.type), which the table store does not map")
+                throw StoreError(.unsupportedType, "column \(bad.name) of \(t.schema.name).\(t.name) has type \(bad.type), which the table store does not map")
             }
-            var sql = "SELECT " + (try cols.map { try Identifier($0.name).quoted }.joined(separator: ", ")) + " FROM " + qualified(t)
+            var sql = "SELECT " + (try cols.map { try Identifier($0.name).quoted }.joined(separator: ", ")) + " FROM " + t.qualified
             var binds: [String?] = []
             try whereSQL(expr, params, cols, into: &sql, binds: &binds)
             sql += " LIMIT \(limit)"
@@ -165,12 +208,12 @@ public final class TableStore: @unchecked Sendable {
             let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             var names: [String] = [], vals: [String] = [], binds: [String?] = []
             for (k, v) in values.sorted(by: { $0.key < $1.key }) {
-                guard let col = byName[k] else { throw StoreError(.invalidName, "no column \(Identifier.show(k)) in \(namespace.name).\(t.name)") }
+                guard let col = byName[k] else { throw StoreError(.invalidName, "no column \(Identifier.show(k)) in \(t.schema.name).\(t.name)") }
                 binds.append(v.text)
                 names.append(try Identifier(col.name).quoted)
                 vals.append("$\(binds.count)::\(col.type)")
             }
-            let sql = "INSERT INTO \(qualified(t)) (\(names.joined(separator: ", "))) VALUES (\(vals.joined(separator: ", ")))"
+            let sql = "INSERT INTO \(t.qualified) (\(names.joined(separator: ", "))) VALUES (\(vals.joined(separator: ", ")))"
             return try c.execute(SQL(unsafeRaw: sql, name: "table.insert").withBinds(binds))
         }
     }
@@ -184,11 +227,11 @@ public final class TableStore: @unchecked Sendable {
             let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             var sets: [String] = [], binds: [String?] = []
             for (k, v) in values.sorted(by: { $0.key < $1.key }) {
-                guard let col = byName[k] else { throw StoreError(.invalidName, "no column \(Identifier.show(k)) in \(namespace.name).\(t.name)") }
+                guard let col = byName[k] else { throw StoreError(.invalidName, "no column \(Identifier.show(k)) in \(t.schema.name).\(t.name)") }
                 binds.append(v.text)
                 sets.append("\(try Identifier(col.name).quoted) = $\(binds.count)::\(col.type)")
             }
-            var sql = "UPDATE \(qualified(t)) SET \(sets.joined(separator: ", "))"
+            var sql = "UPDATE \(t.qualified) SET \(sets.joined(separator: ", "))"
             try whereSQL(expr, params, cols, into: &sql, binds: &binds)
             guard sql.contains(" WHERE ") else { throw StoreError(.invalidArgument, "mutate needs a where-expression") }
             return try c.execute(SQL(unsafeRaw: sql, name: "table.mutate").withBinds(binds))
@@ -199,7 +242,7 @@ public final class TableStore: @unchecked Sendable {
     @discardableResult
     public func purge(_ table: String, where expr: String, _ params: [String: TableValue] = [:]) throws -> Int {
         try withColumns(table) { c, t, cols in
-            var sql = "DELETE FROM \(qualified(t))"
+            var sql = "DELETE FROM \(t.qualified)"
             var binds: [String?] = []
             try whereSQL(expr, params, cols, into: &sql, binds: &binds)
             guard sql.contains(" WHERE ") else { throw StoreError(.invalidArgument, "purge needs a where-expression") }

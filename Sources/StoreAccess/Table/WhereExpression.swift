@@ -3,9 +3,13 @@
 ///     status = :status AND (age >= :min OR name LIKE :pattern) AND deleted_at IS NULL
 ///
 /// Grammar: `expr := and (OR and)*`, `and := unary (AND unary)*`, `unary := NOT unary | '(' expr ')' | cmp`,
-/// `cmp := column (= | != | <> | < | <= | > | >=) value | column [NOT] LIKE value | column [NOT] ILIKE value |
-/// column IS [NOT] NULL`, `value := :name | number | 'string' | TRUE | FALSE`. Columns must exist in the table; every value
-/// becomes a bind parameter cast to the column's type.
+/// `cmp := column (= | == | != | <> | < | <= | > | >=) value | column [NOT] LIKE value | column [NOT] ILIKE value |
+/// column IS [NOT] NULL | column (= | ==) NULL | column (!= | <>) NULL`, `value := :name | number | 'string' | TRUE |
+/// FALSE`. `==` is `=`; `= NULL` and `!= NULL` / `<> NULL` are folded to `IS NULL` / `IS NOT NULL` (what they
+/// mean to someone writing them; SQL's own `= NULL` is never true). At most `maxConditions` comparisons. Strings
+/// are SQL's: single quotes, a quote doubled inside; double-quoted strings (SQL identifiers) and backslash
+/// escapes are refused with an error that says what to write instead. Columns must exist in the table (`LIKE`
+/// and `ILIKE` only on text columns); every value becomes a bind parameter cast to the column's type.
 public indirect enum WhereExpression: Sendable, Equatable {
     case and(WhereExpression, WhereExpression)
     case or(WhereExpression, WhereExpression)
@@ -17,6 +21,9 @@ public indirect enum WhereExpression: Sendable, Equatable {
         case parameter(String)
         case literal(TableValue)
     }
+
+    /// The most comparisons (`cmp`) one expression may hold.
+    public static let maxConditions = 256
 
     /// Parses `text`; throws `.invalidArgument` with the position of the problem.
     public static func parse(_ text: String) throws -> WhereExpression {
@@ -69,15 +76,11 @@ public indirect enum WhereExpression: Sendable, Equatable {
                 out.append(.param(String(String.UnicodeScalarView(u[(i + 1)..<j])))); i = j; continue
             }
             if c == "'" {
-                var j = i + 1
-                var v = ""
-                while true {
-                    guard j < u.count else { throw StoreError(.invalidArgument, "unterminated string starting at position \(i)") }
-                    if u[j] == "'" { if j + 1 < u.count, u[j + 1] == "'" { v += "'"; j += 2; continue }; break }
-                    v.unicodeScalars.append(u[j]); j += 1
-                }
-                out.append(.string(v)); i = j + 1; continue
+                let (v, end) = try string(u, from: i)
+                out.append(.string(v)); i = end; continue
             }
+            if c == "\"" { throw StoreError(.invalidArgument, doubleQuoteAdvice(at: i)) }
+            if c == "\\" { throw StoreError(.invalidArgument, backslashAdvice(at: i)) }
             if ("0"..."9").contains(c) || (c == "-" && i + 1 < u.count && ("0"..."9").contains(u[i + 1])) {
                 var j = i + 1
                 while j < u.count, ("0"..."9").contains(u[j]) || u[j] == "." { j += 1 }
@@ -88,7 +91,7 @@ public indirect enum WhereExpression: Sendable, Equatable {
                 while j < u.count, isIdent(u[j]) { j += 1 }
                 out.append(.ident(String(String.UnicodeScalarView(u[i..<j])))); i = j; continue
             }
-            if let op = ["<=", ">=", "<>", "!=", "=", "<", ">"].first(where: {
+            if let op = ["<=", ">=", "<>", "!=", "==", "=", "<", ">"].first(where: {
                 String(String.UnicodeScalarView(u[i..<min(u.count, i + $0.count)])) == $0
             }) {
                 out.append(.op(op)); i += op.count
@@ -99,10 +102,34 @@ public indirect enum WhereExpression: Sendable, Equatable {
         return out
     }
 
+    /// The single-quoted string starting at `start`: its text and the index after it.
+    static func string(_ u: [Unicode.Scalar], from start: Int) throws -> (String, Int) {
+        var j = start + 1
+        var v = ""
+        while true {
+            guard j < u.count else { throw StoreError(.invalidArgument, "unterminated string starting at position \(start)") }
+            if u[j] == "\\" { throw StoreError(.invalidArgument, backslashAdvice(at: j)) }
+            if u[j] == "'" { if j + 1 < u.count, u[j + 1] == "'" { v += "'"; j += 2; continue }; break }
+            v.unicodeScalars.append(u[j]); j += 1
+        }
+        return (v, j + 1)
+    }
+
+    static func doubleQuoteAdvice(at i: Int) -> String {
+        "double quotes at position \(i) are not accepted (in SQL they quote identifiers): write text in single quotes, "
+            + "name = 'Alice', doubling a quote inside ('O''Brien'), or bind it as a :parameter"
+    }
+
+    static func backslashAdvice(at i: Int) -> String {
+        "backslash escapes (position \(i)) are not accepted: write a single quote inside a string as two ('O''Brien'); "
+            + "bind text with backslashes or control characters as a :parameter"
+    }
+
     struct Parser {
         let tokens: [Token]
         var i = 0
         var depth = 0
+        var conditions = 0
         var peek: Token? { i < tokens.count ? tokens[i] : nil }
         mutating func keyword(_ k: String) -> Bool {
             if case .ident(let s)? = peek, s.uppercased() == k { i += 1; return true }
@@ -137,6 +164,10 @@ public indirect enum WhereExpression: Sendable, Equatable {
                 throw StoreError(.invalidArgument, "expected a column name, found \(peek.map { "\($0)" } ?? "the end")")
             }
             i += 1
+            conditions += 1
+            guard conditions <= WhereExpression.maxConditions else {
+                throw StoreError(.invalidArgument, "the where-expression has more than \(WhereExpression.maxConditions) conditions")
+            }
             if keyword("IS") {
                 let neg = keyword("NOT")
                 guard keyword("NULL") else { throw StoreError(.invalidArgument, "expected NULL after IS") }
@@ -146,9 +177,16 @@ public indirect enum WhereExpression: Sendable, Equatable {
             if keyword("LIKE") { let v = try operand(); return neg ? .not(.compare(column: col, op: "LIKE", value: v)) : .compare(column: col, op: "LIKE", value: v) }
             if keyword("ILIKE") { let v = try operand(); return neg ? .not(.compare(column: col, op: "ILIKE", value: v)) : .compare(column: col, op: "ILIKE", value: v) }
             if neg { throw StoreError(.invalidArgument, "expected LIKE or ILIKE after NOT") }
-            guard case .op(let op)? = peek else { throw StoreError(.invalidArgument, "expected an operator after \(col)") }
+            guard case .op(let written)? = peek else { throw StoreError(.invalidArgument, "expected an operator after \(col)") }
             i += 1
-            return .compare(column: col, op: op == "!=" ? "<>" : op, value: try operand())
+            let op = written == "!=" ? "<>" : written == "==" ? "=" : written
+            if keyword("NULL") {
+                guard op == "=" || op == "<>" else {
+                    throw StoreError(.invalidArgument, "NULL compares only with = or != (read as IS NULL / IS NOT NULL), not \(written)")
+                }
+                return .isNull(column: col, negated: op == "<>")
+            }
+            return .compare(column: col, op: op, value: try operand())
         }
         mutating func operand() throws -> Operand {
             switch peek {
