@@ -11,8 +11,9 @@ public enum MetricsRoute: Sendable, Equatable {
     case index
 }
 
-/// The responder the server calls for `/metrics` (and the other routes); it may take as long as a scrape takes.
-public typealias MetricsResponder = @Sendable (MetricsRoute) async -> MetricsResponse
+/// The responder the server calls for each route: it answers through the callback, from any thread, as late as a
+/// scrape takes. No Swift-concurrency thread is needed, so a process whose cooperative pool is busy still answers.
+public typealias MetricsResponder = @Sendable (MetricsRoute, _ reply: @escaping @Sendable (MetricsResponse) -> Void) -> Void
 
 /// Turns decoded requests into responses. Anything but GET or HEAD is 405; a request with a body is 413; an unknown
 /// path is 404; a decoder error is 431 (header limits) or 400 (malformed); a pipelined request while one is in
@@ -87,12 +88,14 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     private func serve(_ context: ChannelHandlerContext, head: HTTPRequestHead) {
         guard let route = Self.route(head.uri) else { return }
         inFlight = true
-        let responder = self.responder
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.makeFutureWithTask { await responder(route) }.whenSuccess { response in
-            let (me, context) = bound.value
-            me.inFlight = false
-            me.respond(context, head: head, response: response, keepAlive: head.isKeepAlive)
+        let loop = context.eventLoop
+        responder(route) { response in
+            loop.execute {
+                let (me, context) = bound.value
+                me.inFlight = false
+                me.respond(context, head: head, response: response, keepAlive: head.isKeepAlive)
+            }
         }
     }
 

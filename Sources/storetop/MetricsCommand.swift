@@ -54,7 +54,7 @@ struct MetricsCommand: AsyncParsableCommand {
         let (host, port) = try Self.parseListen(listen)
         var config = MetricsServerConfiguration(host: host, port: port)
         config.maxConnections = maxConnections
-        let server = MetricsServer(configuration: config) { route in await scraper.respond(route) }
+        let server = MetricsServer(configuration: config) { route, reply in scraper.respond(route, reply) }
         do {
             try await server.start()
         } catch let e as MetricsServerError {
@@ -84,17 +84,17 @@ final class Scraper: @unchecked Sendable {
         return PrometheusExport.render(s, derived: d)
     }
 
-    /// The endpoint's answer for `route`.
-    func respond(_ route: MetricsRoute) async -> MetricsResponse {
+    /// The endpoint's answer for `route`, through `reply` (the scrape runs on its own thread).
+    func respond(_ route: MetricsRoute, _ reply: @escaping @Sendable (MetricsResponse) -> Void) {
         switch route {
-        case .healthy: return MetricsResponse(status: 200, body: "storetop metrics: up\n")
-        case .index: return MetricsResponse(status: 200, body: "storetop metrics: see /metrics\n")
+        case .healthy: reply(MetricsResponse(status: 200, body: "storetop metrics: up\n"))
+        case .index: reply(MetricsResponse(status: 200, body: "storetop metrics: see /metrics\n"))
         case .metrics:
-            do {
-                let text = try await sharedScrape().value()
-                return MetricsResponse(status: 200, body: text, contentType: "text/plain; version=0.0.4; charset=utf-8")
-            } catch {
-                return MetricsResponse(status: 503, body: "storetop: \(DisplayText.sanitize(Collector.shortError(error)))\n")
+            sharedScrape().value { result in
+                switch result {
+                case .success(let text): reply(MetricsResponse(status: 200, body: text, contentType: "text/plain; version=0.0.4; charset=utf-8"))
+                case .failure(let error): reply(MetricsResponse(status: 503, body: "storetop: \(DisplayText.sanitize(Collector.shortError(error)))\n"))
+                }
             }
         }
     }

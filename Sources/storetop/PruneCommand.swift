@@ -19,12 +19,13 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "Rows per batch.") var batch: Int = 1000
     @Flag(help: "Refuse to change anything.") var readOnly = false
 
+    /// A typed duration (`90s`, `30m`, `12h`, `7d`, `1h30m`), parsed strictly by `DurationText`.
     static func parseDuration(_ s: String) throws -> Duration {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        guard let u = s.last, let mult = units[u], let v = Double(s.dropLast()), v >= 0, v.isFinite else {
-            throw ValidationError("durations look like 90s, 30m, 12h or 7d, not \(s)")
+        do {
+            return try DurationText.duration(s)
+        } catch let e as DurationText.Invalid {
+            throw ValidationError(e.description)
         }
-        return .seconds(v * mult)
     }
 
     var mode: PruneMode {

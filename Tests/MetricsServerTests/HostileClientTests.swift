@@ -8,10 +8,14 @@ import Testing
 @Suite struct HostileClientTests {
     @Test func oversizedHeadsGet431AtOnce() async throws {
         try await withServer { port, _ in
-            let start = Date()
-            let big = try await exchange(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 256 * 1024) + "\r\n\r\n")
+            let (big, seconds) = try await offPool {
+                let start = Date()
+                let c = try RawClient(port: port)
+                c.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 256 * 1024) + "\r\n\r\n")
+                return (c.readAll(), Date().timeIntervalSince(start))
+            }
             #expect(RawClient.status(big) == 431)
-            #expect(Date().timeIntervalSince(start) < 2)
+            #expect(seconds < 2)
             let many = try await exchange(port, "GET /metrics HTTP/1.1\r\n" + (0..<100).map { "X-H\($0): v\r\n" }.joined() + "\r\n")
             #expect(RawClient.status(many) == 431, "more than maxHeaderCount fields")
             let longLine = try await exchange(port, "GET /" + String(repeating: "a", count: 64 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -143,7 +143,9 @@ import Testing
 
     @Test func expandedScriptsAreUnchangedForTheDefaultSchema() throws {
         let schema = try Identifier("storeaccess")
-        let hashes = Migration.all.map { Self.fnv1a64($0.script(for: schema)) }
+        // versions 1-4 were released before this test: they must never change (later versions are pinned when
+        // they are released)
+        let hashes = Migration.all.prefix(4).map { Self.fnv1a64($0.script(for: schema)) }
         #expect(hashes == [0x1916_3fb2_8235_4264, 0xaab2_2c98_393a_6db0, 0x4be2_b43a_6e71_ff1c, 0x53ef_bd78_8372_ac77])
     }
 }

@@ -36,6 +36,6 @@ enum SessionsPanel: Panel {
                                 state: try r.decode("state"), waitEventType: r["wait_event_type"], waitEvent: r["wait_event"],
                                 queryStart: try r.decodeOptional("query_start"), transactionStart: try r.decodeOptional("xact_start"),
                                 stateChange: try r.decodeOptional("state_change"), xminAge: try r.decodeOptional("xmin_age"),
-                                blockedBy: blocked, query: r["query"] ?? "")
+                                blockedBy: blocked, query: QueryText.redactPasswords(r["query"] ?? ""))
     }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// cooperative thread pool is never blocked.
 public final class SharedScrape<Value: Sendable>: Sendable {
     private struct State {
-        var waiters: [CheckedContinuation<Value, any Error>] = []
+        var waiters: [@Sendable (Result<Value, any Error>) -> Void] = []
         var running = false
         var runs = 0
     }
@@ -20,25 +20,27 @@ public final class SharedScrape<Value: Sendable>: Sendable {
 
     /// The result of the run in flight, or of a new run when none is.
     public func value() async throws -> Value {
-        try await withCheckedThrowingContinuation { cont in
-            let start = state.withLock { s -> Bool in
-                s.waiters.append(cont)
-                if s.running { return false }
-                s.running = true
-                s.runs += 1
-                return true
+        try await withCheckedThrowingContinuation { cont in value { cont.resume(with: $0) } }
+    }
+
+    /// Calls `done` (on the work's thread) with the result of the run in flight, or of a new run when none is.
+    public func value(_ done: @escaping @Sendable (Result<Value, any Error>) -> Void) {
+        let start = state.withLock { s -> Bool in
+            s.waiters.append(done)
+            if s.running { return false }
+            s.running = true
+            s.runs += 1
+            return true
+        }
+        guard start else { return }
+        Thread.detachNewThread { [self] in
+            let result = Result { try work() }
+            let waiters = state.withLock { s -> [@Sendable (Result<Value, any Error>) -> Void] in
+                s.running = false
+                defer { s.waiters = [] }
+                return s.waiters
             }
-            if start {
-                Thread.detachNewThread { [self] in
-                    let result = Result { try work() }
-                    let waiters = state.withLock { s -> [CheckedContinuation<Value, any Error>] in
-                        s.running = false
-                        defer { s.waiters = [] }
-                        return s.waiters
-                    }
-                    for w in waiters { w.resume(with: result) }
-                }
-            }
+            for w in waiters { w(result) }
         }
     }
 
