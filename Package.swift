@@ -14,7 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
@@ -35,12 +35,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "MetricsServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "storetop",
             dependencies: [
                 "StoreAccess", "StoreMetrics", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                "MetricsServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -60,6 +68,8 @@ let package = Package(
         .target(name: "CFuzzDriver", path: "Tests/Fuzz/CFuzzDriver"),
         .executableTarget(name: "storeaccess-fuzz", dependencies: ["FuzzChecks", "CFuzzDriver"], path: "Tests/Fuzz/Harness"),
         .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "StoreTestSupport", "FuzzChecks"]),
+        .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreMetrics", "StoreAccess", "StoreTestSupport"], exclude: ["Screens"]),
     ],

@@ -1,7 +1,6 @@
 import ArgumentParser
-import FlyingFox
-import FlyingSocks
 import Foundation
+import MetricsServer
 import StoreAccess
 import StoreMetrics
 
@@ -11,53 +10,68 @@ struct MetricsCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Address to listen on, IPv4 host:port.")
+    @Option(help: "Address to listen on: IPv4 host:port or [IPv6]:port.")
     var listen: String = "127.0.0.1:9187"
+
+    @Option(help: "Most connections served at once (one more gets 503).")
+    var maxConnections: Int = 32
 
     @Flag(help: "Print one exposition to stdout and exit (no server).")
     var once = false
 
-    func parsedListen() throws -> (String, UInt16) {
-        let parts = listen.split(separator: ":")
-        guard parts.count == 2, let port = UInt16(parts[1]), port > 0, parts[0].split(separator: ".").count == 4 else {
-            throw ValidationError("--listen must be an IPv4 host:port, like 127.0.0.1:9187")
+    /// `host:port` or `[v6]:port` → host and port, or a usage error naming what is wrong.
+    static func parseListen(_ text: String) throws -> (String, Int) {
+        let shown = DisplayText.sanitize(text)
+        var host = Substring(text)
+        var port = Substring("")
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            port = host[host.index(after: close)...].drop { $0 == ":" }
+            host = host[host.index(after: host.startIndex)..<close]
+        } else if let colon = host.lastIndex(of: ":") {
+            port = host[host.index(after: colon)...]
+            host = host[..<colon]
         }
-        return (String(parts[0]), port)
+        guard let p = Int(port), (1...65535).contains(p), !host.isEmpty else {
+            throw ValidationError("invalid address \(shown): --listen takes host:port (like 127.0.0.1:9187) or [::1]:9187")
+        }
+        return (String(host), p)
     }
 
-    func validate() throws { _ = try parsedListen() }
+    func validate() throws {
+        _ = try Self.parseListen(listen)
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+    }
 
     func run() async throws {
         let dsn = try connection.resolved()
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: connection.schema) }
         let scraper = Scraper(collector: collector)
         if once {
-            print(try reportingErrors { try scraper.scrape() })
+            print(try reportingErrors { try scraper.scrape() }, terminator: "")
             return
         }
-        let (host, port) = try parsedListen()
-        let server = HTTPServer(address: try sockaddr_in.inet(ip4: host, port: port))
-        await server.appendRoute("GET /metrics") { _ in
-            do {
-                let text = try await scraper.scrapeOffThread()
-                return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: Data(text.utf8))
-            } catch {
-                return HTTPResponse(statusCode: .serviceUnavailable, body: Data("storetop: \(error)\n".utf8))
-            }
+        let (host, port) = try Self.parseListen(listen)
+        var config = MetricsServerConfiguration(host: host, port: port)
+        config.maxConnections = maxConnections
+        let server = MetricsServer(configuration: config) { route in await scraper.respond(route) }
+        do {
+            try await server.start()
+        } catch let e as MetricsServerError {
+            warn("storetop: \(e.description)")
+            throw ExitCode(e == .invalidAddress(MetricsServer.show(host, port)) ? 64 : 69)
         }
-        await server.appendRoute("GET /") { _ in
-            HTTPResponse(statusCode: .ok, body: Data("storetop metrics: see /metrics\n".utf8))
-        }
-        warn("storetop: serving metrics on http://\(host):\(port)/metrics for \(try ConnectionString(dsn))")
+        warn("storetop: serving metrics on http://\(MetricsServer.show(host, port))/metrics for \(DisplayText.sanitize(ConnectionString.mask(dsn)))")
         try await server.run()
     }
 }
 
-/// Collects on scrape, keeping a short history so rates and statuses are filled in.
+/// Collects on scrape, keeping a short history so rates and statuses are filled in. Concurrent scrapes share one
+/// snapshot in flight.
 final class Scraper: @unchecked Sendable {
     let collector: Collector
     private let lock = NSLock()
     private var history = History()
+    private lazy var shared = SharedScrape<String> { [unowned self] in try self.scrape() }
 
     init(collector: Collector) { self.collector = collector }
 
@@ -69,10 +83,24 @@ final class Scraper: @unchecked Sendable {
         return PrometheusExport.render(s, derived: d)
     }
 
-    /// Runs the blocking scrape on its own thread, never on the cooperative pool.
-    func scrapeOffThread() async throws -> String {
-        try await withCheckedThrowingContinuation { cont in
-            Thread.detachNewThread { [self] in cont.resume(with: Result { try scrape() }) }
+    /// The endpoint's answer for `route`.
+    func respond(_ route: MetricsRoute) async -> MetricsResponse {
+        switch route {
+        case .healthy: return MetricsResponse(status: 200, body: "storetop metrics: up\n")
+        case .index: return MetricsResponse(status: 200, body: "storetop metrics: see /metrics\n")
+        case .metrics:
+            do {
+                let text = try await sharedScrape().value()
+                return MetricsResponse(status: 200, body: text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+            } catch {
+                return MetricsResponse(status: 503, body: "storetop: \(DisplayText.sanitize(Collector.shortError(error)))\n")
+            }
         }
+    }
+
+    private func sharedScrape() -> SharedScrape<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return shared
     }
 }
