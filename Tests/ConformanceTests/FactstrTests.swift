@@ -239,10 +239,8 @@ extension FactstrTests {
     @Test func factstr_or_across_payload_predicates_inside_one_filter_matches_any_payload_predicate() throws {
         let facts = ["a1", "a2", "a3"].map { epFact("account-opened", #"{"accountId":"\#($0)"}"#) }
         try matching(facts, EventQuery([epFilter(payload: [#"{"accountId":"a1"}"#, #"{"accountId":"a3"}"#])])) { r in
-            withKnownIssue(EPIssue.orPayload) {
-                #expect(r.events.map(\.position) == [1, 3])
-                #expect(r.contextVersion == 3)
-            }
+            #expect(r.events.map(\.position) == [1, 3])
+            #expect(r.contextVersion == 3)
         }
     }
 

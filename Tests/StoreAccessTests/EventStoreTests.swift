@@ -283,8 +283,8 @@ func expectStoreError(_ code: StoreError.Code, _ body: () throws -> Void, source
             #expect(try types(.types("A")) == ["A", "A2"])
             // types AND payload containment
             #expect(try types(EventQuery([.init(types: ["A"], payload: [JSONText("{\"tag\":\"red\"}")])])) == ["A"])
-            // every payload predicate must hold
-            #expect(try types(EventQuery([.init(payload: [JSONText("{\"x\":1}"), JSONText("{\"tag\":\"red\"}")])])) == ["A", "C"])
+            // one payload predicate must hold (OR-ed inside a filter, as factstr; issue 17)
+            #expect(try types(EventQuery([.init(payload: [JSONText("{\"x\":1}"), JSONText("{\"tag\":\"red\"}")])])) == ["A", "B", "C"])
             // OR across filters
             #expect(try types(EventQuery([.init(types: ["B"]), .init(types: ["C"])])) == ["B", "C"])
             let r = try es.query(.types("A"), limit: 1)

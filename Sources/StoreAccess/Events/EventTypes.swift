@@ -129,7 +129,9 @@ public struct StreamWrite: Sendable {
 }
 
 /// factstr's query model: filters OR-ed together; within a filter, the event type is one of `types` (when
-/// given) AND the payload contains every JSON object in `payload`.
+/// given) AND the payload contains at least one of the JSON objects in `payload` (when given): the payload
+/// conditions of one filter are OR-ed, as factstr's are. To require several conditions at once, put them in one
+/// object (`{"a": 1, "b": 2}`).
 public struct EventQuery: Sendable, Equatable {
     public struct Filter: Sendable, Equatable {
         public var types: [String]
