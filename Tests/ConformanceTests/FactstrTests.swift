@@ -296,13 +296,11 @@ extension FactstrTests {
     }
 
     /// `empty_event_types_filter_returns_no_events_and_no_context_version` (payload_match.rs): factstr's
-    /// `event_types: Some(vec![])`; StoreAccess's `Filter(types: [])` is the only way to say it today.
+    /// `event_types: Some(vec![])` is StoreAccess's `Filter(types: [])` (no types given, `Filter(types: nil)`, matches all).
     @Test func factstr_empty_event_types_filter_returns_no_events_and_no_context_version() throws {
         try matching([epFact("account-opened", #"{"accountId":"a1"}"#)], EventQuery([epFilter(types: [])])) { r in
-            withKnownIssue(EPIssue.emptyTypes) {
-                #expect(r.events.isEmpty)
-                #expect(r.lastReturnedPosition == nil && r.contextVersion == nil)
-            }
+            #expect(r.events.isEmpty)
+            #expect(r.lastReturnedPosition == nil && r.contextVersion == nil)
         }
     }
 
@@ -311,10 +309,8 @@ extension FactstrTests {
         try withConformanceStore { store, _ in
             let f = try EPFactStore(store)
             try f.append([epFact("account-opened", #"{"accountId":"a1"}"#)])
-            withKnownIssue(EPIssue.emptyTypes) {
-                let r = try f.appendIf([epFact("account-renamed", #"{"accountId":"a2"}"#)], EventQuery([epFilter(types: [])]), nil)
-                #expect(r.firstPosition == 2 && r.lastPosition == 2)
-            }
+            let r = try f.appendIf([epFact("account-renamed", #"{"accountId":"a2"}"#)], EventQuery([epFilter(types: [])]), nil)
+            #expect(r.firstPosition == 2 && r.lastPosition == 2)
         }
     }
 
@@ -435,7 +431,7 @@ extension FactstrTests {
             defer { sub.stop() }
             try f.append(facts)
             let got = log.wait(for: 1)
-            #expect(log.events.allSatisfy { e in query.filters.contains { $0.types.isEmpty || $0.types.contains(e.type) } })
+            #expect(log.events.allSatisfy { e in query.filters.contains { $0.types?.contains(e.type) ?? true } })
             return got
         }
     }

@@ -37,3 +37,43 @@ import Testing
         }
     }
 }
+
+/// Issue 17: "no types given" admits every type, an explicitly empty type list none.
+@Suite struct EventQueryTypeListTests {
+    @Test func nilTypesMatchAllAndEmptyTypesMatchNothing() throws {
+        try withStore { store, _ in
+            let es = try store.events(tenant: "acme")
+            try es.append(to: "s", [ev("A", #"{"k":1}"#), ev("B", #"{"k":2}"#)])
+            #expect(try es.query(EventQuery([.init()])).events.map(\.type) == ["A", "B"])
+            #expect(try es.query(EventQuery([.payload([JSONText(#"{"k":2}"#)])])).events.map(\.type) == ["B"])
+            let none = try es.query(EventQuery([.init(types: [])]))
+            #expect(none.events.isEmpty && none.contextVersion == nil)
+            // an empty-type filter ORed with another filter leaves the other one's matches
+            #expect(try es.query(EventQuery([.init(types: []), .init(types: ["B"])])).events.map(\.type) == ["B"])
+            // as a conditional append's context it never conflicts
+            #expect(try es.appendIf(to: "s", [ev("C")], query: EventQuery([.init(types: [])]), context: nil).firstPosition == 3)
+            let sql: SQL = "SELECT \(ident: store.schema.name).event_matches('A', '{}', '[{\"types\": []}]'), \(ident: store.schema.name).event_matches('A', '{}', '[{\"types\": null}]')"
+            let row = try #require(try store.pool.query(sql).first)
+            #expect(try row.decode(0, as: Bool.self) == false && row.decode(1, as: Bool.self) == true)
+        }
+    }
+
+    /// A durable consumer recorded before version 5 with `"types": []` (then: any type) keeps that meaning and
+    /// reopens with a filter that gives no types.
+    @Test func durableFilterWithEmptyTypesRecordedBeforeV5KeepsItsMeaning() throws {
+        let server = try TestServer.current()
+        let schema = "sa_v5_types_\(UInt32.random(in: 0...UInt32.max))"
+        defer { server.dropSchema(schema) }
+        let c = try Connection(try ConnectionString(server.directDSN))
+        defer { c.close() }
+        let s = try StoreSchema(schema)
+        try s.migrate(on: c, upTo: 4)
+        let q = "\"\(schema)\""
+        try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_open('t1', 'proj', 'events', '[{\"types\":[],\"payload\":[]}]', 'a', 'h', 1)"))
+        try s.migrate(on: c)
+        let same = try c.query(SQL("SELECT filter = \(EventQuery([.init()]).json)::jsonb FROM \(unsafeRaw: q).cursors WHERE name = 'proj'"))
+        #expect(try same.first?.decode(0, as: Bool.self) == true)
+        let opened = try c.query(SQL("SELECT \(unsafeRaw: q).cursor_open('t1', 'proj', 'events', \(EventQuery([.init()]).json), 'a', 'h', 1)"))
+        #expect(opened.first?[0] == "0")
+    }
+}
