@@ -18,7 +18,8 @@ public final class EventStore: Sendable {
     // MARK: writes
 
     /// Appends events to one stream if its version matches `expected`. Throws `.conflict` (naming stream,
-    /// expected and actual) or `.invalidArgument` for an empty append; either way nothing is written.
+    /// expected and actual), `.invalidArgument` for an empty append, a payload that is not a JSON object or a
+    /// negative expected version, `.invalidName` for a bad stream or event type; either way nothing is written.
     @discardableResult
     public func append(to stream: String, expected: ExpectedVersion = .any, _ events: [EventData]) throws -> AppendResult {
         let results = try appendMulti([StreamWrite(stream: stream, expected: expected, events: events)])
@@ -66,7 +67,12 @@ public final class EventStore: Sendable {
                 throw StoreError(.invalidArgument, "stream \(w.stream) appears twice in one append")
             }
             if case .exact(let v) = w.expected, v < 0 { throw StoreError(.invalidArgument, "expected version must be ≥ 0") }
-            for e in w.events { _ = try Names.eventType(e.type) }
+            for e in w.events {
+                _ = try Names.eventType(e.type)
+                guard e.payloadIsObject else {
+                    throw StoreError(.invalidArgument, "the payload of every event must be a JSON object (event \(Identifier.show(e.type)) of stream \(Identifier.show(w.stream)))")
+                }
+            }
         }
         // One append travels as one jsonb value, and PostgreSQL caps a jsonb value at 256 MiB: refuse before
         // sending (a clear error rather than the server's, and nothing half-sent).

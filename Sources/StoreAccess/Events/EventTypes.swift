@@ -30,6 +30,11 @@ public struct EventData: Sendable, Equatable {
         return (try? JSONText(encoding: d)) ?? JSONText("{}")
     }
 
+    /// Whether the payload is a JSON object (its first non-blank character opens one; the server parses the rest).
+    var payloadIsObject: Bool {
+        payload.text.utf8.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "{")
+    }
+
     var json: String {
         "{\"type\":" + jsonString(type) + ",\"payload\":" + payload.text + ",\"metadata\":" + metadata.text + "}"
     }

@@ -25,5 +25,118 @@ enum EventMigrationsV5 {
                        FROM jsonb_array_elements(c.filter) WITH ORDINALITY AS f(value, ord))
      WHERE c.source = 'events' AND jsonb_typeof(c.filter) = 'array'
        AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.filter) f WHERE f.value -> 'types' = '[]'::jsonb);
+
+    -- Checks the events of one append before anything is written: every event is an object whose "type" is a
+    -- name (check_name's rule, as Swift's Names.eventType) and whose "payload" is a JSON object (SA003, or SA004
+    -- for a bad type name).
+    CREATE OR REPLACE FUNCTION @schema@.check_events(p_events jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE AS $$
+    DECLARE v_bad jsonb;
+    BEGIN
+        SELECT e.value INTO v_bad FROM jsonb_array_elements(p_events) e
+         WHERE jsonb_typeof(e.value) IS DISTINCT FROM 'object'
+            OR jsonb_typeof(e.value -> 'type') IS DISTINCT FROM 'string'
+            OR (e.value ->> 'type') !~ '^[A-Za-z0-9_][A-Za-z0-9_.:@=+-]*$' OR octet_length(e.value ->> 'type') > 200
+            OR jsonb_typeof(e.value -> 'payload') IS DISTINCT FROM 'object'
+         LIMIT 1;
+        IF NOT FOUND THEN RETURN; END IF;
+        IF jsonb_typeof(v_bad) IS DISTINCT FROM 'object' OR jsonb_typeof(v_bad -> 'type') IS DISTINCT FROM 'string' THEN
+            RAISE EXCEPTION 'every event needs a "type" (a name of 1 to 200 bytes), not %', left(v_bad::text, 80)
+                USING ERRCODE = @sqlstate_invalid_argument@;
+        END IF;
+        PERFORM @schema@.check_name('event type', v_bad ->> 'type', 200);
+        RAISE EXCEPTION 'the "payload" of every event must be a JSON object, not %',
+            coalesce(jsonb_typeof(v_bad -> 'payload'), 'missing') USING ERRCODE = @sqlstate_invalid_argument@;
+    END $$;
+
+    -- Appends to several streams of one tenant atomically (see version 2). Version 5 refuses, before any lock
+    -- or position is taken, an expected version below -3 (SA003) and events check_events refuses.
+    CREATE OR REPLACE FUNCTION @schema@.append_multi(p_tenant text, p_writes jsonb)
+        RETURNS TABLE (stream text, first_position bigint, last_position bigint, first_version bigint, last_version bigint)
+    LANGUAGE plpgsql AS $$
+    #variable_conflict use_column
+    DECLARE
+        v_streams text[] := '{}';
+        v_current bigint[] := '{}';
+        v_events jsonb[] := '{}';
+        v_total int := 0;
+        v_write jsonb;
+        v_name text;
+        v_expected bigint;
+        v_cur bigint;
+        v_found boolean;
+        v_n int;
+        v_first bigint;
+        v_pos bigint;
+        i int;
+    BEGIN
+        PERFORM @schema@.tenant_ensure(p_tenant);
+        IF p_writes IS NULL OR jsonb_typeof(p_writes) <> 'array' OR jsonb_array_length(p_writes) = 0 THEN
+            RAISE EXCEPTION 'append needs at least one stream' USING ERRCODE = @sqlstate_invalid_argument@;
+        END IF;
+        PERFORM pg_advisory_xact_lock_shared(hashtext(@lock_tenant@), hashtext(p_tenant));
+        FOR v_write IN SELECT value FROM jsonb_array_elements(p_writes) ORDER BY value ->> 'stream' LOOP
+            v_name := @schema@.check_name('stream', v_write ->> 'stream', 200);
+            IF v_name = ANY (v_streams) THEN
+                RAISE EXCEPTION 'stream % appears twice in one append', v_name USING ERRCODE = @sqlstate_invalid_argument@;
+            END IF;
+            v_expected := coalesce((v_write ->> 'expected')::bigint, -1);
+            IF v_expected < -3 THEN
+                RAISE EXCEPTION 'expected version of stream % must be -1 (any), -2 (no stream), -3 (stream exists) or a version >= 0, not %',
+                    v_name, v_expected USING ERRCODE = @sqlstate_invalid_argument@;
+            END IF;
+            IF jsonb_typeof(coalesce(v_write -> 'events', '[]')) <> 'array' THEN
+                RAISE EXCEPTION 'events of stream % must be a JSON array', v_name USING ERRCODE = @sqlstate_invalid_argument@;
+            END IF;
+            v_n := jsonb_array_length(coalesce(v_write -> 'events', '[]'));
+            IF v_n > 0 THEN
+                PERFORM @schema@.check_events(v_write -> 'events');
+                INSERT INTO @schema@.streams AS s (tenant, stream, version, head_position)
+                     VALUES (p_tenant, v_name, 0, 0) ON CONFLICT DO NOTHING;
+            END IF;
+            SELECT s.version INTO v_cur FROM @schema@.streams s
+             WHERE s.tenant = p_tenant AND s.stream = v_name FOR UPDATE;
+            v_found := FOUND AND v_cur > 0;
+            v_cur := coalesce(v_cur, 0);
+            IF (v_expected = -2 AND v_found) OR (v_expected = -3 AND NOT v_found) OR (v_expected >= 0 AND v_cur <> v_expected) THEN
+                RAISE EXCEPTION 'version conflict on stream "%": expected %, actual %', v_name,
+                    CASE v_expected WHEN -2 THEN 'no stream' WHEN -3 THEN 'stream exists' ELSE v_expected::text END,
+                    CASE WHEN v_found THEN v_cur::text ELSE 'no stream' END
+                    USING ERRCODE = @sqlstate_conflict@,
+                          DETAIL = jsonb_build_object('stream', v_name, 'expected', v_expected, 'actual', v_cur)::text;
+            END IF;
+            v_streams := v_streams || v_name;
+            v_current := v_current || v_cur;
+            v_events := v_events || coalesce(v_write -> 'events', '[]');
+            v_total := v_total + v_n;
+        END LOOP;
+        IF v_total = 0 THEN
+            RAISE EXCEPTION 'append needs at least one event' USING ERRCODE = @sqlstate_invalid_argument@;
+        END IF;
+
+        -- A contiguous block of positions, registered before it is taken (see safe_position).
+        v_first := @schema@.allocate('events', '@schema@.event_position', v_total);
+
+        v_pos := v_first;
+        FOR i IN 1 .. coalesce(array_length(v_streams, 1), 0) LOOP
+            v_n := jsonb_array_length(v_events[i]);
+            CONTINUE WHEN v_n = 0;
+            INSERT INTO @schema@.events (position, tenant, stream, version, type, payload, metadata, batch_first, batch_size)
+            SELECT v_pos + e.ord - 1, p_tenant, v_streams[i], v_current[i] + e.ord, e.value ->> 'type',
+                   e.value -> 'payload', coalesce(e.value -> 'metadata', '{}'),
+                   CASE WHEN v_total > 1 THEN v_first END, v_total
+              FROM jsonb_array_elements(v_events[i]) WITH ORDINALITY AS e(value, ord);
+            UPDATE @schema@.streams s SET version = v_current[i] + v_n, head_position = v_pos + v_n - 1, updated_at = now()
+             WHERE s.tenant = p_tenant AND s.stream = v_streams[i];
+            stream := v_streams[i];
+            first_position := v_pos;
+            last_position := v_pos + v_n - 1;
+            first_version := v_current[i] + 1;
+            last_version := v_current[i] + v_n;
+            RETURN NEXT;
+            v_pos := v_pos + v_n;
+        END LOOP;
+        PERFORM pg_notify(@channel_events@, p_tenant || ' ' || (v_first + v_total - 1));
+    END $$;
     """
 }
