@@ -347,15 +347,17 @@ extension FactstrTests {
         }
     }
 
-    /// `stream_does_not_replay_historical_events` (streams.rs): StoreAccess's subscription has no "from now"
-    /// start; subscribing without a position replays history.
+    /// `stream_does_not_replay_historical_events` (streams.rs): factstr's `stream_all` is StoreAccess's
+    /// `subscribe(from: .now)`.
     @Test func factstr_stream_does_not_replay_historical_events() throws {
         try withConformanceStore { store, _ in
             let f = try EPFactStore(store), log = EPDeliveries()
             try f.append([epFact("account-opened", Self.a1)])
-            let sub = try f.events.subscribe(handler: log.handler)
+            let sub = try f.events.subscribe(from: .now, handler: log.handler)
             defer { sub.stop() }
-            withKnownIssue(EPIssue.fromNow) { #expect(log.stays(at: 0)) }
+            #expect(log.stays(at: 0))
+            try f.append([epFact("account-credited", Self.a1)])
+            #expect(log.wait(for: 1) == [[2]])
         }
     }
 

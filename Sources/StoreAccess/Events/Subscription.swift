@@ -152,7 +152,42 @@ extension Subscription: ConsumerBody {
     }
 }
 
+extension Subscription {
+    /// Where a (non-durable) subscription starts.
+    public enum Start: Sendable, Equatable {
+        /// With the first event of the log (history first, then live).
+        case beginning
+        /// After this position.
+        case after(Int64)
+        /// With the events that commit from now on (factstr's `stream_all`): after the log's safe position at
+        /// the moment the subscription is made. No event committing later is missed; an append that was still in
+        /// flight at that moment is delivered too, since it commits later.
+        case now
+    }
+}
+
 extension EventStore {
+    /// The highest position readers may deliver now (`events_safe_position()`): every event at or below it has
+    /// committed or never will. Positions are unique and increasing; a rolled-back append leaves a hole, and a
+    /// reader never skips a position that commits later.
+    public func safePosition() throws -> Int64 {
+        let sql: SQL = "SELECT \(ident: schema).events_safe_position()"
+        return try store.pool.query(sql.named("events.safe_position")).first?.decode(0, as: Int64.self) ?? 0
+    }
+
+    /// A live subscription to this tenant's events (or those matching `query`) from `start`; `.now` delivers
+    /// only what commits from now on. `handler` gets batches in position order on the subscription's own thread.
+    public func subscribe(from start: Subscription.Start, query: EventQuery? = nil, options: Subscription.Options = .init(),
+                          handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) throws -> Subscription {
+        let position: Int64
+        switch start {
+        case .beginning: position = 0
+        case .after(let p): position = p
+        case .now: position = try safePosition()
+        }
+        return try subscribe(after: position, query: query, options: options, handler: handler)
+    }
+
     /// A live subscription to this tenant's events (or those matching `query`) after `position`.
     /// `handler` gets batches in position order on the subscription's own thread.
     public func subscribe(after position: Int64 = 0, query: EventQuery? = nil, options: Subscription.Options = .init(),
