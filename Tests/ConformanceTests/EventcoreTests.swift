@@ -230,7 +230,7 @@ import Testing
             let es = try store.events(tenant: "eventcore"), s = Self.sid("batch_limiting", "stream")
             try es.append(to: s, expected: .exact(0), (0..<20).map { _ in epEvent(s) })
             let events = try es.readAll(limit: 10)
-            withKnownIssue(EPIssue.exactLimit) { #expect(events.count == 10) }
+            #expect(events.count == 10)
         }
     }
 }
@@ -854,7 +854,7 @@ extension EventcoreTests {
             }
             #expect(all.count == 150)
             #expect(zip(all, all.dropFirst()).allSatisfy { $0.position < $1.position })
-            withKnownIssue(EPIssue.exactLimit) { #expect(pages >= 3 && pages <= 4) }
+            #expect(pages >= 3 && pages <= 4)
         }
     }
 

@@ -304,10 +304,10 @@ func expectStoreError(_ code: StoreError.Code, _ body: () throws -> Void, source
             try es.append(to: "one", [ev("Single")])
             let batch = try es.append(to: "many", (1...5).map { ev("E\($0)") })
             try es.append(to: "one", [ev("Single")])
-            let page1 = try es.readAll(after: 0, limit: 2)
+            let page1 = try es.readAll(after: 0, limit: 2, wholeAppends: true)
             #expect(page1.count == 6) // the single, then the whole batch of five
             #expect(page1.last?.position == batch.lastPosition)
-            let page2 = try es.readAll(after: page1.last!.position, limit: 2)
+            let page2 = try es.readAll(after: page1.last!.position, limit: 2, wholeAppends: true)
             #expect(page2.map(\.type) == ["Single"])
             #expect(try es.read(streamPrefix: "ma").count == 5)
         }

@@ -114,20 +114,22 @@ public final class EventStore: Sendable {
     }
 
     /// Reads this tenant's events after `position`, in position order, gap-free: an event that commits later
-    /// never has a position at or below the last one returned. A multi-event append is never cut in two, so
-    /// slightly more than `limit` events may come back.
-    public func readAll(after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+    /// never has a position at or below the last one returned. Exactly `limit` events come back (fewer at the
+    /// end of the log); a page may end inside a multi-event append, and reading on after its last position is
+    /// correct. `wholeAppends` keeps appends whole instead (factstr's batch shape): slightly more than `limit`
+    /// events may then come back.
+    public func readAll(after position: Int64 = 0, limit: Int = 1000, wholeAppends: Bool = false) throws -> [RecordedEvent] {
         try Self.checkLimit(limit)
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit))"
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, \(wholeAppends))"
         return try store.pool.query(sql.named("events.read_all")).rows.map(RecordedEvent.init(row:))
     }
 
-    /// Events matching `query` after `position` (gap-free, like `readAll`), the last returned position, and the
-    /// query's context version (the highest matching position in the log) for `appendIf`.
+    /// Events matching `query` after `position` (gap-free, like `readAll`, with appends kept whole), the last
+    /// returned position, and the query's context version (the highest matching position in the log) for `appendIf`.
     public func query(_ query: EventQuery, after position: Int64 = 0, limit: Int = 1000) throws -> EventQueryResult {
         try Self.checkLimit(limit)
         return try store.pool.withConnection { c in
-            let events = try c.query(SQL("SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json))")
+            let events = try c.query(SQL("SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json), true)")
                 .named("events.query")).rows.map(RecordedEvent.init(row:))
             let ctx = try c.query(SQL("""
                 SELECT position FROM \(ident: schema).events WHERE tenant = \(tenant) \
@@ -166,10 +168,10 @@ public final class EventStore: Sendable {
 
 extension Store {
     /// Every tenant's events after `position`, gap-free, in position order (for global projections and
-    /// catch-up); a multi-event append is never cut in two.
-    public func readAllTenants(after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+    /// catch-up): exactly `limit` of them, or with `wholeAppends` every multi-event append kept whole (see `readAll`).
+    public func readAllTenants(after position: Int64 = 0, limit: Int = 1000, wholeAppends: Bool = false) throws -> [RecordedEvent] {
         try EventStore.checkLimit(limit)
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit))"
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit), NULL, \(wholeAppends))"
         return try pool.query(sql.named("events.read_all_tenants")).rows.map(RecordedEvent.init(row:))
     }
 

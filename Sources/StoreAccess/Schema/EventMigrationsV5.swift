@@ -138,5 +138,37 @@ enum EventMigrationsV5 {
         END LOOP;
         PERFORM pg_notify(@channel_events@, p_tenant || ' ' || (v_first + v_total - 1));
     END $$;
+
+    -- Reads a tenant's events (NULL: every tenant) after p_after, in position order, gap-free (never past the safe
+    -- position). Since version 5 a page holds exactly p_limit events (fewer at the end; eventcore's contract) and
+    -- may end inside a multi-event append: reading on after its last position is correct. p_whole_appends keeps
+    -- appends whole instead (factstr's batch shape): the page then runs to the end of the append of its last event.
+    DROP FUNCTION IF EXISTS @schema@.read_all(text, bigint, int, jsonb);
+    CREATE OR REPLACE FUNCTION @schema@.read_all(p_tenant text, p_after bigint, p_limit int, p_query jsonb DEFAULT NULL,
+                                                 p_whole_appends boolean DEFAULT false)
+        RETURNS SETOF @schema@.events LANGUAGE plpgsql VOLATILE AS $$
+    DECLARE
+        v_safe bigint;
+        v_upto bigint;
+    BEGIN
+        v_safe := @schema@.events_safe_position();
+        IF NOT coalesce(p_whole_appends, false) THEN
+            RETURN QUERY SELECT e.* FROM @schema@.events e
+             WHERE (p_tenant IS NULL OR e.tenant = p_tenant) AND e.position > p_after AND e.position <= v_safe
+               AND (p_query IS NULL OR @schema@.event_matches(e.type, e.payload, p_query))
+             ORDER BY e.position LIMIT greatest(p_limit, 1);
+            RETURN;
+        END IF;
+        SELECT max(greatest(p.position, coalesce(p.batch_first + p.batch_size - 1, p.position))) INTO v_upto
+          FROM (SELECT e.position, e.batch_first, e.batch_size FROM @schema@.events e
+                 WHERE (p_tenant IS NULL OR e.tenant = p_tenant) AND e.position > p_after AND e.position <= v_safe
+                   AND (p_query IS NULL OR @schema@.event_matches(e.type, e.payload, p_query))
+                 ORDER BY e.position LIMIT greatest(p_limit, 1)) p;
+        IF v_upto IS NULL THEN RETURN; END IF;
+        RETURN QUERY SELECT e.* FROM @schema@.events e
+         WHERE (p_tenant IS NULL OR e.tenant = p_tenant) AND e.position > p_after AND e.position <= v_upto
+           AND (p_query IS NULL OR @schema@.event_matches(e.type, e.payload, p_query))
+         ORDER BY e.position;
+    END $$;
     """
 }
