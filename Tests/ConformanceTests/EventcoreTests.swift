@@ -382,17 +382,15 @@ extension EventcoreTests {
         try withConformanceStore { store, server in
             let es = try store.events(tenant: "eventcore")
             let source = "account/source-\(epUUID())", dest = "account/dest-\(epUUID())"
-            withKnownIssue(EPIssue.streamIds) {
-                try es.appendMulti([
-                    StreamWrite(
-                        stream: source, expected: .exact(0), events: [epEvent(source, type: "TestEvent", ["payload": "credit source account"])]),
-                    StreamWrite(
-                        stream: dest, expected: .exact(0), events: [epEvent(dest, type: "TestEvent", ["payload": "debit destination account"])]),
-                ])
-                let n = try server.admin(
-                    SQL(unsafeRaw: "SELECT count(*) FROM \(store.schema.name.quoted).events WHERE stream IN ('\(source)', '\(dest)')"))
-                #expect(n.first?[0] == "2")
-            }
+            try es.appendMulti([
+                StreamWrite(
+                    stream: source, expected: .exact(0), events: [epEvent(source, type: "TestEvent", ["payload": "credit source account"])]),
+                StreamWrite(
+                    stream: dest, expected: .exact(0), events: [epEvent(dest, type: "TestEvent", ["payload": "debit destination account"])]),
+            ])
+            let n = try server.admin(
+                SQL(unsafeRaw: "SELECT count(*) FROM \(store.schema.name.quoted).events WHERE stream IN ('\(source)', '\(dest)')"))
+            #expect(n.first?[0] == "2")
         }
     }
 

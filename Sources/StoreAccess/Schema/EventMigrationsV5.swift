@@ -26,6 +26,26 @@ enum EventMigrationsV5 {
      WHERE c.source = 'events' AND jsonb_typeof(c.filter) = 'array'
        AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.filter) f WHERE f.value -> 'types' = '[]'::jsonb);
 
+    -- Names (see version 1), except stream ids (p_what = 'stream'): any UTF-8 text without control characters
+    -- (Unicode Cc: U+0001-U+001F, U+007F-U+009F), 1 to p_max bytes, "/" included, as Swift's Names.stream.
+    CREATE OR REPLACE FUNCTION @schema@.check_name(p_what text, p_value text, p_max int DEFAULT 200) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE AS $$
+    BEGIN
+        IF p_what = 'stream' THEN
+            IF p_value IS NULL OR p_value = '' OR octet_length(p_value) > p_max OR p_value ~ '[\\u0001-\\u001f\\u007f-\\u009f]' THEN
+                RAISE EXCEPTION 'invalid stream "%": use UTF-8 text without control characters, 1 to % bytes',
+                    regexp_replace(left(coalesce(p_value, 'NULL'), 80), '[\\u0001-\\u001f\\u007f-\\u009f]', '?', 'g'), p_max
+                    USING ERRCODE = @sqlstate_invalid_name@;
+            END IF;
+            RETURN p_value;
+        END IF;
+        IF p_value IS NULL OR p_value !~ '^[A-Za-z0-9_][A-Za-z0-9_.:@=+-]*$' OR octet_length(p_value) > p_max THEN
+            RAISE EXCEPTION 'invalid % "%": use letters, digits and _ . : @ = + - (not starting with a punctuation mark), at most % bytes',
+                p_what, left(coalesce(p_value, 'NULL'), 80), p_max USING ERRCODE = @sqlstate_invalid_name@;
+        END IF;
+        RETURN p_value;
+    END $$;
+
     -- Checks the events of one append before anything is written: every event is an object whose "type" is a
     -- name (check_name's rule, as Swift's Names.eventType) and whose "payload" is a JSON object (SA003, or SA004
     -- for a bad type name).
@@ -76,7 +96,7 @@ enum EventMigrationsV5 {
         END IF;
         PERFORM pg_advisory_xact_lock_shared(hashtext(@lock_tenant@), hashtext(p_tenant));
         FOR v_write IN SELECT value FROM jsonb_array_elements(p_writes) ORDER BY value ->> 'stream' LOOP
-            v_name := @schema@.check_name('stream', v_write ->> 'stream', 200);
+            v_name := @schema@.check_name('stream', v_write ->> 'stream', 255);
             IF v_name = ANY (v_streams) THEN
                 RAISE EXCEPTION 'stream % appears twice in one append', v_name USING ERRCODE = @sqlstate_invalid_argument@;
             END IF;
