@@ -153,6 +153,17 @@ public final class EventStore: Sendable {
         return try store.pool.query(sql.named("events.read_prefix")).rows.map(RecordedEvent.init(row:))
     }
 
+    /// Events of streams matching the glob `pattern` (eventcore's stream patterns: `*` any run of characters, `?`
+    /// one character, `[0-9]` one of a class, `[!…]` none of it, `\` takes the next character literally), after
+    /// `position`, gap-free, exactly `limit` of them: the pattern is applied in SQL before the limit. A pattern
+    /// matches the start of a stream id (`account-[0-9]` matches `account-7-x`). Throws `.invalidArgument` for an
+    /// empty or unclosed pattern.
+    public func read(streamGlob pattern: String, after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+        try Self.checkLimit(limit)
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, false, \(pattern))"
+        return try store.pool.query(sql.named("events.read_glob")).rows.map(RecordedEvent.init(row:))
+    }
+
     /// The stream's head (nil when it has no events).
     public func streamInfo(_ stream: String) throws -> StreamInfo? {
         _ = try Names.stream(stream)

@@ -20,6 +20,9 @@ public final class Subscription: @unchecked Sendable {
         public var heartbeatInterval: Duration = .seconds(5)
         /// First delay before reconnecting after the listening connection broke (doubles up to 5 s).
         public var reconnectDelay: Duration = .milliseconds(100)
+        /// Only events of streams matching this glob (see `EventStore.read(streamGlob:)`), filtered in SQL.
+        /// Non-durable subscriptions only: `subscribeDurable` refuses it (`.invalidArgument`).
+        public var streamGlob: String?
         public init() {}
     }
 
@@ -120,7 +123,7 @@ extension Subscription: ConsumerBody {
     }
 
     func step(on c: Connection, after position: Int64) throws -> Int64? {
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json), true)"
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json), true, \(options.streamGlob))"
         let batch = try c.query(sql.named("events.subscription_read")).rows.map(RecordedEvent.init(row:))
         guard let last = batch.last?.position else { return nil }
         do { try handler(batch) } catch { throw ConsumerLoop.HandlerFailed(message: "\(error)") }
@@ -205,6 +208,9 @@ extension EventStore {
                                  handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) throws -> Subscription {
         _ = try Names.consumer(name)
         try EventStore.checkLimit(options.batchSize)
+        guard options.streamGlob == nil else {
+            throw StoreError(.invalidArgument, "a durable subscription cannot filter by stream glob (its cursor records only its query)")
+        }
         let s = Subscription(events: self, from: 0, query: query, durableName: name, options: options, handler: handler)
         s.start()
         // Surface an immediate failure (busy, bad filter) to the caller rather than only through wait().

@@ -159,23 +159,70 @@ enum EventMigrationsV5 {
         PERFORM pg_notify(@channel_events@, p_tenant || ' ' || (v_first + v_total - 1));
     END $$;
 
+    -- A stream glob (eventcore) as a regular expression: * any run of characters, ? one character, [..] one of a
+    -- class ([!..] or [^..]: none of it), \\ takes the next character literally. A glob matches the start of a
+    -- stream id (eventcore: "account-[0-9]" matches "account-7-x"). An empty or unclosed pattern is SA003.
+    CREATE OR REPLACE FUNCTION @schema@.stream_glob_regex(p_glob text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE AS $$
+    DECLARE
+        v_out text := '^';
+        v_i int := 1;
+        v_n int := char_length(p_glob);
+        v_c text;
+        v_end int;
+    BEGIN
+        IF coalesce(p_glob, '') = '' THEN
+            RAISE EXCEPTION 'a stream pattern must not be empty' USING ERRCODE = @sqlstate_invalid_argument@;
+        END IF;
+        WHILE v_i <= v_n LOOP
+            v_c := substr(p_glob, v_i, 1);
+            IF v_c = '*' THEN
+                v_out := v_out || '.*';
+            ELSIF v_c = '?' THEN
+                v_out := v_out || '.';
+            ELSIF v_c = '[' THEN
+                v_end := strpos(substr(p_glob, v_i + 2), ']');
+                IF v_end = 0 THEN
+                    RAISE EXCEPTION 'stream pattern "%" has an unclosed [', p_glob USING ERRCODE = @sqlstate_invalid_argument@;
+                END IF;
+                v_c := substr(p_glob, v_i + 1, v_end);
+                IF left(v_c, 1) = '!' THEN v_c := '^' || substr(v_c, 2); END IF;
+                v_out := v_out || '[' || replace(v_c, '\\', '\\\\') || ']';
+                v_i := v_i + v_end + 1;
+            ELSE
+                IF v_c = '\\' AND v_i < v_n THEN
+                    v_i := v_i + 1;
+                    v_c := substr(p_glob, v_i, 1);
+                END IF;
+                -- a letter, digit or non-ASCII character stands for itself; any other is escaped
+                v_out := v_out || CASE WHEN v_c ~ '^[A-Za-z0-9]$' OR ascii(v_c) > 127 THEN v_c ELSE '\\' || v_c END;
+            END IF;
+            v_i := v_i + 1;
+        END LOOP;
+        RETURN v_out;
+    END $$;
+
     -- Reads a tenant's events (NULL: every tenant) after p_after, in position order, gap-free (never past the safe
     -- position). Since version 5 a page holds exactly p_limit events (fewer at the end; eventcore's contract) and
     -- may end inside a multi-event append: reading on after its last position is correct. p_whole_appends keeps
     -- appends whole instead (factstr's batch shape): the page then runs to the end of the append of its last event.
+    -- p_streams: only streams matching this glob (stream_glob_regex), filtered before the limit.
     DROP FUNCTION IF EXISTS @schema@.read_all(text, bigint, int, jsonb);
+    DROP FUNCTION IF EXISTS @schema@.read_all(text, bigint, int, jsonb, boolean);
     CREATE OR REPLACE FUNCTION @schema@.read_all(p_tenant text, p_after bigint, p_limit int, p_query jsonb DEFAULT NULL,
-                                                 p_whole_appends boolean DEFAULT false)
+                                                 p_whole_appends boolean DEFAULT false, p_streams text DEFAULT NULL)
         RETURNS SETOF @schema@.events LANGUAGE plpgsql VOLATILE AS $$
     DECLARE
         v_safe bigint;
         v_upto bigint;
+        v_re text := CASE WHEN p_streams IS NOT NULL THEN @schema@.stream_glob_regex(p_streams) END;
     BEGIN
         v_safe := @schema@.events_safe_position();
         IF NOT coalesce(p_whole_appends, false) THEN
             RETURN QUERY SELECT e.* FROM @schema@.events e
              WHERE (p_tenant IS NULL OR e.tenant = p_tenant) AND e.position > p_after AND e.position <= v_safe
                AND (p_query IS NULL OR @schema@.event_matches(e.type, e.payload, p_query))
+               AND (v_re IS NULL OR e.stream ~ v_re)
              ORDER BY e.position LIMIT greatest(p_limit, 1);
             RETURN;
         END IF;
@@ -183,11 +230,13 @@ enum EventMigrationsV5 {
           FROM (SELECT e.position, e.batch_first, e.batch_size FROM @schema@.events e
                  WHERE (p_tenant IS NULL OR e.tenant = p_tenant) AND e.position > p_after AND e.position <= v_safe
                    AND (p_query IS NULL OR @schema@.event_matches(e.type, e.payload, p_query))
+                   AND (v_re IS NULL OR e.stream ~ v_re)
                  ORDER BY e.position LIMIT greatest(p_limit, 1)) p;
         IF v_upto IS NULL THEN RETURN; END IF;
         RETURN QUERY SELECT e.* FROM @schema@.events e
          WHERE (p_tenant IS NULL OR e.tenant = p_tenant) AND e.position > p_after AND e.position <= v_upto
            AND (p_query IS NULL OR @schema@.event_matches(e.type, e.payload, p_query))
+           AND (v_re IS NULL OR e.stream ~ v_re)
          ORDER BY e.position;
     END $$;
     """
