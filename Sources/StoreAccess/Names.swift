@@ -1,12 +1,30 @@
 /// Validation of the names stores use as data (tenants, streams, kinds, consumers, event types). The SQL
 /// functions check the same rule (`check_name`), so psql users get the same answer.
 ///
-/// Rule: letters, digits and `_ . : @ = + -`, not starting with a punctuation mark other than `_`.
+/// Rule: letters, digits and `_ . : @ = + -`, not starting with a punctuation mark other than `_`. Stream ids
+/// alone are freer (issue 17, eventcore's `account/source-<uuid>`): any UTF-8 text without control characters,
+/// 1 to 255 bytes, `/` and spaces included.
 public enum Names {
     /// Validates a tenant name (at most 63 bytes, so it fits `application_name`).
     public static func tenant(_ s: String) throws -> String { try check(s, what: "tenant", max: 63) }
-    /// Validates a stream name (at most 200 bytes).
-    public static func stream(_ s: String) throws -> String { try check(s, what: "stream", max: 200) }
+    /// Validates a stream id: any UTF-8 text without control characters (Unicode category Cc), 1 to 255 bytes.
+    public static func stream(_ s: String) throws -> String {
+        if let problem = streamProblem(s) { throw StoreError(.invalidName, "invalid stream \(Identifier.show(s)): \(problem)") }
+        return s
+    }
+
+    /// The longest stream id, in UTF-8 bytes.
+    public static let maxStreamBytes = 255
+
+    static func streamProblem(_ s: String) -> String? {
+        let n = s.utf8.count
+        if n == 0 { return "it is empty" }
+        if n > maxStreamBytes { return "it is \(n) bytes long; the limit is \(maxStreamBytes)" }
+        if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "it contains a control character"
+        }
+        return nil
+    }
     /// Validates a consumer (durable subscription or watcher) name.
     public static func consumer(_ s: String) throws -> String { try check(s, what: "consumer", max: 200) }
     /// Validates a key-value kind.

@@ -36,7 +36,7 @@ func epFact(_ type: String, _ payload: String = "{}") -> EventData {
 }
 
 /// factstr's `EventFilter::default().with_payload_predicates([...])` / `for_event_types([...])`.
-func epFilter(types: [String] = [], payload: [String] = []) -> EventQuery.Filter {
+func epFilter(types: [String]? = nil, payload: [String] = []) -> EventQuery.Filter {
     EventQuery.Filter(types: types, payload: payload.map { JSONText($0) })
 }
 

@@ -180,47 +180,40 @@ import Testing
         }
     }
 
-    /// `test_stream_pattern_filtering` (contract.rs): StoreAccess has no glob filter; its nearest read, a
-    /// prefix read, takes the pattern literally.
+    /// `test_stream_pattern_filtering` (contract.rs): eventcore's stream pattern is `read(streamGlob:)`.
     @Test func eventcore_stream_pattern_filtering() throws {
         try withConformanceStore { store, _ in
             let es = try store.events(tenant: "eventcore"), run = epUUID()
             let orders = (0..<50).map { _ in "order-\(epUUID())" }
             let a1 = "account-1-\(run)", a2 = "account-2-\(run)"
             try es.appendMulti(Self.writes(orders.map { ($0, 0) } + [(a1, 0), (a2, 0)], events: orders + [a1, a2]))
-            let events = try es.read(streamPrefix: "account-*", limit: 10)
-            withKnownIssue(EPIssue.glob) {
-                #expect(events.count == 2)
-                #expect(events.allSatisfy { $0.stream.hasPrefix("account-") })
-            }
+            let events = try es.read(streamGlob: "account-*", limit: 10)
+            #expect(events.count == 2)
+            #expect(events.allSatisfy { $0.stream.hasPrefix("account-") })
         }
     }
 
-    /// `test_stream_pattern_single_char` (contract.rs): no glob filter in StoreAccess (see above).
+    /// `test_stream_pattern_single_char` (contract.rs)
     @Test func eventcore_stream_pattern_single_char() throws {
         try withConformanceStore { store, _ in
             let es = try store.events(tenant: "eventcore"), run = epUUID()
             let x = "account-x\(run)", xy = "account-xy\(run)", o = "order-z\(run)"
             try es.appendMulti(Self.writes([(x, 0), (xy, 0), (o, 0)], events: [x, xy, o]))
-            let events = try es.read(streamPrefix: "account-?\(run)", limit: 100)
-            withKnownIssue(EPIssue.glob) {
-                #expect(events.count == 1)
-                #expect(events.first?.stream == x)
-            }
+            let events = try es.read(streamGlob: "account-?\(run)", limit: 100)
+            #expect(events.count == 1)
+            #expect(events.first?.stream == x)
         }
     }
 
-    /// `test_stream_pattern_char_class` (contract.rs): no glob filter in StoreAccess (see above).
+    /// `test_stream_pattern_char_class` (contract.rs)
     @Test func eventcore_stream_pattern_char_class() throws {
         try withConformanceStore { store, _ in
             let es = try store.events(tenant: "eventcore"), run = epUUID().replacingOccurrences(of: "-", with: "")
             let digit = "account-7-\(run)", letter = "account-a-\(run)"
             try es.appendMulti(Self.writes([(digit, 0), (letter, 0)], events: [digit, letter]))
-            let events = try es.read(streamPrefix: "account-[0-9]", limit: 100)
-            withKnownIssue(EPIssue.glob) {
-                #expect(events.count == 1)
-                #expect(events.first?.stream == digit)
-            }
+            let events = try es.read(streamGlob: "account-[0-9]", limit: 100)
+            #expect(events.count == 1)
+            #expect(events.first?.stream == digit)
         }
     }
 
@@ -230,7 +223,7 @@ import Testing
             let es = try store.events(tenant: "eventcore"), s = Self.sid("batch_limiting", "stream")
             try es.append(to: s, expected: .exact(0), (0..<20).map { _ in epEvent(s) })
             let events = try es.readAll(limit: 10)
-            withKnownIssue(EPIssue.exactLimit) { #expect(events.count == 10) }
+            #expect(events.count == 10)
         }
     }
 }
@@ -382,17 +375,15 @@ extension EventcoreTests {
         try withConformanceStore { store, server in
             let es = try store.events(tenant: "eventcore")
             let source = "account/source-\(epUUID())", dest = "account/dest-\(epUUID())"
-            withKnownIssue(EPIssue.streamIds) {
-                try es.appendMulti([
-                    StreamWrite(
-                        stream: source, expected: .exact(0), events: [epEvent(source, type: "TestEvent", ["payload": "credit source account"])]),
-                    StreamWrite(
-                        stream: dest, expected: .exact(0), events: [epEvent(dest, type: "TestEvent", ["payload": "debit destination account"])]),
-                ])
-                let n = try server.admin(
-                    SQL(unsafeRaw: "SELECT count(*) FROM \(store.schema.name.quoted).events WHERE stream IN ('\(source)', '\(dest)')"))
-                #expect(n.first?[0] == "2")
-            }
+            try es.appendMulti([
+                StreamWrite(
+                    stream: source, expected: .exact(0), events: [epEvent(source, type: "TestEvent", ["payload": "credit source account"])]),
+                StreamWrite(
+                    stream: dest, expected: .exact(0), events: [epEvent(dest, type: "TestEvent", ["payload": "debit destination account"])]),
+            ])
+            let n = try server.admin(
+                SQL(unsafeRaw: "SELECT count(*) FROM \(store.schema.name.quoted).events WHERE stream IN ('\(source)', '\(dest)')"))
+            #expect(n.first?[0] == "2")
         }
     }
 
@@ -854,7 +845,7 @@ extension EventcoreTests {
             }
             #expect(all.count == 150)
             #expect(zip(all, all.dropFirst()).allSatisfy { $0.position < $1.position })
-            withKnownIssue(EPIssue.exactLimit) { #expect(pages >= 3 && pages <= 4) }
+            #expect(pages >= 3 && pages <= 4)
         }
     }
 

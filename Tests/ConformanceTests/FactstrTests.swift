@@ -239,10 +239,8 @@ extension FactstrTests {
     @Test func factstr_or_across_payload_predicates_inside_one_filter_matches_any_payload_predicate() throws {
         let facts = ["a1", "a2", "a3"].map { epFact("account-opened", #"{"accountId":"\#($0)"}"#) }
         try matching(facts, EventQuery([epFilter(payload: [#"{"accountId":"a1"}"#, #"{"accountId":"a3"}"#])])) { r in
-            withKnownIssue(EPIssue.orPayload) {
-                #expect(r.events.map(\.position) == [1, 3])
-                #expect(r.contextVersion == 3)
-            }
+            #expect(r.events.map(\.position) == [1, 3])
+            #expect(r.contextVersion == 3)
         }
     }
 
@@ -298,13 +296,11 @@ extension FactstrTests {
     }
 
     /// `empty_event_types_filter_returns_no_events_and_no_context_version` (payload_match.rs): factstr's
-    /// `event_types: Some(vec![])`; StoreAccess's `Filter(types: [])` is the only way to say it today.
+    /// `event_types: Some(vec![])` is StoreAccess's `Filter(types: [])` (no types given, `Filter(types: nil)`, matches all).
     @Test func factstr_empty_event_types_filter_returns_no_events_and_no_context_version() throws {
         try matching([epFact("account-opened", #"{"accountId":"a1"}"#)], EventQuery([epFilter(types: [])])) { r in
-            withKnownIssue(EPIssue.emptyTypes) {
-                #expect(r.events.isEmpty)
-                #expect(r.lastReturnedPosition == nil && r.contextVersion == nil)
-            }
+            #expect(r.events.isEmpty)
+            #expect(r.lastReturnedPosition == nil && r.contextVersion == nil)
         }
     }
 
@@ -313,10 +309,8 @@ extension FactstrTests {
         try withConformanceStore { store, _ in
             let f = try EPFactStore(store)
             try f.append([epFact("account-opened", #"{"accountId":"a1"}"#)])
-            withKnownIssue(EPIssue.emptyTypes) {
-                let r = try f.appendIf([epFact("account-renamed", #"{"accountId":"a2"}"#)], EventQuery([epFilter(types: [])]), nil)
-                #expect(r.firstPosition == 2 && r.lastPosition == 2)
-            }
+            let r = try f.appendIf([epFact("account-renamed", #"{"accountId":"a2"}"#)], EventQuery([epFilter(types: [])]), nil)
+            #expect(r.firstPosition == 2 && r.lastPosition == 2)
         }
     }
 
@@ -353,15 +347,17 @@ extension FactstrTests {
         }
     }
 
-    /// `stream_does_not_replay_historical_events` (streams.rs): StoreAccess's subscription has no "from now"
-    /// start; subscribing without a position replays history.
+    /// `stream_does_not_replay_historical_events` (streams.rs): factstr's `stream_all` is StoreAccess's
+    /// `subscribe(from: .now)`.
     @Test func factstr_stream_does_not_replay_historical_events() throws {
         try withConformanceStore { store, _ in
             let f = try EPFactStore(store), log = EPDeliveries()
             try f.append([epFact("account-opened", Self.a1)])
-            let sub = try f.events.subscribe(handler: log.handler)
+            let sub = try f.events.subscribe(from: .now, handler: log.handler)
             defer { sub.stop() }
-            withKnownIssue(EPIssue.fromNow) { #expect(log.stays(at: 0)) }
+            #expect(log.stays(at: 0))
+            try f.append([epFact("account-credited", Self.a1)])
+            #expect(log.wait(for: 1) == [[2]])
         }
     }
 
@@ -437,7 +433,7 @@ extension FactstrTests {
             defer { sub.stop() }
             try f.append(facts)
             let got = log.wait(for: 1)
-            #expect(log.events.allSatisfy { e in query.filters.contains { $0.types.isEmpty || $0.types.contains(e.type) } })
+            #expect(log.events.allSatisfy { e in query.filters.contains { $0.types?.contains(e.type) ?? true } })
             return got
         }
     }

@@ -135,7 +135,7 @@ import Testing
             defer { store.pool.release(w1) }
             try w1.query("BEGIN")
             let w1pid = try w1.query("SELECT pg_backend_pid()").first![0]!
-            let p1 = try w1.query(SQL("SELECT first_position FROM \(ident: schema).append('order', 'w1', -1, '[{\"type\":\"Slow\"}]')")).first!.decode(0, as: Int64.self)
+            let p1 = try w1.query(SQL("SELECT first_position FROM \(ident: schema).append('order', 'w1', -1, '[{\"type\":\"Slow\",\"payload\":{}}]')")).first!.decode(0, as: Int64.self)
             // Writer 2 takes the next position and commits first.
             let p2 = try es.append(to: "w2", [ev("Fast")]).firstPosition
             #expect(p2 > p1)

@@ -205,12 +205,12 @@ import Testing
         let c = try Connection(try ConnectionString(server.directDSN))
         let held = try Connection(try ConnectionString(server.directDSN))
         defer { c.close(); held.close() }
-        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"A\"}]')"))
+        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"A\",\"payload\":{}}]')"))
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_open('t', 'reader', 'events', '[]', 'a', 'h', 1)"))
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_advance('t', 'reader', 1)"))
         try held.query("BEGIN")
-        try held.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'b', -1, '[{\"type\":\"Held\"}]')")) // position 2, not committed
-        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"Later\"}]')")) // position 3, committed
+        try held.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'b', -1, '[{\"type\":\"Held\",\"payload\":{}}]')")) // position 2, not committed
+        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"Later\",\"payload\":{}}]')")) // position 3, committed
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_advance('t', 'reader', 1)"))
         let r = try c.query(SQL(unsafeRaw: "SELECT next_position, next_checked FROM \(q).cursors WHERE name = 'reader'")).first!
         #expect(r[0] == nil, "recorded position 3 while 2 was in flight")
@@ -221,8 +221,8 @@ import Testing
         #expect(after[0] == "2" && after[1] == "3")
         // another tenant's append in flight does not hold this tenant's record back
         try held.query("BEGIN")
-        try held.query(SQL(unsafeRaw: "SELECT \(q).append('other', 'x', -1, '[{\"type\":\"Held\"}]')")) // position 4
-        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"More\"}]')")) // position 5
+        try held.query(SQL(unsafeRaw: "SELECT \(q).append('other', 'x', -1, '[{\"type\":\"Held\",\"payload\":{}}]')")) // position 4
+        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"More\",\"payload\":{}}]')")) // position 5
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_advance('t', 'reader', 3)"))
         let other = try c.query(SQL(unsafeRaw: "SELECT next_position, next_checked FROM \(q).cursors WHERE name = 'reader'")).first!
         #expect(other[0] == "5" && other[1] == "5")

@@ -150,11 +150,11 @@ import Testing
         #expect(try c.query(SQL("SELECT count(*) FROM \(ident: store.schema.name).read_all('globex', 0, 100)")).first?[0] == "0")
         #expect(try c.query(SQL("SELECT count(*) FROM \(ident: store.schema.name).kv")).first?[0] == "0")
         do {
-            try c.query(SQL("SELECT \(ident: store.schema.name).append('globex', 'o', -1, '[{\"type\":\"Forged\"}]')"))
+            try c.query(SQL("SELECT \(ident: store.schema.name).append('globex', 'o', -1, '[{\"type\":\"Forged\",\"payload\":{}}]')"))
             Issue.record("acme's role appended to globex")
         } catch let e as StoreError { #expect(e.sqlState == "42501", "\(e)") }
         // acme's own appends work under the policies
-        try c.query(SQL("SELECT \(ident: store.schema.name).append('acme', 'o', -1, '[{\"type\":\"Mine\"}]')"))
+        try c.query(SQL("SELECT \(ident: store.schema.name).append('acme', 'o', -1, '[{\"type\":\"Mine\",\"payload\":{}}]')"))
         let all = try server.admin(SQL(unsafeRaw: "SELECT tenant, type FROM \"\(schema)\".events ORDER BY position")).rows.map { "\($0[0]!):\($0[1]!)" }
         #expect(all == ["acme:A", "globex:G", "acme:Mine"])
     }

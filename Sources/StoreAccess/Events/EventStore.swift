@@ -18,7 +18,8 @@ public final class EventStore: Sendable {
     // MARK: writes
 
     /// Appends events to one stream if its version matches `expected`. Throws `.conflict` (naming stream,
-    /// expected and actual) or `.invalidArgument` for an empty append; either way nothing is written.
+    /// expected and actual), `.invalidArgument` for an empty append, a payload that is not a JSON object or a
+    /// negative expected version, `.invalidName` for a bad stream or event type; either way nothing is written.
     @discardableResult
     public func append(to stream: String, expected: ExpectedVersion = .any, _ events: [EventData]) throws -> AppendResult {
         let results = try appendMulti([StreamWrite(stream: stream, expected: expected, events: events)])
@@ -66,7 +67,12 @@ public final class EventStore: Sendable {
                 throw StoreError(.invalidArgument, "stream \(w.stream) appears twice in one append")
             }
             if case .exact(let v) = w.expected, v < 0 { throw StoreError(.invalidArgument, "expected version must be ≥ 0") }
-            for e in w.events { _ = try Names.eventType(e.type) }
+            for e in w.events {
+                _ = try Names.eventType(e.type)
+                guard e.payloadIsObject else {
+                    throw StoreError(.invalidArgument, "the payload of every event must be a JSON object (event \(Identifier.show(e.type)) of stream \(Identifier.show(w.stream)))")
+                }
+            }
         }
         // One append travels as one jsonb value, and PostgreSQL caps a jsonb value at 256 MiB: refuse before
         // sending (a clear error rather than the server's, and nothing half-sent).
@@ -108,20 +114,22 @@ public final class EventStore: Sendable {
     }
 
     /// Reads this tenant's events after `position`, in position order, gap-free: an event that commits later
-    /// never has a position at or below the last one returned. A multi-event append is never cut in two, so
-    /// slightly more than `limit` events may come back.
-    public func readAll(after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+    /// never has a position at or below the last one returned. Exactly `limit` events come back (fewer at the
+    /// end of the log); a page may end inside a multi-event append, and reading on after its last position is
+    /// correct. `wholeAppends` keeps appends whole instead (factstr's batch shape): slightly more than `limit`
+    /// events may then come back.
+    public func readAll(after position: Int64 = 0, limit: Int = 1000, wholeAppends: Bool = false) throws -> [RecordedEvent] {
         try Self.checkLimit(limit)
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit))"
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, \(wholeAppends))"
         return try store.pool.query(sql.named("events.read_all")).rows.map(RecordedEvent.init(row:))
     }
 
-    /// Events matching `query` after `position` (gap-free, like `readAll`), the last returned position, and the
-    /// query's context version (the highest matching position in the log) for `appendIf`.
+    /// Events matching `query` after `position` (gap-free, like `readAll`, with appends kept whole), the last
+    /// returned position, and the query's context version (the highest matching position in the log) for `appendIf`.
     public func query(_ query: EventQuery, after position: Int64 = 0, limit: Int = 1000) throws -> EventQueryResult {
         try Self.checkLimit(limit)
         return try store.pool.withConnection { c in
-            let events = try c.query(SQL("SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json))")
+            let events = try c.query(SQL("SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json), true)")
                 .named("events.query")).rows.map(RecordedEvent.init(row:))
             let ctx = try c.query(SQL("""
                 SELECT position FROM \(ident: schema).events WHERE tenant = \(tenant) \
@@ -145,6 +153,17 @@ public final class EventStore: Sendable {
         return try store.pool.query(sql.named("events.read_prefix")).rows.map(RecordedEvent.init(row:))
     }
 
+    /// Events of streams matching the glob `pattern` (eventcore's stream patterns: `*` any run of characters, `?`
+    /// one character, `[0-9]` one of a class, `[!…]` none of it, `\` takes the next character literally), after
+    /// `position`, gap-free, exactly `limit` of them: the pattern is applied in SQL before the limit. A pattern
+    /// matches the start of a stream id (`account-[0-9]` matches `account-7-x`). Throws `.invalidArgument` for an
+    /// empty or unclosed pattern.
+    public func read(streamGlob pattern: String, after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+        try Self.checkLimit(limit)
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, false, \(pattern))"
+        return try store.pool.query(sql.named("events.read_glob")).rows.map(RecordedEvent.init(row:))
+    }
+
     /// The stream's head (nil when it has no events).
     public func streamInfo(_ stream: String) throws -> StreamInfo? {
         _ = try Names.stream(stream)
@@ -160,10 +179,10 @@ public final class EventStore: Sendable {
 
 extension Store {
     /// Every tenant's events after `position`, gap-free, in position order (for global projections and
-    /// catch-up); a multi-event append is never cut in two.
-    public func readAllTenants(after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
+    /// catch-up): exactly `limit` of them, or with `wholeAppends` every multi-event append kept whole (see `readAll`).
+    public func readAllTenants(after position: Int64 = 0, limit: Int = 1000, wholeAppends: Bool = false) throws -> [RecordedEvent] {
         try EventStore.checkLimit(limit)
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit))"
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit), NULL, \(wholeAppends))"
         return try pool.query(sql.named("events.read_all_tenants")).rows.map(RecordedEvent.init(row:))
     }
 

@@ -30,6 +30,11 @@ public struct EventData: Sendable, Equatable {
         return (try? JSONText(encoding: d)) ?? JSONText("{}")
     }
 
+    /// Whether the payload is a JSON object (its first non-blank character opens one; the server parses the rest).
+    var payloadIsObject: Bool {
+        payload.text.utf8.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "{")
+    }
+
     var json: String {
         "{\"type\":" + jsonString(type) + ",\"payload\":" + payload.text + ",\"metadata\":" + metadata.text + "}"
     }
@@ -128,15 +133,34 @@ public struct StreamWrite: Sendable {
     }
 }
 
-/// factstr's query model: filters OR-ed together; within a filter, the event type is one of `types` (when
-/// given) AND the payload contains every JSON object in `payload`.
+/// factstr's query model: filters OR-ed together; within a filter, the event type is one of `types` (nil: any
+/// type; an empty list: no type, so the filter matches nothing, like factstr's `Some(vec![])`) AND the payload contains at least one of the JSON objects in `payload` (when given): the payload
+/// conditions of one filter are OR-ed, as factstr's are. To require several conditions at once, put them in one
+/// object (`{"a": 1, "b": 2}`).
 public struct EventQuery: Sendable, Equatable {
+    /// One filter: a type condition AND a payload condition.
     public struct Filter: Sendable, Equatable {
-        public var types: [String]
+        /// The admitted event types: nil admits every type; an empty list admits none (the filter matches
+        /// nothing: factstr's `event_types: Some(vec![])`, as against `None`).
+        public var types: [String]?
+        /// Objects the payload may contain (`@>`): an event matches when it contains at least one of them;
+        /// an empty list admits every payload.
         public var payload: [JSONText]
-        public init(types: [String] = [], payload: [JSONText] = []) {
+
+        /// - Parameters:
+        ///   - types: nil (the default): any type; `[]`: no type at all; otherwise one of these.
+        ///   - payload: the payload contains at least one of these objects (empty: any payload).
+        public init(types: [String]? = nil, payload: [JSONText] = []) {
             self.types = types
             self.payload = payload
+        }
+
+        /// Any type, payload containing at least one of `payload`.
+        public static func payload(_ payload: [JSONText]) -> Filter { Filter(types: nil, payload: payload) }
+
+        var json: String {
+            let types = self.types.map { "\"types\":[" + $0.map(jsonString).joined(separator: ",") + "]," } ?? ""
+            return "{" + types + "\"payload\":[" + payload.map(\.text).joined(separator: ",") + "]}"
         }
     }
 
@@ -149,12 +173,7 @@ public struct EventQuery: Sendable, Equatable {
     /// Events of these types.
     public static func types(_ types: String...) -> EventQuery { EventQuery([Filter(types: types)]) }
 
-    var json: JSONText {
-        JSONText("[" + filters.map { f in
-            "{\"types\":[" + f.types.map(jsonString).joined(separator: ",") + "],\"payload\":["
-                + f.payload.map(\.text).joined(separator: ",") + "]}"
-        }.joined(separator: ",") + "]")
-    }
+    var json: JSONText { JSONText("[" + filters.map(\.json).joined(separator: ",") + "]") }
 }
 
 /// The answer to a query: the matching events (up to a limit), the last returned position, and the context

@@ -20,6 +20,9 @@ public final class Subscription: @unchecked Sendable {
         public var heartbeatInterval: Duration = .seconds(5)
         /// First delay before reconnecting after the listening connection broke (doubles up to 5 s).
         public var reconnectDelay: Duration = .milliseconds(100)
+        /// Only events of streams matching this glob (see `EventStore.read(streamGlob:)`), filtered in SQL.
+        /// Non-durable subscriptions only: `subscribeDurable` refuses it (`.invalidArgument`).
+        public var streamGlob: String?
         public init() {}
     }
 
@@ -120,7 +123,7 @@ extension Subscription: ConsumerBody {
     }
 
     func step(on c: Connection, after position: Int64) throws -> Int64? {
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json))"
+        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json), true, \(options.streamGlob))"
         let batch = try c.query(sql.named("events.subscription_read")).rows.map(RecordedEvent.init(row:))
         guard let last = batch.last?.position else { return nil }
         do { try handler(batch) } catch { throw ConsumerLoop.HandlerFailed(message: "\(error)") }
@@ -152,7 +155,42 @@ extension Subscription: ConsumerBody {
     }
 }
 
+extension Subscription {
+    /// Where a (non-durable) subscription starts.
+    public enum Start: Sendable, Equatable {
+        /// With the first event of the log (history first, then live).
+        case beginning
+        /// After this position.
+        case after(Int64)
+        /// With the events that commit from now on (factstr's `stream_all`): after the log's safe position at
+        /// the moment the subscription is made. No event committing later is missed; an append that was still in
+        /// flight at that moment is delivered too, since it commits later.
+        case now
+    }
+}
+
 extension EventStore {
+    /// The highest position readers may deliver now (`events_safe_position()`): every event at or below it has
+    /// committed or never will. Positions are unique and increasing; a rolled-back append leaves a hole, and a
+    /// reader never skips a position that commits later.
+    public func safePosition() throws -> Int64 {
+        let sql: SQL = "SELECT \(ident: schema).events_safe_position()"
+        return try store.pool.query(sql.named("events.safe_position")).first?.decode(0, as: Int64.self) ?? 0
+    }
+
+    /// A live subscription to this tenant's events (or those matching `query`) from `start`; `.now` delivers
+    /// only what commits from now on. `handler` gets batches in position order on the subscription's own thread.
+    public func subscribe(from start: Subscription.Start, query: EventQuery? = nil, options: Subscription.Options = .init(),
+                          handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) throws -> Subscription {
+        let position: Int64
+        switch start {
+        case .beginning: position = 0
+        case .after(let p): position = p
+        case .now: position = try safePosition()
+        }
+        return try subscribe(after: position, query: query, options: options, handler: handler)
+    }
+
     /// A live subscription to this tenant's events (or those matching `query`) after `position`.
     /// `handler` gets batches in position order on the subscription's own thread.
     public func subscribe(after position: Int64 = 0, query: EventQuery? = nil, options: Subscription.Options = .init(),
@@ -170,6 +208,9 @@ extension EventStore {
                                  handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) throws -> Subscription {
         _ = try Names.consumer(name)
         try EventStore.checkLimit(options.batchSize)
+        guard options.streamGlob == nil else {
+            throw StoreError(.invalidArgument, "a durable subscription cannot filter by stream glob (its cursor records only its query)")
+        }
         let s = Subscription(events: self, from: 0, query: query, durableName: name, options: options, handler: handler)
         s.start()
         // Surface an immediate failure (busy, bad filter) to the caller rather than only through wait().

@@ -18,6 +18,7 @@ struct Migration: Sendable {
         Migration(version: 2, name: "events", sql: EventMigrations.v2Events),
         Migration(version: 3, name: "stores", sql: StoreMigrations.v3Stores),
         Migration(version: 4, name: "cursor_next", sql: CursorMigrations.v4CursorNext),
+        Migration(version: 5, name: "events_v5", sql: EventMigrationsV5.v5Events),
         Migration(version: 6, name: "kv_issue17", sql: StoreMigrationsV6.v6KV),
     ]
 

@@ -124,7 +124,7 @@ import Testing
         let held = try Connection(try ConnectionString(f.server.directDSN))
         defer { held.close() }
         try held.query("BEGIN")
-        try held.query(SQL("SELECT \(ident: f.store.schema.name).append('beta', 's9', -1, '[{\"type\":\"Late\"}]')"))
+        try held.query(SQL("SELECT \(ident: f.store.schema.name).append('beta', 's9', -1, '[{\"type\":\"Late\",\"payload\":{}}]')"))
         let a = try f.store.events(tenant: "alpha")
         try a.append(to: "s1", [EventData(type: "A")])
         try a.append(to: "s3", [EventData(type: "C"), EventData(type: "C")])
