@@ -76,8 +76,9 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreTopUITests", dependencies: ["StoreTopUI", "StoreMetrics"]),
-        .testTarget(name: "storetopTests", dependencies: ["storetop", "StoreTopUI", "StoreMetrics", "StoreAccess", "StoreTestSupport"],
-                    exclude: ["Screens", "Scripts"]),
+        .testTarget(
+            name: "storetopTests", dependencies: ["storetop", "StoreTopUI", "StoreMetrics", "StoreAccess", "StoreTestSupport"],
+            exclude: ["Screens", "Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,7 +18,9 @@ func open(_ clients: Int) throws -> Store {
     var o = Store.Options()
     o.schema = schema
     o.listenDSN = arg("listen", dsn)
-    o.configure = { $0.maxConnections = clients; $0.reportInterval = nil; $0.acquireTimeout = .seconds(30) }
+    o.configure = {
+        $0.maxConnections = clients; $0.reportInterval = nil; $0.acquireTimeout = .seconds(30)
+    }
     return try Store.connect(dsn, service: "bench", options: o)
 }
 
@@ -52,7 +54,9 @@ do {
             }
         }
         g.wait()
-        say("appends_per_s=\(String(format: "%.1f", Double(count.n) / seconds)) events_per_s=\(String(format: "%.1f", Double(count.n * batch) / seconds))")
+        say(
+            "appends_per_s=\(String(format: "%.1f", Double(count.n) / seconds)) events_per_s=\(String(format: "%.1f", Double(count.n * batch) / seconds))"
+        )
         store.close()
     case "latency-sub":
         // latency-sub --count N: subscribes live; each event carries its send time; prints p50/p99 in ms.
@@ -105,7 +109,11 @@ do {
         let n = Int(arg("count", "3000"))!, rate = Double(arg("rate", "500"))!
         let store = try open(2)
         let kv = try store.kv(tenant: "wlat", codec: RawCodec())
-        let w = try kv.watch("items", options: { var o = WatchOptions(); o.bufferSize = 100_000; return o }())
+        let w = try kv.watch(
+            "items",
+            options: {
+                var o = WatchOptions(); o.bufferSize = 100_000; return o
+            }())
         let hist = LockedHistogram()
         Thread.detachNewThread {
             for i in 0..<n {
@@ -153,7 +161,8 @@ final class LockedHistogram: @unchecked Sendable {
     var count: Int { lock.lock(); defer { lock.unlock() }; return Int(h.totalCount) }
     func summary() -> String {
         lock.lock(); defer { lock.unlock() }
-        return String(format: "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f n=%d", Double(h.valueAtPercentile(50)) / 1000,
-                      Double(h.valueAtPercentile(99)) / 1000, Double(h.max) / 1000, Int(h.totalCount))
+        return String(
+            format: "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f n=%d", Double(h.valueAtPercentile(50)) / 1000,
+            Double(h.valueAtPercentile(99)) / 1000, Double(h.max) / 1000, Int(h.totalCount))
     }
 }

@@ -44,13 +44,17 @@ public final class Store: Sendable {
     }
 
     /// Connects to an existing database and creates or validates the schema.
-    public static func connect(_ dsn: String = "", service: String, options: Options = Options(),
-                               logger: Logger = Logger(label: "storeaccess")) throws -> Store {
+    public static func connect(
+        _ dsn: String = "", service: String, options: Options = Options(),
+        logger: Logger = Logger(label: "storeaccess")
+    ) throws -> Store {
         let source = try ConnectionString(dsn)
         let schema = try StoreSchema(options.schema)
-        var config = PoolConfiguration(source: source,
-                                       applicationName: ApplicationName(service: service, store: options.storeName,
-                                                                        tenant: options.tenant))
+        var config = PoolConfiguration(
+            source: source,
+            applicationName: ApplicationName(
+                service: service, store: options.storeName,
+                tenant: options.tenant))
         options.configure(&config)
         let pool = try Pool(config, logger: logger)
         do {
@@ -76,8 +80,10 @@ public final class Store: Sendable {
     /// Connects to the server named by `serverDSN`, creates database `database` when it is missing (tolerating
     /// a concurrent creator), then connects to it with the same parameters. Database names are limited to
     /// `[A-Za-z_][A-Za-z0-9_]*`, checked before anything is sent.
-    public static func bootstrap(serverDSN: String, database: String, service: String, options: Options = Options(),
-                                 logger: Logger = Logger(label: "storeaccess")) throws -> Store {
+    public static func bootstrap(
+        serverDSN: String, database: String, service: String, options: Options = Options(),
+        logger: Logger = Logger(label: "storeaccess")
+    ) throws -> Store {
         let db = try Identifier(database, what: "database name")
         let server = try ConnectionString(serverDSN)
         try createDatabaseIfMissing(server: server, database: db)

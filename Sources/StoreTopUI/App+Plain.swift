@@ -5,8 +5,10 @@ extension App {
     /// Plain-text frames for scripts (stdout is not a terminal): `options.iterations` refreshes (default 1)
     /// from a started `refresh`, then return. Returns false (after `fail` says why) when the source could not
     /// be read at all: scripts must not wait forever.
-    public static func runPlain<S, C>(_ refresh: RefreshLoop<S, C>, options: Options, width: Int, height: Int, shouldStop: () -> Bool = { false },
-                                      write: (String) -> Void = { print($0) }, fail: (String) -> Void) -> Bool {
+    public static func runPlain<S, C>(
+        _ refresh: RefreshLoop<S, C>, options: Options, width: Int, height: Int, shouldStop: () -> Bool = { false },
+        write: (String) -> Void = { print($0) }, fail: (String) -> Void
+    ) -> Bool {
         var model = Model()
         model.server = options.serverLabel
         let state = options.initialState

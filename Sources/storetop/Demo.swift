@@ -1,14 +1,15 @@
 import ArgumentParser
-import Synchronization
 import Foundation
 import StoreAccess
 import StoreMetrics
 import StoreTopUI
+import Synchronization
 
 /// `storetop demo`: a throwaway PostgreSQL (scripts/pg), a realistic multi-tenant workload, and the dashboard
 /// on it. Everything is removed on quit.
 struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Start a throwaway PostgreSQL with a workload and open the dashboard on it.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Start a throwaway PostgreSQL with a workload and open the dashboard on it.")
 
     @Flag(help: "Keep the workload running and print the connection string instead of opening the dashboard.")
     var noTui = false
@@ -26,7 +27,9 @@ struct DemoCommand: ParsableCommand {
         var env: [String: String] = [:]
         for line in ((try? String(contentsOfFile: dir + "/env", encoding: .utf8)) ?? "").split(separator: "\n") where line.hasPrefix("export ") {
             let kv = line.dropFirst(7)
-            if let eq = kv.firstIndex(of: "=") { env[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+            if let eq = kv.firstIndex(of: "=") {
+                env[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            }
         }
         defer {
             _ = try? DemoCommand.shell([script, "stop", dir])
@@ -127,7 +130,9 @@ final class DemoWorkload: @unchecked Sendable {
         var o = Store.Options()
         o.storeName = "events"
         o.tenant = tenant
-        o.configure = { $0.maxConnections = max; $0.reportInterval = .seconds(1) }
+        o.configure = {
+            $0.maxConnections = max; $0.reportInterval = .seconds(1)
+        }
         let s = try Store.connect(dsn, service: service, options: o)
         stores.append(s)
         return s
@@ -164,8 +169,10 @@ final class DemoWorkload: @unchecked Sendable {
             loop("append-\(t)", every: 1 / rate) {
                 let n = Int.random(in: 0..<400)
                 if n % 10 == 0 {
-                    try es.appendMulti([StreamWrite(stream: "order-\(n)", expected: .any, events: [EventData(type: "OrderPaid")]),
-                                        StreamWrite(stream: "ledger-\(n % 7)", expected: .any, events: [EventData(type: "PaymentBooked")])])
+                    try es.appendMulti([
+                        StreamWrite(stream: "order-\(n)", expected: .any, events: [EventData(type: "OrderPaid")]),
+                        StreamWrite(stream: "ledger-\(n % 7)", expected: .any, events: [EventData(type: "PaymentBooked")]),
+                    ])
                 } else {
                     try es.append(to: "order-\(n)", [EventData(type: n % 3 == 0 ? "OrderShipped" : "OrderPlaced", payload: JSONText("{\"n\":\(n)}"))])
                 }
@@ -177,12 +184,19 @@ final class DemoWorkload: @unchecked Sendable {
     /// A slow consumer, a stuck one, and one a non-Swift service drives through the SQL API.
     private func startConsumers() throws {
         let acme = try stores[0].events(tenant: "acme")
-        subs.append(try acme.subscribeDurable(name: "billing", options: { var o = Subscription.Options(); o.batchSize = 1; return o }()) { _ in usleep(60_000) })
+        subs.append(
+            try acme.subscribeDurable(
+                name: "billing",
+                options: {
+                    var o = Subscription.Options(); o.batchSize = 1; return o
+                }()
+            ) { _ in usleep(60_000) })
         let globex = try stores[1].events(tenant: "globex")
         subs.append(try globex.subscribeDurable(name: "mailer") { [self] _ in while !stopping { usleep(100_000) } })
         // A consumer a service in another language drives through the SQL API; it stopped at position 120.
         let legacy = try stores[2].events(tenant: "initech")
-            .registerExternalConsumer(name: "legacy-sync", owner: ConsumerOwner(application: "st:legacy/consumer/initech", host: "old-vm-03", pid: 4711))
+            .registerExternalConsumer(
+                name: "legacy-sync", owner: ConsumerOwner(application: "st:legacy/consumer/initech", host: "old-vm-03", pid: 4711))
         try legacy.advance(to: 120)
     }
 
@@ -211,7 +225,9 @@ final class DemoWorkload: @unchecked Sendable {
             let state = try st.state(tenant: t)
             try state.put("sync:erp", JSONText("{\"lsn\":\"0/0\"}"))
             try state.put("sync:crm", JSONText("{\"page\":1}"))
-            if t != "umbrella" { loop("bookmarks-\(t)", every: 2) { try state.put("sync:erp", JSONText("{\"lsn\":\"0/\(Int.random(in: 0..<1_000_000))\"}")) } }
+            if t != "umbrella" {
+                loop("bookmarks-\(t)", every: 2) { try state.put("sync:erp", JSONText("{\"lsn\":\"0/\(Int.random(in: 0..<1_000_000))\"}")) }
+            }
         }
     }
 
@@ -223,18 +239,21 @@ final class DemoWorkload: @unchecked Sendable {
         try admin.query("INSERT INTO public.demo_accounts VALUES (1, 100) ON CONFLICT DO NOTHING")
         try admin.query("GRANT ALL ON public.demo_accounts TO app")
         admin.close()
-        let report = try Connection(try ConnectionString(dsn), applicationName: ApplicationName(service: "reports", store: "adhoc", tenant: "umbrella"))
+        let report = try Connection(
+            try ConnectionString(dsn), applicationName: ApplicationName(service: "reports", store: "adhoc", tenant: "umbrella"))
         try report.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
         try report.query("SELECT count(*) FROM public.demo_accounts")  // the snapshot now holds the xmin horizon
         let psql = try Connection(try ConnectionString(dsn + "?application_name=psql"))
-        let holder = try Connection(try ConnectionString(dsn), applicationName: ApplicationName(service: "billing", store: "accounts", tenant: "acme"))
+        let holder = try Connection(
+            try ConnectionString(dsn), applicationName: ApplicationName(service: "billing", store: "accounts", tenant: "acme"))
         try holder.query("BEGIN")
         try holder.query("UPDATE public.demo_accounts SET balance = balance - 1 WHERE id = 1")
         conns = [report, psql, holder]
         let waiterDSN = dsn
         loop("lock-waiter", every: 0.5) {
-            let w = try Connection(try ConnectionString(waiterDSN), applicationName: ApplicationName(service: "billing", store: "accounts", tenant: "acme"),
-                                   options: .init(statementTimeout: .seconds(20)))
+            let w = try Connection(
+                try ConnectionString(waiterDSN), applicationName: ApplicationName(service: "billing", store: "accounts", tenant: "acme"),
+                options: .init(statementTimeout: .seconds(20)))
             defer { w.close() }
             _ = try? w.query("UPDATE public.demo_accounts SET balance = balance + 1 WHERE id = 1")
         }

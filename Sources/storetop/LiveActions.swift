@@ -14,14 +14,16 @@ struct LiveActions: ActionService {
         let mode: PruneMode = choice.forcedOlderThanSeconds.map { .forced(olderThan: .seconds($0)) } ?? .safe(retention: nil)
         let p = try actions.planPrune(tenant: tenant, kind: kind, mode: mode)
         func watchers(_ w: [WatcherPosition]) -> [PruneProposal.Watcher] { w.map { .init(name: $0.name, position: $0.position) } }
-        return PruneProposal(tenant: p.tenant, kind: p.kind, modeName: p.mode.name, olderThan: p.olderThan, rows: p.rows, totalRows: p.totalRows,
-                             firstID: p.firstID, lastID: p.lastID, watchers: watchers(p.watchers), missedWatchers: watchers(p.missedWatchers), payload: p)
+        return PruneProposal(
+            tenant: p.tenant, kind: p.kind, modeName: p.mode.name, olderThan: p.olderThan, rows: p.rows, totalRows: p.totalRows,
+            firstID: p.firstID, lastID: p.lastID, watchers: watchers(p.watchers), missedWatchers: watchers(p.missedWatchers), payload: p)
     }
 
     func executePrune(_ proposal: PruneProposal, progress: (Int, Int) -> Bool) throws -> PruneOutcome {
         guard let plan = proposal.payload as? PrunePlan else { throw StoreError(.invalidArgument, "the prune was not planned by this dashboard") }
         let r = try actions.executePrune(plan) { progress($0.deleted, $0.planned) }
-        return PruneOutcome(deleted: r.deleted, batches: r.batches, milliseconds: r.duration.seconds * 1000, cancelled: r.cancelled, auditID: r.auditID)
+        return PruneOutcome(
+            deleted: r.deleted, batches: r.batches, milliseconds: r.duration.seconds * 1000, cancelled: r.cancelled, auditID: r.auditID)
     }
 
     func cancelBackend(_ pid: Int32) throws -> Bool { try actions.cancelBackend(pid) }

@@ -1,7 +1,7 @@
-import SafeText
 import ArgumentParser
 import Foundation
 import MetricsServer
+import SafeText
 import StoreAccess
 import StoreMetrics
 
@@ -93,7 +93,8 @@ final class Scraper: @unchecked Sendable {
             sharedScrape().value { result in
                 switch result {
                 case .success(let text): reply(MetricsResponse(status: 200, body: text, contentType: "text/plain; version=0.0.4; charset=utf-8"))
-                case .failure(let error): reply(MetricsResponse(status: 503, body: "storetop: \(DisplayText.sanitize(Collector.shortError(error)))\n"))
+                case .failure(let error):
+                    reply(MetricsResponse(status: 503, body: "storetop: \(DisplayText.sanitize(Collector.shortError(error)))\n"))
                 }
             }
         }

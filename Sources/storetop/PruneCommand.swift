@@ -5,14 +5,16 @@ import StoreMetrics
 
 /// `storetop prune --tenant T --kind K (--safe | --older-than 7d) [--dry-run] [--yes] [--batch N]`.
 struct PruneCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "prune", abstract: "Prune an outbox in batches, with an audit row (docs/pruning.md).")
+    static let configuration = CommandConfiguration(
+        commandName: "prune", abstract: "Prune an outbox in batches, with an audit row (docs/pruning.md).")
 
     @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Tenant of the outbox.") var tenant: String
     @Option(help: "Kind of the outbox.") var kind: String
     @Flag(help: "Delete only rows every registered watcher has passed.") var safe = false
-    @Option(help: "Safe mode: also only rows older than this. Alone: forced mode, rows older than this whatever the watchers (e.g. 90s, 30m, 12h, 7d).")
+    @Option(
+        help: "Safe mode: also only rows older than this. Alone: forced mode, rows older than this whatever the watchers (e.g. 90s, 30m, 12h, 7d).")
     var olderThan: String?
     @Flag(help: "Show the plan and change nothing.") var dryRun = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
@@ -64,7 +66,9 @@ struct PruneCommand: ParsableCommand {
                 return true
             }
             if tty { print() }
-            print("deleted \(report.deleted) rows (ids \(report.firstID.map(String.init) ?? "-")…\(report.lastID.map(String.init) ?? "-")) in \(report.batches) batches, \(String(format: "%.0f", report.duration.seconds * 1000)) ms; audit id \(report.auditID)")
+            print(
+                "deleted \(report.deleted) rows (ids \(report.firstID.map(String.init) ?? "-")…\(report.lastID.map(String.init) ?? "-")) in \(report.batches) batches, \(String(format: "%.0f", report.duration.seconds * 1000)) ms; audit id \(report.auditID)"
+            )
         }
     }
 

@@ -8,7 +8,8 @@ import StoreTopUI
 /// diffs each frame against the previous one (what the ncurses backend does before blitting). Prints the median
 /// time per frame. Used by scripts/bench.
 struct RenderBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "render-bench", abstract: "Time rendering of 200×50 frames (benchmark).", shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "render-bench", abstract: "Time rendering of 200×50 frames (benchmark).", shouldDisplay: false)
 
     @OptionGroup var connection: ConnectionOptions
     @Option var frames: Int = 2000
@@ -40,8 +41,10 @@ struct RenderBench: ParsableCommand {
                 times.append(t0.duration(to: .now).seconds * 1000)
             }
             times.sort()
-            print(String(format: "render_ms_median=%.3f render_ms_p99=%.3f frames=%d cells_changed_per_frame=%d", times[times.count / 2],
-                         times[times.count * 99 / 100], frames, changed / frames))
+            print(
+                String(
+                    format: "render_ms_median=%.3f render_ms_p99=%.3f frames=%d cells_changed_per_frame=%d", times[times.count / 2],
+                    times[times.count * 99 / 100], frames, changed / frames))
         }
     }
 }

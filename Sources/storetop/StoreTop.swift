@@ -15,10 +15,13 @@ struct StoreTop: AsyncParsableCommand {
         let tui = args.first.map { !["snapshot", "metrics", "prune", "render-bench", "--help", "-h", "--version"].contains($0) } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
         LoggingSystem.bootstrap { label in
-            if let logPath, let h = FileHandle(forWritingAtPath: logPath) ?? {
-                _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-                return FileHandle(forWritingAtPath: logPath)
-            }() {
+            if let logPath,
+                let h = FileHandle(forWritingAtPath: logPath)
+                    ?? {
+                        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+                        return FileHandle(forWritingAtPath: logPath)
+                    }()
+            {
                 h.seekToEndOfFile()
                 return FileLogHandler(label: label, handle: h)
             }

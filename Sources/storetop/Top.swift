@@ -19,7 +19,9 @@ struct Top: ParsableCommand {
 
     func validate() throws {
         guard interval >= 0.5 && interval <= 60 else { throw ValidationError("--interval must be between 0.5 and 60 seconds") }
-        guard View(name: view) != nil else { throw ValidationError("unknown view \(view); one of: " + View.allCases.map { $0.title.lowercased() }.joined(separator: ", ")) }
+        guard View(name: view) != nil else {
+            throw ValidationError("unknown view \(view); one of: " + View.allCases.map { $0.title.lowercased() }.joined(separator: ", "))
+        }
         if let i = iterations, i < 1 { throw ValidationError("--iterations must be at least 1") }
         if let t = tenant { do { _ = try Names.tenant(t) } catch let e as StoreError { throw ValidationError(e.message) } }
     }
@@ -54,8 +56,9 @@ struct Top: ParsableCommand {
         defer { refresh.stop() }
         if isatty(1) == 0 {
             let env = ProcessInfo.processInfo.environment
-            let ok = App.runPlain(refresh, options: options, width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40,
-                                  shouldStop: quitting, fail: { warn("storetop: \($0)") })
+            let ok = App.runPlain(
+                refresh, options: options, width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40,
+                shouldStop: quitting, fail: { warn("storetop: \($0)") })
             if !ok { throw ExitCode(2) }
             return
         }

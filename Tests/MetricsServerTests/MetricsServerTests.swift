@@ -98,7 +98,8 @@ func scrape(_ port: Int) async throws -> (Int?, Double) {
 
     @Test func bindErrorsSayWhatIsWrong() async throws {
         try await withServer { port, _ in
-            let second = MetricsServer(configuration: .init(host: "127.0.0.1", port: port), responder: { _, reply in reply(.init(status: 200, body: "")) })
+            let second = MetricsServer(
+                configuration: .init(host: "127.0.0.1", port: port), responder: { _, reply in reply(.init(status: 200, body: "")) })
             await #expect(throws: MetricsServerError.addressInUse("127.0.0.1:\(port)")) { try await second.start() }
             await second.shutdown()
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// Issue 17: appends refuse a missing or non-object payload and a negative expected version, and the SQL
@@ -25,8 +26,10 @@ import Testing
             func append(_ events: String, expected: Int = -1) throws {
                 try store.pool.query(SQL("SELECT * FROM \(unsafeRaw: fn)('acme', 's', \(expected), \(JSONText(events)))"))
             }
-            for events in [#"[{"type":"A"}]"#, #"[{"type":"A","payload":[1]}]"#, #"[{"type":"A","payload":null}]"#,
-                           #"[{"type":"A","payload":"x"}]"#, #"[{"payload":{}}]"#, #"[{"type":5,"payload":{}}]"#, "[1]"] {
+            for events in [
+                #"[{"type":"A"}]"#, #"[{"type":"A","payload":[1]}]"#, #"[{"type":"A","payload":null}]"#,
+                #"[{"type":"A","payload":"x"}]"#, #"[{"payload":{}}]"#, #"[{"type":5,"payload":{}}]"#, "[1]",
+            ] {
                 let e = expectStoreError(.invalidArgument) { try append(events) }
                 #expect(e?.sqlState == "SA003", "\(events)")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct ConnectionIntegrationTests {
@@ -109,7 +110,9 @@ import Testing
     @Test func typedDecoding() throws {
         let server = try TestServer.current()
         let c = try Connection(try ConnectionString(server.directDSN))
-        let r = try c.query("SELECT \(Int64(1) << 40)::bigint, true, 2.5::float8, NULL::text, '\\x00ff'::bytea, '2026-01-02 03:04:05.5+00'::timestamptz, \(JSONText("{\"a\":1}"))::jsonb")
+        let r = try c.query(
+            "SELECT \(Int64(1) << 40)::bigint, true, 2.5::float8, NULL::text, '\\x00ff'::bytea, '2026-01-02 03:04:05.5+00'::timestamptz, \(JSONText("{\"a\":1}"))::jsonb"
+        )
         let row = try #require(r.first)
         #expect(try row.decode(0, as: Int64.self) == 1 << 40)
         #expect(try row.decode(1, as: Bool.self) == true)
@@ -129,7 +132,9 @@ import Testing
         try listener.listen(channel)
         // nothing arrives: returns empty after the timeout, using (almost) no CPU
         // CPU of this thread only (the one that waits): other tests run in parallel in the same process
-        func threadCPU() -> Double { var ts = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6 }
+        func threadCPU() -> Double {
+            var ts = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+        }
         let cpu0 = threadCPU()
         let t0 = ContinuousClock.now
         let none = try listener.waitForNotifications(timeout: .milliseconds(300))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct ConnectionStringTests {
@@ -69,12 +70,12 @@ import Testing
     /// Cases the fuzzer found or that follow libpq's grammar where a simpler masker goes wrong: each masked form
     /// reads, for libpq, exactly like the original except for the password.
     @Test(arguments: [
-        "postgres://u@h?password=secret1",                       // query without a path
-        "postgresql://u@h/db?pass%77ord=secret1&sslmode=disable",   // percent-encoded parameter name
-        "postgresql://u:p%40ss@h:5/db?sslmode=disable&password=other", // both places
-        "host=h password=sec\\ ret1 dbname=x",                    // an escaped space inside an unquoted value
-        "host=h password='sec ret1'dbname=x",                     // the next name right after the closing quote
-        "host=h password = 'a\\'b' user=u",                       // spaces around '=', escaped quote
+        "postgres://u@h?password=secret1",  // query without a path
+        "postgresql://u@h/db?pass%77ord=secret1&sslmode=disable",  // percent-encoded parameter name
+        "postgresql://u:p%40ss@h:5/db?sslmode=disable&password=other",  // both places
+        "host=h password=sec\\ ret1 dbname=x",  // an escaped space inside an unquoted value
+        "host=h password='sec ret1'dbname=x",  // the next name right after the closing quote
+        "host=h password = 'a\\'b' user=u",  // spaces around '=', escaped quote
     ])
     func maskingFollowsLibpq(dsn: String) throws {
         let c = try ConnectionString(dsn, environment: [:])

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// Issue 17: how an `EventQuery` filter matches, in Swift and through the SQL functions psql users call.
@@ -9,8 +10,12 @@ import Testing
     @Test func payloadConditionsOfOneFilterAreORed() throws {
         try withStore { store, _ in
             let es = try store.events(tenant: "acme")
-            try es.append(to: "carts", [ev("ItemAdded", #"{"cart":"c1"}"#), ev("ItemAdded", #"{"cart":"c2"}"#),
-                                        ev("ItemAdded", #"{"cart":"c3"}"#)])
+            try es.append(
+                to: "carts",
+                [
+                    ev("ItemAdded", #"{"cart":"c1"}"#), ev("ItemAdded", #"{"cart":"c2"}"#),
+                    ev("ItemAdded", #"{"cart":"c3"}"#),
+                ])
             let q = EventQuery([.init(types: ["ItemAdded"], payload: [JSONText(#"{"cart":"c1"}"#), JSONText(#"{"cart":"c2"}"#)])])
             let r = try es.query(q)
             #expect(r.events.map(\.payload.text).count == 2)
@@ -52,7 +57,8 @@ import Testing
             #expect(try es.query(EventQuery([.init(types: []), .init(types: ["B"])])).events.map(\.type) == ["B"])
             // as a conditional append's context it never conflicts
             #expect(try es.appendIf(to: "s", [ev("C")], query: EventQuery([.init(types: [])]), context: nil).firstPosition == 3)
-            let sql: SQL = "SELECT \(ident: store.schema.name).event_matches('A', '{}', '[{\"types\": []}]'), \(ident: store.schema.name).event_matches('A', '{}', '[{\"types\": null}]')"
+            let sql: SQL =
+                "SELECT \(ident: store.schema.name).event_matches('A', '{}', '[{\"types\": []}]'), \(ident: store.schema.name).event_matches('A', '{}', '[{\"types\": null}]')"
             let row = try #require(try store.pool.query(sql).first)
             #expect(try row.decode(0, as: Bool.self) == false && row.decode(1, as: Bool.self) == true)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 func ev(_ type: String, _ payload: String = "{}") -> EventData { EventData(type: type, payload: JSONText(payload)) }
@@ -171,8 +172,10 @@ func expectStoreError(_ code: StoreError.Code, _ body: () throws -> Void, source
             // a read-only participant that moved makes the write fail
             try es.append(to: "limits", [ev("Set")])
             _ = expectStoreError(.conflict) {
-                try es.appendMulti([StreamWrite(stream: "acct-1", expected: .exact(1), events: [ev("Debited")]),
-                                    StreamWrite(stream: "limits", expected: .exact(0), events: [])])
+                try es.appendMulti([
+                    StreamWrite(stream: "acct-1", expected: .exact(1), events: [ev("Debited")]),
+                    StreamWrite(stream: "limits", expected: .exact(0), events: []),
+                ])
             }
             let rs = try es.appendMulti([
                 StreamWrite(stream: "acct-2", expected: .exact(1), events: [ev("Credited")]),
@@ -231,7 +234,7 @@ func expectStoreError(_ code: StoreError.Code, _ body: () throws -> Void, source
             #expect(e?.message.contains("expected context version \(ctx!)") == true)
             #expect(e?.message.contains("actual \(other.firstPosition)") == true)
             let seqAfter = try server.admin(SQL(unsafeRaw: "SELECT last_value FROM \(store.schema.name.quoted).event_position")).first![0]
-            #expect(seqBefore == seqAfter) // no position consumed
+            #expect(seqBefore == seqAfter)  // no position consumed
             #expect(try es.readAll().map(\.type) == ["ItemAdded", "ItemRemoved"])
             // with the current context it succeeds; a non-matching event does not move the context
             try es.append(to: "cart-9", [ev("ItemAdded", "{\"sku\":\"B\"}")])
@@ -290,7 +293,7 @@ func expectStoreError(_ code: StoreError.Code, _ body: () throws -> Void, source
             let r = try es.query(.types("A"), limit: 1)
             #expect(r.events.count == 1)
             #expect(r.lastReturnedPosition == r.events[0].position)
-            #expect(r.contextVersion == r.events[0].position + 2) // the second A, beyond the limit
+            #expect(r.contextVersion == r.events[0].position + 2)  // the second A, beyond the limit
             #expect(try es.query(.types("Nope")).contextVersion == nil)
             // a multi-event append is never cut, also in query results
             try es.append(to: "s3", [ev("D"), ev("D")])
@@ -305,7 +308,7 @@ func expectStoreError(_ code: StoreError.Code, _ body: () throws -> Void, source
             let batch = try es.append(to: "many", (1...5).map { ev("E\($0)") })
             try es.append(to: "one", [ev("Single")])
             let page1 = try es.readAll(after: 0, limit: 2, wholeAppends: true)
-            #expect(page1.count == 6) // the single, then the whole batch of five
+            #expect(page1.count == 6)  // the single, then the whole batch of five
             #expect(page1.last?.position == batch.lastPosition)
             let page2 = try es.readAll(after: page1.last!.position, limit: 2, wholeAppends: true)
             #expect(page2.map(\.type) == ["Single"])

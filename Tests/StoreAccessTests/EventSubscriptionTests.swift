@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct EventSubscriptionTests {
@@ -26,7 +27,7 @@ import Testing
         try withStore { store, _ in
             let es = try store.events(tenant: "lat")
             var o = Subscription.Options()
-            o.pollInterval = .seconds(30) // only a notification can wake it quickly
+            o.pollInterval = .seconds(30)  // only a notification can wake it quickly
             let seen = LockedBox<Int64>(0)
             let sub = try es.subscribe(after: 0, options: o) { batch in seen.set(batch.last!.position) }
             defer { sub.stop() }
@@ -64,7 +65,13 @@ import Testing
             #expect(e?.message.contains("projector") == true)
             sub.stop()
             // the cursor is recorded with its owner and heartbeat
-            let row = try #require(try server.admin(SQL(unsafeRaw: "SELECT position, owner_pid, owner_application, heartbeat_at IS NOT NULL FROM \(store.schema.name.quoted).cursors WHERE name = 'projector'")).first)
+            let row = try #require(
+                try server.admin(
+                    SQL(
+                        unsafeRaw:
+                            "SELECT position, owner_pid, owner_application, heartbeat_at IS NOT NULL FROM \(store.schema.name.quoted).cursors WHERE name = 'projector'"
+                    )
+                ).first)
             #expect(try row.decode(0, as: Int64.self) == head)
             #expect(try row.decode(1, as: Int32.self) == getpid())
             #expect(row[2] == "st:tests/consumer/dur")
@@ -135,13 +142,17 @@ import Testing
             defer { store.pool.release(w1) }
             try w1.query("BEGIN")
             let w1pid = try w1.query("SELECT pg_backend_pid()").first![0]!
-            let p1 = try w1.query(SQL("SELECT first_position FROM \(ident: schema).append('order', 'w1', -1, '[{\"type\":\"Slow\",\"payload\":{}}]')")).first!.decode(0, as: Int64.self)
+            let p1 = try w1.query(
+                SQL("SELECT first_position FROM \(ident: schema).append('order', 'w1', -1, '[{\"type\":\"Slow\",\"payload\":{}}]')")
+            ).first!.decode(0, as: Int64.self)
             // Writer 2 takes the next position and commits first.
             let p2 = try es.append(to: "w2", [ev("Fast")]).firstPosition
             #expect(p2 > p1)
-            let naive = try store.pool.query(SQL("SELECT position FROM \(ident: schema).events WHERE tenant = 'order' AND position > 1 ORDER BY position")).rows.map { try $0.decode(0, as: Int64.self) }
-            #expect(naive == [p2]) // a naive reader now moves past p1 …
-            #expect(try es.readAll(after: 1).isEmpty) // … the store's reader waits
+            let naive = try store.pool.query(
+                SQL("SELECT position FROM \(ident: schema).events WHERE tenant = 'order' AND position > 1 ORDER BY position")
+            ).rows.map { try $0.decode(0, as: Int64.self) }
+            #expect(naive == [p2])  // a naive reader now moves past p1 …
+            #expect(try es.readAll(after: 1).isEmpty)  // … the store's reader waits
             // the store names the backend that holds delivery back
             let blockers = try store.pool.query(SQL("SELECT pid FROM \(ident: schema).events_blockers()")).rows.map { $0[0] }
             #expect(blockers.contains(w1pid))
@@ -159,8 +170,9 @@ import Testing
         let es = try store.events(tenant: "load")
         let writers = 8, perWriter = 40
         let total = writers * perWriter
-        let collector = try BackgroundProcess(TestServer.builtProduct("storeaccess-testproc"),
-                                              ["collect", server.dsn, server.directDSN, store.schema.name.name, "load", String(total), "60"])
+        let collector = try BackgroundProcess(
+            TestServer.builtProduct("storeaccess-testproc"),
+            ["collect", server.dsn, server.directDSN, store.schema.name.name, "load", String(total), "60"])
         // the naive reader polls the table directly
         let naiveSeen = LockedBox<Set<Int64>>([])
         let stopNaive = LockedBox(false)
@@ -168,7 +180,9 @@ import Testing
         Thread.detachNewThread {
             var last: Int64 = 0
             while !stopNaive.get() {
-                if let rows = try? store.pool.query(SQL("SELECT position FROM \(ident: store.schema.name).events WHERE tenant = 'load' AND position > \(last) ORDER BY position")).rows {
+                if let rows = try? store.pool.query(
+                    SQL("SELECT position FROM \(ident: store.schema.name).events WHERE tenant = 'load' AND position > \(last) ORDER BY position")
+                ).rows {
                     for r in rows { let p = try! r.decode(0, as: Int64.self); naiveSeen.update { $0.insert(p) }; last = p }
                 }
                 usleep(500)
@@ -183,8 +197,11 @@ import Testing
                 for i in 0..<perWriter {
                     do {
                         try store.pool.transaction { c in
-                            try c.query(SQL("SELECT 1 FROM \(ident: store.schema.name).append('load', \("w\(w)"), -1, \(JSONText("[{\"type\":\"E\",\"payload\":{\"w\":\(w),\"i\":\(i)}}]")))"))
-                            usleep(UInt32.random(in: 0...3000)) // commit out of order
+                            try c.query(
+                                SQL(
+                                    "SELECT 1 FROM \(ident: store.schema.name).append('load', \("w\(w)"), -1, \(JSONText("[{\"type\":\"E\",\"payload\":{\"w\":\(w),\"i\":\(i)}}]")))"
+                                ))
+                            usleep(UInt32.random(in: 0...3000))  // commit out of order
                         }
                     } catch { errors.update { $0.append("\(error)") } }
                 }
@@ -216,8 +233,9 @@ import Testing
         defer { store.close(); server.dropSchema(store.schema.name.name) }
         let es = try store.events(tenant: "crash")
         try es.append(to: "before", [ev("E")])
-        let p = try BackgroundProcess(TestServer.builtProduct("storeaccess-testproc"),
-                                      ["append-hang", server.dsn, store.schema.name.name, "crash", "victim", "50"])
+        let p = try BackgroundProcess(
+            TestServer.builtProduct("storeaccess-testproc"),
+            ["append-hang", server.dsn, store.schema.name.name, "crash", "victim", "50"])
         #expect(p.waitFor("appended", timeout: 30), "\(p.errors)")
         let after = try es.append(to: "after", [ev("E")])
         // held back while the writer is in flight
@@ -247,7 +265,8 @@ import Testing
         #expect(first.waitFor("handled 20", timeout: 30), "\(first.errors)")
         first.kill9()
         let handled1 = first.output.split(separator: "\n").filter { $0.hasPrefix("handled ") }.map { Int64($0.dropFirst(8))! }
-        let cursor = try Int64(server.admin(SQL(unsafeRaw: "SELECT position FROM \(store.schema.name.quoted).cursors WHERE name = 'worker'")).first![0]!)!
+        let cursor = try Int64(
+            server.admin(SQL(unsafeRaw: "SELECT position FROM \(store.schema.name.quoted).cursors WHERE name = 'worker'")).first![0]!)!
         #expect(cursor <= handled1.max()!)
         let second = try BackgroundProcess(exe, args)
         #expect(second.waitFor("handled 60", timeout: 30), "\(second.errors)")

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// A consumer that another process drives through the SQL API, registered and moved from Swift with the owner
@@ -16,7 +17,13 @@ import Testing
             try consumer.advance(to: appended.firstPosition)
             #expect(try consumer.position() == appended.firstPosition)
             let q = store.schema.name.quoted
-            let row = try #require(try server.admin(SQL(unsafeRaw: "SELECT owner_application, owner_host, owner_pid, position, source, next_position FROM \(q).cursors WHERE tenant = 'ext' AND name = 'legacy-sync'")).first)
+            let row = try #require(
+                try server.admin(
+                    SQL(
+                        unsafeRaw:
+                            "SELECT owner_application, owner_host, owner_pid, position, source, next_position FROM \(q).cursors WHERE tenant = 'ext' AND name = 'legacy-sync'"
+                    )
+                ).first)
             #expect(row[0] == "st:legacy/consumer/ext" && row[1] == "old-vm-03" && row[2] == "4711")
             #expect(row[3] == String(appended.firstPosition) && row[4] == "events")
             // the first unhandled event is recorded, as for any consumer that moves (cursor_next)

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzChecks
+import StoreAccess
 import Testing
 
 /// Every input kept under Tests/Fuzz/corpus (seeds, and each crash scripts/fuzz ever found, as a regression case)
@@ -30,7 +31,6 @@ import Testing
     }
 }
 
-import StoreAccess
 enum StoreAccessTestsHelpers {
     static func password(of dsn: String) throws -> String? { try ConnectionString(dsn, environment: [:]).parameters(masked: false)["password"] }
     static func mask(_ dsn: String) -> String { ConnectionString.mask(dsn) }

@@ -27,8 +27,10 @@ import Testing
     }
 
     @Test func connectionStringsNestedInDbnameAreMasked() {
-        for dsn in ["host=db dbname='postgresql://u:pw4@h/app'", "dbname=postgresql://u:pw4@h/app",
-                    "host=db dbname='user=u password=pw4 dbname=app'", "postgresql://db/?dbname=postgresql%3A%2F%2Fu%3Apw4%40h%2Fapp"] {
+        for dsn in [
+            "host=db dbname='postgresql://u:pw4@h/app'", "dbname=postgresql://u:pw4@h/app",
+            "host=db dbname='user=u password=pw4 dbname=app'", "postgresql://db/?dbname=postgresql%3A%2F%2Fu%3Apw4%40h%2Fapp",
+        ] {
             let shown = ConnectionString.mask(dsn)
             #expect(!shown.contains("pw4"), "\(dsn) → \(shown)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// A delete's outbox row carries the value that was deleted (schema v6, issue 17), whether the delete came
@@ -25,7 +26,8 @@ import Testing
             try kv.set("k", "b", Array("hello".utf8))
             let r = try server.admin(SQL(unsafeRaw: "SELECT convert_from(previous, 'UTF8') FROM \(q).kv_delete('del', 'k', 'b')"))
             #expect(r.first?[0] == "hello")
-            let row = try server.admin(SQL(unsafeRaw: "SELECT op, convert_from(value, 'UTF8') FROM \(q).outbox WHERE tenant = 'del' AND key = 'b' ORDER BY id DESC LIMIT 1"))
+            let row = try server.admin(
+                SQL(unsafeRaw: "SELECT op, convert_from(value, 'UTF8') FROM \(q).outbox WHERE tenant = 'del' AND key = 'b' ORDER BY id DESC LIMIT 1"))
             #expect(row.first?[0] == "delete" && row.first?[1] == "hello")
             #expect(try w.next(timeout: .seconds(10))?.value == Array("hello".utf8))
         }

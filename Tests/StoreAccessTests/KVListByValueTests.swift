@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// KV list by value (issue 17, zestor's list predicates): keys of a kind whose JSON value contains a document.
@@ -24,7 +25,10 @@ import Testing
 
             #expect(try kv.keys("orders", containing: JSONText(#"{"status":"open"}"#)) == ["o1", "o3"])
             #expect(try kv.list("orders", containing: JSONText(#"{"tags":["a"]}"#)).map(\.key) == ["o1", "o2"])
-            #expect(try kv.list("orders", containing: JSONText(#"{"status":"open","tags":["c"]}"#)).map(\.value) == [Order(status: "open", tags: ["c"], total: 30)])
+            #expect(
+                try kv.list("orders", containing: JSONText(#"{"status":"open","tags":["c"]}"#)).map(\.value) == [
+                    Order(status: "open", tags: ["c"], total: 30)
+                ])
             #expect(try kv.list("orders", containing: JSONText("{}")).map(\.key) == ["o1", "o2", "o3"])
             #expect(try kv.list("orders", containing: JSONText(#"{"status":"open"}"#), limit: 1).map(\.key) == ["o1"])
             #expect(try kv.list("orders", containing: JSONText(#"{"status":"open"}"#), prefix: "o3").map(\.key) == ["o3"])

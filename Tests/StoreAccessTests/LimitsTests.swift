@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct LimitsTests {
@@ -69,13 +70,20 @@ import Testing
             #expect(t0.duration(to: .now) < .seconds(10))
             let kv = try store.kv(tenant: "huge", codec: RawCodec())
             _ = expectStoreError(.invalidArgument) { try kv.set("blobs", "k", [UInt8](repeating: 7, count: KVStore<RawCodec>.maxValueBytes + 1)) }
-            _ = expectStoreError(.invalidArgument) { try kv.setMany("blobs", ["k": [UInt8](repeating: 7, count: KVStore<RawCodec>.maxValueBytes + 1)]) }
+            _ = expectStoreError(.invalidArgument) {
+                try kv.setMany("blobs", ["k": [UInt8](repeating: 7, count: KVStore<RawCodec>.maxValueBytes + 1)])
+            }
             let q = store.schema.name.quoted
-            #expect(try server.admin(SQL(unsafeRaw: "SELECT (SELECT count(*) FROM \(q).events WHERE tenant = 'huge') + (SELECT count(*) FROM \(q).kv WHERE tenant = 'huge')")).first?[0] == "0")
+            #expect(
+                try server.admin(
+                    SQL(
+                        unsafeRaw:
+                            "SELECT (SELECT count(*) FROM \(q).events WHERE tenant = 'huge') + (SELECT count(*) FROM \(q).kv WHERE tenant = 'huge')")
+                ).first?[0] == "0")
             // large but legal: 48 MB of JSON and a 96 MB value round-trip
             let large = String(repeating: "y", count: 48_000_000)
             try es.append(to: "large", [EventData(type: "E", payload: JSONText("{\"b\":\"\(large)\"}"))])
-            #expect(try es.readStream("large").first?.payload.text.count == large.count + 9) // jsonb prints {"b": "…"}
+            #expect(try es.readStream("large").first?.payload.text.count == large.count + 9)  // jsonb prints {"b": "…"}
             let value = [UInt8]((0..<96_000_000).lazy.map { UInt8(truncatingIfNeeded: $0 &* 31) })
             try kv.set("blobs", "large", value)
             #expect(try kv.get("blobs", "large")?.value == value)

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// A schema name of 63 bytes (PostgreSQL's limit) works end to end: its NOTIFY channels are hashed to fit

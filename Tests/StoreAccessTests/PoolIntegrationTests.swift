@@ -1,13 +1,17 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct PoolIntegrationTests {
-    func pool(_ server: TestServer, max: Int = 3, timeout: Duration = .seconds(5),
-              _ configure: (inout PoolConfiguration) -> Void = { _ in }) throws -> Pool {
-        var c = PoolConfiguration(source: try ConnectionString(server.dsn),
-                                  applicationName: ApplicationName(service: "pooltest\(UInt32.random(in: 0...UInt32.max))", store: "pool"))
+    func pool(
+        _ server: TestServer, max: Int = 3, timeout: Duration = .seconds(5),
+        _ configure: (inout PoolConfiguration) -> Void = { _ in }
+    ) throws -> Pool {
+        var c = PoolConfiguration(
+            source: try ConnectionString(server.dsn),
+            applicationName: ApplicationName(service: "pooltest\(UInt32.random(in: 0...UInt32.max))", store: "pool"))
         c.maxConnections = max
         c.acquireTimeout = timeout
         c.transactionPooler = server.viaBouncer
@@ -97,8 +101,9 @@ import Testing
     }
 
     @Test func connectionErrorsAreCountedAndTyped() throws {
-        var c = PoolConfiguration(source: try ConnectionString("postgresql://app:pw-x@127.0.0.1:1/x?connect_timeout=2"),
-                                  applicationName: ApplicationName(service: "pooltest", store: "bad"))
+        var c = PoolConfiguration(
+            source: try ConnectionString("postgresql://app:pw-x@127.0.0.1:1/x?connect_timeout=2"),
+            applicationName: ApplicationName(service: "pooltest", store: "bad"))
         c.reportInterval = nil
         let p = try Pool(c)
         defer { p.close() }
@@ -124,7 +129,7 @@ import Testing
 
     @Test func brokenConnectionsAreReplaced() throws {
         let server = try TestServer.current()
-        guard !server.viaBouncer else { return } // backends are PgBouncer's to manage in that lane
+        guard !server.viaBouncer else { return }  // backends are PgBouncer's to manage in that lane
         let p = try pool(server, max: 1)
         defer { p.close() }
         let pid = try p.withConnection { try $0.query("SELECT pg_backend_pid()").first!.decode(0, as: Int32.self) }
@@ -138,14 +143,16 @@ import Testing
 
     @Test func idleTimeoutAndMinConnections() throws {
         let server = try TestServer.current()
-        let p = try pool(server, max: 3) { $0.idleTimeout = .milliseconds(200); $0.minConnections = 1 }
+        let p = try pool(server, max: 3) {
+            $0.idleTimeout = .milliseconds(200); $0.minConnections = 1
+        }
         defer { p.close() }
-        #expect(p.metrics().size == 0) // lazy
+        #expect(p.metrics().size == 0)  // lazy
         let a = try p.acquire(), b = try p.acquire()
         p.release(a); p.release(b)
         #expect(p.metrics().size == 2)
         Thread.sleep(forTimeInterval: 2.5)
-        #expect(p.metrics().size == 1) // idle ones closed down to the minimum
+        #expect(p.metrics().size == 1)  // idle ones closed down to the minimum
     }
 
     @Test func healthCheckReportsSchemaVersion() throws {
@@ -169,7 +176,11 @@ import Testing
         defer { server.dropSchema(schema) }
         for _ in 0..<5 { try store.pool.query("SELECT 1") }
         Thread.sleep(forTimeInterval: 0.6)
-        let rows = try server.admin(SQL(unsafeRaw: "SELECT service, store, pid, acquisitions_total, max_size, interval_ms, now() - reported_at < interval '2 seconds' FROM \"\(schema)\".pool_reports"))
+        let rows = try server.admin(
+            SQL(
+                unsafeRaw:
+                    "SELECT service, store, pid, acquisitions_total, max_size, interval_ms, now() - reported_at < interval '2 seconds' FROM \"\(schema)\".pool_reports"
+            ))
         #expect(rows.rows.count == 1)
         let r = try #require(rows.first)
         #expect(r[0] == "reporter")
@@ -187,8 +198,9 @@ import Testing
     @Test func serverRestartMidUse() throws {
         let priv = try PrivateServer()
         defer { priv.stop() }
-        var c = PoolConfiguration(source: try ConnectionString(priv.dsn),
-                                  applicationName: ApplicationName(service: "pooltest", store: "restart"))
+        var c = PoolConfiguration(
+            source: try ConnectionString(priv.dsn),
+            applicationName: ApplicationName(service: "pooltest", store: "restart"))
         c.maxConnections = 2
         c.reportInterval = nil
         c.acquireTimeout = .seconds(2)

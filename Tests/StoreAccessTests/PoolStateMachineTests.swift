@@ -1,4 +1,5 @@
 import Testing
+
 @testable import StoreAccess
 
 /// The pool's decisions, step by step, with no sockets: events in, actions out (described as text so a whole
@@ -142,10 +143,13 @@ import Testing
         _ = m.acquire(4)
         _ = m.timedOut(4)
         _ = m.released("c2", keep: false, now: t0)
-        m.acquired(recorded: false) // the reporter's own use is not an acquisition
+        m.acquired(recorded: false)  // the reporter's own use is not an acquisition
         let s = m.metrics
-        #expect(s == .init(size: 1, idle: 0, inUse: 1, waiting: 0, peakInUse: 2, createdTotal: 2, closedTotal: 1,
-                           acquisitionsTotal: 2, timeoutsTotal: 1, connectionErrorsTotal: 1))
+        #expect(
+            s
+                == .init(
+                    size: 1, idle: 0, inUse: 1, waiting: 0, peakInUse: 2, createdTotal: 2, closedTotal: 1,
+                    acquisitionsTotal: 2, timeoutsTotal: 1, connectionErrorsTotal: 1))
     }
 
     @Test func maintenanceClosesIdleConnectionsPastTheTimeoutAndKeepsTheMinimum() {
@@ -171,7 +175,7 @@ import Testing
         _ = m.acquire(1)
         _ = m.connectionCreated("c1", for: 1, now: t0)
         #expect(Self.text(m.maintain(now: t0)) == ["create for pool"])
-        _ = m.acquire(2) // the pool's creation holds the second slot: wait for it
+        _ = m.acquire(2)  // the pool's creation holds the second slot: wait for it
         #expect(Self.text(m.connectionCreated("c2", for: nil, now: t0)) == ["lease c2 to 2"])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreAccess
 
 /// One definition of each lock class, channel and SQLSTATE: the tables in `Protocol/` and `Errors/` are
@@ -22,10 +23,12 @@ import Testing
     }
 
     /// Texts that spell a protocol name or a SQLSTATE by hand.
-    static let forbidden: [String] = [
-        "hashtext('", "hashtext(\\(", "pg_notify('", "pg_notify(\\(", "_events'", "_outbox'", "\"_events\"", "\"_outbox\"", "+ \".cursor\"", "+ \".tenant\"", ".tenant'",
-        ".reg'", ".alloc'", "\"SA00", "'SA00", "2_071_721_493", "2071721493",
-    ] + SQLState.all.filter { !$0.code.hasPrefix("SA") }.flatMap { ["\"\($0.code)\"", "'\($0.code)'"] }
+    static let forbidden: [String] =
+        [
+            "hashtext('", "hashtext(\\(", "pg_notify('", "pg_notify(\\(", "_events'", "_outbox'", "\"_events\"", "\"_outbox\"", "+ \".cursor\"",
+            "+ \".tenant\"", ".tenant'",
+            ".reg'", ".alloc'", "\"SA00", "'SA00", "2_071_721_493", "2071721493",
+        ] + SQLState.all.filter { !$0.code.hasPrefix("SA") }.flatMap { ["\"\($0.code)\"", "'\($0.code)'"] }
 
     @Test func noProtocolNameOrSQLStateIsSpelledOutsideProtocolAndErrors() throws {
         let files = try Self.sources()
@@ -34,7 +37,7 @@ import Testing
         for (path, text) in files where !path.hasPrefix("StoreAccess/Protocol/") && !path.hasPrefix("StoreAccess/Errors/") {
             for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let code = line.trimmingCharacters(in: .whitespaces)
-                if code.hasPrefix("///") || code.hasPrefix("//") { continue } // documentation may name them
+                if code.hasPrefix("///") || code.hasPrefix("//") { continue }  // documentation may name them
                 for f in Self.forbidden where line.contains(f) { found.append("\(path):\(n + 1): \(f)") }
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct OutboxPruneTests {
@@ -14,8 +15,9 @@ import Testing
             let w = try kv.watch("orders", options: o)
             var taken: [Int64] = []
             while taken.count < 101, let e = try w.next(timeout: .seconds(5)) { taken.append(e.id) }
-            w.cancel() // records the first 101 as handled
-            let watcherPos = try Int64(server.admin(SQL(unsafeRaw: "SELECT position FROM \(store.schema.name.quoted).cursors WHERE name = 'shipper'")).first![0]!)!
+            w.cancel()  // records the first 101 as handled
+            let watcherPos = try Int64(
+                server.admin(SQL(unsafeRaw: "SELECT position FROM \(store.schema.name.quoted).cursors WHERE name = 'shipper'")).first![0]!)!
             // writers keep going during the prune
             let stop = LockedBox(false)
             let done = DispatchSemaphore(value: 0)
@@ -31,18 +33,31 @@ import Testing
             #expect(plan.watchers == [WatcherPosition(name: "shipper", position: watcherPos)])
             #expect(plan.missedWatchers.isEmpty)
             var reports: [PruneProgress] = []
-            let report = try pruner.execute(plan, batchSize: 25) { reports.append($0); return true }
+            let report = try pruner.execute(plan, batchSize: 25) {
+                reports.append($0); return true
+            }
             stop.set(true)
             done.wait()
             #expect(report.deleted == 101)
             #expect(report.batches == 5)
             #expect(reports.map(\.deleted) == [25, 50, 75, 100, 101])
-            let left = try server.admin(SQL(unsafeRaw: "SELECT min(id), count(*) FILTER (WHERE id <= \(watcherPos)) FROM \(store.schema.name.quoted).outbox WHERE tenant = 'p'")).first!
+            let left = try server.admin(
+                SQL(
+                    unsafeRaw:
+                        "SELECT min(id), count(*) FILTER (WHERE id <= \(watcherPos)) FROM \(store.schema.name.quoted).outbox WHERE tenant = 'p'")
+            ).first!
             #expect(left[0] == String(watcherPos + 1))
             #expect(left[1] == "0")
-            let audit = try server.admin(SQL(unsafeRaw: "SELECT mode, rows_deleted, first_id, last_id, tenant, kind, by_user, cancelled FROM \(store.schema.name.quoted).prune_audit WHERE id = \(report.auditID)")).first!
+            let audit = try server.admin(
+                SQL(
+                    unsafeRaw:
+                        "SELECT mode, rows_deleted, first_id, last_id, tenant, kind, by_user, cancelled FROM \(store.schema.name.quoted).prune_audit WHERE id = \(report.auditID)"
+                )
+            ).first!
             #expect(audit.values == ["safe", "101", String(taken.first!), String(watcherPos), "p", "orders", "app", "f"])
-            let heads = try server.admin(SQL(unsafeRaw: "SELECT pruned_total FROM \(store.schema.name.quoted).outbox_heads WHERE tenant = 'p' AND kind = 'orders'")).first!
+            let heads = try server.admin(
+                SQL(unsafeRaw: "SELECT pruned_total FROM \(store.schema.name.quoted).outbox_heads WHERE tenant = 'p' AND kind = 'orders'")
+            ).first!
             #expect(heads[0] == "101")
         }
     }
@@ -55,7 +70,11 @@ import Testing
             let w = try kv.watch("events", options: o)
             w.cancel()
             for i in 0..<50 { try kv.set("events", "e\(i)", [1]) }
-            try server.admin(SQL(unsafeRaw: "UPDATE \(store.schema.name.quoted).outbox SET at = now() - interval '2 hours' WHERE key IN (SELECT 'e' || g FROM generate_series(0, 29) g)"))
+            try server.admin(
+                SQL(
+                    unsafeRaw:
+                        "UPDATE \(store.schema.name.quoted).outbox SET at = now() - interval '2 hours' WHERE key IN (SELECT 'e' || g FROM generate_series(0, 29) g)"
+                ))
             let pruner = try store.outboxPruner(tenant: "f", kind: "events")
             let plan = try pruner.plan(.forced(olderThan: .seconds(3600)))
             #expect(plan.rows == 30)
@@ -65,7 +84,9 @@ import Testing
             #expect(try pruner.plan(.safe(retention: .seconds(3600))).rows == 0)
             let r = try pruner.execute(plan, batchSize: 7)
             #expect(r.deleted == 30)
-            let audit = try server.admin(SQL(unsafeRaw: "SELECT mode, rows_deleted, missed_watchers->0->>'name' FROM \(store.schema.name.quoted).prune_audit")).first!
+            let audit = try server.admin(
+                SQL(unsafeRaw: "SELECT mode, rows_deleted, missed_watchers->0->>'name' FROM \(store.schema.name.quoted).prune_audit")
+            ).first!
             #expect(audit.values == ["forced", "30", "laggard"])
         }
     }

@@ -6,8 +6,10 @@ import Testing
     @Test func passwordLiteralsInRoleStatementsAreMasked() {
         let cases: [(String, String)] = [
             ("ALTER ROLE app PASSWORD 'hunter2'", "ALTER ROLE app PASSWORD '********'"),
-            ("create user bob with encrypted password 'it''s secret' valid until 'infinity'",
-             "create user bob with encrypted password '********' valid until 'infinity'"),
+            (
+                "create user bob with encrypted password 'it''s secret' valid until 'infinity'",
+                "create user bob with encrypted password '********' valid until 'infinity'"
+            ),
             ("ALTER USER x WITH PASSWORD E'a\\'b' LOGIN", "ALTER USER x WITH PASSWORD '********' LOGIN"),
             ("ALTER ROLE x PASSWORD $pw$s3cr'et$pw$;", "ALTER ROLE x PASSWORD '********';"),
             ("ALTER ROLE x PASSWORD\n  'multi\nline'", "ALTER ROLE x PASSWORD\n  '********'"),

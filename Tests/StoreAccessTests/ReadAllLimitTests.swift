@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// Issue 17 decision: `readAll(limit:)` returns exactly `limit` events; `wholeAppends` keeps appends whole.

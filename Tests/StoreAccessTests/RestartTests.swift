@@ -16,8 +16,8 @@ import Testing
     }
 
     struct Outcome {
-        var acked: [Int64] = []          // positions of acknowledged appends
-        var ackedKeys: [String] = []     // keys of acknowledged sets
+        var acked: [Int64] = []  // positions of acknowledged appends
+        var ackedKeys: [String] = []  // keys of acknowledged sets
         var errors: [StoreError] = []
         var ackedAfterFault = 0
     }
@@ -109,9 +109,15 @@ import Testing
         while Date() < deadline && (live.all.count < stored.count || durable.all.count < stored.count || watched.all.count < ids.count) {
             usleep(100_000)
         }
-        #expect(live.all == stored, "live subscriber: \(live.all.count) delivered, \(stored.count) stored, duplicates: \(live.all.count - Set(live.all).count)")
-        #expect(durable.all == stored, "durable subscriber: \(durable.all.count) delivered, \(stored.count) stored, duplicates: \(durable.all.count - Set(durable.all).count)")
-        #expect(watched.all == ids, "watch: \(watched.all.count) delivered, \(ids.count) stored, duplicates: \(watched.all.count - Set(watched.all).count)")
+        #expect(
+            live.all == stored,
+            "live subscriber: \(live.all.count) delivered, \(stored.count) stored, duplicates: \(live.all.count - Set(live.all).count)")
+        #expect(
+            durable.all == stored,
+            "durable subscriber: \(durable.all.count) delivered, \(stored.count) stored, duplicates: \(durable.all.count - Set(durable.all).count)")
+        #expect(
+            watched.all == ids,
+            "watch: \(watched.all.count) delivered, \(ids.count) stored, duplicates: \(watched.all.count - Set(watched.all).count)")
         stopWatch.set()
         _ = watchDone.wait(timeout: .now() + 5)
         watch.cancel()

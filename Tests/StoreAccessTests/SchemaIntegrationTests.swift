@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct SchemaIntegrationTests {
@@ -27,7 +28,9 @@ import Testing
             g.enter()
             Thread.detachNewThread {
                 let r = try? runProcess(exe, ["migrate", server.dsn, schema])
-                results.update { $0.append(r.map { "\($0.status) \($0.out.trimmingCharacters(in: .whitespacesAndNewlines)) \($0.err)" } ?? "spawn failed") }
+                results.update {
+                    $0.append(r.map { "\($0.status) \($0.out.trimmingCharacters(in: .whitespacesAndNewlines)) \($0.err)" } ?? "spawn failed")
+                }
                 g.leave()
             }
         }
@@ -104,8 +107,9 @@ import Testing
         let db = "boot_\(UInt32.random(in: 0...UInt32.max))"
         defer { _ = try? server.admin(SQL(unsafeRaw: "DROP DATABASE IF EXISTS \(db) WITH (FORCE)")) }
         // the admin connects over the socket, where it may create databases
-        let store = try Store.bootstrap(serverDSN: server.adminDSN, database: db, service: "boot",
-                                        options: server.storeOptions())
+        let store = try Store.bootstrap(
+            serverDSN: server.adminDSN, database: db, service: "boot",
+            options: server.storeOptions())
         let name = try store.pool.query("SELECT current_database()").first?[0]
         #expect(name == db)
         store.close()
@@ -125,8 +129,9 @@ import Testing
             g.enter()
             Thread.detachNewThread {
                 do {
-                    let s = try Store.bootstrap(serverDSN: server.adminDSN, database: db, service: "boot",
-                                                options: server.storeOptions(schema: schema))
+                    let s = try Store.bootstrap(
+                        serverDSN: server.adminDSN, database: db, service: "boot",
+                        options: server.storeOptions(schema: schema))
                     s.close()
                 } catch { errors.update { $0.append("\(error)") } }
                 g.leave()
@@ -174,17 +179,23 @@ import Testing
 
         #expect(try s.migrate(on: c, upTo: StoreSchema.currentVersion) == .init(from: 3, to: StoreSchema.currentVersion))
         func row(_ name: String) throws -> Row {
-            try c.query(SQL(unsafeRaw: "SELECT next_position, next_at, next_checked, next_pruned, next_after FROM \(q).cursors WHERE name = '\(name)'")).first!
+            try c.query(
+                SQL(unsafeRaw: "SELECT next_position, next_at, next_checked, next_pruned, next_after FROM \(q).cursors WHERE name = '\(name)'")
+            ).first!
         }
         func firstEvent(_ tenant: String, after p: Int64) throws -> Row {
-            try c.query(SQL(unsafeRaw: "SELECT position, recorded_at FROM \(q).events WHERE tenant = '\(tenant)' AND position > \(p) ORDER BY position LIMIT 1")).first!
+            try c.query(
+                SQL(
+                    unsafeRaw:
+                        "SELECT position, recorded_at FROM \(q).events WHERE tenant = '\(tenant)' AND position > \(p) ORDER BY position LIMIT 1")
+            ).first!
         }
         let behind = try row("behind"), want = try firstEvent("t1", after: 2)
         #expect(behind[0] == want[0] && behind[1] == want[1])
-        #expect(behind[2] == "6") // looked up to the safe position, the head here
-        #expect(behind[4] == "2") // made for position 2
+        #expect(behind[2] == "6")  // looked up to the safe position, the head here
+        #expect(behind[4] == "2")  // made for position 2
         let current = try row("current")
-        #expect(current[0] == nil && current[1] == nil && current[2] == "6") // nothing unhandled up to 6
+        #expect(current[0] == nil && current[1] == nil && current[2] == "6")  // nothing unhandled up to 6
         let ship = try row("ship")
         let wantRow = try c.query(SQL(unsafeRaw: "SELECT id, at FROM \(q).outbox WHERE id > \(firstID + 1) ORDER BY id LIMIT 1")).first!
         #expect(ship[0] == wantRow[0] && ship[1] == wantRow[1] && ship[3] == "0")
@@ -209,20 +220,20 @@ import Testing
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_open('t', 'reader', 'events', '[]', 'a', 'h', 1)"))
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_advance('t', 'reader', 1)"))
         try held.query("BEGIN")
-        try held.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'b', -1, '[{\"type\":\"Held\",\"payload\":{}}]')")) // position 2, not committed
-        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"Later\",\"payload\":{}}]')")) // position 3, committed
+        try held.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'b', -1, '[{\"type\":\"Held\",\"payload\":{}}]')"))  // position 2, not committed
+        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"Later\",\"payload\":{}}]')"))  // position 3, committed
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_advance('t', 'reader', 1)"))
         let r = try c.query(SQL(unsafeRaw: "SELECT next_position, next_checked FROM \(q).cursors WHERE name = 'reader'")).first!
         #expect(r[0] == nil, "recorded position 3 while 2 was in flight")
-        #expect(r[1] == "1") // settled only up to 1
+        #expect(r[1] == "1")  // settled only up to 1
         try held.query("COMMIT")
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_advance('t', 'reader', 1)"))
         let after = try c.query(SQL(unsafeRaw: "SELECT next_position, next_checked FROM \(q).cursors WHERE name = 'reader'")).first!
         #expect(after[0] == "2" && after[1] == "3")
         // another tenant's append in flight does not hold this tenant's record back
         try held.query("BEGIN")
-        try held.query(SQL(unsafeRaw: "SELECT \(q).append('other', 'x', -1, '[{\"type\":\"Held\",\"payload\":{}}]')")) // position 4
-        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"More\",\"payload\":{}}]')")) // position 5
+        try held.query(SQL(unsafeRaw: "SELECT \(q).append('other', 'x', -1, '[{\"type\":\"Held\",\"payload\":{}}]')"))  // position 4
+        try c.query(SQL(unsafeRaw: "SELECT \(q).append('t', 'a', -1, '[{\"type\":\"More\",\"payload\":{}}]')"))  // position 5
         try c.query(SQL(unsafeRaw: "SELECT \(q).cursor_advance('t', 'reader', 3)"))
         let other = try c.query(SQL(unsafeRaw: "SELECT next_position, next_checked FROM \(q).cursors WHERE name = 'reader'")).first!
         #expect(other[0] == "5" && other[1] == "5")

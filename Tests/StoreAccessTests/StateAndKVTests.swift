@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 struct Doc: Codable, Equatable { var name: String; var n: Int }
@@ -17,7 +18,7 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
             #expect(t2 > t1)
             #expect(try st.getWithTime("sync:orders")?.value.text == "{\"lsn\": 2}")
             #expect(try st.delete("sync:orders") == true)
-            #expect(try st.delete("sync:orders") == false) // missing key is not an error
+            #expect(try st.delete("sync:orders") == false)  // missing key is not an error
             try st.probe()
             #expect(try st.get(StateStore.probeKey) == nil)
             let dry = try store.state(tenant: "acme", dryRun: true)
@@ -61,9 +62,11 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
             #expect(try kv.get("users", "alice")?.version == 2)
             #expect(try kv.delete("users", "alice") == Doc(name: "Alice", n: 2))
             #expect(try kv.delete("users", "alice") == nil)
-            let ops = try server.admin(SQL(unsafeRaw: "SELECT string_agg(op || ':' || version, ',' ORDER BY id) FROM \(store.schema.name.quoted).outbox"))
-            #expect(ops.first?[0] == "create:1,update:2,delete:3") // unchanged wrote nothing
-            let heads = try server.admin(SQL(unsafeRaw: "SELECT appended_total FROM \(store.schema.name.quoted).outbox_heads WHERE tenant = 'acme' AND kind = 'users'"))
+            let ops = try server.admin(
+                SQL(unsafeRaw: "SELECT string_agg(op || ':' || version, ',' ORDER BY id) FROM \(store.schema.name.quoted).outbox"))
+            #expect(ops.first?[0] == "create:1,update:2,delete:3")  // unchanged wrote nothing
+            let heads = try server.admin(
+                SQL(unsafeRaw: "SELECT appended_total FROM \(store.schema.name.quoted).outbox_heads WHERE tenant = 'acme' AND kind = 'users'"))
             #expect(heads.first?[0] == "3")
         }
     }
@@ -78,7 +81,10 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
             #expect(try kv.list("users", prefix: "b").map(\.key) == ["bob"])
             #expect(try kv.count("users") == 3)
             #expect(try kv.dump().keys.sorted() == ["teams", "users"])
-            #expect(try kv.update("users", "bob") { var d = $0; d.n += 10; return d } == .updated)
+            #expect(
+                try kv.update("users", "bob") {
+                    var d = $0; d.n += 10; return d
+                } == .updated)
             #expect(try kv.get("users", "bob")?.value.n == 11)
             _ = expectStoreError(.notFound) { try kv.update("users", "nobody") { $0 } }
             // concurrent read-modify-writes don't lose updates
@@ -86,7 +92,11 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
             for _ in 0..<8 {
                 g.enter()
                 Thread.detachNewThread {
-                    for _ in 0..<10 { _ = try? kv.update("users", "carol") { var d = $0; d.n += 1; return d } }
+                    for _ in 0..<10 {
+                        _ = try? kv.update("users", "carol") {
+                            var d = $0; d.n += 1; return d
+                        }
+                    }
                     g.leave()
                 }
             }
@@ -103,7 +113,10 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
                 _ = expectStoreError(.invalidName) { try kv.set("kind", bad, [1]) }
                 _ = expectStoreError(.invalidName) { _ = try store.kv(tenant: bad, codec: RawCodec()) }
             }
-            let n = try server.admin(SQL(unsafeRaw: "SELECT (SELECT count(*) FROM \(store.schema.name.quoted).kv) + (SELECT count(*) FROM \(store.schema.name.quoted).outbox)"))
+            let n = try server.admin(
+                SQL(
+                    unsafeRaw:
+                        "SELECT (SELECT count(*) FROM \(store.schema.name.quoted).kv) + (SELECT count(*) FROM \(store.schema.name.quoted).outbox)"))
             #expect(n.first?[0] == "0")
         }
     }
@@ -212,13 +225,15 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
             try kv.set("k", "a", [1])
             #expect(try w.next(timeout: .seconds(5))?.key == "a")
             // kill the watch's listening backend
-            let killed = try server.admin(SQL("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'st:tests/watch/rc'")).first?[0]
+            let killed = try server.admin(
+                SQL("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'st:tests/watch/rc'")
+            ).first?[0]
             #expect(killed == "1")
             try kv.set("k", "b", [2])
             try kv.set("k", "c", [3])
             var keys: [String] = []
             while keys.count < 2, let e = try w.next(timeout: .seconds(10)) { keys.append(e.key) }
-            #expect(keys == ["b", "c"]) // nothing lost or repeated across the reconnect
+            #expect(keys == ["b", "c"])  // nothing lost or repeated across the reconnect
         }
     }
 
@@ -232,7 +247,9 @@ struct Doc: Codable, Equatable { var name: String; var n: Int }
             var ids: [Int64] = []
             while ids.count < 5, let e = try w.next(timeout: .seconds(5)) { ids.append(e.id) }
             w.cancel()
-            let pos = try server.admin(SQL(unsafeRaw: "SELECT position, source, filter->>'kind' FROM \(store.schema.name.quoted).cursors WHERE name = 'indexer'")).first!
+            let pos = try server.admin(
+                SQL(unsafeRaw: "SELECT position, source, filter->>'kind' FROM \(store.schema.name.quoted).cursors WHERE name = 'indexer'")
+            ).first!
             #expect(pos[0] == String(ids.last!))
             #expect(pos[1] == "outbox")
             #expect(pos[2] == "docs")

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// `Store.close()` stops everything the store started (issue 17): watches and subscriptions end, their threads
@@ -9,10 +10,12 @@ import Testing
 @Suite struct StoreCloseTests {
     /// Backends of `service` whose connection is a consumer's (watch, subscription or durable consumer).
     static func consumerBackends(_ server: TestServer, _ service: String) throws -> Int {
-        let r = try server.admin(SQL("""
-            SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE \("st:" + service + "/%") \
-            AND (application_name LIKE '%/watch%' OR application_name LIKE '%/subscription%' OR application_name LIKE '%/consumer%')
-            """))
+        let r = try server.admin(
+            SQL(
+                """
+                SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE \("st:" + service + "/%") \
+                AND (application_name LIKE '%/watch%' OR application_name LIKE '%/subscription%' OR application_name LIKE '%/consumer%')
+                """))
         return Int(r.first?[0] ?? "") ?? -1
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// Issue 17 capability: stream glob filters (`*`, `?`, `[0-9]`) in reads and subscriptions, applied before the limit.
@@ -12,10 +13,10 @@ import Testing
             for s in ["account-1", "account-22", "account-x", "account.1", "my-account-1", "a*b", "ünï/1"] { try es.append(to: s, [ev("A")]) }
             func streams(_ p: String, limit: Int = 100) throws -> [String] { try es.read(streamGlob: p, limit: limit).map(\.stream) }
             #expect(try streams("account-*", limit: 3) == ["account-1", "account-22", "account-x"])
-            #expect(try streams("account-?") == ["account-1", "account-22", "account-x"]) // a glob matches the start of an id
+            #expect(try streams("account-?") == ["account-1", "account-22", "account-x"])  // a glob matches the start of an id
             #expect(try streams("account-[0-9]") == ["account-1", "account-22"])
             #expect(try streams("account-[!0-9]") == ["account-x"])
-            #expect(try streams("account.") == ["account.1"]) // "." is literal
+            #expect(try streams("account.") == ["account.1"])  // "." is literal
             #expect(try streams("a\\*") == ["a*b"])
             #expect(try streams("ünï/?") == ["ünï/1"])
             #expect(try streams("order-2?", limit: 5).count == 5)

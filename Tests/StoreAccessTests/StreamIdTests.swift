@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// Issue 17 decision: stream ids may be any UTF-8 text without control characters, 1 to 255 bytes, `/` included;
@@ -21,7 +22,8 @@ import Testing
             for id in Self.refused {
                 _ = expectStoreError(.invalidName) { try es.append(to: id, [ev("E")]) }
                 let e = expectStoreError(.invalidName) {
-                    _ = try store.pool.query(SQL("SELECT * FROM \(ident: store.schema.name).append('ids', \(id), -1, '[{\"type\":\"E\",\"payload\":{}}]')"))
+                    _ = try store.pool.query(
+                        SQL("SELECT * FROM \(ident: store.schema.name).append('ids', \(id), -1, '[{\"type\":\"E\",\"payload\":{}}]')"))
                 }
                 #expect(e?.sqlState == "SA004", "\(id.debugDescription)")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// Issue 17: a subscription can start "from now" (factstr's `stream_all`), from the beginning, or after a position.

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// `TableResolution.searchPath` (issue 17): asked, the table store finds a table through its connections'
@@ -13,7 +14,8 @@ import Testing
         for ns in [a, b] { try server.admin(SQL(unsafeRaw: "CREATE SCHEMA \(ns) AUTHORIZATION app")) }
         defer { server.dropSchema(a); server.dropSchema(b) }
         let c = try Connection(try ConnectionString(server.directDSN))
-        try c.executeScript("""
+        try c.executeScript(
+            """
             CREATE TABLE \(b).only_b (id int, v text); INSERT INTO \(b).only_b VALUES (1, 'b');
             CREATE TABLE \(a).both (v text); INSERT INTO \(a).both VALUES ('a');
             CREATE TABLE \(b).both (v text); INSERT INTO \(b).both VALUES ('b');

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// The table store recovers when a column changes type under its column cache (issue 17): the states a changed

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 @Suite struct WhereExpressionTests {
@@ -11,8 +12,10 @@ import Testing
         guard case .or(_, .and) = o else { Issue.record("AND must bind tighter than OR: \(o)"); return }
     }
 
-    @Test(arguments: ["a = ", "= 1", "a === 1", "a = 1; DROP TABLE t", "a = 1 --", "(a = 1", "a = 'unterminated", "a IS 1",
-                      "a = 1 a = 2", "a = b", "a = :", "a = 1 /* */", String(repeating: "(", count: 100) + "a = 1" + String(repeating: ")", count: 100)])
+    @Test(arguments: [
+        "a = ", "= 1", "a === 1", "a = 1; DROP TABLE t", "a = 1 --", "(a = 1", "a = 'unterminated", "a IS 1",
+        "a = 1 a = 2", "a = b", "a = :", "a = 1 /* */", String(repeating: "(", count: 100) + "a = 1" + String(repeating: ")", count: 100),
+    ])
     func rejects(_ text: String) {
         #expect(throws: StoreError.self) { try WhereExpression.parse(text) }
     }
@@ -23,7 +26,8 @@ import Testing
         try server.admin(SQL(unsafeRaw: "DROP SCHEMA IF EXISTS \(ns) CASCADE"))
         try server.admin(SQL(unsafeRaw: "CREATE SCHEMA \(ns) AUTHORIZATION app"))
         let c = try Connection(try ConnectionString(server.directDSN))
-        try c.executeScript("""
+        try c.executeScript(
+            """
             CREATE TABLE \(ns).claims (id int PRIMARY KEY, status text NOT NULL, amount numeric(10,2), meta jsonb,
                                        opened timestamptz DEFAULT '2026-01-01 00:00:00+00', closed boolean DEFAULT false);
             CREATE TABLE \(ns).odd (id int, p point);
@@ -45,8 +49,12 @@ import Testing
         try withTables(service: "claims-svc") { server, ns, ts in
             try ts.ping()
             for i in 1...5 {
-                try ts.insert("claims", ["id": .int(Int64(i)), "status": .string(i % 2 == 0 ? "open" : "paid"),
-                                         "amount": .double(Double(i) * 10.5), "meta": .json("{\"i\": \(i)}")])
+                try ts.insert(
+                    "claims",
+                    [
+                        "id": .int(Int64(i)), "status": .string(i % 2 == 0 ? "open" : "paid"),
+                        "amount": .double(Double(i) * 10.5), "meta": .json("{\"i\": \(i)}"),
+                    ])
             }
             let open = try ts.query("claims", where: "status = :s AND amount > :min", ["s": .string("open"), "min": .int(30)])
             #expect(open.map { $0["id"] } == [.int(4)])
@@ -59,7 +67,9 @@ import Testing
             #expect(try ts.purge("claims", where: "closed = true") == 1)
             #expect(try ts.query("claims").count == 4)
             // the namespace is stamped into application_name
-            let names = try server.admin(SQL(unsafeRaw: "SELECT DISTINCT application_name FROM pg_stat_activity WHERE application_name LIKE 'st:claims-svc/%'")).rows.map { $0[0]! }
+            let names = try server.admin(
+                SQL(unsafeRaw: "SELECT DISTINCT application_name FROM pg_stat_activity WHERE application_name LIKE 'st:claims-svc/%'")
+            ).rows.map { $0[0]! }
             if !server.viaBouncer { #expect(names == ["st:claims-svc/table/\(ns)"]) }
         }
     }
@@ -87,7 +97,7 @@ import Testing
             let e = expectStoreError(.unsupportedType) { _ = try ts.query("odd") }
             #expect(e?.message.contains("point") == true)
             try ts.insert("claims", ["id": .int(1), "status": .string("a")])
-            _ = try ts.query("claims") // caches the columns
+            _ = try ts.query("claims")  // caches the columns
             try server.admin(SQL(unsafeRaw: "ALTER TABLE \(ns).claims DROP COLUMN meta, ADD COLUMN note text DEFAULT 'n'"))
             let rows = try ts.query("claims", where: "note = 'n'")
             #expect(rows.count == 1)

@@ -24,12 +24,12 @@ import Testing
         #expect(try a.query(EventQuery([.init(types: ["B1", "B2"])])).events.isEmpty)
         #expect(try a.streamInfo("orders-x") == nil)
         #expect(try a.streamInfo("orders")?.version == 2 && b.streamInfo("orders")?.version == 1)
-        _ = try a.append(to: "orders", expected: .exact(2), [EventData(type: "A3")]) // globex's appends don't move acme's versions
+        _ = try a.append(to: "orders", expected: .exact(2), [EventData(type: "A3")])  // globex's appends don't move acme's versions
         // subscriptions: a live subscriber and a durable consumer of the same name per tenant
         let got = LockedList()
         let sub = try a.subscribe(after: 0) { batch in got.add(batch.map(\.tenant)) }
         let durA = try a.subscribeDurable(name: "projector") { _ in }
-        let durB = try b.subscribeDurable(name: "projector") { _ in } // same name, other tenant: not busy
+        let durB = try b.subscribeDurable(name: "projector") { _ in }  // same name, other tenant: not busy
         try b.append(to: "orders", [EventData(type: "B3")])
         try a.append(to: "orders", [EventData(type: "A4")])
         let deadline = Date().addingTimeInterval(10)
@@ -66,8 +66,10 @@ import Testing
         #expect(outboxA == ["acme"])
         let pa = try store.outboxPruner(tenant: "acme", kind: "items")
         _ = try pa.execute(try pa.plan(.forced(olderThan: .zero)))
-        #expect(try ka.count("items") == 1) // pruning the outbox never touches values
-        let left = try store.pool.query(SQL("SELECT tenant, count(*) FROM \(ident: s).outbox GROUP BY tenant ORDER BY tenant")).rows.map { "\($0[0]!)=\($0[1]!)" }
+        #expect(try ka.count("items") == 1)  // pruning the outbox never touches values
+        let left = try store.pool.query(SQL("SELECT tenant, count(*) FROM \(ident: s).outbox GROUP BY tenant ORDER BY tenant")).rows.map {
+            "\($0[0]!)=\($0[1]!)"
+        }
         #expect(left == ["globex=2"])
         _ = try ka.delete("items", "sku")
         #expect(try kb.get("items", "sku")?.value == [2])
@@ -106,8 +108,10 @@ import Testing
         let server = try TestServer.current()
         let nsA = "tiso_a_\(UInt32.random(in: 0...UInt32.max))", nsB = "tiso_b_\(UInt32.random(in: 0...UInt32.max))"
         for ns in [nsA, nsB] {
-            for ddl in ["CREATE SCHEMA \(ns)", "CREATE TABLE \(ns).notes (id int PRIMARY KEY, body text)",
-                        "GRANT USAGE ON SCHEMA \(ns) TO app", "GRANT ALL ON ALL TABLES IN SCHEMA \(ns) TO app"] {
+            for ddl in [
+                "CREATE SCHEMA \(ns)", "CREATE TABLE \(ns).notes (id int PRIMARY KEY, body text)",
+                "GRANT USAGE ON SCHEMA \(ns) TO app", "GRANT ALL ON ALL TABLES IN SCHEMA \(ns) TO app",
+            ] {
                 try server.admin(SQL(unsafeRaw: ddl))
             }
         }
@@ -138,8 +142,12 @@ import Testing
         let role = "tenant_\(UInt32.random(in: 0...UInt32.max))"
         try server.admin(SQL(unsafeRaw: "CREATE ROLE \(role) LOGIN PASSWORD 'tenant-pw'"))
         defer { _ = try? server.admin(SQL(unsafeRaw: "DROP OWNED BY \(role); DROP ROLE \(role)")) }
-        let r = try runProcess(server.bindir + "/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "schema=\(schema)", "-v", "role=\(role)",
-                                                         "-f", TestServer.repoRoot + "/docs/tenant-rls.sql", server.adminDSN], timeout: 30)
+        let r = try runProcess(
+            server.bindir + "/psql",
+            [
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "schema=\(schema)", "-v", "role=\(role)",
+                "-f", TestServer.repoRoot + "/docs/tenant-rls.sql", server.adminDSN,
+            ], timeout: 30)
         #expect(r.status == 0, "\(r.err)")
         let dsn = "postgresql://\(role):tenant-pw@127.0.0.1:\(server.port)/storetop_test"
         let c = try Connection(try ConnectionString(dsn))
@@ -155,7 +163,9 @@ import Testing
         } catch let e as StoreError { #expect(e.sqlState == "42501", "\(e)") }
         // acme's own appends work under the policies
         try c.query(SQL("SELECT \(ident: store.schema.name).append('acme', 'o', -1, '[{\"type\":\"Mine\",\"payload\":{}}]')"))
-        let all = try server.admin(SQL(unsafeRaw: "SELECT tenant, type FROM \"\(schema)\".events ORDER BY position")).rows.map { "\($0[0]!):\($0[1]!)" }
+        let all = try server.admin(SQL(unsafeRaw: "SELECT tenant, type FROM \"\(schema)\".events ORDER BY position")).rows.map {
+            "\($0[0]!):\($0[1]!)"
+        }
         #expect(all == ["acme:A", "globex:G", "acme:Mine"])
     }
 }

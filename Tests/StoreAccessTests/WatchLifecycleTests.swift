@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// A durable watcher runs the same consumer lifecycle as a durable subscription (`ConsumerLoop`): it refreshes

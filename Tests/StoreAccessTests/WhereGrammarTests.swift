@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreAccess
 
 /// The where grammar's issue-17 decisions: `==`, `= null` / `!= null` / `<> null`, at most 256 conditions,
@@ -12,8 +13,10 @@ import Testing
         #expect(try WhereExpression.parse("a==1") == .compare(column: "a", op: "=", value: .literal(.int(1))))
     }
 
-    @Test(arguments: [("a = null", false), ("a == NULL", false), ("a != null", true), ("a <> Null", true),
-                      ("a IS NULL", false), ("a IS NOT NULL", true)])
+    @Test(arguments: [
+        ("a = null", false), ("a == NULL", false), ("a != null", true), ("a <> Null", true),
+        ("a IS NULL", false), ("a IS NOT NULL", true),
+    ])
     func nullComparisonsFoldToIsNull(_ text: String, _ negated: Bool) throws {
         #expect(try WhereExpression.parse(text) == .isNull(column: "a", negated: negated))
     }
@@ -49,7 +52,9 @@ import Testing
         try server.admin(SQL(unsafeRaw: "CREATE SCHEMA \(ns) AUTHORIZATION app"))
         defer { server.dropSchema(ns) }
         let c = try Connection(try ConnectionString(server.directDSN))
-        try c.executeScript("CREATE TABLE \(ns).t (id int, name varchar(20), note text); INSERT INTO \(ns).t VALUES (1, 'ann', NULL), (2, 'bob', 'x');", name: "fixture")
+        try c.executeScript(
+            "CREATE TABLE \(ns).t (id int, name varchar(20), note text); INSERT INTO \(ns).t VALUES (1, 'ann', NULL), (2, 'bob', 'x');",
+            name: "fixture")
         c.close()
         let ts = try TableStore(dsn: server.dsn, service: "where", namespace: ns) { $0.transactionPooler = server.viaBouncer }
         defer { ts.close() }

@@ -18,8 +18,10 @@ import Testing
 
     @Test func refusesWhatWouldDeleteTheWrongRows() {
         // Each of these was accepted (or crashed the process with an overflow trap) before.
-        for bad in ["1e15d", "0x10s", "-5m", "+5m", "5", "", "d", "5 m", "5M", "1.2.3s", ".5s", "5.s", "inf s", "nan",
-                    "30m1h", "5s5s", "200y", "40000w", "1\u{1b}[2Jd"] {
+        for bad in [
+            "1e15d", "0x10s", "-5m", "+5m", "5", "", "d", "5 m", "5M", "1.2.3s", ".5s", "5.s", "inf s", "nan",
+            "30m1h", "5s5s", "200y", "40000w", "1\u{1b}[2Jd",
+        ] {
             #expect(throws: DurationText.Invalid.self, "\(bad)") { try DurationText.seconds(bad) }
         }
         let e = #expect(throws: DurationText.Invalid.self) { try DurationText.seconds("1\u{1b}[2Jd") }

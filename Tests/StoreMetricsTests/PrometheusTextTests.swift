@@ -11,16 +11,17 @@ import Testing
         p.gauge("storetop_a", "A gauge", [("tenant", "globex")], 2.5)
         p.gauge("storetop_a", "A gauge", [("tenant", "acme")], 3)
         p.counter("storetop_b_total", "A counter", [], -1)
-        #expect(p.render() == """
-            # HELP storetop_a A gauge
-            # TYPE storetop_a gauge
-            storetop_a{tenant="acme"} 3.0
-            storetop_a{tenant="globex"} 2.5
-            # HELP storetop_b_total A counter
-            # TYPE storetop_b_total counter
-            storetop_b_total 0
+        #expect(
+            p.render() == """
+                # HELP storetop_a A gauge
+                # TYPE storetop_a gauge
+                storetop_a{tenant="acme"} 3.0
+                storetop_a{tenant="globex"} 2.5
+                # HELP storetop_b_total A counter
+                # TYPE storetop_b_total counter
+                storetop_b_total 0
 
-            """)
+                """)
     }
 
     @Test func labelValuesAreEscapedByTheSpecAndNeverCarryControls() {

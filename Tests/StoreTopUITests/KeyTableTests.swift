@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreTopUI
 
 /// The key table is the one source of dispatch, help and footer.
@@ -60,8 +61,11 @@ import Testing
             for readOnly in [false, true] {
                 var s = UIState(view: view)
                 s.readOnly = readOnly
-                let footer = Screen.render(Model(), s, width: 200, height: 40, now: Date()).canvas.text.split(separator: "\n").last.map(String.init) ?? ""
-                let expected = KeyTable.bindings.filter { $0.shown == .helpAndFooter && ($0.views?.contains(view) ?? true) && !(readOnly && $0.dangerous) }
+                let footer =
+                    Screen.render(Model(), s, width: 200, height: 40, now: Date()).canvas.text.split(separator: "\n").last.map(String.init) ?? ""
+                let expected = KeyTable.bindings.filter {
+                    $0.shown == .helpAndFooter && ($0.views?.contains(view) ?? true) && !(readOnly && $0.dangerous)
+                }
                 #expect(footer == expected.map { "\($0.label) \($0.help)" }.joined(separator: " "), "\(view) readOnly=\(readOnly)")
             }
         }

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import StoreTopUI
 
 /// The reducer, driven by keys through the key table: (state, key, screen context) → (state, effects).
 @Suite struct ReducerTests {
-    let ctx = HandlerContext(rows: [.tenant("acme"), .tenant("globex"), .tenant("initech")], columns: 12, pageSize: 2, tenants: ["acme", "globex", "initech"])
+    let ctx = HandlerContext(
+        rows: [.tenant("acme"), .tenant("globex"), .tenant("initech")], columns: 12, pageSize: 2, tenants: ["acme", "globex", "initech"])
 
     func run(_ keys: [Key], _ s0: UIState = UIState(), ctx: HandlerContext? = nil) -> (UIState, [Effect]) {
         var s = s0
@@ -47,7 +49,7 @@ import Testing
         #expect(s.tenant == "globex")
         #expect(s.dialog == .none)
         #expect(run([.char("t"), .down, .escape]).0.tenant == nil)
-        #expect(run([.char("t"), .up, .enter]).0.tenant == nil) // "(all tenants)"
+        #expect(run([.char("t"), .up, .enter]).0.tenant == nil)  // "(all tenants)"
     }
 
     @Test func filterEditing() {
@@ -83,8 +85,9 @@ import Testing
         let (a, e1) = run([.char("P"), .down, .enter], s, ctx: octx)
         #expect(e1 == [.planPrune(tenant: "acme", kind: "items", choice: .olderThan1h)])
         guard case .planning = a.dialog else { Issue.record("\(a.dialog)"); return }
-        let plan = PruneProposal(tenant: "acme", kind: "items", modeName: "safe", olderThan: nil, rows: 5, totalRows: 9, firstID: 1, lastID: 5,
-                                 watchers: [], missedWatchers: [])
+        let plan = PruneProposal(
+            tenant: "acme", kind: "items", modeName: "safe", olderThan: nil, rows: 5, totalRows: 9, firstID: 1, lastID: 5,
+            watchers: [], missedWatchers: [])
         var b = a
         b.dialog = .pruneConfirm(plan: plan, yes: false)
         // Enter on the default (No) cancels

@@ -29,15 +29,17 @@ public struct TestServer: Sendable {
     public static func current() throws -> TestServer {
         let env = ProcessInfo.processInfo.environment
         guard let dir = env["STORETOP_TEST_DIR"], let dsn = env["STORETOP_TEST_DSN"],
-              let admin = env["STORETOP_TEST_ADMIN_DSN"], let bouncer = env["STORETOP_TEST_BOUNCER_DSN"] else {
+            let admin = env["STORETOP_TEST_ADMIN_DSN"], let bouncer = env["STORETOP_TEST_BOUNCER_DSN"]
+        else {
             throw Missing()
         }
         let lane = env["STORETOP_TEST_LANE"] == "pgbouncer"
-        return TestServer(dir: dir, bindir: env["STORETOP_TEST_BINDIR"] ?? "/usr/lib/postgresql/15/bin",
-                          port: Int(env["STORETOP_TEST_PGPORT"] ?? "") ?? 0,
-                          dsn: lane ? bouncer : dsn, directDSN: dsn, adminDSN: admin, bouncerDSN: bouncer,
-                          monitorDSN: env["STORETOP_TEST_MONITOR_DSN"] ?? "",
-                          nobodyDSN: env["STORETOP_TEST_NOBODY_DSN"] ?? "", viaBouncer: lane)
+        return TestServer(
+            dir: dir, bindir: env["STORETOP_TEST_BINDIR"] ?? "/usr/lib/postgresql/15/bin",
+            port: Int(env["STORETOP_TEST_PGPORT"] ?? "") ?? 0,
+            dsn: lane ? bouncer : dsn, directDSN: dsn, adminDSN: admin, bouncerDSN: bouncer,
+            monitorDSN: env["STORETOP_TEST_MONITOR_DSN"] ?? "",
+            nobodyDSN: env["STORETOP_TEST_NOBODY_DSN"] ?? "", viaBouncer: lane)
     }
 
     /// A fresh, unique schema name for one test.
@@ -46,8 +48,10 @@ public struct TestServer: Sendable {
     }
 
     /// Store options for tests: fresh schema, pooler mode in the PgBouncer lane, LISTEN on the direct DSN.
-    public func storeOptions(schema: String = TestServer.freshSchemaName(), maxConnections: Int = 8,
-                             reportInterval: Duration? = nil) -> Store.Options {
+    public func storeOptions(
+        schema: String = TestServer.freshSchemaName(), maxConnections: Int = 8,
+        reportInterval: Duration? = nil
+    ) -> Store.Options {
         var o = Store.Options()
         o.schema = schema
         o.listenDSN = directDSN
@@ -62,10 +66,13 @@ public struct TestServer: Sendable {
     }
 
     /// Opens a store on a fresh schema.
-    public func store(service: String = "tests", schema: String = TestServer.freshSchemaName(),
-                      maxConnections: Int = 8, reportInterval: Duration? = nil) throws -> Store {
-        try Store.connect(dsn, service: service,
-                          options: storeOptions(schema: schema, maxConnections: maxConnections, reportInterval: reportInterval))
+    public func store(
+        service: String = "tests", schema: String = TestServer.freshSchemaName(),
+        maxConnections: Int = 8, reportInterval: Duration? = nil
+    ) throws -> Store {
+        try Store.connect(
+            dsn, service: service,
+            options: storeOptions(schema: schema, maxConnections: maxConnections, reportInterval: reportInterval))
     }
 
     /// Runs SQL as the superuser (setup and independent checks).
@@ -91,9 +98,11 @@ public struct TestServer: Sendable {
     /// Path of a product built next to the tests (e.g. `storeaccess-testproc`, `storetop`).
     public static func builtProduct(_ name: String) -> String {
         let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
-        let candidates = [bundle.appendingPathComponent(name).path,
-                          Bundle.main.bundleURL.appendingPathComponent(name).path,
-                          repoRoot + "/.build/debug/" + name]
+        let candidates = [
+            bundle.appendingPathComponent(name).path,
+            Bundle.main.bundleURL.appendingPathComponent(name).path,
+            repoRoot + "/.build/debug/" + name,
+        ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }
 }
@@ -101,8 +110,10 @@ public struct TestServer: Sendable {
 /// Runs a process to completion and returns (exit status, stdout, stderr). Output goes through temporary
 /// files, not pipes, so daemons the process leaves behind (pg_ctl, pgbouncer) cannot hold it open.
 @discardableResult
-public func runProcess(_ path: String, _ args: [String], environment: [String: String]? = nil,
-                       timeout: TimeInterval = 120) throws -> (status: Int32, out: String, err: String) {
+public func runProcess(
+    _ path: String, _ args: [String], environment: [String: String]? = nil,
+    timeout: TimeInterval = 120
+) throws -> (status: Int32, out: String, err: String) {
     let tmp = NSTemporaryDirectory() + "storetop-run-\(UUID().uuidString)"
     let outPath = tmp + ".out", errPath = tmp + ".err"
     defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
@@ -142,10 +153,13 @@ public final class PrivateServer: @unchecked Sendable {
 
     /// - Parameter extraConfig: lines appended to postgresql.conf (later settings win).
     public init(extraConfig: String = "") throws {
-        let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "start"],
-                               environment: ProcessInfo.processInfo.environment.merging(
-                                   ["STORETOP_PGPORT": String(Int.random(in: 26000...31000) & ~1),
-                                    "STORETOP_PG_EXTRA_CONF": extraConfig]) { $1 })
+        let r = try runProcess(
+            "/bin/bash", [TestServer.repoRoot + "/scripts/pg", "start"],
+            environment: ProcessInfo.processInfo.environment.merging(
+                [
+                    "STORETOP_PGPORT": String(Int.random(in: 26000...31000) & ~1),
+                    "STORETOP_PG_EXTRA_CONF": extraConfig,
+                ]) { $1 })
         guard r.status == 0 else { throw StoreError(.connectionFailed, "could not start a private server: \(r.err)") }
         dir = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
         var e: [String: String] = [:]

@@ -19,9 +19,11 @@ do {
         print(r.first!.values.map { $0 ?? "NULL" }.joined(separator: "|"))
     case "migrate":
         // migrate DSN SCHEMA: connect (which migrates) and print the version.
-        let store = try Store.connect(args[2], service: "migrator", options: {
-            var o = Store.Options(); o.schema = args[3]; o.configure = { $0.reportInterval = nil }; return o
-        }())
+        let store = try Store.connect(
+            args[2], service: "migrator",
+            options: {
+                var o = Store.Options(); o.schema = args[3]; o.configure = { $0.reportInterval = nil }; return o
+            }())
         let v = try store.pool.withConnection { try store.schema.installedVersion(on: $0) }
         print("version \(v ?? -1)")
         store.close()

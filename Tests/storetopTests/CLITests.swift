@@ -21,7 +21,9 @@ func httpGet(port: UInt16, path: String) -> String? {
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_port = port.bigEndian
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    let ok = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
     guard ok == 0 else { return nil }
     let req = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     _ = req.withCString { send(fd, $0, strlen($0), 0) }
@@ -113,18 +115,27 @@ func httpGet(port: UInt16, path: String) -> String? {
         #expect(r.out.contains("prune safe acme/orders: 20 of 20 rows"))
         #expect(r.out.contains("dry run"))
         #expect(try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \"\(schema)\".outbox")).first?[0] == "20")
-        let ro = try storetop(["prune", server.directDSN, "--schema", schema, "--tenant", "acme", "--kind", "orders", "--safe", "--yes", "--read-only"])
+        let ro = try storetop([
+            "prune", server.directDSN, "--schema", schema, "--tenant", "acme", "--kind", "orders", "--safe", "--yes", "--read-only",
+        ])
         #expect(ro.status == 4)
         #expect(ro.err.contains("read-only"))
         let noTTY = try storetop(["prune", server.directDSN, "--schema", schema, "--tenant", "acme", "--kind", "orders", "--safe"])
         #expect(noTTY.status != 0 && noTTY.err.contains("--yes"))
-        let run = try storetop(["prune", server.directDSN, "--schema", schema, "--tenant", "acme", "--kind", "orders", "--older-than", "0s", "--yes", "--batch", "7"])
+        let run = try storetop([
+            "prune", server.directDSN, "--schema", schema, "--tenant", "acme", "--kind", "orders", "--older-than", "0s", "--yes", "--batch", "7",
+        ])
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out.contains("deleted 20 rows"))
         #expect(run.out.contains("in 3 batches"))
-        #expect(try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \"\(schema)\".prune_audit WHERE mode = 'forced' AND rows_deleted = 20")).first?[0] == "1")
-        for bad in [["--tenant", "bad name", "--kind", "k", "--safe"], ["--tenant", "t", "--kind", "k"], ["--tenant", "t", "--kind", "k", "--older-than", "7 days"],
-                    ["--tenant", "t", "--kind", "k", "--safe", "--batch", "0"]] {
+        #expect(
+            try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \"\(schema)\".prune_audit WHERE mode = 'forced' AND rows_deleted = 20")).first?[0]
+                == "1")
+        for bad in [
+            ["--tenant", "bad name", "--kind", "k", "--safe"], ["--tenant", "t", "--kind", "k"],
+            ["--tenant", "t", "--kind", "k", "--older-than", "7 days"],
+            ["--tenant", "t", "--kind", "k", "--safe", "--batch", "0"],
+        ] {
             let b = try storetop(["prune", server.directDSN] + bad)
             #expect(b.status != 0, "\(bad)")
             #expect(b.err.contains("Error"), "\(b.err)")
@@ -138,7 +149,8 @@ func httpGet(port: UInt16, path: String) -> String? {
         #expect(once.status == 0, "\(once.err)")
         #expect(once.out.contains("storetop_outbox_rows{tenant=\"acme\",store=\"kv\",kind=\"orders\"} 20"))
         let port = UInt16.random(in: 40000...50000)
-        let p = try BackgroundProcess(TestServer.builtProduct("storetop"), ["metrics", server.directDSN, "--schema", schema, "--listen", "127.0.0.1:\(port)"])
+        let p = try BackgroundProcess(
+            TestServer.builtProduct("storetop"), ["metrics", server.directDSN, "--schema", schema, "--listen", "127.0.0.1:\(port)"])
         defer { p.kill9() }
         var body: String?
         for _ in 0..<100 {

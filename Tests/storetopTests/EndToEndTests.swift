@@ -39,10 +39,11 @@ import Testing
         wo.durableName = "indexer"
         let w = try kv.watch("items", options: wo)
         for _ in 0..<20 { _ = try w.next(timeout: .seconds(5)) }
-        w.cancel() // handled 19 or 20: the plan tells
+        w.cancel()  // handled 19 or 20: the plan tells
         // a backend to cancel
         let sleeperName = "sleeper\(UInt32.random(in: 0...UInt32.max))"
-        nonisolated(unsafe) let sleeper = try Connection(try ConnectionString(server.directDSN), applicationName: ApplicationName(service: "e2e", store: sleeperName, tenant: "acme"))
+        nonisolated(unsafe) let sleeper = try Connection(
+            try ConnectionString(server.directDSN), applicationName: ApplicationName(service: "e2e", store: sleeperName, tenant: "acme"))
         let cancelled = LockedBox(false)
         let sleepDone = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
@@ -57,7 +58,9 @@ import Testing
         #expect(t.pane.contains("acme"))
         #expect(!t.pane.contains("app-secret-pw"))
         // every view
-        for (k, title) in [("2", "SERVICE/STORE/TENANT"), ("3", "UTILIZATION"), ("4", "HEAD POS"), ("5", "TENANT/CONSUMER"), ("6", "TENANT/KIND"), ("7", "KEY")] {
+        for (k, title) in [
+            ("2", "SERVICE/STORE/TENANT"), ("3", "UTILIZATION"), ("4", "HEAD POS"), ("5", "TENANT/CONSUMER"), ("6", "TENANT/KIND"), ("7", "KEY"),
+        ] {
             t.keys(k)
             #expect(t.waitFor(title), "view \(k): \(t.pane)")
         }
@@ -168,7 +171,8 @@ import Testing
         t.keys("5")
         #expect(t.waitFor("TENANT/CONSUMER"), "\(t.pane)")
         let pane = t.pane
-        #expect(pane.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII in a C-locale pane: \(pane.unicodeScalars.filter { !$0.isASCII }.prefix(10))")
+        #expect(
+            pane.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII in a C-locale pane: \(pane.unicodeScalars.filter { !$0.isASCII }.prefix(10))")
         #expect(pane.contains("|"), "ASCII stand-ins for the separators")
         t.keys("q")
         #expect(t.waitFor("EXITED 0"), "\(t.pane)")

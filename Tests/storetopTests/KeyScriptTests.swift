@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreMetrics
 @testable import StoreTopUI
 
@@ -52,21 +53,26 @@ struct Refused: Error, CustomStringConvertible {
         if ProcessInfo.processInfo.environment["STORETOP_RECORD"] == "1" || !FileManager.default.fileExists(atPath: file.path) {
             try? FileManager.default.createDirectory(at: KeyScriptTests.dir, withIntermediateDirectories: true)
             try? text.write(to: file, atomically: true, encoding: .utf8)
-            if ProcessInfo.processInfo.environment["STORETOP_RECORD"] != "1" { Issue.record("recorded new script \(name); check it and commit it", sourceLocation: sourceLocation) }
+            if ProcessInfo.processInfo.environment["STORETOP_RECORD"] != "1" {
+                Issue.record("recorded new script \(name); check it and commit it", sourceLocation: sourceLocation)
+            }
             return
         }
         #expect(text == ((try? String(contentsOf: file, encoding: .utf8)) ?? ""), "script \(name) differs:\n\(text)", sourceLocation: sourceLocation)
     }
 
     func golden(_ name: String) -> String {
-        ((try? String(contentsOf: ScreenTests.dir.appendingPathComponent(name + ".txt"), encoding: .utf8)) ?? "missing \(name)").dropLast().description
+        ((try? String(contentsOf: ScreenTests.dir.appendingPathComponent(name + ".txt"), encoding: .utf8)) ?? "missing \(name)").dropLast()
+            .description
     }
 
     /// Three refreshes, help (a key help lists), Esc, an unbound key (no frame: nothing changed), the
     /// Consumers view, q. The frames the loop draws are the golden screens.
     @Test func helpAnUnboundKeyAViewAndQuit() {
-        let t = play([.wait(seconds: 0), .wait(seconds: 5), .wait(seconds: 5), .key(.char("?"), name: "?"), .key(.escape, name: "Esc"),
-                      .key(.char("x"), name: "x"), .key(.char("5"), name: "5"), .key(.char("q"), name: "q")])
+        let t = play([
+            .wait(seconds: 0), .wait(seconds: 5), .wait(seconds: 5), .key(.char("?"), name: "?"), .key(.escape, name: "Esc"),
+            .key(.char("x"), name: "x"), .key(.char("5"), name: "5"), .key(.char("q"), name: "q"),
+        ])
         check("help-unbound-consumers", t)
         #expect(t.frames.count == 6)
         #expect(t.frames[2] == golden("overview-120x40"))
@@ -79,9 +85,11 @@ struct Refused: Error, CustomStringConvertible {
 
     /// Drill into a tenant with ↓ Enter, narrow the consumers, go back with Esc; pause shows in the header.
     @Test func drillInPauseAndBack() {
-        let t = play([.wait(seconds: 0), .wait(seconds: 5), .wait(seconds: 5), .key(.char("5"), name: "5"), .key(.char("1"), name: "1"),
-                      .key(.enter, name: "Enter"), .key(.char("5"), name: "5"), .key(.char(" "), name: "Space"), .key(.escape, name: "Esc"),
-                      .key(.char("q"), name: "q")])
+        let t = play([
+            .wait(seconds: 0), .wait(seconds: 5), .wait(seconds: 5), .key(.char("5"), name: "5"), .key(.char("1"), name: "1"),
+            .key(.enter, name: "Enter"), .key(.char("5"), name: "5"), .key(.char(" "), name: "Space"), .key(.escape, name: "Esc"),
+            .key(.char("q"), name: "q"),
+        ])
         check("drill-pause-back", t)
         #expect(t.frames[5].contains("tenant acme: Esc goes back"))
         #expect(t.frames[6] == golden("consumers-acme-120x40"))

@@ -1,6 +1,7 @@
 import Foundation
 import StoreTestSupport
 import Testing
+
 @testable import StoreTopUI
 
 /// Whole screens as text at fixed sizes, compared with files in Tests/storetopTests/Screens.
@@ -71,7 +72,7 @@ import Testing
         let m = Fixture.model()
         var s = UIState()
         s.view = .consumers
-        s.current.sortColumn = 3 // LAG, descending by default
+        s.current.sortColumn = 3  // LAG, descending by default
         let rows = Views.table(.consumers, m, s).visible(s.current).map(\.id)
         #expect(rows.first == .cursor("globex", "mailer"))
         s.current.sortReversed = true

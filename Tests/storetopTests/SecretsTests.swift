@@ -16,21 +16,23 @@ import Testing
         let wrong = server.directDSN.replacingOccurrences(of: "app-secret-pw", with: "WRONG-secret-pw")
         let kv = "host=127.0.0.1 port=\(server.port) user=app password=app-secret-pw dbname=storetop_test"
         var outputs: [String] = []
-        for args in [["snapshot", "--json", "--sample", "0", server.directDSN, "--schema", schema],
-                     ["snapshot", "--sample", "0", "--dsn", kv, "--schema", schema],
-                     ["metrics", "--once", server.directDSN, "--schema", schema],
-                     ["snapshot", wrong],
-                     ["snapshot", "postgresql://app:app-secret-pw@127.0.0.1:1/x?connect_timeout=1"],
-                     ["prune", server.directDSN, "--schema", schema, "--tenant", "acme", "--kind", "k", "--safe", "--dry-run"],
-                     [server.directDSN, "--schema", schema, "--iterations", "2", "--interval", "0.5"],  // plain frames (stdout is not a terminal)
-                     [wrong, "--iterations", "1"]] {
+        for args in [
+            ["snapshot", "--json", "--sample", "0", server.directDSN, "--schema", schema],
+            ["snapshot", "--sample", "0", "--dsn", kv, "--schema", schema],
+            ["metrics", "--once", server.directDSN, "--schema", schema],
+            ["snapshot", wrong],
+            ["snapshot", "postgresql://app:app-secret-pw@127.0.0.1:1/x?connect_timeout=1"],
+            ["prune", server.directDSN, "--schema", schema, "--tenant", "acme", "--kind", "k", "--safe", "--dry-run"],
+            [server.directDSN, "--schema", schema, "--iterations", "2", "--interval", "0.5"],  // plain frames (stdout is not a terminal)
+            [wrong, "--iterations", "1"],
+        ] {
             let r = try storetop(args, env: ["STORETOP_LOG": log, "LINES": "40", "COLUMNS": "160"], timeout: 30)
             outputs.append(r.out)
             outputs.append(r.err)
         }
         outputs.append((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
         let all = outputs.joined(separator: "\n")
-        #expect(all.contains("storetop") && all.contains("acme")) // the outputs are real
+        #expect(all.contains("storetop") && all.contains("acme"))  // the outputs are real
         for secret in ["app-secret-pw", "WRONG-secret-pw", "monitor-secret-pw"] {
             #expect(!all.contains(secret), "\(secret) leaked")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreTopUI
 
 /// The text report of `storetop snapshot` is laid out from the dashboard's own column specs.

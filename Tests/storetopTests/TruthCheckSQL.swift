@@ -83,8 +83,9 @@ struct TruthReading {
         var t = TruthReading()
         func one(_ q: String) throws -> String? { try f.value(q, on: f.truth) }
         t.clockStart = Double(try one("SELECT extract(epoch FROM clock_timestamp())") ?? "") ?? 0
-        let heads = try f.sql("SELECT @s.events_safe_position(), pg_sequence_last_value('@s.event_position'), @s.outbox_safe_position(), "
-                              + "(SELECT extract(epoch FROM max(recorded_at)) FROM @s.events)", on: f.truth)[0]
+        let heads = try f.sql(
+            "SELECT @s.events_safe_position(), pg_sequence_last_value('@s.event_position'), @s.outbox_safe_position(), "
+                + "(SELECT extract(epoch FROM max(recorded_at)) FROM @s.events)", on: f.truth)[0]
         t.safe = try heads.decode(0); t.head = try heads.decode(1); t.outboxSafe = try heads.decode(2)
         t.lastWrite = heads[3].flatMap(Double.init)
         try t.readTenants(f)
@@ -102,7 +103,9 @@ struct TruthReading {
 
     /// Per tenant: events, head and streams at the safe position; the latest committed write, held back or not.
     private mutating func readTenants(_ f: TruthCheckStore) throws {
-        for r in try f.sql("SELECT tenant, count(*), max(position), count(DISTINCT stream) FROM @s.events WHERE position <= \(safe) GROUP BY tenant", on: f.truth) {
+        for r in try f.sql(
+            "SELECT tenant, count(*), max(position), count(DISTINCT stream) FROM @s.events WHERE position <= \(safe) GROUP BY tenant", on: f.truth)
+        {
             tenants[r[0] ?? ""] = TruthTenant(events: try r.decode(1), head: try r.decode(2), streams: try r.decode(3), lastWrite: nil)
         }
         for r in try f.sql("SELECT tenant, extract(epoch FROM max(recorded_at)) FROM @s.events GROUP BY tenant", on: f.truth) {
@@ -114,10 +117,12 @@ struct TruthReading {
     private static func readCursor(_ f: TruthCheckStore, _ c: TruthConsumer, safe: Int64) throws -> TruthCursor {
         let events = c.source == "events"
         let table = events ? "@s.events" : "@s.outbox", pos = events ? "position" : "id", at = events ? "recorded_at" : "at"
-        let own = events ? (c.types.map { "x.type IN (" + $0.map { "'\($0)'" }.joined(separator: ", ") + ")" } ?? "true") : "x.kind = '\(c.kind ?? "")'"
+        let own =
+            events ? (c.types.map { "x.type IN (" + $0.map { "'\($0)'" }.joined(separator: ", ") + ")" } ?? "true") : "x.kind = '\(c.kind ?? "")'"
         let scope = events ? "x.tenant = c.tenant" : "x.tenant = c.tenant AND x.kind = '\(c.kind ?? "")'"
         let unhandled = "\(scope) AND x.\(pos) > c.position AND x.\(pos) <= \(safe)"
-        let r = try f.sql("""
+        let r = try f.sql(
+            """
             SELECT c.position, extract(epoch FROM c.moved_at), extract(epoch FROM c.heartbeat_at), extract(epoch FROM c.created_at),
                    c.owner_pid, c.owner_backend_pid,
                    (SELECT count(*) FROM \(table) x WHERE \(unhandled) AND \(own)),
@@ -132,39 +137,49 @@ struct TruthReading {
             """, on: f.truth)
         guard let row = r.first else { throw StoreError(.notFound, "truth check: consumer \(c.key) not in the cursors table") }
         let position: Int64 = try row.decode(0), head: Int64 = try row.decode(7)
-        return TruthCursor(position: position, head: head, lagEvents: try row.decode(6), lagPositions: max(0, head - position),
-                           firstUnhandledAt: row[8].flatMap(Double.init), tenantFirstAt: row[9].flatMap(Double.init),
-                           waitingAboveSafe: try row.decode(10), owned: row[11] == "t", movedAt: row[1].flatMap(Double.init),
-                           heartbeatAt: row[2].flatMap(Double.init), createdAt: row[3].flatMap(Double.init),
-                           ownerPid: row[4].flatMap { Int32($0) }, ownerBackendPid: row[5].flatMap { Int32($0) })
+        return TruthCursor(
+            position: position, head: head, lagEvents: try row.decode(6), lagPositions: max(0, head - position),
+            firstUnhandledAt: row[8].flatMap(Double.init), tenantFirstAt: row[9].flatMap(Double.init),
+            waitingAboveSafe: try row.decode(10), owned: row[11] == "t", movedAt: row[1].flatMap(Double.init),
+            heartbeatAt: row[2].flatMap(Double.init), createdAt: row[3].flatMap(Double.init),
+            ownerPid: row[4].flatMap { Int32($0) }, ownerBackendPid: row[5].flatMap { Int32($0) })
     }
 
     /// Per tenant and kind: rows and head up to the outbox's safe position, every row written, the oldest row.
     private mutating func readOutboxes(_ f: TruthCheckStore) throws {
-        for r in try f.sql("""
+        for r in try f.sql(
+            """
             SELECT tenant || '/' || kind, count(*) FILTER (WHERE id <= \(outboxSafe)), max(id) FILTER (WHERE id <= \(outboxSafe)), count(*),
                    min(id), extract(epoch FROM (array_agg(at ORDER BY id))[1])
               FROM @s.outbox GROUP BY tenant, kind
-            """, on: f.truth) {
-            outboxes[r[0] ?? ""] = TruthOutbox(rows: try r.decode(1), headID: try r.decode(2), appended: try r.decode(3),
-                                               oldestID: try r.decode(4), oldestAt: Double(r[5] ?? "") ?? 0)
+            """, on: f.truth)
+        {
+            outboxes[r[0] ?? ""] = TruthOutbox(
+                rows: try r.decode(1), headID: try r.decode(2), appended: try r.decode(3),
+                oldestID: try r.decode(4), oldestAt: Double(r[5] ?? "") ?? 0)
         }
     }
 
     /// Who holds delivery back (`events_blockers()`), since when, who holds the xmin horizon, how many client backends.
     private mutating func readSessions(_ f: TruthCheckStore) throws {
-        blockers = try f.sql("SELECT pid, registered_after FROM @s.events_blockers() ORDER BY 2, 1", on: f.truth).map { "events pid \($0[0] ?? "") after \($0[1] ?? "")" }
-        heldTransactionStart = try f.value("SELECT extract(epoch FROM xact_start) FROM pg_stat_activity WHERE pid = \(f.heldPID)", on: f.truth).flatMap(Double.init)
-        xminHolder = try f.value("""
+        blockers = try f.sql("SELECT pid, registered_after FROM @s.events_blockers() ORDER BY 2, 1", on: f.truth).map {
+            "events pid \($0[0] ?? "") after \($0[1] ?? "")"
+        }
+        heldTransactionStart = try f.value("SELECT extract(epoch FROM xact_start) FROM pg_stat_activity WHERE pid = \(f.heldPID)", on: f.truth)
+            .flatMap(Double.init)
+        xminHolder = try f.value(
+            """
             SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
              ORDER BY age(backend_xmin) DESC, pid LIMIT 1
-            """, on: f.truth).flatMap { Int32($0) }
+            """, on: f.truth
+        ).flatMap { Int32($0) }
         clientBackends = Int(try f.value("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'", on: f.truth) ?? "") ?? -1
     }
 
     /// Server facts, the streams table, and the check's own session groups.
     private mutating func readServer(_ f: TruthCheckStore) throws {
-        let r = try f.sql("""
+        let r = try f.sql(
+            """
             SELECT split_part(version(), ' ', 1) || ' ' || split_part(version(), ' ', 2), current_setting('max_connections'),
                    current_database(), pg_is_in_recovery()::text, (SELECT count(*) FROM pg_stat_replication)::text,
                    extract(epoch FROM pg_postmaster_start_time()),
@@ -178,11 +193,13 @@ struct TruthReading {
             streams[s[0] ?? ""] = (try s.decode(1), try s.decode(2), Double(s[3] ?? "") ?? 0)
         }
         mostActiveCut = streams.values.map(\.updatedAt).sorted(by: >).prefix(20).last ?? 0
-        for g in try f.sql("""
+        for g in try f.sql(
+            """
             SELECT application_name, count(*), count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE state = 'idle'),
                    count(*) FILTER (WHERE state LIKE 'idle in transaction%')
               FROM pg_stat_activity WHERE application_name LIKE 'truth-%' AND application_name <> 'truth-writer' GROUP BY 1
-            """, on: f.truth) {
+            """, on: f.truth)
+        {
             groups[g[0] ?? ""] = "\(g[1] ?? "") \(g[2] ?? "") \(g[3] ?? "") \(g[4] ?? "")"
         }
     }

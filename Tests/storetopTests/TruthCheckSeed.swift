@@ -43,30 +43,42 @@ final class TruthCheckStore {
     /// A SQL-driven consumer that heartbeats but takes no advisory lock: it must not be "stopped".
     static let lockless = "mid/sqlworker"
     static let consumers: [TruthConsumer] = [
-        .init(tenant: "big", name: "ledger", source: "events", kind: nil, types: nil, locked: true,
-              positionSQL: "SELECT position FROM @s.events WHERE tenant = 'big' ORDER BY position OFFSET 1499 LIMIT 1"),
-        .init(tenant: "big", name: "refunds", source: "events", kind: nil, types: ["Refunded"], locked: true,
-              positionSQL: "SELECT position FROM @s.events WHERE tenant = 'big' ORDER BY position OFFSET 599 LIMIT 1"),
-        .init(tenant: "big", name: "follower", source: "events", kind: nil, types: nil, locked: true,
-              positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'big'"),
-        .init(tenant: "small", name: "billing", source: "events", kind: nil, types: nil, locked: true,
-              positionSQL: "SELECT position FROM @s.events WHERE tenant = 'small' ORDER BY position OFFSET 3 LIMIT 1"),
-        .init(tenant: "small", name: "mailer", source: "events", kind: nil, types: ["Reminded"], locked: true,
-              positionSQL: "SELECT position FROM @s.events WHERE tenant = 'small' ORDER BY position OFFSET 1 LIMIT 1"),
-        .init(tenant: "small", name: "archiver", source: "events", kind: nil, types: nil, locked: true,
-              positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'small'"),
-        .init(tenant: "small", name: "dunning", source: "events", kind: nil, types: ["Reminded"], locked: true,
-              positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'small' AND type = 'Reminded'"),
-        .init(tenant: "mid", name: "stuck", source: "events", kind: nil, types: nil, locked: true,
-              positionSQL: "SELECT position FROM @s.events WHERE tenant = 'mid' ORDER BY position OFFSET 9 LIMIT 1"),
-        .init(tenant: "mid", name: "sqlworker", source: "events", kind: nil, types: nil, locked: false,
-              positionSQL: "SELECT position FROM @s.events WHERE tenant = 'mid' ORDER BY position OFFSET 29 LIMIT 1"),
-        .init(tenant: "mid", name: "packer", source: "events", kind: nil, types: ["Packed"], locked: true,
-              positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'mid' AND type = 'Packed'"),
-        .init(tenant: "small", name: "shipper", source: "outbox", kind: "orders", types: nil, locked: true,
-              positionSQL: "SELECT id FROM @s.outbox WHERE tenant = 'small' AND kind = 'orders' ORDER BY id OFFSET 1 LIMIT 1"),
-        .init(tenant: "big", name: "sync", source: "outbox", kind: "orders", types: nil, locked: true,
-              positionSQL: "SELECT id FROM @s.outbox WHERE tenant = 'big' AND kind = 'orders' ORDER BY id OFFSET 19 LIMIT 1"),
+        .init(
+            tenant: "big", name: "ledger", source: "events", kind: nil, types: nil, locked: true,
+            positionSQL: "SELECT position FROM @s.events WHERE tenant = 'big' ORDER BY position OFFSET 1499 LIMIT 1"),
+        .init(
+            tenant: "big", name: "refunds", source: "events", kind: nil, types: ["Refunded"], locked: true,
+            positionSQL: "SELECT position FROM @s.events WHERE tenant = 'big' ORDER BY position OFFSET 599 LIMIT 1"),
+        .init(
+            tenant: "big", name: "follower", source: "events", kind: nil, types: nil, locked: true,
+            positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'big'"),
+        .init(
+            tenant: "small", name: "billing", source: "events", kind: nil, types: nil, locked: true,
+            positionSQL: "SELECT position FROM @s.events WHERE tenant = 'small' ORDER BY position OFFSET 3 LIMIT 1"),
+        .init(
+            tenant: "small", name: "mailer", source: "events", kind: nil, types: ["Reminded"], locked: true,
+            positionSQL: "SELECT position FROM @s.events WHERE tenant = 'small' ORDER BY position OFFSET 1 LIMIT 1"),
+        .init(
+            tenant: "small", name: "archiver", source: "events", kind: nil, types: nil, locked: true,
+            positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'small'"),
+        .init(
+            tenant: "small", name: "dunning", source: "events", kind: nil, types: ["Reminded"], locked: true,
+            positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'small' AND type = 'Reminded'"),
+        .init(
+            tenant: "mid", name: "stuck", source: "events", kind: nil, types: nil, locked: true,
+            positionSQL: "SELECT position FROM @s.events WHERE tenant = 'mid' ORDER BY position OFFSET 9 LIMIT 1"),
+        .init(
+            tenant: "mid", name: "sqlworker", source: "events", kind: nil, types: nil, locked: false,
+            positionSQL: "SELECT position FROM @s.events WHERE tenant = 'mid' ORDER BY position OFFSET 29 LIMIT 1"),
+        .init(
+            tenant: "mid", name: "packer", source: "events", kind: nil, types: ["Packed"], locked: true,
+            positionSQL: "SELECT max(position) FROM @s.events WHERE tenant = 'mid' AND type = 'Packed'"),
+        .init(
+            tenant: "small", name: "shipper", source: "outbox", kind: "orders", types: nil, locked: true,
+            positionSQL: "SELECT id FROM @s.outbox WHERE tenant = 'small' AND kind = 'orders' ORDER BY id OFFSET 1 LIMIT 1"),
+        .init(
+            tenant: "big", name: "sync", source: "outbox", kind: "orders", types: nil, locked: true,
+            positionSQL: "SELECT id FROM @s.outbox WHERE tenant = 'big' AND kind = 'orders' ORDER BY id OFFSET 19 LIMIT 1"),
     ]
 
     /// Service-side connections: `seeder` writes (autocommit, like psql), `owner` runs the locked consumers.
@@ -120,7 +132,8 @@ final class TruthCheckStore {
         // admin seeding of time: every consumer last moved a minute ago (past the 10 s stall threshold), the stuck
         // one 20 minutes ago, created then too
         try sql("UPDATE @s.cursors SET moved_at = now() - interval '1 minute', heartbeat_at = now() - interval '1 minute'", on: truth)
-        try sql("UPDATE @s.cursors SET created_at = now() - interval '20 minutes', moved_at = now() - interval '20 minutes', "
+        try sql(
+            "UPDATE @s.cursors SET created_at = now() - interval '20 minutes', moved_at = now() - interval '20 minutes', "
                 + "heartbeat_at = now() - interval '20 minutes' WHERE tenant = 'mid' AND name = 'stuck'", on: truth)
         try holdHorizon()
         try holdDelivery()
@@ -137,10 +150,12 @@ final class TruthCheckStore {
             try sql("SELECT * FROM @s.append('small', 'invoice-\(r)', -2, '[{\"type\": \"\(type)\", \"payload\": {\"round\": \(r)}}]')")
             try appendBig(round: r, from: 126, to: 250)
             if r == 6 {
-                try sql("SELECT * FROM @s.append('big', 'bulk', -1, (SELECT jsonb_agg(jsonb_build_object('type', 'Charged', "
+                try sql(
+                    "SELECT * FROM @s.append('big', 'bulk', -1, (SELECT jsonb_agg(jsonb_build_object('type', 'Charged', "
                         + "'payload', jsonb_build_object('n', n))) FROM generate_series(1, 50) n))")
             }
-            try sql("""
+            try sql(
+                """
                 SELECT * FROM @s.append_multi('mid', '[
                   {"stream": "parcel-\(r)", "expected": -2, "events": [{"type": "Packed", "payload": {}}, {"type": "Shipped", "payload": {}}]},
                   {"stream": "route-\(r % 4)", "expected": -1, "events": [{"type": "Routed", "payload": {"round": \(r)}}]}]')
@@ -150,7 +165,8 @@ final class TruthCheckStore {
 
     /// `big` appends `from...to` of a round, one event per call, every fifth a `Refunded`, the rest `Charged`.
     private func appendBig(round r: Int, from: Int, to: Int) throws {
-        try sql("""
+        try sql(
+            """
             SELECT count(*) FROM generate_series(\(from), \(to)) i,
                    LATERAL @s.append('big', 'acct-' || (i % 7), -1, jsonb_build_array(jsonb_build_object(
                        'type', CASE WHEN i % 5 = 0 THEN 'Refunded' ELSE 'Charged' END,
@@ -180,7 +196,8 @@ final class TruthCheckStore {
                 let got = try value("SELECT pg_try_advisory_lock(hashtext('\(schema).cursor'), hashtext('\(c.tenant)/\(c.name)'))", on: on)
                 guard got == "t" else { throw StoreError(.server, "truth check: could not take the lock of \(c.key)") }
             }
-            try sql("SELECT @s.cursor_open('\(c.tenant)', '\(c.name)', '\(c.source)', '\(c.filterJSON)', 'truth-\(c.name)', 'truth-host', 4242)", on: on)
+            try sql(
+                "SELECT @s.cursor_open('\(c.tenant)', '\(c.name)', '\(c.source)', '\(c.filterJSON)', 'truth-\(c.name)', 'truth-host', 4242)", on: on)
             try sql("SELECT @s.cursor_advance('\(c.tenant)', '\(c.name)', (\(c.positionSQL)))", on: on)
         }
     }
@@ -198,7 +215,8 @@ final class TruthCheckStore {
         let c = try Connection(try ConnectionString(server.directDSN + "?application_name=truth-held"))
         held = c
         try c.query("BEGIN")
-        let first = try value("SELECT first_position FROM @s.append('small', 'held-invoice', -2, '[{\"type\": \"Invoiced\", \"payload\": {}}]')", on: c)
+        let first = try value(
+            "SELECT first_position FROM @s.append('small', 'held-invoice', -2, '[{\"type\": \"Invoiced\", \"payload\": {}}]')", on: c)
         heldFirstPosition = Int64(first ?? "") ?? 0
     }
 
@@ -209,7 +227,9 @@ final class TruthCheckStore {
         for (i, type) in ["Invoiced", "Reminded", "Invoiced"].enumerated() {
             try sql("SELECT * FROM @s.append('small', 'late-\(i)', -2, '[{\"type\": \"\(type)\", \"payload\": {}}]')")
         }
-        try sql("SELECT * FROM @s.append('mid', 'parcel-late', -2, '[{\"type\": \"Shipped\", \"payload\": {}}, {\"type\": \"Shipped\", \"payload\": {}}]')")
+        try sql(
+            "SELECT * FROM @s.append('mid', 'parcel-late', -2, '[{\"type\": \"Shipped\", \"payload\": {}}, {\"type\": \"Shipped\", \"payload\": {}}]')"
+        )
     }
 
     /// Closes every held connection (the open transactions roll back) and drops the schema.
@@ -244,7 +264,10 @@ final class TruthCheckWriter: @unchecked Sendable {
                 var i = 0
                 while !isStopping {
                     let tenant = i % 3 == 0 ? "small" : "big"
-                    try c.query(SQL(unsafeRaw: "SELECT * FROM \"\(schema)\".append('\(tenant)', 'live-\(i % 5)', -1, '[{\"type\": \"Charged\", \"payload\": {}}]')"))
+                    try c.query(
+                        SQL(
+                            unsafeRaw:
+                                "SELECT * FROM \"\(schema)\".append('\(tenant)', 'live-\(i % 5)', -1, '[{\"type\": \"Charged\", \"payload\": {}}]')"))
                     i += 1
                     lock.lock(); written = i; lock.unlock()
                     usleep(20_000)

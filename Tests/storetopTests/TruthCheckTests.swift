@@ -134,7 +134,8 @@ struct TruthSnapshotCheck {
 
     /// Compares every section of the document and asserts each figure (known issues marked).
     func run(_ doc: TruthJSON) {
-        #expect(doc.root.keys.sorted() == ["bookmarks", "cursors", "errors", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants"])
+        #expect(
+            doc.root.keys.sorted() == ["bookmarks", "cursors", "errors", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants"])
         #expect(doc.list("errors").isEmpty, "\(label): \(doc.list("errors"))")
         var d = TruthDiffs(label)
         let now = TruthJSON.date(doc.object("server")["now"])
@@ -158,7 +159,8 @@ struct TruthSnapshotCheck {
             "cursor head": "issue 15 §3: a consumer's head is the tenant head above the safe position, its lag counted below it",
             "cursor lag_events": "issue 15 §1: lag_events is head − position (global positions), not the events of the consumer's tenant and filter",
             "cursor lag_positions": "issue 15 §1: the position gap is not exposed as its own key (lag_positions)",
-            "cursor lag_seconds (filtered)": "issue 15 §1: a filtered consumer's lag in seconds is the age of the tenant's first event, not of its filter's",
+            "cursor lag_seconds (filtered)":
+                "issue 15 §1: a filtered consumer's lag in seconds is the age of the tenant's first event, not of its filter's",
             "held-back consumers name the holding pid": "issue 15 §3: only a consumer at the global safe position is said to be held back",
             "lockless consumer is not stopped": "issue 15 §2: a SQL-driven consumer that heartbeats without the advisory lock is shown as stopped",
             "tenant row worst_lag_events": "issue 15 §1: the worst lag is head − position",
@@ -183,12 +185,14 @@ struct TruthSnapshotCheck {
     func server(_ doc: TruthJSON, _ d: inout TruthDiffs) {
         let sv = doc.object("server")
         let standby = (sv["is_standby"] as? Bool).map { $0 ? "true" : "false" } ?? "-"
-        let facts = "\(sv["version"] ?? "-") \(sv["max_connections"] ?? "-") \(sv["database"] ?? "-") \(standby) \((sv["replicas"] as? [Any])?.count ?? -1)"
+        let facts =
+            "\(sv["version"] ?? "-") \(sv["max_connections"] ?? "-") \(sv["database"] ?? "-") \(standby) \((sv["replicas"] as? [Any])?.count ?? -1)"
         d.check("server version, max_connections, database, standby, replicas", "server", facts, before.server.joined(separator: " "))
         d.near("server.started_at", "server", TruthJSON.date(sv["started_at"]), before.startedAt, 0.002)
         d.within("server.transactions", "server", TruthJSON.double(sv["transactions"]), Double(before.transactions), Double(after.transactions))
-        d.within("server.database_bytes", "server", TruthJSON.double(sv["database_bytes"]),
-                 Double(min(before.databaseBytes, after.databaseBytes)), Double(max(before.databaseBytes, after.databaseBytes)))
+        d.within(
+            "server.database_bytes", "server", TruthJSON.double(sv["database_bytes"]),
+            Double(min(before.databaseBytes, after.databaseBytes)), Double(max(before.databaseBytes, after.databaseBytes)))
         d.check("pools", "pools", doc.list("pools").count, before.poolReports)
         let groups = (doc.object("sessions")["groups"] as? [[String: Any]] ?? []).filter { ($0["other"] as? Bool) == true }
         let rows = Dictionary(groups.map { ("\($0["service"] ?? "")", $0) }, uniquingKeysWith: { a, _ in a })
@@ -206,10 +210,13 @@ struct TruthSnapshotCheck {
         for s in list {
             let key = "\(s["tenant"] ?? "")/\(s["stream"] ?? "")"
             let want = before.streams[key]
-            d.check("streams.most_active version and head", key, "\(s["version"] ?? "-") \(s["head_position"] ?? "-")", want.map { "\($0.version) \($0.head)" })
+            d.check(
+                "streams.most_active version and head", key, "\(s["version"] ?? "-") \(s["head_position"] ?? "-")",
+                want.map { "\($0.version) \($0.head)" })
             d.near("streams.most_active updated_at", key, TruthJSON.date(s["updated_at"]), want?.updatedAt, 0.002)
-            d.holds("streams.most_active are the latest writes", key, (want?.updatedAt ?? 0) >= before.mostActiveCut,
-                    "written at \(want?.updatedAt ?? 0), the 20th latest write at \(before.mostActiveCut)")
+            d.holds(
+                "streams.most_active are the latest writes", key, (want?.updatedAt ?? 0) >= before.mostActiveCut,
+                "written at \(want?.updatedAt ?? 0), the 20th latest write at \(before.mostActiveCut)")
         }
     }
 
@@ -226,8 +233,9 @@ struct TruthSnapshotCheck {
             d.check("tenant events", t, TruthJSON.int(row["events"]), want?.events)
             d.check("tenant streams", t, TruthJSON.int(row["streams"]), want?.streams)
             d.check("tenant head_position", t, TruthJSON.int(row["head_position"]), want?.head)
-            d.within("tenant last_write_at (committed, held or not)", t, TruthJSON.date(row["last_write_at"]),
-                     want?.lastWrite, after.tenants[t]?.lastWrite, slack: 0.002)
+            d.within(
+                "tenant last_write_at (committed, held or not)", t, TruthJSON.date(row["last_write_at"]),
+                want?.lastWrite, after.tenants[t]?.lastWrite, slack: 0.002)
         }
     }
 
@@ -251,7 +259,8 @@ struct TruthSnapshotCheck {
             d.check("cursor lag_positions", c.key, TruthJSON.int(row["lag_positions"]), want.lagPositions)
             // the age of the first unhandled row at the snapshot's own server time (server.now, in the document)
             let seconds = want.firstUnhandledAt.map { now - $0 } ?? 0
-            d.near(c.types == nil ? "cursor lag_seconds" : "cursor lag_seconds (filtered)", c.key, TruthJSON.double(row["lag_seconds"]), seconds, 0.002)
+            d.near(
+                c.types == nil ? "cursor lag_seconds" : "cursor lag_seconds (filtered)", c.key, TruthJSON.double(row["lag_seconds"]), seconds, 0.002)
         }
     }
 
@@ -263,16 +272,19 @@ struct TruthSnapshotCheck {
         d.check("stuck consumer status", TruthCheckStore.stuck, stuck["status"] as? String, "stalled")
         let minutes = Int((now - (before.cursors[TruthCheckStore.stuck]?.movedAt ?? now)) / 60)
         let why = stuck["reason"] as? String ?? "absent"
-        d.holds("stuck consumer WHY names the real duration", TruthCheckStore.stuck, why.contains("no progress for \(minutes)m"),
-                "WHY \"\(why)\", wanted \"no progress for \(minutes)m…\"")
+        d.holds(
+            "stuck consumer WHY names the real duration", TruthCheckStore.stuck, why.contains("no progress for \(minutes)m"),
+            "WHY \"\(why)\", wanted \"no progress for \(minutes)m…\"")
         for (key, want) in before.cursors.sorted(by: { $0.key < $1.key }) where want.heldBack {
             let reason = rows[key]?["reason"] as? String ?? "absent"
-            d.holds("held-back consumers name the holding pid", key, reason.contains("held back by pid \(f.heldPID)"),
-                    "WHY \"\(reason)\" (status \(rows[key]?["status"] ?? "absent")), wanted \"held back by pid \(f.heldPID)\"")
+            d.holds(
+                "held-back consumers name the holding pid", key, reason.contains("held back by pid \(f.heldPID)"),
+                "WHY \"\(reason)\" (status \(rows[key]?["status"] ?? "absent")), wanted \"held back by pid \(f.heldPID)\"")
         }
         let lockless = rows[TruthCheckStore.lockless]?["status"] as? String ?? "absent"
-        d.holds("lockless consumer is not stopped", TruthCheckStore.lockless, lockless != "stopped" && lockless != "absent",
-                "status \(lockless), reason \(rows[TruthCheckStore.lockless]?["reason"] ?? "absent")")
+        d.holds(
+            "lockless consumer is not stopped", TruthCheckStore.lockless, lockless != "stopped" && lockless != "absent",
+            "status \(lockless), reason \(rows[TruthCheckStore.lockless]?["reason"] ?? "absent")")
         for (key, want) in before.cursors.sorted(by: { $0.key < $1.key }) where key != TruthCheckStore.stuck {
             if want.lagEvents == 0 && !want.heldBack {
                 d.check("caught-up consumer status", key, rows[key]?["status"] as? String, "ok")
@@ -294,13 +306,16 @@ struct TruthSnapshotCheck {
             d.check("outbox appended_total", key, TruthJSON.int(row["appended_total"]), want.appended)
             d.check("outbox oldest_id", key, TruthJSON.int(row["oldest_id"]), want.oldestID)
             d.near("outbox oldest_at", key, TruthJSON.date(row["oldest_at"]), want.oldestAt, 0.002)
-            d.within("outbox oldest_age_seconds", key, TruthJSON.double(row["oldest_age_seconds"]),
-                     before.clockStart - want.oldestAt, after.clockEnd - want.oldestAt, slack: 0.002)
+            d.within(
+                "outbox oldest_age_seconds", key, TruthJSON.double(row["oldest_age_seconds"]),
+                before.clockStart - want.oldestAt, after.clockEnd - want.oldestAt, slack: 0.002)
             let watchers = TruthCheckStore.consumers.filter { "\($0.tenant)/\($0.kind ?? "")" == key }
             let slowest = watchers.min { (before.cursors[$0.key]?.position ?? 0) < (before.cursors[$1.key]?.position ?? 0) }
             d.check("outbox watchers", key, TruthJSON.int(row["watchers"]), Int64(watchers.count))
             d.check("outbox slowest_watcher", key, row["slowest_watcher"] as? String, slowest?.name)
-            d.check("outbox slowest_watcher_position", key, TruthJSON.int(row["slowest_watcher_position"]), slowest.flatMap { before.cursors[$0.key]?.position })
+            d.check(
+                "outbox slowest_watcher_position", key, TruthJSON.int(row["slowest_watcher_position"]),
+                slowest.flatMap { before.cursors[$0.key]?.position })
             // an estimate (docs/snapshot.md, "labelled estimate"; exact: prune --dry-run): only its range is checked
             let estimate = TruthJSON.int(row["safe_to_prune_estimate"]) ?? -1
             d.holds("outbox safe_to_prune_estimate in 0...rows", key, estimate >= 0 && estimate <= want.rows, "\(estimate) of \(want.rows)")
@@ -312,8 +327,10 @@ struct TruthSnapshotCheck {
         let s = doc.object("sessions")
         // the oldest snapshot on the server: the REPEATABLE READ session, unless a test running alongside holds an older one
         let holder = TruthJSON.int((s["xmin_holder"] as? [String: Any])?["pid"]).map { Int32(truncatingIfNeeded: $0) }
-        d.holds("sessions.xmin_holder pid", "xmin", holder != nil && (holder == before.xminHolder || holder == after.xminHolder),
-                "pid \(holder.map { "\($0)" } ?? "absent") vs \(before.xminHolder.map { "\($0)" } ?? "none") by SQL before, \(after.xminHolder.map { "\($0)" } ?? "none") after")
+        d.holds(
+            "sessions.xmin_holder pid", "xmin", holder != nil && (holder == before.xminHolder || holder == after.xminHolder),
+            "pid \(holder.map { "\($0)" } ?? "absent") vs \(before.xminHolder.map { "\($0)" } ?? "none") by SQL before, \(after.xminHolder.map { "\($0)" } ?? "none") after"
+        )
         let blockers = (s["delivery_blockers"] as? [[String: Any]] ?? []).filter { TruthJSON.int($0["pid"]) != writerPID.map { Int64($0) } }.map {
             "\($0["log"] ?? "") pid \($0["pid"] ?? "") after \($0["registered_after"] ?? "")"
         }
@@ -325,7 +342,9 @@ struct TruthSnapshotCheck {
         d.check("bookmark list", "bookmarks", bookmarks.keys.sorted(), before.bookmarks.keys.sorted())
         for (key, at) in before.bookmarks {
             d.near("bookmark updated_at", key, TruthJSON.date(bookmarks[key]?["updated_at"]), at, 0.002)
-            d.within("bookmark age_seconds", key, TruthJSON.double(bookmarks[key]?["age_seconds"]), before.clockStart - at, after.clockEnd - at, slack: 0.002)
+            d.within(
+                "bookmark age_seconds", key, TruthJSON.double(bookmarks[key]?["age_seconds"]), before.clockStart - at, after.clockEnd - at,
+                slack: 0.002)
         }
     }
 
@@ -338,8 +357,9 @@ struct TruthSnapshotCheck {
             let boxes = before.outboxes.filter { $0.key.hasPrefix(t + "/") }
             d.check("tenant row outbox_rows", t, TruthJSON.int(row["outbox_rows"]), boxes.values.reduce(0) { $0 + $1.rows })
             if let oldest = boxes.values.map(\.oldestAt).min() {
-                d.within("tenant row oldest_outbox_age_seconds", t, TruthJSON.double(row["oldest_outbox_age_seconds"]),
-                         before.clockStart - oldest, after.clockEnd - oldest, slack: 0.002)
+                d.within(
+                    "tenant row oldest_outbox_age_seconds", t, TruthJSON.double(row["oldest_outbox_age_seconds"]),
+                    before.clockStart - oldest, after.clockEnd - oldest, slack: 0.002)
             } else {
                 d.check("tenant row oldest_outbox_age_seconds", t, TruthJSON.double(row["oldest_outbox_age_seconds"]), nil)
             }
@@ -362,7 +382,9 @@ struct TruthSnapshotCheck {
             let rate = TruthJSON.double(rows["\(t)/\(t)"]?["append_rate_per_second"])
             sum += rate ?? 0
             // the writer committed events of big and small during the sample, none of mid
-            if t != "mid" { d.holds("tenant append_rate_per_second", t, (rate ?? 0) > 0, "\(rate.map { "\($0)" } ?? "absent")/s while writes committed") }
+            if t != "mid" {
+                d.holds("tenant append_rate_per_second", t, (rate ?? 0) > 0, "\(rate.map { "\($0)" } ?? "absent")/s while writes committed")
+            }
         }
         d.near("tenant rates add up to the global rate", "tenants", sum, global, max(1e-6, (global ?? 0) * 1e-9))
     }
@@ -379,7 +401,8 @@ struct TruthMetricsCheck {
         "storetop_consumer_lag_positions": "issue 15 §1: the position gap is not exported as its own metric",
         "storetop_consumer_lag_seconds (filtered)": "issue 15 §1: a filtered consumer's lag in seconds is the age of the tenant's first event",
         "storetop_stream_head_position": "issue 15 §3: the tenant head is counted above the safe position, its events below it",
-        "storetop_consumer_status stalled (no move past the threshold)": "issue 15 §2: a consumer with no move for minutes is not stalled on the first scrape",
+        "storetop_consumer_status stalled (no move past the threshold)":
+            "issue 15 §2: a consumer with no move for minutes is not stalled on the first scrape",
         "storetop_consumer_status of the lockless consumer": "issue 15 §2: a SQL consumer that heartbeats without the lock is 'stopped'",
     ]
 
@@ -401,17 +424,22 @@ struct TruthMetricsCheck {
             let labels = ["tenant": parts[0], "store": "kv", "kind": parts[1]]
             d.check("storetop_outbox_rows", key, m.value("storetop_outbox_rows", labels), Double(want.rows))
             d.check("storetop_outbox_appended_total", key, m.value("storetop_outbox_appended_total", labels), Double(want.appended))
-            d.within("storetop_outbox_oldest_age_seconds", key, m.value("storetop_outbox_oldest_age_seconds", labels),
-                     before.clockStart - want.oldestAt, after.clockEnd - want.oldestAt, slack: 0.002)
+            d.within(
+                "storetop_outbox_oldest_age_seconds", key, m.value("storetop_outbox_oldest_age_seconds", labels),
+                before.clockStart - want.oldestAt, after.clockEnd - want.oldestAt, slack: 0.002)
         }
         for (key, at) in before.bookmarks {
             let parts = key.split(separator: "/").map(String.init)
-            d.within("storetop_bookmark_age_seconds", key, m.value("storetop_bookmark_age_seconds", ["tenant": parts[0], "store": "state", "key": parts[1]]),
-                     before.clockStart - at, after.clockEnd - at, slack: 0.002)
+            d.within(
+                "storetop_bookmark_age_seconds", key,
+                m.value("storetop_bookmark_age_seconds", ["tenant": parts[0], "store": "state", "key": parts[1]]),
+                before.clockStart - at, after.clockEnd - at, slack: 0.002)
         }
         let holders = [before.xminHolder, after.xminHolder].compactMap { $0 }
-        d.holds("storetop_xmin_horizon_age_transactions", "pid", holders.contains { m.value("storetop_xmin_horizon_age_transactions", ["pid": "\($0)"]) != nil },
-                "no sample for pid \(holders): \(m.samples.filter { $0.key.hasPrefix("storetop_xmin") })")
+        d.holds(
+            "storetop_xmin_horizon_age_transactions", "pid",
+            holders.contains { m.value("storetop_xmin_horizon_age_transactions", ["pid": "\($0)"]) != nil },
+            "no sample for pid \(holders): \(m.samples.filter { $0.key.hasPrefix("storetop_xmin") })")
         d.check("storetop_delivery_blockers", "blockers", m.value("storetop_delivery_blockers"), Double(before.blockers.count))
         d.check("storetop_tenants", "tenants", m.value("storetop_tenants"), Double(before.registeredTenants))
         d.judge(known: TruthMetricsCheck.known)
@@ -435,12 +463,17 @@ struct TruthMetricsCheck {
             }
         }
         for c in TruthCheckStore.consumers {
-            guard let want = before.cursors[c.key], want.lagEvents > 0, want.owned, before.clockStart - (want.movedAt ?? before.clockStart) > 10 else { continue }
-            d.check("storetop_consumer_status stalled (no move past the threshold)", c.key,
-                    m.value("storetop_consumer_status", ["tenant": c.tenant, "store": c.source == "events" ? "events" : "kv", "consumer": c.name, "status": "stalled"]), 1)
+            guard let want = before.cursors[c.key], want.lagEvents > 0, want.owned, before.clockStart - (want.movedAt ?? before.clockStart) > 10
+            else { continue }
+            d.check(
+                "storetop_consumer_status stalled (no move past the threshold)", c.key,
+                m.value(
+                    "storetop_consumer_status",
+                    ["tenant": c.tenant, "store": c.source == "events" ? "events" : "kv", "consumer": c.name, "status": "stalled"]), 1)
         }
         let lockless = TruthCheckStore.consumers.first { $0.key == TruthCheckStore.lockless }!
-        d.check("storetop_consumer_status of the lockless consumer", lockless.key,
-                m.value("storetop_consumer_status", ["tenant": lockless.tenant, "store": "events", "consumer": lockless.name, "status": "stopped"]), 0)
+        d.check(
+            "storetop_consumer_status of the lockless consumer", lockless.key,
+            m.value("storetop_consumer_status", ["tenant": lockless.tenant, "store": "events", "consumer": lockless.name, "status": "stopped"]), 0)
     }
 }

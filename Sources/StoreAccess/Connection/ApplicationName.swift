@@ -1,4 +1,5 @@
 import SafeText
+
 /// The `application_name` every StoreAccess connection carries, naming its service, store and tenant, so a
 /// DBA (and storetop) can group `pg_stat_activity` by them. This type is the one place that formats and
 /// parses it.
@@ -41,7 +42,8 @@ public struct ApplicationName: Sendable, Hashable, CustomStringConvertible {
         // Shorten the longest component one character at a time until it fits.
         while total() > ApplicationName.maxBytes {
             guard let i = encoded.indices.max(by: { encoded[$0].utf8.count < encoded[$1].utf8.count }),
-                  !parts[i].isEmpty else { break }
+                !parts[i].isEmpty
+            else { break }
             parts[i].removeLast()
             encoded[i] = ApplicationName.encode(parts[i]) + "~"
         }
@@ -66,8 +68,9 @@ public struct ApplicationName: Sendable, Hashable, CustomStringConvertible {
             decoded.append(d)
         }
         guard !decoded[0].isEmpty || truncated else { return nil }
-        return ApplicationName(service: decoded[0], store: decoded[1],
-                               tenant: decoded.count == 3 ? decoded[2] : nil, truncated: truncated)
+        return ApplicationName(
+            service: decoded[0], store: decoded[1],
+            tenant: decoded.count == 3 ? decoded[2] : nil, truncated: truncated)
     }
 
     static func encode(_ s: String) -> String {

@@ -38,8 +38,9 @@ extension Connection {
             if r == 0 { break }
             guard LibPQ.consumeInput(h) else {
                 isBroken = true
-                throw StoreError(.connectionLost, "connection lost while listening: \(LibPQ.errorMessage(h))",
-                                 statement: "wait_notifications")
+                throw StoreError(
+                    .connectionLost, "connection lost while listening: \(LibPQ.errorMessage(h))",
+                    statement: "wait_notifications")
             }
             out = drainNotifications(h)
         }

@@ -31,10 +31,12 @@ extension Connection {
         let hint = res.errorField(.hint)
         if !LibPQ.isOK(h) {
             isBroken = true
-            return StoreError(.connectionLost, primary.isEmpty ? LibPQ.errorMessage(h) : primary,
-                              sqlState: sqlState, detail: detail, hint: hint, statement: name)
+            return StoreError(
+                .connectionLost, primary.isEmpty ? LibPQ.errorMessage(h) : primary,
+                sqlState: sqlState, detail: detail, hint: hint, statement: name)
         }
-        return StoreError(SQLState.errorCode(for: sqlState), primary, sqlState: sqlState, detail: detail, hint: hint,
-                          statement: name)
+        return StoreError(
+            SQLState.errorCode(for: sqlState), primary, sqlState: sqlState, detail: detail, hint: hint,
+            statement: name)
     }
 }

@@ -28,8 +28,10 @@ public final class Connection {
 
     /// Opens a connection. Throws `.connectionFailed` (unreachable, auth, missing database, …), never
     /// with a password in the message.
-    public init(_ source: ConnectionString = .environment, applicationName: ApplicationName? = nil,
-                options: Options = Options()) throws {
+    public init(
+        _ source: ConnectionString = .environment, applicationName: ApplicationName? = nil,
+        options: Options = Options()
+    ) throws {
         self.source = source
         self.applicationName = applicationName
         var params: [(String, String)] = [("connect_timeout", String(options.connectTimeout))]
@@ -44,8 +46,9 @@ public final class Connection {
         guard LibPQ.isOK(h) else {
             let message = LibPQ.errorMessage(h)
             LibPQ.finish(h)
-            throw StoreError(.connectionFailed, "could not connect to \(source): \(message)",
-                             sqlState: SQLState.guess(fromConnectMessage: message))
+            throw StoreError(
+                .connectionFailed, "could not connect to \(source): \(message)",
+                sqlState: SQLState.guess(fromConnectMessage: message))
         }
         LibPQ.silenceNotices(h)
         handle = h

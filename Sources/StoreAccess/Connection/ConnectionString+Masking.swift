@@ -34,7 +34,7 @@ extension ConnectionString {
         var j = i
         while j < u.count, u[j] != 0x40, u[j] != 0x2f { j += 1 }
         if j < u.count, u[j] == 0x40 {
-            if let colon = u[i..<j].firstIndex(of: 0x3a), colon + 1 < j { // (an empty password stays empty)
+            if let colon = u[i..<j].firstIndex(of: 0x3a), colon + 1 < j {  // (an empty password stays empty)
                 out += u[i...colon] + Array(Secrets.mask.utf8)
             } else {
                 out += u[i..<j]
@@ -52,7 +52,8 @@ extension ConnectionString {
             if !first { out.append(0x26) }
             first = false
             if let eq = part.firstIndex(of: 0x3d), eq + 1 < part.endIndex,
-               isSecretKey(percentDecoded(Array(part[part.startIndex..<eq]))) {
+                isSecretKey(percentDecoded(Array(part[part.startIndex..<eq])))
+            {
                 out += part[part.startIndex...eq] + Array(Secrets.mask.utf8)
             } else if let eq = part.firstIndex(of: 0x3d), percentDecoded(Array(part[part.startIndex..<eq])) == Array("dbname".utf8) {
                 // a connection string nested in dbname, percent-encoded: masked decoded, then encoded again
@@ -70,7 +71,8 @@ extension ConnectionString {
     static func percentEncoded(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         for b in text.utf8 {
-            let plain = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2d || b == 0x2e || b == 0x5f || b == 0x7e
+            let plain =
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2d || b == 0x2e || b == 0x5f || b == 0x7e
             if plain { out.append(b) } else { out += Array(("%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)).utf8) }
         }
         return out
@@ -81,10 +83,19 @@ extension ConnectionString {
         var out: [UInt8] = []
         var i = 0
         func hex(_ c: UInt8) -> UInt8? {
-            switch c { case 0x30...0x39: return c - 0x30; case 0x41...0x46: return c - 0x37; case 0x61...0x66: return c - 0x57; default: return nil }
+            switch c {
+            case 0x30...0x39: return c - 0x30;
+            case 0x41...0x46: return c - 0x37;
+            case 0x61...0x66: return c - 0x57;
+            default: return nil
+            }
         }
         while i < b.count {
-            if b[i] == 0x25, i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) { out.append(h << 4 | l); i += 3 } else { out.append(b[i]); i += 1 }
+            if b[i] == 0x25, i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+                out.append(h << 4 | l); i += 3
+            } else {
+                out.append(b[i]); i += 1
+            }
         }
         return out
     }
@@ -106,7 +117,7 @@ extension ConnectionString {
             let key = Array(u[keyStart..<i])
             out += key
             copySpaces()
-            guard i < u.count, u[i] == 0x3d else { continue } // libpq refuses this string; keep it as written
+            guard i < u.count, u[i] == 0x3d else { continue }  // libpq refuses this string; keep it as written
             out.append(0x3d); i += 1
             copySpaces()
             let secret = isSecretKey(key)
@@ -129,7 +140,9 @@ extension ConnectionString {
             } else {
                 while i < u.count, !isSpace(u[i]) { i += u[i] == 0x5c ? 2 : 1 }
                 i = min(i, u.count)
-                out += secret && i > valueStart ? Array(Secrets.mask.utf8) : maskedDbname(key, u[valueStart..<i], quoted: false) ?? Array(u[valueStart..<i])
+                out +=
+                    secret && i > valueStart
+                    ? Array(Secrets.mask.utf8) : maskedDbname(key, u[valueStart..<i], quoted: false) ?? Array(u[valueStart..<i])
             }
         }
         return String(decoding: out, as: UTF8.self)

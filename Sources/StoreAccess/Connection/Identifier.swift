@@ -38,6 +38,7 @@ public struct Identifier: Sendable, Hashable, CustomStringConvertible, Comparabl
     /// A bounded, printable rendering of untrusted input for error messages.
     static func show(_ s: String) -> String {
         let clipped = s.count > 80 ? String(s.prefix(80)) + "…" : s
-        return "\"" + clipped.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined() + "\""
+        return "\"" + clipped.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+            + "\""
     }
 }

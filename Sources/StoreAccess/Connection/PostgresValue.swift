@@ -83,7 +83,7 @@ public struct ByteA: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
 
     public var postgresText: String? {
         var out = [UInt8](repeating: 0, count: 2 + bytes.count * 2)
-        out[0] = 0x5c; out[1] = 0x78 // \x
+        out[0] = 0x5c; out[1] = 0x78  // \x
         for (i, b) in bytes.enumerated() {
             out[2 + 2 * i] = ByteA.hex[Int(b >> 4)]
             out[3 + 2 * i] = ByteA.hex[Int(b & 15)]
@@ -140,7 +140,8 @@ public struct TextArray: Sendable, Hashable, PostgresEncodable {
     public var values: [String]
     public init(_ values: [String]) { self.values = values }
     public var postgresText: String? {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        "{"
+            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
             .joined(separator: ",") + "}"
     }
 }
@@ -183,13 +184,13 @@ enum PostgresTimestamp {
         let h = try num(11, 2), mi = try num(14, 2), se = try num(17, 2)
         var i = 19
         var frac = 0.0
-        if i < u.count, u[i] == 46 { // .
+        if i < u.count, u[i] == 46 {  // .
             var scale = 0.1
             i += 1
             while i < u.count, u[i] >= 48 && u[i] <= 57 { frac += Double(u[i] - 48) * scale; scale /= 10; i += 1 }
         }
         var offset: Int64 = 0
-        if i < u.count, u[i] == 43 || u[i] == 45 { // + or -
+        if i < u.count, u[i] == 43 || u[i] == 45 {  // + or -
             let sign: Int64 = u[i] == 45 ? -1 : 1
             let oh = try num(i + 1, 2)
             var om: Int64 = 0, os: Int64 = 0

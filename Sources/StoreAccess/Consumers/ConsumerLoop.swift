@@ -131,7 +131,8 @@ final class ConsumerLoop: @unchecked Sendable {
                 delay = configuration.reconnectDelay
             } catch let e as StoreError {
                 if e.code == .consumerBusy || e.code == .invalidArgument || e.code == .invalidName
-                    || (first && (!e.isConnectionError || !configuration.retryFirstConnect)) {
+                    || (first && (!e.isConnectionError || !configuration.retryFirstConnect))
+                {
                     return body.ended(.failed(e))
                 }
                 logger.warning("consumer cannot connect; retrying", metadata: ["error": "\(e)", "delay": "\(delay)"])
@@ -163,7 +164,8 @@ final class ConsumerLoop: @unchecked Sendable {
             var recorded: Int64?
             if let cursor = configuration.cursor {
                 guard try cursor.lock.tryLock(on: c, statement: cursor.statementPrefix + "_lock") else {
-                    throw StoreError(.consumerBusy, "consumer \(cursor.name) of tenant \(cursor.tenant) is already running (\(cursor.ownerDescription(on: c)))")
+                    throw StoreError(
+                        .consumerBusy, "consumer \(cursor.name) of tenant \(cursor.tenant) is already running (\(cursor.ownerDescription(on: c)))")
                 }
                 recorded = try cursor.open(on: c, owner: .thisProcess(c))
             }

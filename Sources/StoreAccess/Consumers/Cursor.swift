@@ -19,7 +19,8 @@ struct Cursor: Sendable {
 
     /// Registers the consumer (or finds it) with its owner, and returns its recorded position.
     func open(on c: Connection, owner: ConsumerOwner) throws -> Int64 {
-        let sql = SQL("""
+        let sql = SQL(
+            """
             SELECT \(ident: schema).cursor_open(\(tenant), \(name), \(source), \(filter), \
             \(owner.application), \(owner.host), \(owner.pid))
             """)
@@ -39,7 +40,9 @@ struct Cursor: Sendable {
 
     /// Who runs the consumer now, for a `.consumerBusy` message.
     func ownerDescription(on c: Connection) -> String {
-        let sql = SQL("SELECT coalesce(owner_application, '?') || ' on ' || coalesce(owner_host, '?') || ' pid ' || coalesce(owner_pid::text, '?') FROM \(ident: schema).cursors WHERE tenant = \(tenant) AND name = \(name)")
+        let sql = SQL(
+            "SELECT coalesce(owner_application, '?') || ' on ' || coalesce(owner_host, '?') || ' pid ' || coalesce(owner_pid::text, '?') FROM \(ident: schema).cursors WHERE tenant = \(tenant) AND name = \(name)"
+        )
         return ((try? c.query(sql).first?[0]) ?? nil) ?? "owner unknown"
     }
 }
@@ -62,7 +65,8 @@ public struct ConsumerOwner: Sendable, Equatable {
 
     /// This process, with the connection's application_name.
     static func thisProcess(_ c: Connection) -> ConsumerOwner {
-        ConsumerOwner(application: c.applicationName?.rendered ?? "", host: ProcessInfo.processInfo.hostName,
-                      pid: getpid())
+        ConsumerOwner(
+            application: c.applicationName?.rendered ?? "", host: ProcessInfo.processInfo.hostName,
+            pid: getpid())
     }
 }

@@ -16,8 +16,9 @@ public final class ExternalConsumer: Sendable {
         self.events = events
         self.name = name
         self.owner = owner
-        self.cursor = Cursor(schema: events.store.schema.name, tenant: events.tenant, name: name, source: "events",
-                             filter: query?.json ?? JSONText("[]"), statementPrefix: "events.external_cursor")
+        self.cursor = Cursor(
+            schema: events.store.schema.name, tenant: events.tenant, name: name, source: "events",
+            filter: query?.json ?? JSONText("[]"), statementPrefix: "events.external_cursor")
     }
 
     /// Records that everything up to `position` was handled (moves the cursor, refreshes the heartbeat).
@@ -41,7 +42,8 @@ extension EventStore {
     /// Registers (or finds) a durable consumer that another process drives, recording `owner` as who runs it,
     /// and returns a handle to move it. Reopening a name with another query is an error (`.invalidArgument`).
     public func registerExternalConsumer(name: String, owner: ConsumerOwner, query: EventQuery? = nil) throws
-        -> ExternalConsumer {
+        -> ExternalConsumer
+    {
         _ = try Names.consumer(name)
         let consumer = ExternalConsumer(events: self, name: name, owner: owner, query: query)
         _ = try store.pool.withConnection { try consumer.cursor.open(on: $0, owner: owner) }

@@ -63,8 +63,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The name of the StoreAccess statement that failed (e.g. `events.append`), when known.
     public var statement: String?
 
-    public init(_ code: Code, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil,
-                statement: String? = nil) {
+    public init(
+        _ code: Code, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil,
+        statement: String? = nil
+    ) {
         self.code = code
         // The server's texts quote names and values other sessions chose: shown, never obeyed, and on one line.
         self.message = DisplayText.sanitize(Secrets.redact(message))

@@ -33,7 +33,8 @@ public final class EventStore: Sendable {
     public func appendMulti(_ writes: [StreamWrite]) throws -> [AppendResult] {
         try validate(writes)
         let json = JSONText("[" + writes.map(\.json).joined(separator: ",") + "]")
-        let sql: SQL = "SELECT stream, first_position, last_position, first_version, last_version FROM \(ident: schema).append_multi(\(tenant), \(json))"
+        let sql: SQL =
+            "SELECT stream, first_position, last_position, first_version, last_version FROM \(ident: schema).append_multi(\(tenant), \(json))"
         return try store.pool.query(sql.named("events.append")).rows.map(Self.result)
     }
 
@@ -41,8 +42,10 @@ public final class EventStore: Sendable {
     /// has a position above `context` (nil: none may exist at all), and the stream's version matches.
     /// A conflict (`.conflict`) leaves no trace: no event, no consumed position.
     @discardableResult
-    public func appendIf(to stream: String, expected: ExpectedVersion = .any, _ events: [EventData],
-                         query: EventQuery, context: Int64?) throws -> AppendResult {
+    public func appendIf(
+        to stream: String, expected: ExpectedVersion = .any, _ events: [EventData],
+        query: EventQuery, context: Int64?
+    ) throws -> AppendResult {
         try validate([StreamWrite(stream: stream, expected: expected, events: events)])
         let json = JSONText("[" + events.map(\.json).joined(separator: ",") + "]")
         let sql: SQL = """
@@ -70,15 +73,22 @@ public final class EventStore: Sendable {
             for e in w.events {
                 _ = try Names.eventType(e.type)
                 guard e.payloadIsObject else {
-                    throw StoreError(.invalidArgument, "the payload of every event must be a JSON object (event \(Identifier.show(e.type)) of stream \(Identifier.show(w.stream)))")
+                    throw StoreError(
+                        .invalidArgument,
+                        "the payload of every event must be a JSON object (event \(Identifier.show(e.type)) of stream \(Identifier.show(w.stream)))")
                 }
             }
         }
         // One append travels as one jsonb value, and PostgreSQL caps a jsonb value at 256 MiB: refuse before
         // sending (a clear error rather than the server's, and nothing half-sent).
-        let bytes = writes.reduce(0) { $0 + $1.events.reduce(0) { $0 + $1.payload.text.utf8.count + $1.metadata.text.utf8.count + $1.type.utf8.count + 64 } }
+        let bytes = writes.reduce(0) {
+            $0 + $1.events.reduce(0) { $0 + $1.payload.text.utf8.count + $1.metadata.text.utf8.count + $1.type.utf8.count + 64 }
+        }
         guard bytes <= EventStore.maxAppendBytes else {
-            throw StoreError(.invalidArgument, "append of \(bytes) bytes exceeds \(EventStore.maxAppendBytes) bytes (one append is one jsonb value, which PostgreSQL caps at 256 MiB); split it into several appends")
+            throw StoreError(
+                .invalidArgument,
+                "append of \(bytes) bytes exceeds \(EventStore.maxAppendBytes) bytes (one append is one jsonb value, which PostgreSQL caps at 256 MiB); split it into several appends"
+            )
         }
     }
 
@@ -86,15 +96,18 @@ public final class EventStore: Sendable {
     public static let maxAppendBytes = 255 << 20
 
     static func result(_ r: Row) throws -> AppendResult {
-        AppendResult(stream: try r.decode(0), firstPosition: try r.decode(1), lastPosition: try r.decode(2),
-                     firstVersion: try r.decode(3), lastVersion: try r.decode(4))
+        AppendResult(
+            stream: try r.decode(0), firstPosition: try r.decode(1), lastPosition: try r.decode(2),
+            firstVersion: try r.decode(3), lastVersion: try r.decode(4))
     }
 
     // MARK: reads
 
     /// Reads a stream forward from `fromVersion` (inclusive) or backward from it (inclusive; nil = the end).
-    public func readStream(_ stream: String, fromVersion: Int64? = nil, backward: Bool = false,
-                           limit: Int = 1000) throws -> [RecordedEvent] {
+    public func readStream(
+        _ stream: String, fromVersion: Int64? = nil, backward: Bool = false,
+        limit: Int = 1000
+    ) throws -> [RecordedEvent] {
         _ = try Names.stream(stream)
         try Self.checkLimit(limit)
         let cols = RecordedEvent.columns
@@ -120,7 +133,8 @@ public final class EventStore: Sendable {
     /// events may then come back.
     public func readAll(after position: Int64 = 0, limit: Int = 1000, wholeAppends: Bool = false) throws -> [RecordedEvent] {
         try Self.checkLimit(limit)
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, \(wholeAppends))"
+        let sql: SQL =
+            "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, \(wholeAppends))"
         return try store.pool.query(sql.named("events.read_all")).rows.map(RecordedEvent.init(row:))
     }
 
@@ -129,13 +143,21 @@ public final class EventStore: Sendable {
     public func query(_ query: EventQuery, after position: Int64 = 0, limit: Int = 1000) throws -> EventQueryResult {
         try Self.checkLimit(limit)
         return try store.pool.withConnection { c in
-            let events = try c.query(SQL("SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json), true)")
-                .named("events.query")).rows.map(RecordedEvent.init(row:))
-            let ctx = try c.query(SQL("""
-                SELECT position FROM \(ident: schema).events WHERE tenant = \(tenant) \
-                AND position <= \(ident: schema).events_safe_position() \
-                AND \(ident: schema).event_matches(type, payload, \(query.json)) ORDER BY position DESC LIMIT 1
-                """).named("events.context_version")).first?.decodeOptional(0, as: Int64.self)
+            let events = try c.query(
+                SQL(
+                    "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json), true)"
+                )
+                .named("events.query")
+            ).rows.map(RecordedEvent.init(row:))
+            let ctx = try c.query(
+                SQL(
+                    """
+                    SELECT position FROM \(ident: schema).events WHERE tenant = \(tenant) \
+                    AND position <= \(ident: schema).events_safe_position() \
+                    AND \(ident: schema).event_matches(type, payload, \(query.json)) ORDER BY position DESC LIMIT 1
+                    """
+                ).named("events.context_version")
+            ).first?.decodeOptional(0, as: Int64.self)
             return EventQueryResult(events: events, lastReturnedPosition: events.last?.position, contextVersion: ctx)
         }
     }
@@ -143,7 +165,8 @@ public final class EventStore: Sendable {
     /// Events of streams whose name starts with `prefix`, after `position`, in position order (gap-free).
     public func read(streamPrefix prefix: String, after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
         try Self.checkLimit(limit)
-        let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+        let pattern =
+            prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
         let sql: SQL = """
             SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).events WHERE tenant = \(tenant) \
@@ -160,14 +183,16 @@ public final class EventStore: Sendable {
     /// empty or unclosed pattern.
     public func read(streamGlob pattern: String, after position: Int64 = 0, limit: Int = 1000) throws -> [RecordedEvent] {
         try Self.checkLimit(limit)
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, false, \(pattern))"
+        let sql: SQL =
+            "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, false, \(pattern))"
         return try store.pool.query(sql.named("events.read_glob")).rows.map(RecordedEvent.init(row:))
     }
 
     /// The stream's head (nil when it has no events).
     public func streamInfo(_ stream: String) throws -> StreamInfo? {
         _ = try Names.stream(stream)
-        let sql: SQL = "SELECT stream, version, head_position, updated_at FROM \(ident: schema).streams WHERE tenant = \(tenant) AND stream = \(stream) AND version > 0"
+        let sql: SQL =
+            "SELECT stream, version, head_position, updated_at FROM \(ident: schema).streams WHERE tenant = \(tenant) AND stream = \(stream) AND version > 0"
         guard let r = try store.pool.query(sql.named("events.stream_info")).first else { return nil }
         return StreamInfo(stream: try r.decode(0), version: try r.decode(1), headPosition: try r.decode(2), updatedAt: try r.decode(3))
     }
@@ -182,7 +207,8 @@ extension Store {
     /// catch-up): exactly `limit` of them, or with `wholeAppends` every multi-event append kept whole (see `readAll`).
     public func readAllTenants(after position: Int64 = 0, limit: Int = 1000, wholeAppends: Bool = false) throws -> [RecordedEvent] {
         try EventStore.checkLimit(limit)
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit), NULL, \(wholeAppends))"
+        let sql: SQL =
+            "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit), NULL, \(wholeAppends))"
         return try pool.query(sql.named("events.read_all_tenants")).rows.map(RecordedEvent.init(row:))
     }
 

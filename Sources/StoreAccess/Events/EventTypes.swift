@@ -21,8 +21,10 @@ public struct EventData: Sendable, Equatable {
     }
 
     /// Metadata with causation, correlation and user ids plus free string fields.
-    public static func metadata(causation: String? = nil, correlation: String? = nil, user: String? = nil,
-                                fields: [String: String] = [:]) -> JSONText {
+    public static func metadata(
+        causation: String? = nil, correlation: String? = nil, user: String? = nil,
+        fields: [String: String] = [:]
+    ) -> JSONText {
         var d = fields
         if let causation { d["causation_id"] = causation }
         if let correlation { d["correlation_id"] = correlation }

@@ -46,8 +46,10 @@ public final class Subscription: @unchecked Sendable {
     private var _connected = false
     private var loop: ConsumerLoop?
 
-    init(events: EventStore, from position: Int64, query: EventQuery?, durableName: String?, options: Options,
-         handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) {
+    init(
+        events: EventStore, from position: Int64, query: EventQuery?, durableName: String?, options: Options,
+        handler: @escaping @Sendable ([RecordedEvent]) throws -> Void
+    ) {
         self.events = events
         self.query = query
         self.durableName = durableName
@@ -99,13 +101,15 @@ public final class Subscription: @unchecked Sendable {
     func start() {
         let store = events.store
         let cursor = durableName.map {
-            Cursor(schema: store.schema.name, tenant: events.tenant, name: $0, source: "events",
-                   filter: query?.json ?? JSONText("[]"), statementPrefix: "events.cursor")
+            Cursor(
+                schema: store.schema.name, tenant: events.tenant, name: $0, source: "events",
+                filter: query?.json ?? JSONText("[]"), statementPrefix: "events.cursor")
         }
         let configuration = ConsumerLoop.Configuration(
             listenSource: store.listenSource,
-            applicationName: ApplicationName(service: store.service, store: durableName == nil ? "subscription" : "consumer",
-                                             tenant: events.tenant),
+            applicationName: ApplicationName(
+                service: store.service, store: durableName == nil ? "subscription" : "consumer",
+                tenant: events.tenant),
             channel: store.schema.eventsChannel, cursor: cursor, pollInterval: options.pollInterval,
             heartbeatInterval: options.heartbeatInterval, reconnectDelay: options.reconnectDelay, retryFirstConnect: true)
         let loop = ConsumerLoop(configuration, body: self, logger: store.logger)
@@ -123,7 +127,8 @@ extension Subscription: ConsumerBody {
     }
 
     func step(on c: Connection, after position: Int64) throws -> Int64? {
-        let sql: SQL = "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json), true, \(options.streamGlob))"
+        let sql: SQL =
+            "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json), true, \(options.streamGlob))"
         let batch = try c.query(sql.named("events.subscription_read")).rows.map(RecordedEvent.init(row:))
         guard let last = batch.last?.position else { return nil }
         do { try handler(batch) } catch { throw ConsumerLoop.HandlerFailed(message: "\(error)") }
@@ -180,8 +185,10 @@ extension EventStore {
 
     /// A live subscription to this tenant's events (or those matching `query`) from `start`; `.now` delivers
     /// only what commits from now on. `handler` gets batches in position order on the subscription's own thread.
-    public func subscribe(from start: Subscription.Start, query: EventQuery? = nil, options: Subscription.Options = .init(),
-                          handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) throws -> Subscription {
+    public func subscribe(
+        from start: Subscription.Start, query: EventQuery? = nil, options: Subscription.Options = .init(),
+        handler: @escaping @Sendable ([RecordedEvent]) throws -> Void
+    ) throws -> Subscription {
         let position: Int64
         switch start {
         case .beginning: position = 0
@@ -193,8 +200,10 @@ extension EventStore {
 
     /// A live subscription to this tenant's events (or those matching `query`) after `position`.
     /// `handler` gets batches in position order on the subscription's own thread.
-    public func subscribe(after position: Int64 = 0, query: EventQuery? = nil, options: Subscription.Options = .init(),
-                          handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) throws -> Subscription {
+    public func subscribe(
+        after position: Int64 = 0, query: EventQuery? = nil, options: Subscription.Options = .init(),
+        handler: @escaping @Sendable ([RecordedEvent]) throws -> Void
+    ) throws -> Subscription {
         try EventStore.checkLimit(options.batchSize)
         let s = Subscription(events: self, from: position, query: query, durableName: nil, options: options, handler: handler)
         s.start()
@@ -204,8 +213,10 @@ extension EventStore {
     /// A durable named subscription: resumes after its recorded position, records progress only after
     /// `handler` returned (at-least-once), and runs in one process at a time (`.consumerBusy` otherwise).
     /// Reopening a name with another query is an error.
-    public func subscribeDurable(name: String, query: EventQuery? = nil, options: Subscription.Options = .init(),
-                                 handler: @escaping @Sendable ([RecordedEvent]) throws -> Void) throws -> Subscription {
+    public func subscribeDurable(
+        name: String, query: EventQuery? = nil, options: Subscription.Options = .init(),
+        handler: @escaping @Sendable ([RecordedEvent]) throws -> Void
+    ) throws -> Subscription {
         _ = try Names.consumer(name)
         try EventStore.checkLimit(options.batchSize)
         guard options.streamGlob == nil else {

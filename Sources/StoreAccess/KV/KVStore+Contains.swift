@@ -14,24 +14,32 @@ extension KVStore {
     /// expression index docs/sql.md shows, at the price of a JSON parse and a GIN update on every write of
     /// the kv table.
     public func list(_ kind: String, containing document: JSONText, prefix: String = "", limit: Int = 10_000) throws
-        -> [KVEntry<Codec.Value>] {
+        -> [KVEntry<Codec.Value>]
+    {
         _ = try Names.kind(kind)
         try EventStore.checkLimit(limit)
         try Self.checkDocument(document)
-        return try store.pool.query(SQL("""
-            SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) \
-            AND left(key, \(prefix.unicodeScalars.count)) = \(prefix) AND \(ident: schema).kv_value_jsonb(value) @> \(document)::jsonb \
-            ORDER BY key LIMIT \(limit)
-            """).named("kv.list_containing")).rows.map { r in
-                KVEntry(key: try r.decode(0), value: try codec.decode(try r.decode(1, as: ByteA.self).bytes),
-                        version: try r.decode(2), updatedAt: try r.decode(3))
-            }
+        return try store.pool.query(
+            SQL(
+                """
+                SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) \
+                AND left(key, \(prefix.unicodeScalars.count)) = \(prefix) AND \(ident: schema).kv_value_jsonb(value) @> \(document)::jsonb \
+                ORDER BY key LIMIT \(limit)
+                """
+            ).named("kv.list_containing")
+        ).rows.map { r in
+            KVEntry(
+                key: try r.decode(0), value: try codec.decode(try r.decode(1, as: ByteA.self).bytes),
+                version: try r.decode(2), updatedAt: try r.decode(3))
+        }
     }
 
     /// Entries of `kind` whose value contains `document` encoded as JSON (sorted keys), e.g. a partial value or a
     /// dictionary: `list("orders", containing: ["status": "open"])`. See `list(_:containing:prefix:limit:)`.
-    public func list<D: Encodable>(_ kind: String, containingEncoded document: D, prefix: String = "",
-                                   limit: Int = 10_000) throws -> [KVEntry<Codec.Value>] {
+    public func list<D: Encodable>(
+        _ kind: String, containingEncoded document: D, prefix: String = "",
+        limit: Int = 10_000
+    ) throws -> [KVEntry<Codec.Value>] {
         try list(kind, containing: try JSONText(encoding: document), prefix: prefix, limit: limit)
     }
 
@@ -39,10 +47,14 @@ extension KVStore {
     public func keys(_ kind: String, containing document: JSONText, prefix: String = "") throws -> [String] {
         _ = try Names.kind(kind)
         try Self.checkDocument(document)
-        return try store.pool.query(SQL("""
-            SELECT key FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) \
-            AND left(key, \(prefix.unicodeScalars.count)) = \(prefix) AND \(ident: schema).kv_value_jsonb(value) @> \(document)::jsonb ORDER BY key
-            """).named("kv.keys_containing")).rows.map { try $0.decode(0) }
+        return try store.pool.query(
+            SQL(
+                """
+                SELECT key FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) \
+                AND left(key, \(prefix.unicodeScalars.count)) = \(prefix) AND \(ident: schema).kv_value_jsonb(value) @> \(document)::jsonb ORDER BY key
+                """
+            ).named("kv.keys_containing")
+        ).rows.map { try $0.decode(0) }
     }
 
     /// `.invalidArgument` unless `document` is JSON.

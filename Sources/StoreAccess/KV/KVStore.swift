@@ -105,7 +105,12 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
         _ = try Names.kind(kind)
         try Self.validateKey(key)
         return try store.pool.transaction { c in
-            guard let row = try c.query(SQL("SELECT value FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND key = \(key) FOR UPDATE").named("kv.update_lock")).first else {
+            guard
+                let row = try c.query(
+                    SQL("SELECT value FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND key = \(key) FOR UPDATE").named(
+                        "kv.update_lock")
+                ).first
+            else {
                 throw StoreError(.notFound, "no key \(key) in kind \(kind) of tenant \(tenant)")
             }
             let current = try codec.decode(try row.decode(0, as: ByteA.self).bytes)
@@ -120,7 +125,8 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     public func delete(_ kind: String, _ key: String) throws -> Codec.Value? {
         _ = try Names.kind(kind)
         try Self.validateKey(key)
-        guard let r = try store.pool.query(SQL("SELECT previous FROM \(ident: schema).kv_delete(\(tenant), \(kind), \(key))").named("kv.delete")).first
+        guard
+            let r = try store.pool.query(SQL("SELECT previous FROM \(ident: schema).kv_delete(\(tenant), \(kind), \(key))").named("kv.delete")).first
         else { return nil }
         return try codec.decode(try r.decode(0, as: ByteA.self).bytes)
     }
@@ -129,45 +135,60 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     public func get(_ kind: String, _ key: String) throws -> KVEntry<Codec.Value>? {
         _ = try Names.kind(kind)
         try Self.validateKey(key)
-        return try store.pool.query(SQL("SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND key = \(key)").named("kv.get"))
-            .rows.map(entry).first
+        return try store.pool.query(
+            SQL("SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND key = \(key)").named(
+                "kv.get")
+        )
+        .rows.map(entry).first
     }
 
     /// Entries of `kind` whose key starts with `prefix`, in key order.
     public func list(_ kind: String, prefix: String = "", limit: Int = 10_000) throws -> [KVEntry<Codec.Value>] {
         _ = try Names.kind(kind)
         try EventStore.checkLimit(limit)
-        return try store.pool.query(SQL("""
-            SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) \
-            AND key >= \(prefix) AND left(key, \(prefix.count)) = \(prefix) ORDER BY key LIMIT \(limit)
-            """).named("kv.list")).rows.map(entry)
+        return try store.pool.query(
+            SQL(
+                """
+                SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) \
+                AND key >= \(prefix) AND left(key, \(prefix.count)) = \(prefix) ORDER BY key LIMIT \(limit)
+                """
+            ).named("kv.list")
+        ).rows.map(entry)
     }
 
     /// Keys of `kind`, in order.
     public func keys(_ kind: String, prefix: String = "") throws -> [String] {
         _ = try Names.kind(kind)
-        return try store.pool.query(SQL("SELECT key FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND left(key, \(prefix.count)) = \(prefix) ORDER BY key").named("kv.keys"))
-            .rows.map { try $0.decode(0) }
+        return try store.pool.query(
+            SQL(
+                "SELECT key FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND left(key, \(prefix.count)) = \(prefix) ORDER BY key"
+            ).named("kv.keys")
+        )
+        .rows.map { try $0.decode(0) }
     }
 
     /// Number of keys in `kind`.
     public func count(_ kind: String) throws -> Int {
         _ = try Names.kind(kind)
-        return try store.pool.query(SQL("SELECT count(*) FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind)").named("kv.count")).first!.decode(0)
+        return try store.pool.query(SQL("SELECT count(*) FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind)").named("kv.count"))
+            .first!.decode(0)
     }
 
     /// Every entry of every kind of this tenant: kind → key → value.
     public func dump() throws -> [String: [String: Codec.Value]] {
         var out: [String: [String: Codec.Value]] = [:]
-        for r in try store.pool.query(SQL("SELECT kind, key, value FROM \(ident: schema).kv WHERE tenant = \(tenant) ORDER BY kind, key").named("kv.dump")).rows {
+        for r in try store.pool.query(
+            SQL("SELECT kind, key, value FROM \(ident: schema).kv WHERE tenant = \(tenant) ORDER BY kind, key").named("kv.dump")
+        ).rows {
             out[try r.decode(0), default: [:]][try r.decode(1)] = try codec.decode(try r.decode(2, as: ByteA.self).bytes)
         }
         return out
     }
 
     private func entry(_ r: Row) throws -> KVEntry<Codec.Value> {
-        KVEntry(key: try r.decode(0), value: try codec.decode(try r.decode(1, as: ByteA.self).bytes),
-                version: try r.decode(2), updatedAt: try r.decode(3))
+        KVEntry(
+            key: try r.decode(0), value: try codec.decode(try r.decode(1, as: ByteA.self).bytes),
+            version: try r.decode(2), updatedAt: try r.decode(3))
     }
 }
 

@@ -9,7 +9,10 @@ public enum PruneMode: Sendable, Equatable {
     case forced(olderThan: Duration)
 
     public var name: String {
-        switch self { case .safe: return "safe"; case .forced: return "forced" }
+        switch self {
+        case .safe: return "safe";
+        case .forced: return "forced"
+        }
     }
 }
 
@@ -81,17 +84,22 @@ public struct OutboxPruner: Sendable {
 
     /// Registered durable watchers of this tenant and kind, slowest first.
     public func watchers() throws -> [WatcherPosition] {
-        try store.pool.query(SQL("""
-            SELECT name, position FROM \(ident: schema).cursors WHERE tenant = \(tenant) AND source = 'outbox' \
-            AND filter ->> 'kind' = \(kind) ORDER BY position, name
-            """).named("prune.watchers")).rows.map { WatcherPosition(name: try $0.decode(0), position: try $0.decode(1)) }
+        try store.pool.query(
+            SQL(
+                """
+                SELECT name, position FROM \(ident: schema).cursors WHERE tenant = \(tenant) AND source = 'outbox' \
+                AND filter ->> 'kind' = \(kind) ORDER BY position, name
+                """
+            ).named("prune.watchers")
+        ).rows.map { WatcherPosition(name: try $0.decode(0), position: try $0.decode(1)) }
     }
 
     /// Computes what `mode` would delete now.
     public func plan(_ mode: PruneMode, now: Date = Date()) throws -> PrunePlan {
         let ws = try watchers()
         return try store.pool.withConnection { c in
-            let safe = try c.query(SQL("SELECT \(ident: schema).outbox_safe_position()").named("prune.safe_position")).first!.decode(0, as: Int64.self)
+            let safe = try c.query(SQL("SELECT \(ident: schema).outbox_safe_position()").named("prune.safe_position")).first!.decode(
+                0, as: Int64.self)
             var upto = safe
             var cutoff: Date?
             switch mode {
@@ -101,24 +109,33 @@ public struct OutboxPruner: Sendable {
             case .forced(let age):
                 cutoff = now.addingTimeInterval(-age.seconds)
             }
-            let r = try c.query(SQL("""
-                SELECT count(*), min(id), max(id) FROM \(ident: schema).outbox WHERE tenant = \(tenant) AND kind = \(kind) \
-                AND id <= \(upto) AND (\(cutoff)::timestamptz IS NULL OR at < \(cutoff))
-                """).named("prune.plan")).first!
-            let total = try c.query(SQL("SELECT count(*) FROM \(ident: schema).outbox WHERE tenant = \(tenant) AND kind = \(kind)").named("prune.total")).first!.decode(0, as: Int.self)
+            let r = try c.query(
+                SQL(
+                    """
+                    SELECT count(*), min(id), max(id) FROM \(ident: schema).outbox WHERE tenant = \(tenant) AND kind = \(kind) \
+                    AND id <= \(upto) AND (\(cutoff)::timestamptz IS NULL OR at < \(cutoff))
+                    """
+                ).named("prune.plan")
+            ).first!
+            let total = try c.query(
+                SQL("SELECT count(*) FROM \(ident: schema).outbox WHERE tenant = \(tenant) AND kind = \(kind)").named("prune.total")
+            ).first!.decode(0, as: Int.self)
             let last = try r.decodeOptional(2, as: Int64.self)
             let missed = last.map { l in ws.filter { $0.position < l } } ?? []
-            return PrunePlan(tenant: tenant, kind: kind, mode: mode, uptoID: upto, olderThan: cutoff,
-                             rows: try r.decode(0), firstID: try r.decodeOptional(1), lastID: last, totalRows: total,
-                             watchers: ws, missedWatchers: missed, plannedAt: now)
+            return PrunePlan(
+                tenant: tenant, kind: kind, mode: mode, uptoID: upto, olderThan: cutoff,
+                rows: try r.decode(0), firstID: try r.decodeOptional(1), lastID: last, totalRows: total,
+                watchers: ws, missedWatchers: missed, plannedAt: now)
         }
     }
 
     /// Deletes what `plan` covers in batches of `batchSize`, each under `lockTimeout`, calling `progress` after
     /// every batch (return false to cancel). Writes an audit row, also when cancelled. In safe mode the watcher
     /// bound is checked again before every batch, so a watcher registered meanwhile is respected.
-    public func execute(_ plan: PrunePlan, batchSize: Int = 1000, lockTimeout: Duration = .seconds(1),
-                        progress: (PruneProgress) -> Bool = { _ in true }) throws -> PruneReport {
+    public func execute(
+        _ plan: PrunePlan, batchSize: Int = 1000, lockTimeout: Duration = .seconds(1),
+        progress: (PruneProgress) -> Bool = { _ in true }
+    ) throws -> PruneReport {
         guard batchSize >= 1 && batchSize <= 100_000 else { throw StoreError(.invalidArgument, "batch size must be 1…100000") }
         let started = Date()
         let t0 = ContinuousClock.now
@@ -130,10 +147,14 @@ public struct OutboxPruner: Sendable {
             if case .safe = plan.mode, let slowest = try watchers().first { upto = min(upto, slowest.position) }
             let row: Row
             do {
-                row = try store.pool.query(SQL("""
-                    SELECT deleted, first_id, last_id FROM \(ident: schema).outbox_prune_batch(\(tenant), \(kind), \(upto), \
-                    \(plan.olderThan), \(batchSize), \(lockTimeout.milliseconds))
-                    """).named("prune.batch")).first!
+                row = try store.pool.query(
+                    SQL(
+                        """
+                        SELECT deleted, first_id, last_id FROM \(ident: schema).outbox_prune_batch(\(tenant), \(kind), \(upto), \
+                        \(plan.olderThan), \(batchSize), \(lockTimeout.milliseconds))
+                        """
+                    ).named("prune.batch")
+                ).first!
             } catch let e as StoreError where e.has(.lockNotAvailable) {
                 lockTimeouts += 1
                 if lockTimeouts > 50 { throw e }
@@ -153,12 +174,17 @@ public struct OutboxPruner: Sendable {
         }
         let duration = t0.duration(to: .now)
         let missed = "[" + plan.missedWatchers.map { "{\"name\":\(jsonString($0.name)),\"position\":\($0.position)}" }.joined(separator: ",") + "]"
-        let audit = try store.pool.query(SQL("""
-            SELECT \(ident: schema).outbox_prune_finish(\(started), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
-            \(plan.uptoID), \(first), \(last), \(Int64(deleted)), \(batches), \(duration.seconds * 1000), \(cancelled), \(JSONText(missed)))
-            """).named("prune.audit")).first!.decode(0, as: Int64.self)
-        return PruneReport(plan: plan, deleted: deleted, batches: batches, firstID: first, lastID: last,
-                           duration: duration, cancelled: cancelled, lockTimeouts: lockTimeouts, auditID: audit)
+        let audit = try store.pool.query(
+            SQL(
+                """
+                SELECT \(ident: schema).outbox_prune_finish(\(started), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
+                \(plan.uptoID), \(first), \(last), \(Int64(deleted)), \(batches), \(duration.seconds * 1000), \(cancelled), \(JSONText(missed)))
+                """
+            ).named("prune.audit")
+        ).first!.decode(0, as: Int64.self)
+        return PruneReport(
+            plan: plan, deleted: deleted, batches: batches, firstID: first, lastID: last,
+            duration: duration, cancelled: cancelled, lockTimeouts: lockTimeouts, auditID: audit)
     }
 }
 

@@ -99,8 +99,9 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
     func start() throws {
         let store = kv.store
         let cursor = options.durableName.map {
-            Cursor(schema: store.schema.name, tenant: kv.tenant, name: $0, source: "outbox",
-                   filter: JSONText(durableFilter()), statementPrefix: "kv.watch_cursor")
+            Cursor(
+                schema: store.schema.name, tenant: kv.tenant, name: $0, source: "outbox",
+                filter: JSONText(durableFilter()), statementPrefix: "kv.watch_cursor")
         }
         let configuration = ConsumerLoop.Configuration(
             listenSource: store.listenSource,
@@ -129,7 +130,9 @@ public final class Watch<Codec: KVCodec>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if buffer.count - head + events.count > options.bufferSize {
-            ended = StoreError(.overflow, "watch on kind \(kind) of tenant \(kv.tenant) overflowed its buffer of \(options.bufferSize) events: the consumer is too slow")
+            ended = StoreError(
+                .overflow,
+                "watch on kind \(kind) of tenant \(kv.tenant) overflowed its buffer of \(options.bufferSize) events: the consumer is too slow")
             lock.broadcast()
             return false
         }
@@ -164,7 +167,11 @@ extension Watch: ConsumerBody {
 
     func step(on c: Connection, after: Int64) throws -> Int64? {
         let ops = options.ops.map { TextArray($0.map(\.rawValue).sorted()) }
-        let rows = try c.query(SQL("SELECT id, kind, key, op, value, version, at FROM \(ident: kv.store.schema.name).outbox_read(\(kv.tenant), \(kind), \(after), \(500), \(ops))").named("kv.watch_read")).rows
+        let rows = try c.query(
+            SQL(
+                "SELECT id, kind, key, op, value, version, at FROM \(ident: kv.store.schema.name).outbox_read(\(kv.tenant), \(kind), \(after), \(500), \(ops))"
+            ).named("kv.watch_read")
+        ).rows
         guard let last = rows.last else { return nil }
         lock.lock(); let seen = replaySeen; lock.unlock()
         let events = try rows.compactMap { try event($0, skipping: seen) }
@@ -183,10 +190,11 @@ extension Watch: ConsumerBody {
         let version: Int64 = try r.decode(5)
         if let seen, let v = seen[key], version <= v { return nil }
         let bytes = try r.decodeOptional(4, as: ByteA.self)
-        return Event(id: try r.decode(0), kind: try r.decode(1), key: key,
-                     op: WatchEvent<Codec.Value>.Op(rawValue: try r.decode(3)) ?? .update,
-                     value: try bytes.map { try kv.codec.decode($0.bytes) }, version: version,
-                     at: try r.decode(6), replayed: false)
+        return Event(
+            id: try r.decode(0), kind: try r.decode(1), key: key,
+            op: WatchEvent<Codec.Value>.Op(rawValue: try r.decode(3)) ?? .update,
+            value: try bytes.map { try kv.codec.decode($0.bytes) }, version: version,
+            at: try r.decode(6), replayed: false)
     }
 
     var handled: Int64 { lock.lock(); defer { lock.unlock() }; return handledUpTo }
@@ -213,9 +221,14 @@ extension Watch: ConsumerBody {
         let safe = try c.query(SQL("SELECT \(ident: schema).outbox_safe_position()").named("kv.watch_start")).first!.decode(0, as: Int64.self)
         guard options.initialReplay else { return (safe, nil, 0) }
         // 2. the snapshot (a later snapshot: it may already include changes above `safe` …)
-        let rows = try c.query(SQL("SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(kv.tenant) AND kind = \(kind) ORDER BY key").named("kv.watch_replay")).rows
+        let rows = try c.query(
+            SQL("SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(kv.tenant) AND kind = \(kind) ORDER BY key").named(
+                "kv.watch_replay")
+        ).rows
         // 3. … which all have ids at or below the sequence's value now: skip those already replayed
-        let until = try c.query(SQL("SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".outbox_position")::regclass), 0)").named("kv.watch_seam")).first!.decode(0, as: Int64.self)
+        let until = try c.query(
+            SQL("SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".outbox_position")::regclass), 0)").named("kv.watch_seam")
+        ).first!.decode(0, as: Int64.self)
         var seen: [String: Int64] = [:]
         var events: [Event] = []
         for r in rows {
@@ -223,12 +236,17 @@ extension Watch: ConsumerBody {
             let version: Int64 = try r.decode(2)
             seen[key] = version
             if options.ops == nil || options.ops!.contains(.create) {
-                events.append(Event(id: 0, kind: kind, key: key, op: .create,
-                                    value: try kv.codec.decode(try r.decode(1, as: ByteA.self).bytes),
-                                    version: version, at: try r.decode(3), replayed: true))
+                events.append(
+                    Event(
+                        id: 0, kind: kind, key: key, op: .create,
+                        value: try kv.codec.decode(try r.decode(1, as: ByteA.self).bytes),
+                        version: version, at: try r.decode(3), replayed: true))
             }
         }
-        guard push(events) else { throw StoreError(.overflow, "the initial replay of kind \(kind) (\(events.count) entries) does not fit the watch buffer of \(options.bufferSize)") }
+        guard push(events) else {
+            throw StoreError(
+                .overflow, "the initial replay of kind \(kind) (\(events.count) entries) does not fit the watch buffer of \(options.bufferSize)")
+        }
         return (safe, seen, until)
     }
 }

@@ -25,8 +25,9 @@ public final class Pool: @unchecked Sendable {
     private var mailbox: [Machine.WaiterID: Machine.Action] = [:]
     private var nextWaiter = 0
     var acquireSumMicros: Double = 0
-    var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000,
-                                      numberOfSignificantValueDigits: .two)
+    var histogram = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000,
+        numberOfSignificantValueDigits: .two)
     /// Set when the server refused the `options` startup parameter: a transaction pooler sits in between.
     private var poolerDetected = false
     var reporter: PoolReporter?
@@ -38,9 +39,11 @@ public final class Pool: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.startedAt = Date()
-        self.machine = Machine(limits: .init(maxConnections: configuration.maxConnections,
-                                             minConnections: configuration.minConnections,
-                                             idleTimeout: configuration.idleTimeout))
+        self.machine = Machine(
+            limits: .init(
+                maxConnections: configuration.maxConnections,
+                minConnections: configuration.minConnections,
+                idleTimeout: configuration.idleTimeout))
         startMaintenance()
     }
 
@@ -148,7 +151,7 @@ public final class Pool: @unchecked Sendable {
                 mailbox[waiter] = action
                 lock.broadcast()
             case .create(for: nil):
-                break // the maintenance thread opens these itself
+                break  // the maintenance thread opens these itself
             case .close(let c):
                 c.close()
             }
@@ -181,8 +184,10 @@ public final class Pool: @unchecked Sendable {
         case .closed:
             return StoreError(.closed, "the pool for \(configuration.applicationName) is closed")
         case .timeout(let inUse, let waiting):
-            return StoreError(.poolTimeout,
-                              "no connection became free within \(configuration.acquireTimeout) (pool \(configuration.applicationName): \(inUse) of \(configuration.maxConnections) in use, \(waiting) other callers waiting)")
+            return StoreError(
+                .poolTimeout,
+                "no connection became free within \(configuration.acquireTimeout) (pool \(configuration.applicationName): \(inUse) of \(configuration.maxConnections) in use, \(waiting) other callers waiting)"
+            )
         }
     }
 
@@ -195,12 +200,15 @@ public final class Pool: @unchecked Sendable {
 
     func open() throws -> Connection {
         let pooler = behindTransactionPooler
-        let options = Connection.Options(connectTimeout: configuration.connectTimeout,
-                                         statementTimeout: pooler ? nil : configuration.statementTimeout)
+        let options = Connection.Options(
+            connectTimeout: configuration.connectTimeout,
+            statementTimeout: pooler ? nil : configuration.statementTimeout)
         do {
             return try Connection(configuration.source, applicationName: configuration.applicationName, options: options)
-        } catch let e as StoreError where !pooler && options.statementTimeout != nil
-            && e.message.contains("unsupported startup parameter") {
+        } catch let e as StoreError
+            where !pooler && options.statementTimeout != nil
+            && e.message.contains("unsupported startup parameter")
+        {
             // PgBouncer: connect again without startup options and apply the timeout per transaction instead.
             lock.lock()
             poolerDetected = true

@@ -161,7 +161,8 @@ struct PoolStateMachine<Conn> {
         if isClosed { return [] }
         var actions: [Action] = []
         while total > limits.minConnections, let oldest = idle.first,
-              oldest.since.duration(to: now) > limits.idleTimeout {
+            oldest.since.duration(to: now) > limits.idleTimeout
+        {
             idle.removeFirst()
             total -= 1
             counters.closedTotal += 1

@@ -55,13 +55,17 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
             try c.query(StoreProtocol.migrationLockSQL(schema: name))
             let from = try installedVersion(on: c) ?? 0
             if from > StoreSchema.currentVersion {
-                throw StoreError(.schemaTooNew,
-                                 "schema \(name) is at version \(from), newer than this library's \(StoreSchema.currentVersion); upgrade StoreAccess (or storetop) before using this database")
+                throw StoreError(
+                    .schemaTooNew,
+                    "schema \(name) is at version \(from), newer than this library's \(StoreSchema.currentVersion); upgrade StoreAccess (or storetop) before using this database"
+                )
             }
             if from >= target { return MigrationReport(from: from, to: from) }
             for v in (from + 1)...target {
                 try c.executeScript(Migration.all[v - 1].script(for: name), name: "schema.migrate_v\(v)")
-                try c.query(SQL("INSERT INTO \(ident: name).schema_version (version, library) VALUES (\(v), \("StoreAccess \(StoreSchema.currentVersion)"))").named("schema.record_version"))
+                try c.query(
+                    SQL("INSERT INTO \(ident: name).schema_version (version, library) VALUES (\(v), \("StoreAccess \(StoreSchema.currentVersion)"))")
+                        .named("schema.record_version"))
             }
             return MigrationReport(from: from, to: target)
         }
@@ -71,14 +75,21 @@ public struct StoreSchema: Sendable, Hashable, CustomStringConvertible {
     /// Throws `.schemaMissing` or `.schemaTooNew` with what to do.
     public func validate(on c: Connection) throws {
         guard let v = try installedVersion(on: c) else {
-            throw StoreError(.schemaMissing,
-                             "schema \(name) does not exist in this database (or this role cannot see it); run `storetop` against the right database or create it by connecting once with a role that may create schemas")
+            throw StoreError(
+                .schemaMissing,
+                "schema \(name) does not exist in this database (or this role cannot see it); run `storetop` against the right database or create it by connecting once with a role that may create schemas"
+            )
         }
         if v > StoreSchema.currentVersion {
-            throw StoreError(.schemaTooNew, "schema \(name) is at version \(v), newer than this library's \(StoreSchema.currentVersion); upgrade StoreAccess/storetop")
+            throw StoreError(
+                .schemaTooNew,
+                "schema \(name) is at version \(v), newer than this library's \(StoreSchema.currentVersion); upgrade StoreAccess/storetop")
         }
         if v < StoreSchema.currentVersion {
-            throw StoreError(.schemaMissing, "schema \(name) is at version \(v), older than this library's \(StoreSchema.currentVersion); connect once with a role that owns the schema to migrate it")
+            throw StoreError(
+                .schemaMissing,
+                "schema \(name) is at version \(v), older than this library's \(StoreSchema.currentVersion); connect once with a role that owns the schema to migrate it"
+            )
         }
     }
 }

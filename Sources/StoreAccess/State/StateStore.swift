@@ -20,23 +20,32 @@ public final class StateStore: Sendable {
     /// Validates a state key; throws `.invalidName`.
     public static func validateKey(_ key: String) throws {
         let u = Array(key.utf8)
-        func ok(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 || b == 45 || b == 58 || b == 46 }
+        func ok(_ b: UInt8) -> Bool {
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 || b == 45 || b == 58 || b == 46
+        }
         if u.isEmpty || u.count > 256 || u[0] == 46 || !u.allSatisfy(ok) {
-            throw StoreError(.invalidName, "invalid state key \(Identifier.show(key)): ASCII letters, digits and _ - : . only, 1 to 256 characters, not starting with \".\"")
+            throw StoreError(
+                .invalidName,
+                "invalid state key \(Identifier.show(key)): ASCII letters, digits and _ - : . only, 1 to 256 characters, not starting with \".\"")
         }
     }
 
     /// The value for `key`, or nil.
     public func get(_ key: String) throws -> JSONText? {
         try Self.validateKey(key)
-        return try store.pool.query(SQL("SELECT value FROM \(ident: store.schema.name).state WHERE tenant = \(tenant) AND key = \(key)").named("state.get"))
-            .first?.decode(0, as: JSONText.self)
+        return try store.pool.query(
+            SQL("SELECT value FROM \(ident: store.schema.name).state WHERE tenant = \(tenant) AND key = \(key)").named("state.get")
+        )
+        .first?.decode(0, as: JSONText.self)
     }
 
     /// The value and its update time.
     public func getWithTime(_ key: String) throws -> (value: JSONText, updatedAt: Date)? {
         try Self.validateKey(key)
-        guard let r = try store.pool.query(SQL("SELECT value, updated_at FROM \(ident: store.schema.name).state WHERE tenant = \(tenant) AND key = \(key)").named("state.get")).first
+        guard
+            let r = try store.pool.query(
+                SQL("SELECT value, updated_at FROM \(ident: store.schema.name).state WHERE tenant = \(tenant) AND key = \(key)").named("state.get")
+            ).first
         else { return nil }
         return (try r.decode(0), try r.decode(1))
     }

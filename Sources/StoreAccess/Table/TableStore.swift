@@ -62,23 +62,29 @@ public final class TableStore: @unchecked Sendable {
 
     struct Column: Sendable, Equatable {
         let name: String
-        let type: String      // format_type, safe to append as a cast
-        let base: String      // pg_type.typname
+        let type: String  // format_type, safe to append as a cast
+        let base: String  // pg_type.typname
     }
 
-    static let supported: Set<String> = ["bool", "int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar",
-                                         "bpchar", "name", "uuid", "json", "jsonb", "timestamp", "timestamptz", "date",
-                                         "time", "bytea", "interval", "oid"]
+    static let supported: Set<String> = [
+        "bool", "int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar",
+        "bpchar", "name", "uuid", "json", "jsonb", "timestamp", "timestamptz", "date",
+        "time", "bytea", "interval", "oid",
+    ]
 
     /// Opens a table store with its own pool, named `st:<service>/table/<namespace>`. Tables are looked up in
     /// `namespace`, or through the connections' `search_path` with `resolution: .searchPath`.
-    public init(dsn: String, service: String, namespace: String = "public", resolution: TableResolution = .namespace,
-                configure: (inout PoolConfiguration) -> Void = { _ in }) throws {
+    public init(
+        dsn: String, service: String, namespace: String = "public", resolution: TableResolution = .namespace,
+        configure: (inout PoolConfiguration) -> Void = { _ in }
+    ) throws {
         self.namespace = try Identifier(namespace, what: "schema namespace")
         self.resolution = resolution
-        var c = PoolConfiguration(source: try ConnectionString(dsn),
-                                  applicationName: ApplicationName(service: service, store: "table",
-                                                                   tenant: namespace == "public" ? nil : namespace))
+        var c = PoolConfiguration(
+            source: try ConnectionString(dsn),
+            applicationName: ApplicationName(
+                service: service, store: "table",
+                tenant: namespace == "public" ? nil : namespace))
         c.reportInterval = nil
         configure(&c)
         pool = try Pool(c)
@@ -96,17 +102,21 @@ public final class TableStore: @unchecked Sendable {
         if !refresh, let hit = cache[table.name] { lock.unlock(); return hit }
         lock.unlock()
         let byPath = resolution == .searchPath
-        let rows = try c.query(SQL("""
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(bt.typname, t.typname), n.nspname
-              FROM pg_catalog.pg_attribute a
-              JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
-              JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace
-              JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-              LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
-             WHERE (CASE WHEN \(byPath) THEN cl.oid = to_regclass(\(table.quoted))
-                         ELSE n.nspname = \(namespace.name) AND cl.relname = \(table.name) END)
-               AND cl.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
-            """).named("table.columns")).rows
+        let rows = try c.query(
+            SQL(
+                """
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), coalesce(bt.typname, t.typname), n.nspname
+                  FROM pg_catalog.pg_attribute a
+                  JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
+                  JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace
+                  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+                  LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+                 WHERE (CASE WHEN \(byPath) THEN cl.oid = to_regclass(\(table.quoted))
+                             ELSE n.nspname = \(namespace.name) AND cl.relname = \(table.name) END)
+                   AND cl.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+                """
+            ).named("table.columns")
+        ).rows
         guard let first = rows.first else {
             let place = byPath ? "on this store's search_path" : "in schema \(namespace.name)"
             throw StoreError(.notFound, "table \(table.name) does not exist \(place) (or this role cannot see it)")
@@ -127,7 +137,8 @@ public final class TableStore: @unchecked Sendable {
         return try pool.withConnection { c in
             let cached = try resolve(table, on: c)
             do { return try body(c, cached, cached.columns) } catch let e as StoreError
-                where TableStore.staleColumnStates.contains(where: e.has) || e.code == .invalidName {
+                where TableStore.staleColumnStates.contains(where: e.has) || e.code == .invalidName
+            {
                 let fresh = try resolve(table, refresh: true, on: c)
                 guard fresh != cached else { throw e }
                 return try body(c, fresh, fresh.columns)
@@ -142,8 +153,10 @@ public final class TableStore: @unchecked Sendable {
         .undefinedColumn, .undefinedFunction, .datatypeMismatch, .invalidTextRepresentation, .featureNotSupported,
     ]
 
-    private func whereSQL(_ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
-                          binds: inout [String?]) throws {
+    private func whereSQL(
+        _ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
+        binds: inout [String?]
+    ) throws {
         guard let expr, !expr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let e = try WhereExpression.parse(expr)
         let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -167,7 +180,9 @@ public final class TableStore: @unchecked Sendable {
                 binds.append(value.text)
                 let like = op == "LIKE" || op == "ILIKE"
                 if like && !Self.textTypes.contains(col.base) {
-                    throw StoreError(.invalidArgument, "\(op) needs a text column; \(Identifier.show(col.name)) is \(col.type): compare it with =, <, <=, >, >= instead")
+                    throw StoreError(
+                        .invalidArgument,
+                        "\(op) needs a text column; \(Identifier.show(col.name)) is \(col.type): compare it with =, <, <=, >, >= instead")
                 }
                 return "(\(try Identifier(col.name).quoted) \(op) $\(binds.count)::\(like ? "text" : col.type))"
             }
@@ -178,14 +193,16 @@ public final class TableStore: @unchecked Sendable {
     /// Column types `LIKE` and `ILIKE` accept.
     static let textTypes: Set<String> = ["text", "varchar", "bpchar", "name"]
 
-
     /// Rows matching `where` (nil: all), at most `limit`, as column → value.
-    public func query(_ table: String, where expr: String? = nil, _ params: [String: TableValue] = [:],
-                      limit: Int = 1000) throws -> [[String: TableValue]] {
+    public func query(
+        _ table: String, where expr: String? = nil, _ params: [String: TableValue] = [:],
+        limit: Int = 1000
+    ) throws -> [[String: TableValue]] {
         try EventStore.checkLimit(limit)
         return try withColumns(table) { c, t, cols in
             if let bad = cols.first(where: { !Self.supported.contains($0.base) }) {
-                throw StoreError(.unsupportedType, "column \(bad.name) of \(t.schema.name).\(t.name) has type \(bad.type), which the table store does not map")
+                throw StoreError(
+                    .unsupportedType, "column \(bad.name) of \(t.schema.name).\(t.name) has type \(bad.type), which the table store does not map")
             }
             var sql = "SELECT " + (try cols.map { try Identifier($0.name).quoted }.joined(separator: ", ")) + " FROM " + t.qualified
             var binds: [String?] = []
@@ -220,8 +237,10 @@ public final class TableStore: @unchecked Sendable {
 
     /// Updates rows matching `where` (required) with `values`; returns rows affected.
     @discardableResult
-    public func mutate(_ table: String, where expr: String, _ params: [String: TableValue] = [:],
-                       set values: [String: TableValue]) throws -> Int {
+    public func mutate(
+        _ table: String, where expr: String, _ params: [String: TableValue] = [:],
+        set values: [String: TableValue]
+    ) throws -> Int {
         guard !values.isEmpty else { throw StoreError(.invalidArgument, "mutate needs at least one column to set") }
         return try withColumns(table) { c, t, cols in
             let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

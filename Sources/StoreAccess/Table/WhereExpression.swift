@@ -174,8 +174,12 @@ public indirect enum WhereExpression: Sendable, Equatable {
                 return .isNull(column: col, negated: neg)
             }
             let neg = keyword("NOT")
-            if keyword("LIKE") { let v = try operand(); return neg ? .not(.compare(column: col, op: "LIKE", value: v)) : .compare(column: col, op: "LIKE", value: v) }
-            if keyword("ILIKE") { let v = try operand(); return neg ? .not(.compare(column: col, op: "ILIKE", value: v)) : .compare(column: col, op: "ILIKE", value: v) }
+            if keyword("LIKE") {
+                let v = try operand(); return neg ? .not(.compare(column: col, op: "LIKE", value: v)) : .compare(column: col, op: "LIKE", value: v)
+            }
+            if keyword("ILIKE") {
+                let v = try operand(); return neg ? .not(.compare(column: col, op: "ILIKE", value: v)) : .compare(column: col, op: "ILIKE", value: v)
+            }
             if neg { throw StoreError(.invalidArgument, "expected LIKE or ILIKE after NOT") }
             guard case .op(let written)? = peek else { throw StoreError(.invalidArgument, "expected an operator after \(col)") }
             i += 1

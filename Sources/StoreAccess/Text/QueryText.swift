@@ -35,7 +35,9 @@ public enum QueryText {
             }
             if s[i] == "'" || s[i] == "$" {
                 // a literal that is not a password: copied whole, so a keyword inside it is not one
-                let end = (s[i] == "'" ? quotedEnd(s, from: i + 1, backslashes: i > 0 && (s[i - 1] == "E" || s[i - 1] == "e")) : dollarEnd(s, from: i)) ?? i + 1
+                let end =
+                    (s[i] == "'" ? quotedEnd(s, from: i + 1, backslashes: i > 0 && (s[i - 1] == "E" || s[i - 1] == "e")) : dollarEnd(s, from: i)) ?? i
+                    + 1
                 out.append(contentsOf: s[i..<end])
                 i = end
                 continue

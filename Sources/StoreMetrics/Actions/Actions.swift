@@ -15,8 +15,10 @@ public final class Actions: @unchecked Sendable {
     private var store: Store?
 
     /// Actions on the store at `dsn` in `schema`; the store is opened on first use, never migrated.
-    public init(dsn: String, schema: String = StoreSchema.defaultName, readOnly: Bool,
-                logger: Logger = Logger(label: "storetop.actions")) throws {
+    public init(
+        dsn: String, schema: String = StoreSchema.defaultName, readOnly: Bool,
+        logger: Logger = Logger(label: "storetop.actions")
+    ) throws {
         self.dsn = dsn
         self.schema = try StoreSchema(schema)
         self.readOnly = readOnly
@@ -32,7 +34,9 @@ public final class Actions: @unchecked Sendable {
         o.schema = schema.name.name
         o.migrate = false
         o.storeName = "actions"
-        o.configure = { $0.maxConnections = 2; $0.reportInterval = nil; $0.acquireTimeout = .seconds(5) }
+        o.configure = {
+            $0.maxConnections = 2; $0.reportInterval = nil; $0.acquireTimeout = .seconds(5)
+        }
         let s = try Store.connect(dsn, service: "storetop", options: o, logger: logger)
         store = s
         return s
@@ -66,7 +70,8 @@ public final class Actions: @unchecked Sendable {
         let user: String = try r.decode("role")
         var p = Permissions()
         if try !r.decode("prune", as: Bool.self) {
-            p.prune = "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT on prune_audit (pruning needs the store owner's role)"
+            p.prune =
+                "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT on prune_audit (pruning needs the store owner's role)"
         }
         if try !r.decode("signal", as: Bool.self) {
             p.signal = "role \(user) may only cancel its own sessions; others need pg_signal_backend"
@@ -104,8 +109,10 @@ public final class Actions: @unchecked Sendable {
         do {
             return try s.pool.query(ActionStatements.signal(signal, pid: pid)).first!.decode("sent", as: Bool.self)
         } catch let e as StoreError where e.isPrivilegeError {
-            throw StoreError(.insufficientPrivilege, "\(what) \(pid) is not allowed for this role: \(e.message) (needs pg_signal_backend or the backend's own role)",
-                             sqlState: e.sqlState)
+            throw StoreError(
+                .insufficientPrivilege,
+                "\(what) \(pid) is not allowed for this role: \(e.message) (needs pg_signal_backend or the backend's own role)",
+                sqlState: e.sqlState)
         }
     }
 }

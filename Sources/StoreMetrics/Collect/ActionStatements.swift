@@ -18,13 +18,15 @@ enum ActionStatements {
     /// roles' backends (superuser or pg_signal_backend)? And who is it?
     static func permissions(_ schema: Identifier) -> SQL {
         let q = schema.quoted
-        return SQL("""
+        return SQL(
+            """
             SELECT has_table_privilege(\(q + ".outbox"), 'DELETE') AND has_table_privilege(\(q + ".outbox_heads"), 'UPDATE')
                    AND has_table_privilege(\(q + ".prune_audit"), 'INSERT') AS prune,
                    (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
                    OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signal,
                    current_user AS role
-            """).named("actions.permissions")
+            """
+        ).named("actions.permissions")
     }
 
     /// Sends `signal` to backend `pid`; one row, `sent`: whether the signal was sent.

@@ -19,9 +19,11 @@ public final class Collector: @unchecked Sendable {
 
     /// - Parameters:
     ///   - statementTimeout: per statement (default 2 s).
-    public init(dsn: String, schema: String = StoreSchema.defaultName, statementTimeout: Duration = .seconds(2),
-                applicationName: ApplicationName = ApplicationName(service: "storetop", store: "monitor"),
-                logger: Logger = Logger(label: "storetop.collector")) throws {
+    public init(
+        dsn: String, schema: String = StoreSchema.defaultName, statementTimeout: Duration = .seconds(2),
+        applicationName: ApplicationName = ApplicationName(service: "storetop", store: "monitor"),
+        logger: Logger = Logger(label: "storetop.collector")
+    ) throws {
         self.schema = try StoreSchema(schema)
         var c = PoolConfiguration(source: try ConnectionString(dsn), applicationName: applicationName)
         c.maxConnections = 1
@@ -80,8 +82,9 @@ public final class Collector: @unchecked Sendable {
         let safeEvents = locks?.safe("events") ?? .max
         run.snapshot.pools = try run(PoolsPanel.name) { try PoolsPanel.read(c, name) } ?? []
         run.snapshot.streams = try run(StreamsPanel.name) {
-            try StreamsPanel.read(c, name, head: locks?.eventsHead ?? 0, safe: locks == nil ? nil : safeEvents,
-                                  carry: &state.streams, arrivals: &state.arrivals)
+            try StreamsPanel.read(
+                c, name, head: locks?.eventsHead ?? 0, safe: locks == nil ? nil : safeEvents,
+                carry: &state.streams, arrivals: &state.arrivals)
         }
         var heads = run.snapshot.streams.map { Dictionary($0.tenants.map { ($0.tenant, $0.headPosition) }, uniquingKeysWith: max) }
         let recorded = (locks?.schemaVersion ?? StoreSchema.currentVersion) >= 4
@@ -91,7 +94,9 @@ public final class Collector: @unchecked Sendable {
             run.note(CursorsPanel.name, "cursors: more than \(CursorsPanel.limit) durable consumers; showing \(CursorsPanel.limit) of them")
         }
         if let rows, heads == nil {
-            heads = try run(CursorsPanel.name) { try CursorsPanel.tenantHeads(c, name, tenants: Array(Set(rows.map(\.tenant))).sorted(), safe: safeEvents) }
+            heads = try run(CursorsPanel.name) {
+                try CursorsPanel.tenantHeads(c, name, tenants: Array(Set(rows.map(\.tenant))).sorted(), safe: safeEvents)
+            }
         }
         let outRows = try run(OutboxesPanel.name) { try OutboxesPanel.read(c, name) }
         try collectConsumers(c, &run, &state, rows: rows, outRows: outRows, heads: heads ?? [:], locks: locks, now: now)
@@ -100,18 +105,23 @@ public final class Collector: @unchecked Sendable {
     }
 
     /// Plans the probes, sends them when needed, keeps the answers, and assembles consumers and outboxes.
-    private func collectConsumers(_ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, rows: [CursorRow]?,
-                                  outRows: [OutboxRow]?, heads: [String: Int64], locks: LockView?, now: Date) throws {
+    private func collectConsumers(
+        _ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, rows: [CursorRow]?,
+        outRows: [OutboxRow]?, heads: [String: Int64], locks: LockView?, now: Date
+    ) throws {
         let safeEvents = locks?.safe("events") ?? .max, safeOutbox = locks?.safe("outbox") ?? .max
         let boxes = Dictionary((outRows ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var plan = ProbePlanner(carried: state.answers, arrivals: state.arrivals)
             .plan(cursors: rows ?? [], outboxes: outRows ?? [], boxes: boxes, heads: heads, safeEvents: safeEvents)
         if !plan.isEmpty {
-            _ = try run(ProbesPanel.name) { try ProbesPanel.read(c, schema.name, &plan, boxes: boxes, safeEvents: safeEvents, safeOutbox: safeOutbox) }
+            _ = try run(ProbesPanel.name) {
+                try ProbesPanel.read(c, schema.name, &plan, boxes: boxes, safeEvents: safeEvents, safeOutbox: safeOutbox)
+            }
         }
         state.answers = plan.known
-        ConsumerAssembly.assemble(into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
-                                  held: locks?.consumerLocks ?? [], answers: plan.known, now: run.snapshot.server?.now ?? now)
+        ConsumerAssembly.assemble(
+            into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
+            held: locks?.consumerLocks ?? [], answers: plan.known, now: run.snapshot.server?.now ?? now)
     }
 
     /// Groups backends by parsed application_name (`SessionGroups.group`; kept for existing callers).

@@ -5,17 +5,22 @@ import Foundation
 enum ConsumerAssembly {
     /// One consumer: its lag against its tenant's head (events) or its outbox's head, its lag in seconds from the
     /// age of its first unhandled row (answered), and whether its owner holds its lock.
-    static func cursor(_ r: CursorRow, heads: [String: Int64], boxes: [OutboxKey: OutboxRow], held: Set<Int64>,
-                       answers: ProbeAnswers, now: Date) -> Snapshot.Cursor {
-        let head: Int64 = r.source == "events" ? max(heads[r.tenant] ?? 0, 0)
+    static func cursor(
+        _ r: CursorRow, heads: [String: Int64], boxes: [OutboxKey: OutboxRow], held: Set<Int64>,
+        answers: ProbeAnswers, now: Date
+    ) -> Snapshot.Cursor {
+        let head: Int64 =
+            r.source == "events"
+            ? max(heads[r.tenant] ?? 0, 0)
             : r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)]?.head } ?? 0
         let next = answers.next[r.key]
-        return Snapshot.Cursor(tenant: r.tenant, name: r.name, source: r.source, kind: r.kind,
-                               position: r.position, head: head, lagEvents: max(0, head - r.position),
-                               lagSeconds: next.map { max(0, now.timeIntervalSince($0.at)) } ?? 0,
-                               ownerApplication: r.ownerApplication, ownerHost: r.ownerHost, ownerPid: r.ownerPid,
-                               ownerBackendPid: r.ownerBackendPid, ownerConnected: held.contains(r.lockKey),
-                               heartbeatAt: r.heartbeatAt, movedAt: r.movedAt)
+        return Snapshot.Cursor(
+            tenant: r.tenant, name: r.name, source: r.source, kind: r.kind,
+            position: r.position, head: head, lagEvents: max(0, head - r.position),
+            lagSeconds: next.map { max(0, now.timeIntervalSince($0.at)) } ?? 0,
+            ownerApplication: r.ownerApplication, ownerHost: r.ownerHost, ownerPid: r.ownerPid,
+            ownerBackendPid: r.ownerBackendPid, ownerConnected: held.contains(r.lockKey),
+            heartbeatAt: r.heartbeatAt, movedAt: r.movedAt)
     }
 
     /// One outbox from its head row, its oldest row (answered) and its watchers (from the cursors).
@@ -31,32 +36,42 @@ enum ConsumerAssembly {
             if let s = slowest?.position, let o = oldest?.id {
                 // Rows up to the slowest watcher, in proportion to the id range (ids are not dense after prunes).
                 safe = s < o ? 0 : head > o ? min(rows, Int64((Double(s - o + 1) / Double(head - o + 1) * Double(rows)).rounded())) : rows
-            } else { safe = 0 }
+            } else {
+                safe = 0
+            }
         }
-        return Snapshot.Outbox(tenant: b.tenant, kind: b.kind, rows: rows, headID: head, appendedTotal: b.appended,
-                               oldestAt: oldest?.at, oldestID: oldest?.id, slowestWatcher: slowest?.name,
-                               slowestWatcherPosition: slowest?.position, watchers: watchers?.count ?? 0,
-                               safeToPruneEstimate: rows == 0 ? 0 : safe)
+        return Snapshot.Outbox(
+            tenant: b.tenant, kind: b.kind, rows: rows, headID: head, appendedTotal: b.appended,
+            oldestAt: oldest?.at, oldestID: oldest?.id, slowestWatcher: slowest?.name,
+            slowestWatcherPosition: slowest?.position, watchers: watchers?.count ?? 0,
+            safeToPruneEstimate: rows == 0 ? 0 : safe)
     }
 }
 
 extension ConsumerAssembly {
     /// Fills the snapshot's consumers (sorted by tenant and name) and outboxes. Without the cursors panel the
     /// outboxes have no watcher positions, so nothing counts as safe to prune, and the snapshot says so.
-    static func assemble(into snapshot: inout Snapshot, rows: [CursorRow]?, outRows: [OutboxRow]?, boxes: [OutboxKey: OutboxRow],
-                         heads: [String: Int64], held: Set<Int64>, answers: ProbeAnswers, now: Date) {
+    static func assemble(
+        into snapshot: inout Snapshot, rows: [CursorRow]?, outRows: [OutboxRow]?, boxes: [OutboxKey: OutboxRow],
+        heads: [String: Int64], held: Set<Int64>, answers: ProbeAnswers, now: Date
+    ) {
         if let rows {
             snapshot.cursors = rows.map { cursor($0, heads: heads, boxes: boxes, held: held, answers: answers, now: now) }
                 .sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
         }
         guard let outRows else { return }
-        let watchers = rows == nil ? nil : Dictionary(grouping: snapshot.cursors.filter { $0.source == "outbox" }) {
-            OutboxKey(tenant: $0.tenant, kind: $0.kind ?? "")
-        }
+        let watchers =
+            rows == nil
+            ? nil
+            : Dictionary(grouping: snapshot.cursors.filter { $0.source == "outbox" }) {
+                OutboxKey(tenant: $0.tenant, kind: $0.kind ?? "")
+            }
         snapshot.outboxes = outRows.map { b in outbox(b, watchers: watchers.map { $0[b.key] ?? [] }, answers: answers) }
         if rows == nil {
-            snapshot.errors.append(.init(panel: OutboxesPanel.name, reason: "outboxes: watcher positions unknown (the cursors panel failed): safe-to-prune shown as 0",
-                                         disabled: false))
+            snapshot.errors.append(
+                .init(
+                    panel: OutboxesPanel.name, reason: "outboxes: watcher positions unknown (the cursors panel failed): safe-to-prune shown as 0",
+                    disabled: false))
         }
     }
 }

@@ -16,10 +16,12 @@ extension CursorsPanel {
         let bare = StoreProtocol.consumerLockKeySQL(tenant: "tenant", name: "name")
         let key = StoreProtocol.consumerLockKeySQL(tenant: "c.tenant", name: "c.name")
         let changed = since.map { "age(c.xmin) <= age(((\($0)::bigint) % 4294967296)::text::xid)" } ?? "true"
-        let next = recorded
+        let next =
+            recorded
             ? "c.next_after = c.position AS record_current, c.next_position, c.next_at, c.next_checked, c.next_pruned"
             : "false AS record_current, NULL::bigint AS next_position, NULL::timestamptz AS next_at, NULL::bigint AS next_checked, NULL::bigint AS next_pruned"
-        return SQL("""
+        return SQL(
+            """
             SELECT t.n, t.keys, t.xmin::text AS xmin, c.*
               FROM (SELECT count(*) AS n, coalesce(sum(\(unsafeRaw: bare)), 0) AS keys,
                            pg_snapshot_xmin(pg_current_snapshot()) AS xmin
@@ -29,15 +31,18 @@ extension CursorsPanel {
                           c.owner_pid, c.owner_backend_pid, \(unsafeRaw: key) AS lock_key,
                           c.heartbeat_at, c.moved_at, \(unsafeRaw: next)
                      FROM \(ident: schema).cursors c WHERE \(unsafeRaw: changed) LIMIT \(unsafeRaw: String(limit + 1))) c ON true
-            """).named("metrics.cursors")
+            """
+        ).named("metrics.cursors")
     }
 
     /// Head of each tenant's event log up to `safe`, one index probe per tenant.
     static func tenantHeadsStatement(_ schema: Identifier, tenants: [String], safe: Int64) -> SQL {
-        SQL("""
+        SQL(
+            """
             SELECT t AS tenant, (SELECT e.position FROM \(ident: schema).events e WHERE e.tenant = t AND e.position <= \(safe)
                         ORDER BY e.position DESC LIMIT 1) AS head
               FROM unnest(\(TextArray(tenants))::text[]) t
-            """).named("metrics.tenant_heads")
+            """
+        ).named("metrics.tenant_heads")
     }
 }

@@ -18,16 +18,20 @@ enum CursorsPanel: Panel {
     }
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [statement(schema, since: nil), statement(schema, since: "123", recorded: false),
-         tenantHeadsStatement(schema, tenants: ["a"], safe: 0)]
+        [
+            statement(schema, since: nil), statement(schema, since: "123", recorded: false),
+            tenantHeadsStatement(schema, tenants: ["a"], safe: 0),
+        ]
     }
 
     /// Reads the consumers (unsorted; at most `limit` + 1, so the caller sees that the list was cut).
     /// - Parameters:
     ///   - recorded: the store is at schema version 4 or later (consumers record their first unhandled row).
     ///   - statements: counts a second statement when one is sent.
-    static func read(_ c: Connection, _ schema: Identifier, recorded: Bool = true, carry: inout Carry?,
-                     statements: inout Int) throws -> [CursorRow] {
+    static func read(
+        _ c: Connection, _ schema: Identifier, recorded: Bool = true, carry: inout Carry?,
+        statements: inout Int
+    ) throws -> [CursorRow] {
         let previous = carry
         let since = previous?.recorded == recorded ? previous?.xmin : nil
         var got = try read(c, schema, since: since, recorded: recorded)
@@ -42,7 +46,8 @@ enum CursorsPanel: Panel {
             statements += 1
             got = try read(c, schema, since: nil, recorded: recorded)
         }
-        let carried = got.count <= limit && !got.xmin.isEmpty && got.xmin.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        let carried =
+            got.count <= limit && !got.xmin.isEmpty && got.xmin.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
             ? Carry(rows: Dictionary(got.rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }), xmin: got.xmin, recorded: recorded) : nil
         carry = carried
         return got.rows
@@ -50,7 +55,8 @@ enum CursorsPanel: Panel {
 
     /// One statement: the changed rows and the table's count, key sum and oldest running transaction.
     static func read(_ c: Connection, _ schema: Identifier, since: String?, recorded: Bool)
-        throws -> (rows: [CursorRow], count: Int, keys: Int64, xmin: String) {
+        throws -> (rows: [CursorRow], count: Int, keys: Int64, xmin: String)
+    {
         let result = try c.query(statement(schema, since: since, recorded: recorded)).rows
         let first = result.first!
         let rows = try result.compactMap { r -> CursorRow? in
@@ -62,20 +68,22 @@ enum CursorsPanel: Panel {
 
     /// One consumer from its row.
     static func decode(_ r: Row) throws -> CursorRow {
-        CursorRow(tenant: try r.decode("tenant"), name: try r.decode("name"), source: try r.decode("source"), kind: r["kind"],
-                  position: try r.decode("position"), ownerApplication: r["owner_application"], ownerHost: r["owner_host"],
-                  ownerPid: try r.decodeOptional("owner_pid"), ownerBackendPid: try r.decodeOptional("owner_backend_pid"),
-                  lockKey: try r.decode("lock_key"), heartbeatAt: try r.decodeOptional("heartbeat_at"),
-                  movedAt: try r.decodeOptional("moved_at"), recordCurrent: try r.decodeOptional("record_current") ?? false,
-                  nextPosition: try r.decodeOptional("next_position"), nextAt: try r.decodeOptional("next_at"),
-                  nextChecked: try r.decodeOptional("next_checked"), nextPruned: try r.decodeOptional("next_pruned"))
+        CursorRow(
+            tenant: try r.decode("tenant"), name: try r.decode("name"), source: try r.decode("source"), kind: r["kind"],
+            position: try r.decode("position"), ownerApplication: r["owner_application"], ownerHost: r["owner_host"],
+            ownerPid: try r.decodeOptional("owner_pid"), ownerBackendPid: try r.decodeOptional("owner_backend_pid"),
+            lockKey: try r.decode("lock_key"), heartbeatAt: try r.decodeOptional("heartbeat_at"),
+            movedAt: try r.decodeOptional("moved_at"), recordCurrent: try r.decodeOptional("record_current") ?? false,
+            nextPosition: try r.decodeOptional("next_position"), nextAt: try r.decodeOptional("next_at"),
+            nextChecked: try r.decodeOptional("next_checked"), nextPruned: try r.decodeOptional("next_pruned"))
     }
 
     /// Head of each tenant's event log up to `safe`: only when the streams panel could not give them.
     static func tenantHeads(_ c: Connection, _ schema: Identifier, tenants: [String], safe: Int64) throws -> [String: Int64] {
-        Dictionary(try c.query(tenantHeadsStatement(schema, tenants: tenants, safe: safe)).rows.map {
-            (try $0.decode("tenant", as: String.self), try $0.decodeOptional("head", as: Int64.self) ?? 0)
-        }, uniquingKeysWith: max)
+        Dictionary(
+            try c.query(tenantHeadsStatement(schema, tenants: tenants, safe: safe)).rows.map {
+                (try $0.decode("tenant", as: String.self), try $0.decodeOptional("head", as: Int64.self) ?? 0)
+            }, uniquingKeysWith: max)
     }
 }
 

@@ -17,7 +17,8 @@ enum LocksPanel: Panel {
         let events = StoreProtocol.classIDSQL(.eventsRegistration, in: schema)
         let outbox = StoreProtocol.classIDSQL(.outboxRegistration, in: schema)
         let consumer = StoreProtocol.classIDSQL(.consumer, in: schema)
-        return SQL("""
+        return SQL(
+            """
             SELECT h.ev AS events_head, h.ob AS outbox_head, l.kind, l.pid, l.objid AS key, h.epoch
               FROM (SELECT coalesce(pg_sequence_last_value(\(schema.quoted + ".event_position")::regclass), 0) AS ev,
                            (SELECT min(applied_at)::text || ' ' || max(version) FROM \(ident: schema).schema_version) AS epoch,
@@ -34,7 +35,8 @@ enum LocksPanel: Panel {
                       AND (l.granted OR l.classid <> h.cc)
                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                     LIMIT 100000) l ON true
-            """).named("metrics.locks")
+            """
+        ).named("metrics.locks")
     }
 
     /// Reads the heads and locks.
@@ -88,7 +90,10 @@ struct LockView {
     var blockers: [Snapshot.DeliveryBlocker] {
         ["events", "outbox"].flatMap { log in
             registrations.filter { $0.log == log }.sorted { ($0.after, $0.pid) < ($1.after, $1.pid) }.prefix(20)
-                .map { Snapshot.DeliveryBlocker(log: log, pid: $0.pid, registeredAfter: $0.after, applicationName: nil, state: nil, transactionSeconds: nil) }
+                .map {
+                    Snapshot.DeliveryBlocker(
+                        log: log, pid: $0.pid, registeredAfter: $0.after, applicationName: nil, state: nil, transactionSeconds: nil)
+                }
         }
     }
 }

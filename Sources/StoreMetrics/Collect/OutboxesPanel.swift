@@ -9,10 +9,12 @@ enum OutboxesPanel: Panel {
     static func statements(_ schema: Identifier) -> [SQL] { [statement(schema)] }
 
     static func statement(_ schema: Identifier) -> SQL {
-        SQL("""
+        SQL(
+            """
             SELECT tenant, kind, appended_total - pruned_total AS rows, head_id, appended_total, pruned_total
               FROM \(ident: schema).outbox_heads ORDER BY tenant, kind LIMIT 5000
-            """).named("metrics.outboxes")
+            """
+        ).named("metrics.outboxes")
     }
 
     static func read(_ c: Connection, _ schema: Identifier) throws -> [OutboxRow] {
@@ -21,8 +23,9 @@ enum OutboxesPanel: Panel {
 
     /// One outbox's head row.
     static func decode(_ r: Row) throws -> OutboxRow {
-        OutboxRow(tenant: try r.decode("tenant"), kind: try r.decode("kind"), rows: try r.decode("rows"), head: try r.decode("head_id"),
-                  appended: try r.decode("appended_total"), pruned: try r.decode("pruned_total"))
+        OutboxRow(
+            tenant: try r.decode("tenant"), kind: try r.decode("kind"), rows: try r.decode("rows"), head: try r.decode("head_id"),
+            appended: try r.decode("appended_total"), pruned: try r.decode("pruned_total"))
     }
 }
 

@@ -15,10 +15,12 @@ protocol Panel {
 /// Every panel, in the order the collector runs them.
 enum Panels {
     /// The panel types, in running order.
-    static var all: [any Panel.Type] { [
-        ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, PoolsPanel.self, StreamsPanel.self,
-        CursorsPanel.self, OutboxesPanel.self, ProbesPanel.self, BookmarksPanel.self, TenantsPanel.self,
-    ] }
+    static var all: [any Panel.Type] {
+        [
+            ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, PoolsPanel.self, StreamsPanel.self,
+            CursorsPanel.self, OutboxesPanel.self, ProbesPanel.self, BookmarksPanel.self, TenantsPanel.self,
+        ]
+    }
 
     /// Every statement of every panel (sample arguments).
     static func statements(_ schema: Identifier) -> [SQL] { all.flatMap { $0.statements(schema) } }

@@ -59,7 +59,8 @@ struct PanelRun {
     /// A panel error in words, with the grant to add when a privilege is missing.
     static func explain(_ panel: String, _ e: StoreError, schema: StoreSchema) -> String {
         if e.isPrivilegeError {
-            return "\(panel): permission denied (\(e.message)); grant the monitoring role pg_monitor and SELECT on schema \(schema.name) (docs/operations.md)"
+            return
+                "\(panel): permission denied (\(e.message)); grant the monitoring role pg_monitor and SELECT on schema \(schema.name) (docs/operations.md)"
         }
         if e.code == .timeout { return "\(panel): statement timeout (\(e.message))" }
         return "\(panel): \(e.message)"

@@ -58,8 +58,10 @@ struct ProbePlanner: Sendable {
 
     /// The plan for these consumers and outboxes. `heads`: each tenant's event head; `safeEvents`: the events'
     /// safe position (only settled positions count).
-    func plan(cursors: [CursorRow], outboxes: [OutboxRow], boxes: [OutboxKey: OutboxRow], heads: [String: Int64],
-              safeEvents: Int64) -> ProbePlan {
+    func plan(
+        cursors: [CursorRow], outboxes: [OutboxRow], boxes: [OutboxKey: OutboxRow], heads: [String: Int64],
+        safeEvents: Int64
+    ) -> ProbePlan {
         var plan = ProbePlan()
         for r in cursors {
             if r.source == "events" {

@@ -14,10 +14,15 @@ enum ProbesPanel: Panel {
     }
 
     /// Sends the plan's probes and takes the answers into `plan.known`.
-    static func read(_ c: Connection, _ schema: Identifier, _ plan: inout ProbePlan, boxes: [OutboxKey: OutboxRow],
-                     safeEvents: Int64, safeOutbox: Int64) throws {
-        let rows = try c.query(statement(schema, events: plan.events, watchers: plan.watchers, outboxes: plan.outboxes,
-                                         safeEvents: safeEvents, safeOutbox: safeOutbox)).rows
+    static func read(
+        _ c: Connection, _ schema: Identifier, _ plan: inout ProbePlan, boxes: [OutboxKey: OutboxRow],
+        safeEvents: Int64, safeOutbox: Int64
+    ) throws {
+        let rows = try c.query(
+            statement(
+                schema, events: plan.events, watchers: plan.watchers, outboxes: plan.outboxes,
+                safeEvents: safeEvents, safeOutbox: safeOutbox)
+        ).rows
         plan.take(try rows.compactMap(decode), boxes: boxes)
     }
 
@@ -31,10 +36,13 @@ enum ProbesPanel: Panel {
         return .init(type: type, tenant: try r.decode("tenant"), name: try r.decode("name"), kind: r["kind"], at: at, id: nil)
     }
 
-    static func statement(_ schema: Identifier, events: [(tenant: String, name: String, position: Int64)],
-                          watchers: [(tenant: String, name: String, kind: String, position: Int64)],
-                          outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64) -> SQL {
-        SQL("""
+    static func statement(
+        _ schema: Identifier, events: [(tenant: String, name: String, position: Int64)],
+        watchers: [(tenant: String, name: String, kind: String, position: Int64)],
+        outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64
+    ) -> SQL {
+        SQL(
+            """
             SELECT 'e' AS probe, x.t AS tenant, x.n AS name, NULL::text AS kind, f.at, NULL::bigint AS id
               FROM unnest(\(TextArray(events.map(\.tenant)))::text[], \(TextArray(events.map(\.name)))::text[],
                           \(TextArray(events.map { String($0.position) }))::bigint[]) x(t, n, p)
@@ -53,6 +61,7 @@ enum ProbesPanel: Panel {
               FROM unnest(\(TextArray(outboxes.map(\.tenant)))::text[], \(TextArray(outboxes.map(\.kind)))::text[]) x(t, k)
               LEFT JOIN LATERAL (SELECT o.at, o.id FROM \(ident: schema).outbox o
                                   WHERE o.tenant = x.t AND o.kind = x.k AND o.id <= \(safeOutbox) ORDER BY o.id LIMIT 1) f ON true
-            """).named("metrics.probes")
+            """
+        ).named("metrics.probes")
     }
 }

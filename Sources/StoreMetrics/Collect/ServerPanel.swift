@@ -19,7 +19,8 @@ enum ServerPanel: Panel {
 
     /// One row of server facts; `database_bytes` is NULL unless `withSize`.
     static func statement(withSize: Bool) -> SQL {
-        SQL("""
+        SQL(
+            """
             SELECT version() AS version, pg_postmaster_start_time() AS started_at,
                    current_setting('max_connections')::int AS max_connections,
                    (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()) AS transactions,
@@ -28,7 +29,8 @@ enum ServerPanel: Panel {
                    (SELECT coalesce(json_agg(json_build_object('name', application_name, 'address', client_addr::text,
                        'state', state, 'replay_lag', extract(epoch FROM replay_lag))), '[]')
                       FROM (SELECT * FROM pg_stat_replication LIMIT 32) r) AS replicas
-            """).named("metrics.server")
+            """
+        ).named("metrics.server")
     }
 
     /// Reads the panel; the size comes from `carry` while it is younger than `sizeEvery`.

@@ -15,7 +15,8 @@ extension StreamsPanel {
                       FROM (SELECT * FROM \(schema.quoted).streams ORDER BY updated_at DESC LIMIT 20) a) AS most_active,
             """
         if let base {
-            return SQL("""
+            return SQL(
+                """
                 \(unsafeRaw: common)
                    (SELECT coalesce(json_agg(json_build_object('tenant', a.tenant, 'events', a.events, 'streams', a.created,
                            'head', a.head, 'last', a.last, 'first', a.first, 'first_at', a.first_at)), '[]')
@@ -23,9 +24,11 @@ extension StreamsPanel {
                                    max(position) AS head, max(recorded_at) AS last, min(position) AS first,
                                    (array_agg(recorded_at ORDER BY position))[1] AS first_at
                               FROM \(ident: schema).events WHERE position > \(base) AND position <= \(safe) GROUP BY tenant) a) AS tenants
-                """).named("metrics.streams")
+                """
+            ).named("metrics.streams")
         }
-        return SQL("""
+        return SQL(
+            """
             \(unsafeRaw: common)
                (SELECT coalesce(json_agg(json_build_object('tenant', s.tenant, 'events', s.events - coalesce(a.events, 0),
                        'streams', s.streams - coalesce(a.created, 0), 'head', s.head, 'last', s.last)), '[]')
@@ -34,6 +37,7 @@ extension StreamsPanel {
                           FROM \(ident: schema).streams GROUP BY tenant) s
                   LEFT JOIN (SELECT tenant, count(*) AS events, count(*) FILTER (WHERE version = 1) AS created
                                FROM \(ident: schema).events WHERE position > \(safe) GROUP BY tenant) a ON a.tenant = s.tenant) AS tenants
-            """).named("metrics.streams_full")
+            """
+        ).named("metrics.streams_full")
     }
 }

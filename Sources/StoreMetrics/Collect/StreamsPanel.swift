@@ -20,15 +20,19 @@ enum StreamsPanel: Panel {
 
     /// Reads the panel, advancing `carry` to `safe` and recording in `arrivals` what arrived since the previous read.
     /// - Parameter safe: the events' safe position; nil when the lock view failed (totals then read in full).
-    static func read(_ c: Connection, _ schema: Identifier, head: Int64, safe: Int64?, carry: inout Carry,
-                     arrivals: inout Arrivals) throws -> Snapshot.Streams {
+    static func read(
+        _ c: Connection, _ schema: Identifier, head: Int64, safe: Int64?, carry: inout Carry,
+        arrivals: inout Arrivals
+    ) throws -> Snapshot.Streams {
         var totals = carry.totals, base = carry.base
         if let b = base, safe == nil || b > safe! || safe! - b > incrementalLimit { base = nil }
         let r = try c.query(statement(schema, base: base, safe: safe ?? .max)).first!
         let ts = try JSONText(postgresText: try r.decode("tenants")).decode([TenantRow].self)
         let ss = try JSONText(postgresText: try r.decode("most_active")).decode([StreamRow].self)
         var arrived = Arrivals()
-        if base == nil { totals = [:] } else {
+        if base == nil {
+            totals = [:]
+        } else {
             arrived.valid = true
             arrived.previousHeads = totals.mapValues(\.headPosition)
             for t in ts {
@@ -48,8 +52,11 @@ enum StreamsPanel: Panel {
         return Snapshot.Streams(
             headPosition: head, safePosition: safe ?? head, lastWriteAt: try r.decodeOptional("last_write"),
             tenants: totals.values.sorted { $0.tenant < $1.tenant },
-            mostActive: try ss.map { .init(tenant: $0.tenant, stream: $0.stream, version: $0.version, headPosition: $0.head,
-                                           updatedAt: try jsonDate($0.updated)) })
+            mostActive: try ss.map {
+                .init(
+                    tenant: $0.tenant, stream: $0.stream, version: $0.version, headPosition: $0.head,
+                    updatedAt: try jsonDate($0.updated))
+            })
     }
 
     /// A tenant's totals in the `tenants` column (the `first…` fields only in the incremental form).

@@ -50,7 +50,8 @@ extension LagRules {
         if let st = snapshot.streams, c.source == "events", c.position >= st.safePosition {
             blocker = snapshot.sessions?.deliveryBlockers.first(where: { $0.log == "events" })
         } else if c.source == "outbox", let b = snapshot.sessions?.deliveryBlockers.first(where: { $0.log == "outbox" }),
-                  c.position >= b.registeredAfter {
+            c.position >= b.registeredAfter
+        {
             blocker = b
         }
         guard let b = blocker else { return "" }

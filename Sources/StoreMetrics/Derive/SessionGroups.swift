@@ -12,12 +12,17 @@ enum SessionGroups {
         var groups: [Key: Snapshot.SessionGroup] = [:]
         for b in backends {
             let key = self.key(b)
-            var g = groups[key] ?? Snapshot.SessionGroup(service: key.service, store: key.store, tenant: key.tenant, other: key.other,
-                                                          total: 0, active: 0, idle: 0, idleInTransaction: 0, waiting: 0)
+            var g =
+                groups[key]
+                ?? Snapshot.SessionGroup(
+                    service: key.service, store: key.store, tenant: key.tenant, other: key.other,
+                    total: 0, active: 0, idle: 0, idleInTransaction: 0, waiting: 0)
             count(b, into: &g, now: now)
             groups[key] = g
         }
-        let sorted = groups.values.sorted { ($0.other ? 1 : 0, $0.service, $0.store, $0.tenant ?? "") < ($1.other ? 1 : 0, $1.service, $1.store, $1.tenant ?? "") }
+        let sorted = groups.values.sorted {
+            ($0.other ? 1 : 0, $0.service, $0.store, $0.tenant ?? "") < ($1.other ? 1 : 0, $1.service, $1.store, $1.tenant ?? "")
+        }
         let xmin = backends.filter { $0.xminAge != nil }.max { ($0.xminAge ?? 0) < ($1.xminAge ?? 0) }
         let byPID = Dictionary(backends.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
         let enriched = blockers.map { bl -> Snapshot.DeliveryBlocker in

@@ -50,8 +50,9 @@ public struct TenantSummary: Sendable, Equatable {
         var out: [TenantSummary] = []
         out.reserveCapacity(names.count)
         for t in names.sorted() {
-            var row = TenantSummary(tenant: t, sessions: 0, pools: 0, events: 0, appendRate: d?.tenantAppendRate[t], worstLagEvents: 0,
-                                    worstLagSeconds: 0, worstStatus: .ok, worstConsumer: nil, outboxRows: 0, oldestOutboxAge: nil, bookmarks: 0)
+            var row = TenantSummary(
+                tenant: t, sessions: 0, pools: 0, events: 0, appendRate: d?.tenantAppendRate[t], worstLagEvents: 0,
+                worstLagSeconds: 0, worstStatus: .ok, worstConsumer: nil, outboxRows: 0, oldestOutboxAge: nil, bookmarks: 0)
             row.sessions = groups[t]?.reduce(0) { $0 + $1.total } ?? 0
             row.pools = pools[t]?.count ?? 0
             row.events = heads[t] ?? 0

@@ -26,20 +26,28 @@ public enum JSONExport {
         let tenants = TenantSummary.rows(for: snapshot, derived: derived)
         return Document(
             takenAt: snapshot.takenAt, server: snapshot.server, sessions: snapshot.sessions, pools: snapshot.pools,
-            streams: snapshot.streams.map { StreamsOut(headPosition: $0.headPosition, safePosition: $0.safePosition, lastWriteAt: $0.lastWriteAt,
-                                                      appendRatePerSecond: derived?.appendRate, tenants: $0.tenants, mostActive: $0.mostActive) },
+            streams: snapshot.streams.map {
+                StreamsOut(
+                    headPosition: $0.headPosition, safePosition: $0.safePosition, lastWriteAt: $0.lastWriteAt,
+                    appendRatePerSecond: derived?.appendRate, tenants: $0.tenants, mostActive: $0.mostActive)
+            },
             cursors: snapshot.cursors.map { c in
                 let h = derived?.cursors[c.key]
-                return CursorOut(cursor: c, status: h?.status.rawValue, reason: h?.reason, consumeRatePerSecond: h?.consumeRate, catchUpSeconds: h?.catchUpSeconds)
+                return CursorOut(
+                    cursor: c, status: h?.status.rawValue, reason: h?.reason, consumeRatePerSecond: h?.consumeRate, catchUpSeconds: h?.catchUpSeconds)
             },
             outboxes: snapshot.outboxes.map { o in
-                OutboxOut(outbox: o, oldestAgeSeconds: o.oldestAt.map { now.timeIntervalSince($0) }, growthRowsPerSecond: derived?.outboxGrowth[o.key])
+                OutboxOut(
+                    outbox: o, oldestAgeSeconds: o.oldestAt.map { now.timeIntervalSince($0) }, growthRowsPerSecond: derived?.outboxGrowth[o.key])
             },
-            bookmarks: snapshot.bookmarks.map { BookmarkOut(tenant: $0.tenant, key: $0.key, updatedAt: $0.updatedAt, ageSeconds: now.timeIntervalSince($0.updatedAt)) },
+            bookmarks: snapshot.bookmarks.map {
+                BookmarkOut(tenant: $0.tenant, key: $0.key, updatedAt: $0.updatedAt, ageSeconds: now.timeIntervalSince($0.updatedAt))
+            },
             tenants: tenants.map {
-                TenantOut(tenant: $0.tenant, sessions: $0.sessions, pools: $0.pools, events: $0.events, appendRatePerSecond: $0.appendRate,
-                          worstLagEvents: $0.worstLagEvents, worstLagSeconds: $0.worstLagSeconds, worstStatus: $0.worstStatus.rawValue,
-                          outboxRows: $0.outboxRows, oldestOutboxAgeSeconds: $0.oldestOutboxAge)
+                TenantOut(
+                    tenant: $0.tenant, sessions: $0.sessions, pools: $0.pools, events: $0.events, appendRatePerSecond: $0.appendRate,
+                    worstLagEvents: $0.worstLagEvents, worstLagSeconds: $0.worstLagSeconds, worstStatus: $0.worstStatus.rawValue,
+                    outboxRows: $0.outboxRows, oldestOutboxAgeSeconds: $0.oldestOutboxAge)
             },
             errors: snapshot.errors)
     }

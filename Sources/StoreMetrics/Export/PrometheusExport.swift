@@ -56,12 +56,16 @@ extension PrometheusExport.Emitter {
     func sessions(_ s: Snapshot) {
         if let ss = s.sessions {
             for grp in ss.groups {
-                let labels = [("service", grp.service), ("store", grp.store), ("tenant", grp.tenant ?? ""), ("storeaccess", grp.other ? "false" : "true")]
+                let labels = [
+                    ("service", grp.service), ("store", grp.store), ("tenant", grp.tenant ?? ""), ("storeaccess", grp.other ? "false" : "true"),
+                ]
                 for (state, n) in [("active", grp.active), ("idle", grp.idle), ("idle_in_transaction", grp.idleInTransaction)] {
                     g("storetop_sessions", "Sessions by application group and state", labels + [("state", state)], Double(n))
                 }
                 g("storetop_sessions_waiting", "Sessions waiting on a lock", labels, Double(grp.waiting))
-                g("storetop_sessions_oldest_transaction_seconds", "Age of the group's oldest open transaction", labels, grp.oldestTransactionSeconds ?? 0)
+                g(
+                    "storetop_sessions_oldest_transaction_seconds", "Age of the group's oldest open transaction", labels,
+                    grp.oldestTransactionSeconds ?? 0)
             }
             if let x = ss.xminHolder, let age = x.xminAge {
                 g("storetop_xmin_horizon_age_transactions", "Age of the oldest snapshot held by a backend", [("pid", String(x.pid))], Double(age))
@@ -96,7 +100,9 @@ extension PrometheusExport.Emitter {
                 g("storetop_stream_head_position", "Tenant's highest event position", labels, Double(t.headPosition))
                 g("storetop_streams", "Streams of the tenant", labels, Double(t.streams))
                 c("storetop_events_total", "Events appended by the tenant", labels, t.events)
-                if let rate = d?.tenantAppendRate[t.tenant] { g("storetop_events_append_rate_per_second", "Events appended per second", labels, rate) }
+                if let rate = d?.tenantAppendRate[t.tenant] {
+                    g("storetop_events_append_rate_per_second", "Events appended per second", labels, rate)
+                }
             }
         }
     }
@@ -121,11 +127,15 @@ extension PrometheusExport.Emitter {
             let labels = [("tenant", o.tenant), ("store", "kv"), ("kind", o.kind)]
             g("storetop_outbox_rows", "Rows in the outbox", labels, Double(o.rows))
             g("storetop_outbox_oldest_age_seconds", "Age of the oldest outbox row", labels, o.oldestAt.map { s.takenAt.timeIntervalSince($0) } ?? 0)
-            g("storetop_outbox_safe_to_prune_rows_estimate", "Rows every registered watcher has passed (estimate)", labels, Double(o.safeToPruneEstimate))
+            g(
+                "storetop_outbox_safe_to_prune_rows_estimate", "Rows every registered watcher has passed (estimate)", labels,
+                Double(o.safeToPruneEstimate))
             c("storetop_outbox_appended_total", "Rows ever written to the outbox", labels, o.appendedTotal)
         }
         for b in s.bookmarks {
-            g("storetop_bookmark_age_seconds", "Seconds since the bookmark was updated", [("tenant", b.tenant), ("store", "state"), ("key", b.key)], s.takenAt.timeIntervalSince(b.updatedAt))
+            g(
+                "storetop_bookmark_age_seconds", "Seconds since the bookmark was updated",
+                [("tenant", b.tenant), ("store", "state"), ("key", b.key)], s.takenAt.timeIntervalSince(b.updatedAt))
         }
     }
 }

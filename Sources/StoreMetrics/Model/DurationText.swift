@@ -33,7 +33,9 @@ public enum DurationText {
             guard let rank = units.firstIndex(where: { $0.0 == unit }) else {
                 throw Invalid(description: "\(shown) has \(unit.isEmpty ? "no unit" : "an unknown unit \"\(unit)\""): use ms, s, m, h, d or w")
             }
-            guard rank > lastRank else { throw Invalid(description: "\(shown) repeats or reorders its units: write the larger unit first, like 1h30m") }
+            guard rank > lastRank else {
+                throw Invalid(description: "\(shown) repeats or reorders its units: write the larger unit first, like 1h30m")
+            }
             lastRank = rank
             rest = rest.dropFirst(unit.count)
             total += value * units[rank].1

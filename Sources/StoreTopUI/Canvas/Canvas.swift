@@ -1,8 +1,9 @@
 import SafeText
+
 /// Semantic style roles. Views say what a cell *is*; the theme decides how it looks.
 public enum Role: UInt8, Sendable, CaseIterable {
     case normal, header, title, dim, selected, ok, warning, critical, accent, meterFill, meterEmpty,
-         footerKey, footerText, stale, error, columnHeader, breadcrumb, dialog, dialogTitle, sparkline
+        footerKey, footerText, stale, error, columnHeader, breadcrumb, dialog, dialogTitle, sparkline
 }
 
 /// One terminal cell.

@@ -17,11 +17,16 @@ public struct KeyBinding: Sendable {
     /// The command each key dispatches.
     public let commands: [Key: Command]
 
-    init(_ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, _ commands: [Key: Command]) {
+    init(
+        _ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, _ commands: [Key: Command]
+    ) {
         (self.label, self.help, self.views, self.shown, self.dangerous, self.commands) = (label, help, views, shown, dangerous, commands)
     }
 
-    init(_ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, keys: [Key], _ command: Command) {
+    init(
+        _ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, keys: [Key],
+        _ command: Command
+    ) {
         self.init(label, help, views, shown, dangerous: dangerous, Dictionary(uniqueKeysWithValues: keys.map { ($0, command) }))
     }
 
@@ -35,8 +40,9 @@ public enum KeyTable {
     /// The rows, in help order.
     public static let bindings: [KeyBinding] = [
         .init("1-7 Tab S-Tab", "switch view", nil, .help, views.merging([.tab: .nextView, .backTab: .previousView]) { a, _ in a }),
-        .init("↑↓ PgUp PgDn Home End", "move", nil, .help,
-              [.up: .move(.up), .down: .move(.down), .pageUp: .move(.pageUp), .pageDown: .move(.pageDown), .home: .move(.top), .end: .move(.bottom)]),
+        .init(
+            "↑↓ PgUp PgDn Home End", "move", nil, .help,
+            [.up: .move(.up), .down: .move(.down), .pageUp: .move(.pageUp), .pageDown: .move(.pageDown), .home: .move(.top), .end: .move(.bottom)]),
         .init("Enter", "drill into tenant", [.overview], keys: [.enter], .drillIn),
         .init("Enter", "expand group", [.sessions], keys: [.enter], .toggleGroup),
         .init("Esc", "back / clear filter", keys: [.escape], .back),

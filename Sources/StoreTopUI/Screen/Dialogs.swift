@@ -7,9 +7,11 @@ extension Screen {
         switch s.dialog {
         case .none: break
         case .help:
-            let lines = KeyTable.helpRows(readOnly: s.readOnly).map { b in
-                b.label.padding(toLength: 22, withPad: " ", startingAt: 0) + b.help + (b.views.map { " (" + $0.map(\.title).joined(separator: ", ") + ")" } ?? "")
-            } + (s.readOnly ? ["", "read-only mode: prune, cancel and terminate are off"] : [])
+            let lines =
+                KeyTable.helpRows(readOnly: s.readOnly).map { b in
+                    b.label.padding(toLength: 22, withPad: " ", startingAt: 0) + b.help
+                        + (b.views.map { " (" + $0.map(\.title).joined(separator: ", ") + ")" } ?? "")
+                } + (s.readOnly ? ["", "read-only mode: prune, cancel and terminate are off"] : [])
             putLines(&c, lines, box(&c, 66, lines.count + 4, "Keys"))
         case .message(let title, let text):
             let lines = wrap(text, 56)
@@ -63,10 +65,12 @@ extension Screen {
     }
 
     static func pruneConfirm(_ c: inout Canvas, _ p: PruneProposal, _ yes: Bool) {
-        var lines = ["Mode: \(p.modeName)" + (p.olderThan.map { ", rows older than \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
-                     "Will delete \(p.rows) of \(p.totalRows) rows" + (p.firstID.map { " (ids \($0)…\(p.lastID ?? $0))" } ?? ""),
-                     "Batches of 1000 rows, 1 s lock timeout each; audited.",
-                     "Watchers: " + (p.watchers.isEmpty ? "none registered" : p.watchers.map { "\($0.name)@\($0.position)" }.joined(separator: ", "))]
+        var lines = [
+            "Mode: \(p.modeName)" + (p.olderThan.map { ", rows older than \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
+            "Will delete \(p.rows) of \(p.totalRows) rows" + (p.firstID.map { " (ids \($0)…\(p.lastID ?? $0))" } ?? ""),
+            "Batches of 1000 rows, 1 s lock timeout each; audited.",
+            "Watchers: " + (p.watchers.isEmpty ? "none registered" : p.watchers.map { "\($0.name)@\($0.position)" }.joined(separator: ", ")),
+        ]
         if !p.missedWatchers.isEmpty { lines.append("WARNING: will miss rows: " + p.missedWatchers.map(\.name).joined(separator: ", ")) }
         if p.rows == 0 { lines.append("Nothing to delete.") }
         let (x, y, w) = box(&c, 70, lines.count + 5, "Prune \(p.tenant)/\(p.kind)?")
@@ -76,10 +80,13 @@ extension Screen {
 
     static func signalConfirm(_ c: inout Canvas, _ m: Model, _ pid: Int32, _ term: Bool, _ yes: Bool) {
         let b = m.snapshot?.sessions?.backends.first { $0.pid == pid }
-        let lines = [term ? "Terminate backend \(pid): its session ends, an open transaction rolls back."
-                          : "Cancel the current query of backend \(pid).",
-                     "application: \(b?.applicationName ?? "?")  state: \(b?.state ?? "?")",
-                     "query: \(b?.query.replacingOccurrences(of: "\n", with: " ").prefix(60) ?? "")"]
+        let lines = [
+            term
+                ? "Terminate backend \(pid): its session ends, an open transaction rolls back."
+                : "Cancel the current query of backend \(pid).",
+            "application: \(b?.applicationName ?? "?")  state: \(b?.state ?? "?")",
+            "query: \(b?.query.replacingOccurrences(of: "\n", with: " ").prefix(60) ?? "")",
+        ]
         let (x, y, w) = box(&c, 70, 7, term ? "Terminate backend?" : "Cancel query?")
         for (i, l) in lines.enumerated() { c.put(x, y + 1 + i, l, .dialog, maxWidth: w) }
         buttons(&c, x, y + 4, w, yes, term ? "Yes, terminate" : "Yes, cancel")

@@ -6,7 +6,11 @@ extension Screen {
     static func statusLine(_ c: inout Canvas, _ m: Model, _ s: UIState, y: Int, width: Int, now: Date) {
         var parts: [(String, Role)] = []
         if case .reconnecting = m.connection {
-            parts.append((connectionText(m, now: now) + (m.receivedAt.map { " — showing data from \(Format.duration(now.timeIntervalSince($0))) ago" } ?? ""), .error))
+            parts.append(
+                (
+                    connectionText(m, now: now)
+                        + (m.receivedAt.map { " — showing data from \(Format.duration(now.timeIntervalSince($0))) ago" } ?? ""), .error
+                ))
         } else if m.isStale(now: now, interval: s.interval), let r = m.receivedAt {
             parts.append(("data is \(Format.duration(now.timeIntervalSince(r))) old", .warning))
         }

@@ -7,7 +7,8 @@ extension Screen {
         c.fill(0, 0, c.width, 1, " ", .header)
         var left = " storetop "
         if let sv = m.snapshot?.server {
-            left += "│ \(sv.version) · \(sv.database)@\(m.server) · \(sv.isStandby ? "standby" : "primary") · up \(Format.duration(sv.now.timeIntervalSince(sv.startedAt))) "
+            left +=
+                "│ \(sv.version) · \(sv.database)@\(m.server) · \(sv.isStandby ? "standby" : "primary") · up \(Format.duration(sv.now.timeIntervalSince(sv.startedAt))) "
         } else {
             left += "│ \(m.server) "
         }
@@ -57,11 +58,14 @@ extension Screen {
         let worst = rows.max { (Views.severity($0.worstStatus), $0.worstLagEvents) < (Views.severity($1.worstStatus), $1.worstLagEvents) }
         x += c.put(x, y, "Worst lag ", .title)
         if let w = worst, w.worstLagEvents > 0 || w.worstStatus != .ok {
-            x += c.put(x, y, "\(Format.count(w.worstLagEvents)) \(Format.duration(w.worstLagSeconds)) ", Views.lagRole(w.worstLagSeconds, w.worstLagEvents))
+            x += c.put(
+                x, y, "\(Format.count(w.worstLagEvents)) \(Format.duration(w.worstLagSeconds)) ", Views.lagRole(w.worstLagSeconds, w.worstLagEvents))
             x += c.put(x, y, "\(w.worstStatus.rawValue.uppercased())", Views.statusRole(w.worstStatus))
             if c.width >= 120 { x += c.put(x, y, " (\(w.tenant)/\(w.worstConsumer ?? "-"))", .dim) }
             x += c.put(x, y, "  ")
-        } else { x += c.put(x, y, "0  ", .ok) }
+        } else {
+            x += c.put(x, y, "0  ", .ok)
+        }
         return x
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import StoreMetrics
+import Synchronization
 
 /// Performs the effects the reducer returns. Refresh effects go to the refresh loop; database actions run off
 /// the UI thread (`spawn`, a new thread by default) and post their results back as updates the loop applies
@@ -17,8 +17,10 @@ public final class EffectRunner: @unchecked Sendable {
     private let pruneCancel = Mutex<Bool>(false)
 
     /// A runner for `refresh` and `actions` (nil: no actions, e.g. a recording).
-    public init(refresh: any RefreshControl, actions: (any ActionService)?,
-                spawn: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = { body in Thread.detachNewThread(body) }) {
+    public init(
+        refresh: any RefreshControl, actions: (any ActionService)?,
+        spawn: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = { body in Thread.detachNewThread(body) }
+    ) {
         self.refresh = refresh
         self.actions = actions
         self.spawn = spawn
@@ -82,11 +84,14 @@ public final class EffectRunner: @unchecked Sendable {
             do {
                 let r = try actions.executePrune(plan) { deleted, planned in
                     post { s, _ in
-                        if case .pruneProgress(_, _, let c) = s.dialog { s.dialog = .pruneProgress(deleted: deleted, planned: planned, cancelling: c) }
+                        if case .pruneProgress(_, _, let c) = s.dialog {
+                            s.dialog = .pruneProgress(deleted: deleted, planned: planned, cancelling: c)
+                        }
                     }
                     return !pruneCancel.withLock { $0 }
                 }
-                let text = "\(r.cancelled ? "Cancelled after" : "Deleted") \(r.deleted) rows of \(plan.tenant)/\(plan.kind) in \(r.batches) batches, \(String(format: "%.0f", r.milliseconds)) ms. Audit row \(r.auditID) in prune_audit."
+                let text =
+                    "\(r.cancelled ? "Cancelled after" : "Deleted") \(r.deleted) rows of \(plan.tenant)/\(plan.kind) in \(r.batches) batches, \(String(format: "%.0f", r.milliseconds)) ms. Audit row \(r.auditID) in prune_audit."
                 postDialog(.message(title: r.cancelled ? "Prune cancelled" : "Prune done", text: text))
             } catch {
                 postDialog(.message(title: "Prune failed", text: Collector.shortError(error)))

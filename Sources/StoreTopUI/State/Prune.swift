@@ -60,8 +60,10 @@ public struct PruneProposal: Equatable, Sendable {
     public var payload: (any Sendable)?
 
     /// A proposal; `payload` is whatever the action service needs to execute it.
-    public init(tenant: String, kind: String, modeName: String, olderThan: Date?, rows: Int, totalRows: Int, firstID: Int64?,
-                lastID: Int64?, watchers: [Watcher], missedWatchers: [Watcher], payload: (any Sendable)? = nil) {
+    public init(
+        tenant: String, kind: String, modeName: String, olderThan: Date?, rows: Int, totalRows: Int, firstID: Int64?,
+        lastID: Int64?, watchers: [Watcher], missedWatchers: [Watcher], payload: (any Sendable)? = nil
+    ) {
         (self.tenant, self.kind, self.modeName, self.olderThan, self.rows, self.totalRows) = (tenant, kind, modeName, olderThan, rows, totalRows)
         (self.firstID, self.lastID, self.watchers, self.missedWatchers, self.payload) = (firstID, lastID, watchers, missedWatchers, payload)
     }
@@ -69,7 +71,8 @@ public struct PruneProposal: Equatable, Sendable {
     /// Equal when everything shown is equal (the payload is not compared).
     public static func == (a: PruneProposal, b: PruneProposal) -> Bool {
         (a.tenant, a.kind, a.modeName, a.olderThan) == (b.tenant, b.kind, b.modeName, b.olderThan)
-            && (a.rows, a.totalRows, a.firstID, a.lastID) == (b.rows, b.totalRows, b.firstID, b.lastID) && a.watchers == b.watchers && a.missedWatchers == b.missedWatchers
+            && (a.rows, a.totalRows, a.firstID, a.lastID) == (b.rows, b.totalRows, b.firstID, b.lastID) && a.watchers == b.watchers
+            && a.missedWatchers == b.missedWatchers
     }
 }
 

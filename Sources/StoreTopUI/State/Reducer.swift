@@ -31,7 +31,9 @@ public enum Reducer {
                 if s.expandedGroups.contains(g) { s.expandedGroups.remove(g) } else { s.expandedGroups.insert(g) }
             }
         case .back:
-            if !s.current.filter.isEmpty { s.current.filter = "" } else if s.tenant != nil {
+            if !s.current.filter.isEmpty {
+                s.current.filter = ""
+            } else if s.tenant != nil {
                 s.tenant = nil
                 s.status = "all tenants"
             }

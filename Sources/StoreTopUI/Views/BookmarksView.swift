@@ -11,14 +11,18 @@ enum BookmarksView {
     static let columns: [ColumnSpec<Row>] = [
         .init("TENANT", 14, role: { _ in .accent }, sort: { .text($0.b.tenant) }) { $0.b.tenant },
         .init("KEY", 30, flex: true, sort: { .text($0.b.key) }) { $0.b.key },
-        .init("AGE", 8, right: true, descending: true, role: { Views.ageRole($0.age, 3600, 86400) }, sort: { .num($0.age) }) { Format.duration($0.age) },
+        .init("AGE", 8, right: true, descending: true, role: { Views.ageRole($0.age, 3600, 86400) }, sort: { .num($0.age) }) {
+            Format.duration($0.age)
+        },
         .init("UPDATED (UTC)", 20, priority: 2, role: { _ in .dim }, sort: { .num($0.b.updatedAt.timeIntervalSince1970) }) {
             ISO8601DateFormatter().string(from: $0.b.updatedAt)
         },
     ]
 
     static func table(_ snap: Snapshot, tenant: String?) -> Table {
-        let rows = snap.bookmarks.filter { tenant == nil || $0.tenant == tenant }.map { Row(b: $0, age: snap.takenAt.timeIntervalSince($0.updatedAt)) }
+        let rows = snap.bookmarks.filter { tenant == nil || $0.tenant == tenant }.map {
+            Row(b: $0, age: snap.takenAt.timeIntervalSince($0.updatedAt))
+        }
         return Table(columns, rows: rows.map { TableRow(columns, $0, id: .bookmark("\($0.b.tenant)/\($0.b.key)")) })
     }
 }

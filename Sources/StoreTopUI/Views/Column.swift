@@ -1,4 +1,5 @@
 import SafeText
+
 /// A sortable value.
 enum SortKey: Comparable, Sendable {
     case num(Double)
@@ -35,9 +36,11 @@ struct ColumnSpec<Row>: Sendable {
     let role: @Sendable (Row) -> Role
     let sort: @Sendable (Row) -> SortKey
 
-    init(_ title: String, _ width: Int, right: Bool = false, flex: Bool = false, priority: Int = 5, descending: Bool = false,
-         role: @escaping @Sendable (Row) -> Role = { _ in .normal }, sort: @escaping @Sendable (Row) -> SortKey,
-         text: @escaping @Sendable (Row) -> String) {
+    init(
+        _ title: String, _ width: Int, right: Bool = false, flex: Bool = false, priority: Int = 5, descending: Bool = false,
+        role: @escaping @Sendable (Row) -> Role = { _ in .normal }, sort: @escaping @Sendable (Row) -> SortKey,
+        text: @escaping @Sendable (Row) -> String
+    ) {
         column = Column(title: title, width: width, right: right, flex: flex, priority: priority, descending: descending)
         (self.text, self.role, self.sort) = (text, role, sort)
     }
@@ -82,7 +85,9 @@ struct Table: Sendable {
         var rs = rows
         if !st.filter.isEmpty {
             let f = st.filter.lowercased()
-            rs = rs.filter { r in r.cells.contains { $0.lowercased().contains(f) } || r.children.contains { c in c.cells.contains { $0.lowercased().contains(f) } } }
+            rs = rs.filter { r in
+                r.cells.contains { $0.lowercased().contains(f) } || r.children.contains { c in c.cells.contains { $0.lowercased().contains(f) } }
+            }
         }
         let col = min(st.sortColumn, columns.count - 1)
         if col >= 0 {

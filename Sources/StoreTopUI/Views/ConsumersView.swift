@@ -17,14 +17,18 @@ enum ConsumersView {
         .init("LAG TIME", 8, right: true, descending: true, role: lagRole, sort: { .num($0.c.lagSeconds) }) {
             $0.c.lagEvents > 0 ? Format.duration($0.c.lagSeconds) : "-"
         },
-        .init("RATE/S", 7, right: true, priority: 4, sort: { .num($0.h?.consumeRate ?? 0) }) { $0.h?.consumeRate.map { String(format: "%.1f", $0) } ?? "-" },
+        .init("RATE/S", 7, right: true, priority: 4, sort: { .num($0.h?.consumeRate ?? 0) }) {
+            $0.h?.consumeRate.map { String(format: "%.1f", $0) } ?? "-"
+        },
         .init("CATCH-UP", 8, right: true, priority: 4, sort: { .num($0.h?.catchUpSeconds ?? 1e12) }) {
             $0.h?.catchUpSeconds.map { $0 == 0 ? "-" : Format.duration($0) } ?? ($0.c.lagEvents > 0 ? "never" : "-")
         },
         .init("STATUS", 8, priority: 9, descending: true, role: { Views.statusRole($0.status) }, sort: { .num(Double(Views.severity($0.status))) }) {
             $0.status.rawValue.uppercased()
         },
-        .init("WHY", 20, flex: true, priority: 6, role: { $0.status == .ok ? .dim : Views.statusRole($0.status) }, sort: { .text($0.h?.reason ?? "") }) {
+        .init(
+            "WHY", 20, flex: true, priority: 6, role: { $0.status == .ok ? .dim : Views.statusRole($0.status) }, sort: { .text($0.h?.reason ?? "") }
+        ) {
             $0.h?.reason ?? ""
         },
     ]

@@ -21,7 +21,8 @@ enum OutboxesView {
         .init("GROWTH/S", 8, right: true, priority: 4, role: { ($0.growth ?? 0) > 0 ? .warning : .normal }, sort: { .num($0.growth ?? 0) }) {
             $0.growth.map { String(format: "%+.1f", $0) } ?? "-"
         },
-        .init("SLOWEST WATCHER", 20, priority: 6, role: { $0.o.slowestWatcher == nil ? .dim : .normal }, sort: { .text($0.o.slowestWatcher ?? "") }) { r in
+        .init("SLOWEST WATCHER", 20, priority: 6, role: { $0.o.slowestWatcher == nil ? .dim : .normal }, sort: { .text($0.o.slowestWatcher ?? "") }) {
+            r in
             r.o.slowestWatcher.map { "\($0) @\(r.o.slowestWatcherPosition ?? 0)" } ?? "(no watcher)"
         },
         .init("WATCHERS", 8, right: true, priority: 2, sort: { .num(Double($0.o.watchers)) }) { "\($0.o.watchers)" },
@@ -34,7 +35,9 @@ enum OutboxesView {
 
     static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
         let rows = snap.outboxes.filter { tenant == nil || $0.tenant == tenant }.map { o in
-            Row(o: o, age: o.oldestAt.map { snap.takenAt.timeIntervalSince($0) }, growth: d?.outboxGrowth[Derived.OutboxKey(tenant: o.tenant, kind: o.kind)])
+            Row(
+                o: o, age: o.oldestAt.map { snap.takenAt.timeIntervalSince($0) },
+                growth: d?.outboxGrowth[Derived.OutboxKey(tenant: o.tenant, kind: o.kind)])
         }
         return Table(columns, rows: rows.map { TableRow(columns, $0, id: .outbox(tenant: $0.o.tenant, kind: $0.o.kind)) })
     }

@@ -15,7 +15,9 @@ enum OverviewView {
         .init("EVENTS", 8, right: true, priority: 3, sort: { .num(Double($0.t.events)) }) { Format.count($0.t.events) },
         .init("APPEND/S", 9, right: true, priority: 7, sort: { .num($0.t.appendRate ?? 0) }) { Views.rate($0.t.appendRate) },
         .init("TREND", 12, priority: 1, role: { _ in .sparkline }, sort: { .num($0.trend.last ?? 0) }) { Views.sparkline($0.trend, 12) },
-        .init("WORST LAG", 9, right: true, priority: 8, role: lagRole, sort: { .num(Double($0.t.worstLagEvents)) }) { Format.count($0.t.worstLagEvents) },
+        .init("WORST LAG", 9, right: true, priority: 8, role: lagRole, sort: { .num(Double($0.t.worstLagEvents)) }) {
+            Format.count($0.t.worstLagEvents)
+        },
         .init("LAG TIME", 8, right: true, priority: 8, role: lagRole, sort: { .num($0.t.worstLagSeconds) }) {
             $0.t.worstLagEvents > 0 ? Format.duration($0.t.worstLagSeconds) : "-"
         },
@@ -24,7 +26,10 @@ enum OverviewView {
         },
         .init("CONSUMER", 14, priority: 4, sort: { .text($0.t.worstConsumer ?? "") }) { $0.t.worstConsumer ?? "-" },
         .init("OUTBOX", 7, right: true, priority: 6, sort: { .num(Double($0.t.outboxRows)) }) { Format.count($0.t.outboxRows) },
-        .init("OLDEST", 7, right: true, priority: 4, role: { Views.ageRole($0.t.oldestOutboxAge, 3600, 86400) }, sort: { .num($0.t.oldestOutboxAge ?? -1) }) {
+        .init(
+            "OLDEST", 7, right: true, priority: 4, role: { Views.ageRole($0.t.oldestOutboxAge, 3600, 86400) },
+            sort: { .num($0.t.oldestOutboxAge ?? -1) }
+        ) {
             $0.t.oldestOutboxAge.map(Format.duration) ?? "-"
         },
     ]

@@ -13,11 +13,17 @@ enum PoolsView {
         },
         .init("USE/MAX", 7, right: true, sort: { .num(Double($0.inUse)) }) { "\($0.inUse)/\($0.maxSize)" },
         .init("IDLE", 4, right: true, priority: 2, sort: { .num(Double($0.idle)) }) { "\($0.idle)" },
-        .init("WAIT", 4, right: true, priority: 7, role: { $0.waiting > 0 ? .warning : .normal }, sort: { .num(Double($0.waiting)) }) { "\($0.waiting)" },
-        .init("TIMEOUTS", 8, right: true, priority: 6, role: { $0.timeoutsTotal > 0 ? .critical : .normal }, sort: { .num(Double($0.timeoutsTotal)) }) {
+        .init("WAIT", 4, right: true, priority: 7, role: { $0.waiting > 0 ? .warning : .normal }, sort: { .num(Double($0.waiting)) }) {
+            "\($0.waiting)"
+        },
+        .init("TIMEOUTS", 8, right: true, priority: 6, role: { $0.timeoutsTotal > 0 ? .critical : .normal }, sort: { .num(Double($0.timeoutsTotal)) })
+        {
             "\($0.timeoutsTotal)"
         },
-        .init("P99 MS", 7, right: true, priority: 4, role: { $0.acquireP99Milliseconds > 100 ? .warning : .normal }, sort: { .num($0.acquireP99Milliseconds) }) {
+        .init(
+            "P99 MS", 7, right: true, priority: 4, role: { $0.acquireP99Milliseconds > 100 ? .warning : .normal },
+            sort: { .num($0.acquireP99Milliseconds) }
+        ) {
             String(format: "%.1f", $0.acquireP99Milliseconds)
         },
         .init("REPORT AGE", 12, priority: 8, role: { $0.stale ? .critical : .normal }, sort: { .num($0.reportAgeSeconds) }) {
@@ -32,6 +38,7 @@ enum PoolsView {
     static func table(_ snap: Snapshot, tenant: String?) -> Table {
         // pools without a tenant serve every tenant: shown only when no tenant is drilled into
         let rows = snap.pools.filter { tenant == nil || (!$0.tenant.isEmpty && $0.tenant == tenant) }
-        return Table(columns, rows: rows.map { TableRow(columns, $0, id: .pool("\($0.host):\($0.pid):\($0.startedAt.timeIntervalSince1970)"), dim: $0.stale) })
+        return Table(
+            columns, rows: rows.map { TableRow(columns, $0, id: .pool("\($0.host):\($0.pid):\($0.startedAt.timeIntervalSince1970)"), dim: $0.stale) })
     }
 }

@@ -13,9 +13,13 @@ public enum TextReport {
         section("TENANTS", OverviewView.table(s, d, tenant: nil))
         if let ss = s.sessions {
             var notes: [String] = []
-            if let x = ss.xminHolder, let age = x.xminAge { notes.append("xmin horizon held by pid \(x.pid) (\(x.applicationName)), age \(age) transactions") }
+            if let x = ss.xminHolder, let age = x.xminAge {
+                notes.append("xmin horizon held by pid \(x.pid) (\(x.applicationName)), age \(age) transactions")
+            }
             for b in ss.deliveryBlockers {
-                notes.append("\(b.log) delivery held back by pid \(b.pid) (\(b.applicationName ?? "?"), \(b.state ?? "?"), transaction \(b.transactionSeconds.map(Format.duration) ?? "?"))")
+                notes.append(
+                    "\(b.log) delivery held back by pid \(b.pid) (\(b.applicationName ?? "?"), \(b.state ?? "?"), transaction \(b.transactionSeconds.map(Format.duration) ?? "?"))"
+                )
             }
             section("SESSIONS", SessionsView.table(s, tenant: nil, expanded: []), notes)
         }
@@ -34,11 +38,15 @@ public enum TextReport {
     static func summary(_ s: Snapshot, _ d: Derived?) -> [String] {
         var out: [String] = []
         if let sv = s.server {
-            out.append("server     \(sv.version)  db \(sv.database) \(Format.bytes(sv.databaseBytes))  \(sv.isStandby ? "standby" : "primary")  up \(Format.duration(sv.now.timeIntervalSince(sv.startedAt)))")
-            out.append("           connections \(sv.connections)/\(sv.maxConnections)  tps \(d?.transactionRate.map { String(format: "%.1f", $0) } ?? "-")")
+            out.append(
+                "server     \(sv.version)  db \(sv.database) \(Format.bytes(sv.databaseBytes))  \(sv.isStandby ? "standby" : "primary")  up \(Format.duration(sv.now.timeIntervalSince(sv.startedAt)))"
+            )
+            out.append(
+                "           connections \(sv.connections)/\(sv.maxConnections)  tps \(d?.transactionRate.map { String(format: "%.1f", $0) } ?? "-")")
         }
         if let st = s.streams {
-            out.append("events     head \(st.headPosition)  safe \(st.safePosition)  append/s \(d?.appendRate.map { String(format: "%.1f", $0) } ?? "-")")
+            out.append(
+                "events     head \(st.headPosition)  safe \(st.safePosition)  append/s \(d?.appendRate.map { String(format: "%.1f", $0) } ?? "-")")
         }
         return out
     }

@@ -22,7 +22,9 @@ final class NCursesTerminal: Terminal {
         // arrows: every cell is drawn with an ASCII stand-in instead of bytes the terminal would garble.
         asciiOnly = !localeIsUTF8()
         guard let term = ProcessInfo.processInfo.environment["TERM"], !term.isEmpty, term != "dumb" else {
-            throw CLIError(message: "storetop: TERM is not set (or is \"dumb\"): the dashboard needs a terminal; use `storetop snapshot` for text output", code: 3)
+            throw CLIError(
+                message: "storetop: TERM is not set (or is \"dumb\"): the dashboard needs a terminal; use `storetop snapshot` for text output",
+                code: 3)
         }
         // ncurses only handles resizes when SIGWINCH has its default disposition; a parent may have left it
         // ignored (ignored signals survive exec), and then the screen would never follow the window.

@@ -12,7 +12,8 @@ public enum FuzzChecks {
     /// A broken property: print what broke and stop (libFuzzer keeps the input as a crash artifact).
     static func check(_ ok: Bool, _ what: @autoclosure () -> String, _ input: [UInt8]) {
         if !ok {
-            let line = "fuzz property broken: \(what())\ninput (\(input.count) bytes): \(input.map { String($0, radix: 16) }.joined(separator: " "))\n"
+            let line =
+                "fuzz property broken: \(what())\ninput (\(input.count) bytes): \(input.map { String($0, radix: 16) }.joined(separator: " "))\n"
             FileHandle.standardError.write(Data(line.utf8))
             fatalError("fuzz property broken")
         }
@@ -26,7 +27,7 @@ public enum FuzzChecks {
     /// libpq reads is idempotent.
     @Sendable public static func dsn(_ data: [UInt8]) {
         let raw = text(data)
-        guard !raw.utf8.contains(0) else { return } // a C string cannot carry it: libpq never sees such a DSN
+        guard !raw.utf8.contains(0) else { return }  // a C string cannot carry it: libpq never sees such a DSN
         let masked = ConnectionString.mask(raw)
         let parsed: ConnectionString
         do { parsed = try ConnectionString(raw, environment: [:]) } catch let e as StoreError {
@@ -74,11 +75,13 @@ public enum FuzzChecks {
             if let again {
                 if again.truncated {
                     // cut to fit 63 bytes: each part is a prefix of the original
-                    check(p.service.hasPrefix(again.service) && p.store.hasPrefix(again.store)
-                          && (again.tenant.map { (p.tenant ?? "").hasPrefix($0) } ?? true), "cut parts are not prefixes: \(p.rendered)", data)
+                    check(
+                        p.service.hasPrefix(again.service) && p.store.hasPrefix(again.store)
+                            && (again.tenant.map { (p.tenant ?? "").hasPrefix($0) } ?? true), "cut parts are not prefixes: \(p.rendered)", data)
                 } else {
-                    check(again.service == p.service && again.store == p.store && again.tenant == p.tenant,
-                          "parsed name does not round-trip: \(p.rendered)", data)
+                    check(
+                        again.service == p.service && again.store == p.store && again.tenant == p.tenant,
+                        "parsed name does not round-trip: \(p.rendered)", data)
                 }
             }
         }
@@ -111,8 +114,10 @@ public enum FuzzChecks {
         do {
             let e = try WhereExpression.parse(s)
             for c in e.columns {
-                check(!c.isEmpty && c.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) },
-                      "column \(c) is not a plain name", data)
+                check(
+                    !c.isEmpty
+                        && c.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) },
+                    "column \(c) is not a plain name", data)
             }
             func ops(_ x: WhereExpression) -> [String] {
                 switch x {

@@ -2,6 +2,7 @@ import Foundation
 import StoreAccess
 import StoreTestSupport
 import Testing
+
 @testable import StoreMetrics
 
 /// Cancel and terminate on a real backend (the privilege and read-only refusals are in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreMetrics
 
 /// The lock view's arithmetic, with no server: a registration's position from the low 32 bits of its key, the
@@ -15,8 +16,9 @@ import Testing
     }
 
     @Test func theSafePositionIsBelowTheLowestRegistrationOfItsLog() {
-        let v = LockView(eventsHead: 120, outboxHead: 40,
-                         registrations: [("events", 11, 110), ("events", 12, 105), ("outbox", 13, 39)], consumerLocks: [], epoch: "2026-01-01 4")
+        let v = LockView(
+            eventsHead: 120, outboxHead: 40,
+            registrations: [("events", 11, 110), ("events", 12, 105), ("outbox", 13, 39)], consumerLocks: [], epoch: "2026-01-01 4")
         #expect(v.safe("events") == 105)
         #expect(v.safe("outbox") == 39)
         #expect(v.schemaVersion == 4)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreMetrics
 
 /// The probe plan, case by case, with no server: which first unhandled rows and oldest outbox rows a snapshot
@@ -8,28 +9,37 @@ import Testing
 @Suite struct ProbePlannerTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func events(_ name: String, at position: Int64, tenant: String = "t", recordCurrent: Bool = false, next: Int64? = nil,
-                nextAt: Date? = nil, checked: Int64? = nil) -> CursorRow {
-        CursorRow(tenant: tenant, name: name, source: "events", kind: nil, position: position, ownerApplication: nil, ownerHost: nil,
-                  ownerPid: nil, ownerBackendPid: nil, lockKey: 1, heartbeatAt: nil, movedAt: nil, recordCurrent: recordCurrent,
-                  nextPosition: next, nextAt: nextAt, nextChecked: checked, nextPruned: nil)
+    func events(
+        _ name: String, at position: Int64, tenant: String = "t", recordCurrent: Bool = false, next: Int64? = nil,
+        nextAt: Date? = nil, checked: Int64? = nil
+    ) -> CursorRow {
+        CursorRow(
+            tenant: tenant, name: name, source: "events", kind: nil, position: position, ownerApplication: nil, ownerHost: nil,
+            ownerPid: nil, ownerBackendPid: nil, lockKey: 1, heartbeatAt: nil, movedAt: nil, recordCurrent: recordCurrent,
+            nextPosition: next, nextAt: nextAt, nextChecked: checked, nextPruned: nil)
     }
 
-    func watcher(_ name: String, at position: Int64, recordCurrent: Bool = false, next: Int64? = nil, nextAt: Date? = nil,
-                 checked: Int64? = nil, pruned: Int64? = nil) -> CursorRow {
-        CursorRow(tenant: "t", name: name, source: "outbox", kind: "orders", position: position, ownerApplication: nil, ownerHost: nil,
-                  ownerPid: nil, ownerBackendPid: nil, lockKey: 2, heartbeatAt: nil, movedAt: nil, recordCurrent: recordCurrent,
-                  nextPosition: next, nextAt: nextAt, nextChecked: checked, nextPruned: pruned)
+    func watcher(
+        _ name: String, at position: Int64, recordCurrent: Bool = false, next: Int64? = nil, nextAt: Date? = nil,
+        checked: Int64? = nil, pruned: Int64? = nil
+    ) -> CursorRow {
+        CursorRow(
+            tenant: "t", name: name, source: "outbox", kind: "orders", position: position, ownerApplication: nil, ownerHost: nil,
+            ownerPid: nil, ownerBackendPid: nil, lockKey: 2, heartbeatAt: nil, movedAt: nil, recordCurrent: recordCurrent,
+            nextPosition: next, nextAt: nextAt, nextChecked: checked, nextPruned: pruned)
     }
 
     func box(head: Int64 = 50, rows: Int64 = 10, pruned: Int64 = 0) -> OutboxRow {
         OutboxRow(tenant: "t", kind: "orders", rows: rows, head: head, appended: rows + pruned, pruned: pruned)
     }
 
-    func plan(_ cursors: [CursorRow], outboxes: [OutboxRow] = [], heads: [String: Int64] = ["t": 100], safe: Int64 = .max,
-              carried: ProbeAnswers = .init(), arrivals: Arrivals = .init()) -> ProbePlan {
+    func plan(
+        _ cursors: [CursorRow], outboxes: [OutboxRow] = [], heads: [String: Int64] = ["t": 100], safe: Int64 = .max,
+        carried: ProbeAnswers = .init(), arrivals: Arrivals = .init()
+    ) -> ProbePlan {
         let boxes = Dictionary(outboxes.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        return ProbePlanner(carried: carried, arrivals: arrivals).plan(cursors: cursors, outboxes: outboxes, boxes: boxes, heads: heads, safeEvents: safe)
+        return ProbePlanner(carried: carried, arrivals: arrivals).plan(
+            cursors: cursors, outboxes: outboxes, boxes: boxes, heads: heads, safeEvents: safe)
     }
 
     @Test func caughtUpConsumersNeedNothing() {
@@ -85,7 +95,7 @@ import Testing
         let arrivals = Arrivals(valid: true, previousHeads: ["t": 80], first: ["t": (position: 85, at: first)])
         let p = plan([events("a", at: 80), events("b", at: 79)], arrivals: arrivals)
         #expect(p.known.next[CursorKey(tenant: "t", name: "a")]?.at == first)
-        #expect(p.events.map(\.name) == ["b"]) // behind the previous head: its first unhandled event is older
+        #expect(p.events.map(\.name) == ["b"])  // behind the previous head: its first unhandled event is older
         // arrivals not valid (full pass this time): ask
         #expect(plan([events("a", at: 80)], arrivals: Arrivals(valid: false, previousHeads: ["t": 80], first: ["t": (85, first)])).events.count == 1)
     }
@@ -111,16 +121,19 @@ import Testing
         carried.oldest[key] = .init(pruned: 2, at: t0, id: 7)
         #expect(plan([], outboxes: [box(pruned: 2)], carried: carried).known.oldest[key]?.id == 7)
         #expect(plan([], outboxes: [box(pruned: 3)], carried: carried).outboxes.map(\.kind) == ["orders"])
-        #expect(plan([], outboxes: [box(rows: 0, pruned: 3)], carried: carried).isEmpty) // an empty outbox has no oldest row
+        #expect(plan([], outboxes: [box(rows: 0, pruned: 3)], carried: carried).isEmpty)  // an empty outbox has no oldest row
     }
 
     @Test func answersJoinWhatIsKnown() {
         var p = plan([events("a", at: 40), watcher("w", at: 20)], outboxes: [box(pruned: 4)])
         let boxes = [OutboxKey(tenant: "t", kind: "orders"): box(pruned: 4)]
-        p.take([.init(type: "e", tenant: "t", name: "a", kind: nil, at: t0, id: nil),
-                .init(type: "w", tenant: "t", name: "w", kind: "orders", at: nil, id: nil), // nothing found
+        p.take(
+            [
+                .init(type: "e", tenant: "t", name: "a", kind: nil, at: t0, id: nil),
+                .init(type: "w", tenant: "t", name: "w", kind: "orders", at: nil, id: nil),  // nothing found
                 .init(type: "e", tenant: "t", name: "never-asked", kind: nil, at: t0, id: nil),
-                .init(type: "o", tenant: "t", name: nil, kind: "orders", at: t0, id: 12)], boxes: boxes)
+                .init(type: "o", tenant: "t", name: nil, kind: "orders", at: t0, id: 12),
+            ], boxes: boxes)
         #expect(p.known.next[CursorKey(tenant: "t", name: "a")] == .init(position: 40, pruned: 0, at: t0))
         #expect(p.known.next[CursorKey(tenant: "t", name: "w")] == nil)
         #expect(p.known.next[CursorKey(tenant: "t", name: "never-asked")] == nil)

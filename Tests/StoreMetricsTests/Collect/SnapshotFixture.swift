@@ -1,6 +1,7 @@
 import Foundation
 import StoreAccess
 import StoreTestSupport
+
 @testable import StoreMetrics
 
 extension SnapshotIntegrationTests {
@@ -30,7 +31,10 @@ extension SnapshotIntegrationTests {
             _ = fast.waitForPosition(try a.streamInfo("s2")!.headPosition, timeout: .seconds(10))
             subs.append(fast)
             // a consumer that stopped at position 2 (no process runs it)
-            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_open('alpha', 'stopped', 'events', '[]', 'st:old/consumer/alpha', 'gone-host', 999999)"))
+            try store.pool.query(
+                SQL(
+                    "SELECT \(ident: store.schema.name).cursor_open('alpha', 'stopped', 'events', '[]', 'st:old/consumer/alpha', 'gone-host', 999999)"
+                ))
             try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_advance('alpha', 'stopped', 2)"))
             // a consumer on beta that is connected but blocked in its handler
             let flag = release
@@ -40,18 +44,20 @@ extension SnapshotIntegrationTests {
             let kv = try store.kv(tenant: "alpha", codec: RawCodec())
             for i in 0..<10 { try kv.set("orders", "o\(i)", [UInt8(i)]) }
             let firstID = try Int64(server.admin(SQL(unsafeRaw: "SELECT min(id) FROM \"\(schema)\".outbox")).first![0]!)!
-            try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_open('alpha', 'shipper', 'outbox', '{\"kind\":\"orders\"}', 'x', 'h', 1)"))
+            try store.pool.query(
+                SQL("SELECT \(ident: store.schema.name).cursor_open('alpha', 'shipper', 'outbox', '{\"kind\":\"orders\"}', 'x', 'h', 1)"))
             try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_advance('alpha', 'shipper', \(firstID + 3))"))
             // bookmarks
             try store.state(tenant: "alpha").put("sync:a", JSONText("1"))
             try store.state(tenant: "beta").put("sync:b", JSONText("2"))
             // sessions: another client, and an idle-in-transaction session holding xmin
             let other = try Connection(try ConnectionString(server.directDSN + "?application_name=\(svc)-psql"))
-            let idleTx = try Connection(try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: "idler", tenant: "beta"))
+            let idleTx = try Connection(
+                try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: "idler", tenant: "beta"))
             try idleTx.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
             try idleTx.query("SELECT count(*) FROM pg_class")
             extra = [other, idleTx]
-            Thread.sleep(forTimeInterval: 0.5) // let the pool report
+            Thread.sleep(forTimeInterval: 0.5)  // let the pool report
         }
 
         func close() {

@@ -2,6 +2,7 @@ import Foundation
 import StoreAccess
 import StoreTestSupport
 import Testing
+
 @testable import StoreMetrics
 
 /// A store with known contents; every figure of the snapshot is checked against an independent SQL query.
@@ -33,7 +34,7 @@ import Testing
         #expect(sv.connections == s.sessions!.backends.count + 1)
         #expect(sv.connections >= f.extra.count + 3 && sv.connections <= sv.maxConnections)
         let size = Double(Int64(try one("SELECT pg_database_size(current_database())")!)!)
-        #expect(abs(Double(sv.databaseBytes) / size - 1) < 0.2) // read at most every 10 s; other tests write meanwhile
+        #expect(abs(Double(sv.databaseBytes) / size - 1) < 0.2)  // read at most every 10 s; other tests write meanwhile
         #expect(!sv.isStandby)
         #expect(sv.version.hasPrefix("PostgreSQL 15"))
         // streams: heads and totals per tenant
@@ -52,7 +53,8 @@ import Testing
         for c in s.cursors {
             let pos = Int64(try one("SELECT position FROM \(q).cursors WHERE tenant = '\(c.tenant)' AND name = '\(c.name)'")!)!
             #expect(c.position == pos)
-            let head = c.source == "events"
+            let head =
+                c.source == "events"
                 ? Int64(try one("SELECT coalesce(max(position), 0) FROM \(q).events WHERE tenant = '\(c.tenant)'")!)!
                 : Int64(try one("SELECT max(id) FROM \(q).outbox WHERE tenant = '\(c.tenant)' AND kind = 'orders'")!)!
             #expect(c.head == head, "\(c.name)")
@@ -61,11 +63,14 @@ import Testing
         #expect(byName["fast"]?.lagEvents == 0)
         #expect(byName["fast"]?.ownerConnected == true)
         #expect(byName["stopped"]?.ownerConnected == false)
-        let stoppedAge = Double(try one("SELECT extract(epoch FROM now() - min(recorded_at)) FROM \(q).events WHERE tenant = 'alpha' AND position > 2")!)!
+        let stoppedAge = Double(
+            try one("SELECT extract(epoch FROM now() - min(recorded_at)) FROM \(q).events WHERE tenant = 'alpha' AND position > 2")!)!
         #expect(abs(byName["stopped"]!.lagSeconds - stoppedAge) < 1.0)
         #expect(d.cursors[Derived.CursorKey(tenant: "alpha", name: "fast")]?.status == .ok)
         #expect(d.cursors[Derived.CursorKey(tenant: "alpha", name: "stopped")]?.status == .stopped)
-        #expect(d.cursors[Derived.CursorKey(tenant: "beta", name: "stuck")]?.status == .stalled, "\(String(describing: d.cursors[Derived.CursorKey(tenant: "beta", name: "stuck")]))")
+        #expect(
+            d.cursors[Derived.CursorKey(tenant: "beta", name: "stuck")]?.status == .stalled,
+            "\(String(describing: d.cursors[Derived.CursorKey(tenant: "beta", name: "stuck")]))")
         #expect(byName["shipper"]?.lagEvents == 6)
         // outboxes
         let o = try #require(s.outboxes.first)
@@ -73,7 +78,7 @@ import Testing
         #expect(o.oldestID == Int64(try one("SELECT min(id) FROM \(q).outbox")!)!)
         #expect(o.slowestWatcher == "shipper")
         #expect(o.watchers == 1)
-        #expect(o.safeToPruneEstimate == 4) // exact here: ids are dense
+        #expect(o.safeToPruneEstimate == 4)  // exact here: ids are dense
         let plan = try f.store.outboxPruner(tenant: "alpha", kind: "orders").plan(.safe(retention: nil))
         #expect(plan.rows == 4)
         // bookmarks
@@ -89,12 +94,13 @@ import Testing
         #expect(groups.filter { $0.store == "consumer" }.reduce(0) { $0 + $1.total } == expectedConsumers)
         #expect(s.sessions!.backends.contains { $0.pid == f.extra[1].backendPID && $0.xminAge != nil })
         let ownPID = try collector.pool.withConnection { try $0.query("SELECT pg_backend_pid()").first!.decode(0, as: Int32.self) }
-        #expect(!s.sessions!.backends.contains { $0.pid == ownPID }) // own connection excluded
+        #expect(!s.sessions!.backends.contains { $0.pid == ownPID })  // own connection excluded
         // pools: the store's pool reported itself
         let pool = try #require(s.pools.first { $0.service == f.svc })
         #expect(pool.maxSize == 8 && !pool.stale)
-        #expect(pool.acquisitionsTotal >= acquisitionsBefore && pool.acquisitionsTotal <= acquisitionsAfter,
-                "\(acquisitionsBefore) ≤ \(pool.acquisitionsTotal) ≤ \(acquisitionsAfter)")
+        #expect(
+            pool.acquisitionsTotal >= acquisitionsBefore && pool.acquisitionsTotal <= acquisitionsAfter,
+            "\(acquisitionsBefore) ≤ \(pool.acquisitionsTotal) ≤ \(acquisitionsAfter)")
         // tenants summary
         let rows = TenantSummary.build(s, d)
         #expect(rows.first { $0.tenant == "alpha" }?.worstStatus == .stopped)
@@ -131,9 +137,14 @@ import Testing
         try f.store.events(tenant: "gamma").append(to: "g1", [EventData(type: "G")])
         let during = try collector.snapshot()
         let st1 = try #require(during.streams)
-        #expect(st1.safePosition < st1.headPosition) // delivery held back by the open append
+        #expect(st1.safePosition < st1.headPosition)  // delivery held back by the open append
         func expectTotals(_ st: Snapshot.Streams, upTo safe: Int64) throws {
-            let want = try f.server.admin(SQL(unsafeRaw: "SELECT tenant, count(*), count(DISTINCT stream), max(position) FROM \(q).events WHERE position <= \(safe) GROUP BY tenant ORDER BY tenant")).rows
+            let want = try f.server.admin(
+                SQL(
+                    unsafeRaw:
+                        "SELECT tenant, count(*), count(DISTINCT stream), max(position) FROM \(q).events WHERE position <= \(safe) GROUP BY tenant ORDER BY tenant"
+                )
+            ).rows
             #expect(st.tenants.map(\.tenant) == want.map { $0[0]! })
             for (t, w) in zip(st.tenants, want) {
                 #expect(t.events == Int64(w[1]!)!, "\(t.tenant)")
@@ -145,7 +156,8 @@ import Testing
         try held.query("COMMIT")
         // the stopped consumer moves; the outbox is pruned up to its watcher
         try f.store.pool.query(SQL("SELECT \(ident: f.store.schema.name).cursor_advance('alpha', 'stopped', 4)"))
-        _ = try f.store.outboxPruner(tenant: "alpha", kind: "orders").execute(try f.store.outboxPruner(tenant: "alpha", kind: "orders").plan(.safe(retention: nil)))
+        _ = try f.store.outboxPruner(tenant: "alpha", kind: "orders").execute(
+            try f.store.outboxPruner(tenant: "alpha", kind: "orders").plan(.safe(retention: nil)))
         let after = try collector.snapshot()
         let st2 = try #require(after.streams)
         #expect(st2.safePosition == Int64(try one("SELECT max(position) FROM \(q).events")!)!)
@@ -211,7 +223,7 @@ import Testing
         // a DBA replays the consumer by hand: the record is for another position and is ignored
         _ = try f.server.admin(SQL(unsafeRaw: "UPDATE \(q).cursors SET position = 1 WHERE name = 'stopped'"))
         let replayed = try collector.snapshot()
-        #expect(replayed.statements == 11) // asked, not taken from the stale record
+        #expect(replayed.statements == 11)  // asked, not taken from the stale record
         let wantReplay = try at("SELECT min(recorded_at) FROM \(q).events WHERE tenant = 'alpha' AND position > 1")
         #expect(abs(try unhandledAt(replayed, "stopped").timeIntervalSince(wantReplay)) < 0.001)
         try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'stopped', 3)"))
@@ -227,11 +239,15 @@ import Testing
         #expect(pruned.outboxes.first?.oldestID == Int64(try one("SELECT min(id) FROM \(q).outbox")!)!)
 
         // the store as a version-3 library left it: no record to read, probes give the same figures
-        _ = try f.server.admin(SQL(unsafeRaw: "ALTER TABLE \(q).cursors DROP COLUMN next_after, DROP COLUMN next_position, DROP COLUMN next_at, DROP COLUMN next_checked, DROP COLUMN next_pruned"))
+        _ = try f.server.admin(
+            SQL(
+                unsafeRaw:
+                    "ALTER TABLE \(q).cursors DROP COLUMN next_after, DROP COLUMN next_position, DROP COLUMN next_at, DROP COLUMN next_checked, DROP COLUMN next_pruned"
+            ))
         _ = try f.server.admin(SQL(unsafeRaw: "DELETE FROM \(q).schema_version WHERE version >= 4"))
         let old = try collector.snapshot()
         #expect(old.errors.isEmpty, "\(old.errors)")
-        #expect(old.statements == 11) // everything carried is void after a schema change: probed once
+        #expect(old.statements == 11)  // everything carried is void after a schema change: probed once
         #expect(abs(try unhandledAt(old, "stopped").timeIntervalSince(want)) < 0.001)
         #expect(abs(try unhandledAt(old, "shipper").timeIntervalSince(wantRow)) < 0.001)
         #expect(old.cursors.map(\.lagEvents) == pruned.cursors.map(\.lagEvents))
@@ -248,7 +264,9 @@ import Testing
         let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)
         defer { collector.close() }
         func expectSameAsTable(_ s: Snapshot, _ note: String) throws {
-            let want = try f.server.admin(SQL(unsafeRaw: "SELECT tenant, name, position, owner_pid, heartbeat_at FROM \(q).cursors ORDER BY tenant, name")).rows
+            let want = try f.server.admin(
+                SQL(unsafeRaw: "SELECT tenant, name, position, owner_pid, heartbeat_at FROM \(q).cursors ORDER BY tenant, name")
+            ).rows
             #expect(s.cursors.map { "\($0.tenant)/\($0.name)@\($0.position)" } == want.map { "\($0[0]!)/\($0[1]!)@\($0[2]!)" }, "\(note)")
             for (c, w) in zip(s.cursors, want) {
                 #expect(c.ownerPid == w[3].flatMap { Int32($0) }, "\(note): \(c.name)")
@@ -261,7 +279,7 @@ import Testing
         defer { open.close() }
         try open.query("BEGIN")
         try open.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'stopped', 3)"))
-        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'shipper', 5)")) // committed at once
+        try f.store.pool.query(SQL("SELECT \(ident: fn).cursor_advance('alpha', 'shipper', 5)"))  // committed at once
         let during = try collector.snapshot()
         #expect(during.cursors.first { $0.name == "stopped" }?.position == 2)
         #expect(during.cursors.first { $0.name == "shipper" }?.position == 5)
@@ -298,9 +316,11 @@ import Testing
         #expect(reasons.contains("permission denied") || reasons.contains("not found"), "\(reasons)")
         #expect(!reasons.contains("monitor-secret-pw"))
         // with the documented grants, every panel works
-        for g in ["GRANT USAGE ON SCHEMA \"\(f.schema)\" TO monitor",
-                  "GRANT SELECT ON ALL TABLES IN SCHEMA \"\(f.schema)\" TO monitor",
-                  "GRANT SELECT ON ALL SEQUENCES IN SCHEMA \"\(f.schema)\" TO monitor"] {
+        for g in [
+            "GRANT USAGE ON SCHEMA \"\(f.schema)\" TO monitor",
+            "GRANT SELECT ON ALL TABLES IN SCHEMA \"\(f.schema)\" TO monitor",
+            "GRANT SELECT ON ALL SEQUENCES IN SCHEMA \"\(f.schema)\" TO monitor",
+        ] {
             try f.server.admin(SQL(unsafeRaw: g))
         }
         let c2 = try Collector(dsn: f.server.monitorDSN, schema: f.schema)
@@ -326,7 +346,11 @@ import Testing
     @Test func lostServerIsAnErrorThenRecovers() throws {
         let priv = try PrivateServer()
         defer { priv.stop() }
-        let store = try Store.connect(priv.dsn, service: "t", options: { var o = Store.Options(); o.configure = { $0.reportInterval = nil }; return o }())
+        let store = try Store.connect(
+            priv.dsn, service: "t",
+            options: {
+                var o = Store.Options(); o.configure = { $0.reportInterval = nil }; return o
+            }())
         store.close()
         let collector = try Collector(dsn: priv.dsn)
         defer { collector.close() }

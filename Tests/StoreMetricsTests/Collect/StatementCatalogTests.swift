@@ -2,6 +2,7 @@ import Foundation
 import StoreAccess
 import StoreTestSupport
 import Testing
+
 @testable import StoreMetrics
 
 /// StoreMetrics's statements: every one runs against a real schema, each has its own name, and the lock scan

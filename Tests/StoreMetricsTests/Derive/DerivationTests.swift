@@ -1,20 +1,27 @@
 import Foundation
 import Testing
+
 @testable import StoreMetrics
 
 /// Lag status rules, window by window, from made-up snapshots (no server, injected time).
 @Suite struct LagStatusTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func snap(_ i: Int, position: Int64, head: Int64, connected: Bool = true, movedAt: Date? = nil, heartbeat: Date? = nil,
-              headPosition: Int64? = nil, safe: Int64? = nil, blockers: [Snapshot.DeliveryBlocker] = []) -> Snapshot {
+    func snap(
+        _ i: Int, position: Int64, head: Int64, connected: Bool = true, movedAt: Date? = nil, heartbeat: Date? = nil,
+        headPosition: Int64? = nil, safe: Int64? = nil, blockers: [Snapshot.DeliveryBlocker] = []
+    ) -> Snapshot {
         var s = Snapshot(takenAt: t0.addingTimeInterval(Double(i) * 5))
-        s.cursors = [Snapshot.Cursor(tenant: "t", name: "c", source: "events", kind: nil, position: position, head: head,
-                                     lagEvents: max(0, head - position), lagSeconds: 0, ownerApplication: nil, ownerHost: nil,
-                                     ownerPid: nil, ownerBackendPid: nil, ownerConnected: connected,
-                                     heartbeatAt: heartbeat ?? s.takenAt, movedAt: movedAt)]
-        s.streams = Snapshot.Streams(headPosition: headPosition ?? head, safePosition: safe ?? head, lastWriteAt: nil,
-                                     tenants: [.init(tenant: "t", headPosition: head, events: head, streams: 1, lastWriteAt: nil)], mostActive: [])
+        s.cursors = [
+            Snapshot.Cursor(
+                tenant: "t", name: "c", source: "events", kind: nil, position: position, head: head,
+                lagEvents: max(0, head - position), lagSeconds: 0, ownerApplication: nil, ownerHost: nil,
+                ownerPid: nil, ownerBackendPid: nil, ownerConnected: connected,
+                heartbeatAt: heartbeat ?? s.takenAt, movedAt: movedAt)
+        ]
+        s.streams = Snapshot.Streams(
+            headPosition: headPosition ?? head, safePosition: safe ?? head, lastWriteAt: nil,
+            tenants: [.init(tenant: "t", headPosition: head, events: head, streams: 1, lastWriteAt: nil)], mostActive: [])
         s.sessions = Snapshot.Sessions(groups: [], backends: [], xminHolder: nil, deliveryBlockers: blockers)
         return s
     }
@@ -28,7 +35,7 @@ import Testing
         let r = run([snap(0, position: 10, head: 10), snap(1, position: 20, head: 20)])
         #expect(r.map(\.status) == [.ok, .ok])
         #expect(r[1].catchUpSeconds == 0)
-        #expect(r[1].consumeRate == 2) // 10 positions in 5 s
+        #expect(r[1].consumeRate == 2)  // 10 positions in 5 s
     }
 
     @Test func behindButCatchingUpIsOKWithACatchUpTime() {
@@ -67,30 +74,39 @@ import Testing
     }
 
     @Test func positionMovingBackIsRewoundForTheWindow() {
-        let r = run([snap(0, position: 50, head: 60), snap(1, position: 10, head: 60), snap(2, position: 30, head: 60),
-                     snap(3, position: 60, head: 60), snap(4, position: 60, head: 60), snap(5, position: 60, head: 60)])
+        let r = run([
+            snap(0, position: 50, head: 60), snap(1, position: 10, head: 60), snap(2, position: 30, head: 60),
+            snap(3, position: 60, head: 60), snap(4, position: 60, head: 60), snap(5, position: 60, head: 60),
+        ])
         #expect(r.map(\.status) == [.ok, .rewound, .rewound, .rewound, .ok, .ok])
         #expect(r[1].reason == "position moved back from 50 to 10")
     }
 
     @Test func heldBackByALongTransactionSaysWho() {
-        let blocker = Snapshot.DeliveryBlocker(log: "events", pid: 4242, registeredAfter: 9, applicationName: "st:x/y",
-                                               state: "idle in transaction", transactionSeconds: 75)
-        let r = run([snap(0, position: 9, head: 20, safe: 9, blockers: [blocker]), snap(1, position: 9, head: 25, safe: 9, blockers: [blocker]),
-                     snap(2, position: 9, head: 30, safe: 9, blockers: [blocker])])
+        let blocker = Snapshot.DeliveryBlocker(
+            log: "events", pid: 4242, registeredAfter: 9, applicationName: "st:x/y",
+            state: "idle in transaction", transactionSeconds: 75)
+        let r = run([
+            snap(0, position: 9, head: 20, safe: 9, blockers: [blocker]), snap(1, position: 9, head: 25, safe: 9, blockers: [blocker]),
+            snap(2, position: 9, head: 30, safe: 9, blockers: [blocker]),
+        ])
         #expect(r[2].status == .stalled)
         #expect(r[2].reason == "delivery held back by pid 4242 (transaction open 1m15s)")
     }
 
     @Test func ratesFromHeadsAndCounters() {
         var a = snap(0, position: 0, head: 100)
-        var b = snap(2, position: 0, head: 150) // 10 s later
-        a.server = .init(version: "PostgreSQL 15", startedAt: t0, connections: 1, maxConnections: 10, transactions: 1000, databaseBytes: 1,
-                         database: "d", isStandby: false, replicas: [], now: t0)
+        var b = snap(2, position: 0, head: 150)  // 10 s later
+        a.server = .init(
+            version: "PostgreSQL 15", startedAt: t0, connections: 1, maxConnections: 10, transactions: 1000, databaseBytes: 1,
+            database: "d", isStandby: false, replicas: [], now: t0)
         b.server = a.server
         b.server!.transactions = 1500
-        a.outboxes = [.init(tenant: "t", kind: "k", rows: 100, headID: 1, appendedTotal: 100, oldestAt: nil, oldestID: nil, slowestWatcher: nil,
-                            slowestWatcherPosition: nil, watchers: 0, safeToPruneEstimate: 0)]
+        a.outboxes = [
+            .init(
+                tenant: "t", kind: "k", rows: 100, headID: 1, appendedTotal: 100, oldestAt: nil, oldestID: nil, slowestWatcher: nil,
+                slowestWatcherPosition: nil, watchers: 0, safeToPruneEstimate: 0)
+        ]
         b.outboxes = a.outboxes
         b.outboxes[0].rows = 80
         var h = History()
@@ -117,15 +133,19 @@ import Testing
     @Test func groupsByParsedApplicationNameAndKeepsOthersApart() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         func b(_ pid: Int32, _ app: String, _ state: String, xact: Double? = nil, wait: String? = nil, xmin: Int64? = nil) -> Snapshot.Backend {
-            .init(pid: pid, applicationName: app, user: "u", state: state, waitEventType: wait, waitEvent: nil, queryStart: now.addingTimeInterval(-2),
-                  transactionStart: xact.map { now.addingTimeInterval(-$0) }, stateChange: now.addingTimeInterval(-(xact ?? 0)), xminAge: xmin,
-                  blockedBy: [], query: "")
+            .init(
+                pid: pid, applicationName: app, user: "u", state: state, waitEventType: wait, waitEvent: nil, queryStart: now.addingTimeInterval(-2),
+                transactionStart: xact.map { now.addingTimeInterval(-$0) }, stateChange: now.addingTimeInterval(-(xact ?? 0)), xminAge: xmin,
+                blockedBy: [], query: "")
         }
-        let s = Collector.group([b(1, "st:orders/events/acme", "active", xact: 3), b(2, "st:orders/events/acme", "idle"),
-                                 b(3, "st:orders/events/acme", "idle in transaction", xact: 40, xmin: 12),
-                                 b(4, "psql", "active", wait: "Lock"), b(5, "", "idle")],
-                                blockers: [.init(log: "events", pid: 3, registeredAfter: 7, applicationName: nil, state: nil, transactionSeconds: nil)],
-                                now: now)
+        let s = Collector.group(
+            [
+                b(1, "st:orders/events/acme", "active", xact: 3), b(2, "st:orders/events/acme", "idle"),
+                b(3, "st:orders/events/acme", "idle in transaction", xact: 40, xmin: 12),
+                b(4, "psql", "active", wait: "Lock"), b(5, "", "idle"),
+            ],
+            blockers: [.init(log: "events", pid: 3, registeredAfter: 7, applicationName: nil, state: nil, transactionSeconds: nil)],
+            now: now)
         #expect(s.groups.count == 3)
         let g = s.groups[0]
         #expect(g.service == "orders" && g.store == "events" && g.tenant == "acme" && !g.other)

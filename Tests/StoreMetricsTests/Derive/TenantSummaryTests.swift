@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreMetrics
 
 /// The tenant summary is built once per snapshot (by `History.add`) and is the same as building it again.

@@ -2,6 +2,7 @@ import Foundation
 import StoreAccess
 import StoreTestSupport
 import Testing
+
 @testable import StoreMetrics
 
 /// The documented names are the emitted names: every metric in `docs/metrics.md` (with its type) is what
@@ -21,7 +22,9 @@ import Testing
         defer { held.close() }
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) let s = sleeper
-        Thread.detachNewThread { _ = try? s.query("SELECT pg_sleep(2)"); done.signal() }
+        Thread.detachNewThread {
+            _ = try? s.query("SELECT pg_sleep(2)"); done.signal()
+        }
         try held.query("BEGIN")
         try held.query(SQL("SELECT \(ident: f.store.schema.name).append('beta', 's9', -1, '[{\"type\":\"Late\"}]')"))
         let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)
@@ -48,8 +51,10 @@ import Testing
             emitted[String(parts[2])] = String(parts[3])
         }
         let documented = try Self.documentedMetrics()
-        #expect(Set(documented.keys) == Set(emitted.keys),
-                "documented only: \(Set(documented.keys).subtracting(emitted.keys).sorted()); emitted only: \(Set(emitted.keys).subtracting(documented.keys).sorted())")
+        #expect(
+            Set(documented.keys) == Set(emitted.keys),
+            "documented only: \(Set(documented.keys).subtracting(emitted.keys).sorted()); emitted only: \(Set(emitted.keys).subtracting(documented.keys).sorted())"
+        )
         for (name, type) in documented where emitted[name] != nil {
             #expect(emitted[name] == type, "\(name): documented \(type), emitted \(emitted[name]!)")
         }
@@ -64,7 +69,8 @@ import Testing
         for (key, value) in top {
             let emitted = Self.keys(in: value)
             let want = documented[key] ?? []
-            #expect(want == emitted, "\(key): documented only \(want.subtracting(emitted).sorted()); emitted only \(emitted.subtracting(want).sorted())")
+            #expect(
+                want == emitted, "\(key): documented only \(want.subtracting(emitted).sorted()); emitted only \(emitted.subtracting(want).sorted())")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StoreMetrics
 
 /// The exporters' output for `SampleSnapshot`, pinned: the JSON document byte for byte, the Prometheus text

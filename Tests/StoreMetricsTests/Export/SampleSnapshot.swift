@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import StoreMetrics
 
 /// A made-up pair of snapshots with every panel filled (two tenants, both consumer sources, an outbox, a
@@ -6,19 +7,25 @@ import Foundation
 enum SampleSnapshot {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000.25)
 
-    static func backend(_ pid: Int32, _ app: String, _ state: String, at now: Date, xact: Double? = nil, xmin: Int64? = nil,
-                        wait: String? = nil, blocked: [Int32] = []) -> Snapshot.Backend {
-        Snapshot.Backend(pid: pid, applicationName: app, user: "app", state: state, waitEventType: wait, waitEvent: wait.map { _ in "relation" },
-                         queryStart: now.addingTimeInterval(-1.5), transactionStart: xact.map { now.addingTimeInterval(-$0) },
-                         stateChange: now.addingTimeInterval(-2), xminAge: xmin, blockedBy: blocked, query: "SELECT \(pid)")
+    static func backend(
+        _ pid: Int32, _ app: String, _ state: String, at now: Date, xact: Double? = nil, xmin: Int64? = nil,
+        wait: String? = nil, blocked: [Int32] = []
+    ) -> Snapshot.Backend {
+        Snapshot.Backend(
+            pid: pid, applicationName: app, user: "app", state: state, waitEventType: wait, waitEvent: wait.map { _ in "relation" },
+            queryStart: now.addingTimeInterval(-1.5), transactionStart: xact.map { now.addingTimeInterval(-$0) },
+            stateChange: now.addingTimeInterval(-2), xminAge: xmin, blockedBy: blocked, query: "SELECT \(pid)")
     }
 
-    static func cursor(_ tenant: String, _ name: String, source: String = "events", kind: String? = nil, position: Int64, head: Int64,
-                       connected: Bool, at now: Date) -> Snapshot.Cursor {
-        Snapshot.Cursor(tenant: tenant, name: name, source: source, kind: kind, position: position, head: head,
-                        lagEvents: max(0, head - position), lagSeconds: head > position ? 3.25 : 0, ownerApplication: "st:svc/consumer/\(tenant)",
-                        ownerHost: "h1", ownerPid: 77, ownerBackendPid: connected ? 301 : nil, ownerConnected: connected,
-                        heartbeatAt: now.addingTimeInterval(-1), movedAt: now.addingTimeInterval(-4))
+    static func cursor(
+        _ tenant: String, _ name: String, source: String = "events", kind: String? = nil, position: Int64, head: Int64,
+        connected: Bool, at now: Date
+    ) -> Snapshot.Cursor {
+        Snapshot.Cursor(
+            tenant: tenant, name: name, source: source, kind: kind, position: position, head: head,
+            lagEvents: max(0, head - position), lagSeconds: head > position ? 3.25 : 0, ownerApplication: "st:svc/consumer/\(tenant)",
+            ownerHost: "h1", ownerPid: 77, ownerBackendPid: connected ? 301 : nil, ownerConnected: connected,
+            heartbeatAt: now.addingTimeInterval(-1), movedAt: now.addingTimeInterval(-4))
     }
 
     /// The `i`-th reading (i = 0, 1): heads and positions grow between them.
@@ -26,29 +33,48 @@ enum SampleSnapshot {
         let now = t0.addingTimeInterval(Double(i) * 2)
         let step = Int64(i) * 10
         var s = Snapshot(takenAt: now)
-        s.server = .init(version: "PostgreSQL 15.8", startedAt: t0.addingTimeInterval(-3600), connections: 7, maxConnections: 100,
-                         transactions: 5000 + step * 3, databaseBytes: 9_000_000, database: "shop", isStandby: false,
-                         replicas: [.init(name: "standby1", address: "10.0.0.2", state: "streaming", replayLagSeconds: 0.125)], now: now)
-        let backends = [backend(101, "st:svc/events/alpha", "active", at: now, xact: 1.5),
-                        backend(102, "st:svc/kv/beta", "idle in transaction", at: now, xact: 30, xmin: 42),
-                        backend(103, "psql", "active", at: now, xact: 0.5, wait: "Lock", blocked: [102])]
-        s.sessions = Collector.group(backends, blockers: [.init(log: "events", pid: 102, registeredAfter: 95 + step, applicationName: nil,
-                                                               state: nil, transactionSeconds: nil)], now: now)
-        s.pools = [Snapshot.Pool(host: "h1", pid: 77, startedAt: t0.addingTimeInterval(-600), applicationName: "st:svc/events/alpha",
-                                 service: "svc", store: "events", tenant: "alpha", intervalMilliseconds: 5000, reportAgeSeconds: 1.5,
-                                 size: 4, idle: 1, inUse: 3, waiting: 2, maxSize: 8, peakInUse: 6, acquisitionsTotal: 900 + step,
-                                 timeoutsTotal: 3, connectionErrorsTotal: 1, acquireMeanMilliseconds: 0.75, acquireP99Milliseconds: 12.5, stale: false)]
-        s.streams = .init(headPosition: 120 + step, safePosition: 110 + step, lastWriteAt: now.addingTimeInterval(-0.5),
-                          tenants: [.init(tenant: "alpha", headPosition: 118 + step, events: 80 + step, streams: 4, lastWriteAt: now),
-                                    .init(tenant: "beta", headPosition: 90, events: 30, streams: 2, lastWriteAt: t0)],
-                          mostActive: [.init(tenant: "alpha", stream: "order-1", version: 12 + step, headPosition: 118 + step, updatedAt: now)])
-        s.cursors = [cursor("alpha", "fast", position: 118 + step, head: 118 + step, connected: true, at: now),
-                     cursor("alpha", "slow", position: 50 + step / 2, head: 118 + step, connected: true, at: now),
-                     cursor("beta", "gone", position: 10, head: 90, connected: false, at: now),
-                     cursor("alpha", "shipper", source: "outbox", kind: "orders", position: 20, head: 40 + step, connected: true, at: now)]
-        s.outboxes = [.init(tenant: "alpha", kind: "orders", rows: 25 + step, headID: 40 + step, appendedTotal: 60 + step,
-                            oldestAt: now.addingTimeInterval(-90), oldestID: 16, slowestWatcher: "shipper", slowestWatcherPosition: 20,
-                            watchers: 1, safeToPruneEstimate: 5)]
+        s.server = .init(
+            version: "PostgreSQL 15.8", startedAt: t0.addingTimeInterval(-3600), connections: 7, maxConnections: 100,
+            transactions: 5000 + step * 3, databaseBytes: 9_000_000, database: "shop", isStandby: false,
+            replicas: [.init(name: "standby1", address: "10.0.0.2", state: "streaming", replayLagSeconds: 0.125)], now: now)
+        let backends = [
+            backend(101, "st:svc/events/alpha", "active", at: now, xact: 1.5),
+            backend(102, "st:svc/kv/beta", "idle in transaction", at: now, xact: 30, xmin: 42),
+            backend(103, "psql", "active", at: now, xact: 0.5, wait: "Lock", blocked: [102]),
+        ]
+        s.sessions = Collector.group(
+            backends,
+            blockers: [
+                .init(
+                    log: "events", pid: 102, registeredAfter: 95 + step, applicationName: nil,
+                    state: nil, transactionSeconds: nil)
+            ], now: now)
+        s.pools = [
+            Snapshot.Pool(
+                host: "h1", pid: 77, startedAt: t0.addingTimeInterval(-600), applicationName: "st:svc/events/alpha",
+                service: "svc", store: "events", tenant: "alpha", intervalMilliseconds: 5000, reportAgeSeconds: 1.5,
+                size: 4, idle: 1, inUse: 3, waiting: 2, maxSize: 8, peakInUse: 6, acquisitionsTotal: 900 + step,
+                timeoutsTotal: 3, connectionErrorsTotal: 1, acquireMeanMilliseconds: 0.75, acquireP99Milliseconds: 12.5, stale: false)
+        ]
+        s.streams = .init(
+            headPosition: 120 + step, safePosition: 110 + step, lastWriteAt: now.addingTimeInterval(-0.5),
+            tenants: [
+                .init(tenant: "alpha", headPosition: 118 + step, events: 80 + step, streams: 4, lastWriteAt: now),
+                .init(tenant: "beta", headPosition: 90, events: 30, streams: 2, lastWriteAt: t0),
+            ],
+            mostActive: [.init(tenant: "alpha", stream: "order-1", version: 12 + step, headPosition: 118 + step, updatedAt: now)])
+        s.cursors = [
+            cursor("alpha", "fast", position: 118 + step, head: 118 + step, connected: true, at: now),
+            cursor("alpha", "slow", position: 50 + step / 2, head: 118 + step, connected: true, at: now),
+            cursor("beta", "gone", position: 10, head: 90, connected: false, at: now),
+            cursor("alpha", "shipper", source: "outbox", kind: "orders", position: 20, head: 40 + step, connected: true, at: now),
+        ]
+        s.outboxes = [
+            .init(
+                tenant: "alpha", kind: "orders", rows: 25 + step, headID: 40 + step, appendedTotal: 60 + step,
+                oldestAt: now.addingTimeInterval(-90), oldestID: 16, slowestWatcher: "shipper", slowestWatcherPosition: 20,
+                watchers: 1, safeToPruneEstimate: 5)
+        ]
         s.bookmarks = [.init(tenant: "beta", key: "sync:b", updatedAt: t0.addingTimeInterval(-7200))]
         s.tenants = ["alpha", "beta", "gamma"]
         s.errors = [.init(panel: "pools", reason: "pools: statement timeout (canceling statement)", disabled: false)]
