@@ -26,7 +26,7 @@ import Testing
             _ = try? s.query("SELECT pg_sleep(2)"); done.signal()
         }
         try held.query("BEGIN")
-        try held.query(SQL("SELECT \(ident: f.store.schema.name).append('beta', 's9', -1, '[{\"type\":\"Late\"}]')"))
+        try held.query(SQL("SELECT \(ident: f.store.schema.name).append('beta', 's9', -1, '[{\"type\":\"Late\",\"payload\":{}}]')"))
         let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)
         defer { collector.close() }
         var history = History()
