@@ -14,10 +14,21 @@ extension Snapshot {
         public var kind: String?
         /// The last position it handled.
         public var position: Int64
-        /// Its tenant's event head, or its outbox's head id.
+        /// Its tenant's event head, or its outbox's head id, at the deliverable (safe) position.
         public var head: Int64
-        /// head − position (positions, not matching events).
+        /// The rows it still has to handle: events of its tenant matching its filter (outbox rows of its tenant and
+        /// kind) after its position, up to the deliverable position. Counted up to `LagCount.cap`; when
+        /// `lagCapped`, it is a lower bound (shown "≥100k").
         public var lagEvents: Int64
+        /// `lagEvents` reached the count's cap: at least this many.
+        public var lagCapped: Bool = false
+        /// The position gap, head − position (positions are shared by every tenant of the store).
+        public var lagPositions: Int64 = 0
+        /// Its recorded filter (JSON, as `cursor_open` took it) for an event consumer that has one; nil: every event.
+        public var filter: String? = nil
+        /// Rows of its own (tenant and filter) committed above the deliverable position: delivery is held back
+        /// (by `Snapshot.Sessions.deliveryBlockers`).
+        public var waitingAboveSafe: Bool = false
         /// Age of the oldest event or outbox row the consumer has not handled (0 when caught up).
         public var lagSeconds: Double
         /// The application_name of the process that runs it.
@@ -34,5 +45,7 @@ extension Snapshot {
         public var heartbeatAt: Date?
         /// When its position last moved.
         public var movedAt: Date?
+        /// When it was registered.
+        public var createdAt: Date? = nil
     }
 }

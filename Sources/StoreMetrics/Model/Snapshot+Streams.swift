@@ -26,8 +26,12 @@ extension Snapshot {
         public var events: Int64
         /// Its streams.
         public var streams: Int
-        /// When it last wrote.
+        /// When it last wrote (committed, delivered or held back).
         public var lastWriteAt: Date?
+        /// Its events committed above the safe position: written, waiting for delivery (held back).
+        public var waitingEvents: Int64 = 0
+        /// Every committed event: `events` + `waitingEvents` (append rates count these).
+        public var committedEvents: Int64 { events + waitingEvents }
     }
 
     /// One stream's head.
