@@ -10,6 +10,7 @@ struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "metrics", abstract: "Serve Prometheus metrics at /metrics.")
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var status: StatusOptions
 
     @Option(help: "Address to listen on: IPv4 host:port or [IPv6]:port.")
     var listen: String = "127.0.0.1:9187"
@@ -46,7 +47,7 @@ struct MetricsCommand: AsyncParsableCommand {
     func run() async throws {
         let dsn = try connection.resolved()
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: connection.schema) }
-        let scraper = Scraper(collector: collector)
+        let scraper = Scraper(collector: collector, rules: status.rules)
         if once {
             print(try reportingErrors { try scraper.scrape() }, terminator: "")
             return
@@ -71,10 +72,13 @@ struct MetricsCommand: AsyncParsableCommand {
 final class Scraper: @unchecked Sendable {
     let collector: Collector
     private let lock = NSLock()
-    private var history = History()
+    private var history: History
     private lazy var shared = SharedScrape<String> { [unowned self] in try self.scrape() }
 
-    init(collector: Collector) { self.collector = collector }
+    init(collector: Collector, rules: LagRules = LagRules()) {
+        self.collector = collector
+        history = History(rules: rules)
+    }
 
     func scrape() throws -> String {
         let s = try collector.snapshot()

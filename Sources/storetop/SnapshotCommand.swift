@@ -9,6 +9,7 @@ struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "snapshot", abstract: "Print one snapshot as text or JSON (docs/snapshot.md).")
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var status: StatusOptions
 
     @Flag(help: "Print the JSON document described in docs/snapshot.md.")
     var json = false
@@ -25,7 +26,7 @@ struct SnapshotCommand: ParsableCommand {
         try reportingErrors {
             let collector = try Collector(dsn: dsn, schema: connection.schema)
             defer { collector.close() }
-            var history = History()
+            var history = History(rules: status.rules)
             var derived = history.add(try collector.snapshot())
             var snap = history.snapshots.last!
             if sample > 0 {

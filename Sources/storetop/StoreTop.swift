@@ -124,3 +124,24 @@ struct FileLogHandler: LogHandler {
         handle.write(Data(Secrets.redact(text).utf8))
     }
 }
+
+/// The consumer status thresholds shared by the dashboard, `snapshot` and `metrics` (StoreMetrics's `LagRules`).
+struct StatusOptions: ParsableArguments {
+    @Option(help: "Seconds behind with no move (while work waited as long) before a consumer is STALLED.")
+    var stallAfter: Double = 10
+
+    @Option(help: "Seconds the oldest unhandled row must wait before a moving consumer is LAGGING.")
+    var lagSeconds: Double = 30
+
+    @Option(help: "Rows behind before a moving consumer is LAGGING.")
+    var lagEvents: Int64 = 10
+
+    func validate() throws {
+        guard stallAfter > 0, stallAfter <= 86400 else { throw ValidationError("--stall-after must be between 0 and 86400 seconds") }
+        guard lagSeconds >= 0, lagSeconds <= 86400 else { throw ValidationError("--lag-seconds must be between 0 and 86400 seconds") }
+        guard lagEvents >= 1 else { throw ValidationError("--lag-events must be at least 1") }
+    }
+
+    /// The rules these options give.
+    var rules: LagRules { LagRules(stallAfter: stallAfter, lagSeconds: lagSeconds, lagEvents: lagEvents) }
+}

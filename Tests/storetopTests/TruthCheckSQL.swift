@@ -37,6 +37,12 @@ struct TruthCursor: Equatable {
     var ownerBackendPid: Int32?
     /// Behind the hold: nothing deliverable to handle, yet committed rows wait above the safe position.
     var heldBack: Bool { lagEvents == 0 && waitingAboveSafe > 0 }
+    /// Seconds at `now` it has had work waiting without moving (the stall rule of docs/snapshot.md): since its
+    /// last move (or creation), but no longer than its first unhandled row has waited.
+    func stillFor(at now: Double) -> Double {
+        guard let first = firstUnhandledAt, let since = movedAt ?? createdAt else { return 0 }
+        return min(now - since, now - first)
+    }
 }
 
 /// An outbox (tenant and kind) as SQL computes it.

@@ -119,9 +119,17 @@ public final class Collector: @unchecked Sendable {
             }
         }
         state.answers = plan.known
+        let lagPlan = LagPlanner(carried: state.lag).plan(
+            rows ?? [], boxes: boxes, safeEvents: safeEvents, headEvents: locks?.eventsHead ?? 0, safeOutbox: safeOutbox,
+            headOutbox: locks?.outboxHead ?? 0)
+        state.lag = [:]
+        var lags: [CursorKey: ConsumerLag]?
+        if !lagPlan.entries.isEmpty, let counts = try run(LagPanel.name, { try LagPanel.read(c, schema.name, lagPlan.ranges) }) {
+            (lags, state.lag) = lagPlan.resolve(counts)
+        }
         ConsumerAssembly.assemble(
             into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
-            held: locks?.consumerLocks ?? [], answers: plan.known, now: run.snapshot.server?.now ?? now)
+            held: locks?.consumerLocks ?? [], answers: plan.known, lags: lags, now: run.snapshot.server?.now ?? now)
     }
 
     /// Groups backends by parsed application_name (`SessionGroups.group`; kept for existing callers).

@@ -3,24 +3,28 @@ import Foundation
 /// The consumers and outboxes of a snapshot, assembled from their rows, the heads, the locks and the probe
 /// answers (no I/O).
 enum ConsumerAssembly {
-    /// One consumer: its lag against its tenant's head (events) or its outbox's head, its lag in seconds from the
-    /// age of its first unhandled row (answered), and whether its owner holds its lock.
+    /// One consumer: its lag in its own rows (`lag`, counted by `LagPanel`; without it, the position gap), the
+    /// position gap against its tenant's head (events) or its outbox's head, its lag in seconds from the age of its
+    /// first unhandled row (answered), and whether its owner holds its lock.
     static func cursor(
         _ r: CursorRow, heads: [String: Int64], boxes: [OutboxKey: OutboxRow], held: Set<Int64>,
-        answers: ProbeAnswers, now: Date
+        answers: ProbeAnswers, lag: ConsumerLag?, now: Date
     ) -> Snapshot.Cursor {
         let head: Int64 =
             r.source == "events"
             ? max(heads[r.tenant] ?? 0, 0)
             : r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)]?.head } ?? 0
-        let next = answers.next[r.key]
+        let gap = max(0, head - r.position)
+        let events = lag?.lag ?? gap
+        let next = events > 0 ? answers.next[r.key] : nil
         return Snapshot.Cursor(
             tenant: r.tenant, name: r.name, source: r.source, kind: r.kind,
-            position: r.position, head: head, lagEvents: max(0, head - r.position),
+            position: r.position, head: head, lagEvents: events, lagCapped: lag?.capped ?? false, lagPositions: gap,
+            filter: r.filter, waitingAboveSafe: lag?.waiting ?? false, handledSincePrevious: lag?.handled,
             lagSeconds: next.map { max(0, now.timeIntervalSince($0.at)) } ?? 0,
             ownerApplication: r.ownerApplication, ownerHost: r.ownerHost, ownerPid: r.ownerPid,
             ownerBackendPid: r.ownerBackendPid, ownerConnected: held.contains(r.lockKey),
-            heartbeatAt: r.heartbeatAt, movedAt: r.movedAt)
+            heartbeatAt: r.heartbeatAt, movedAt: r.movedAt, createdAt: r.createdAt)
     }
 
     /// One outbox from its head row, its oldest row (answered) and its watchers (from the cursors).
@@ -53,10 +57,12 @@ extension ConsumerAssembly {
     /// outboxes have no watcher positions, so nothing counts as safe to prune, and the snapshot says so.
     static func assemble(
         into snapshot: inout Snapshot, rows: [CursorRow]?, outRows: [OutboxRow]?, boxes: [OutboxKey: OutboxRow],
-        heads: [String: Int64], held: Set<Int64>, answers: ProbeAnswers, now: Date
+        heads: [String: Int64], held: Set<Int64>, answers: ProbeAnswers, lags: [CursorKey: ConsumerLag]?, now: Date
     ) {
         if let rows {
-            snapshot.cursors = rows.map { cursor($0, heads: heads, boxes: boxes, held: held, answers: answers, now: now) }
+            snapshot.cursors = rows.map {
+                cursor($0, heads: heads, boxes: boxes, held: held, answers: answers, lag: lags?[$0.key], now: now)
+            }
                 .sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
         }
         guard let outRows else { return }
@@ -74,4 +80,14 @@ extension ConsumerAssembly {
                     disabled: false))
         }
     }
+}
+
+/// A consumer's lag as `LagPanel` counted it: rows of its own still to handle (a lower bound when `capped`), and
+/// whether rows of its own wait above the deliverable position.
+struct ConsumerLag: Sendable, Equatable {
+    var lag: Int64
+    var capped: Bool
+    var waiting: Bool
+    /// Rows of its own it handled since the previous snapshot; nil when the lag was counted afresh.
+    var handled: Int64? = nil
 }

@@ -29,7 +29,9 @@ extension CursorsPanel {
               LEFT JOIN LATERAL (
                    SELECT c.tenant, c.name, c.source, c.filter ->> 'kind' AS kind, c.position, c.owner_application, c.owner_host,
                           c.owner_pid, c.owner_backend_pid, \(unsafeRaw: key) AS lock_key,
-                          c.heartbeat_at, c.moved_at, \(unsafeRaw: next)
+                          c.heartbeat_at, c.moved_at, c.created_at,
+                          CASE WHEN c.source = 'events' AND c.filter <> '[]' AND c.filter <> '{}' THEN c.filter::text END AS filter,
+                          \(unsafeRaw: next)
                      FROM \(ident: schema).cursors c WHERE \(unsafeRaw: changed) LIMIT \(unsafeRaw: String(limit + 1))) c ON true
             """
         ).named("metrics.cursors")

@@ -73,7 +73,8 @@ enum CursorsPanel: Panel {
             position: try r.decode("position"), ownerApplication: r["owner_application"], ownerHost: r["owner_host"],
             ownerPid: try r.decodeOptional("owner_pid"), ownerBackendPid: try r.decodeOptional("owner_backend_pid"),
             lockKey: try r.decode("lock_key"), heartbeatAt: try r.decodeOptional("heartbeat_at"),
-            movedAt: try r.decodeOptional("moved_at"), recordCurrent: try r.decodeOptional("record_current") ?? false,
+            movedAt: try r.decodeOptional("moved_at"), createdAt: try r.decodeOptional("created_at"), filter: r["filter"],
+            recordCurrent: try r.decodeOptional("record_current") ?? false,
             nextPosition: try r.decodeOptional("next_position"), nextAt: try r.decodeOptional("next_at"),
             nextChecked: try r.decodeOptional("next_checked"), nextPruned: try r.decodeOptional("next_pruned"))
     }
@@ -92,6 +93,9 @@ struct CursorRow: Sendable {
     let tenant: String, name: String, source: String, kind: String?, position: Int64
     let ownerApplication: String?, ownerHost: String?, ownerPid: Int32?, ownerBackendPid: Int32?, lockKey: Int64
     let heartbeatAt: Date?, movedAt: Date?
+    var createdAt: Date? = nil
+    /// An event consumer's recorded filter (JSON text); nil when it has none.
+    var filter: String? = nil
     /// Whether the record below was made for the current position (not left behind by a position changed by hand).
     var recordCurrent = false
     /// What the consumer recorded when it last moved (schema version 4, `cursor_next`): its first unhandled row

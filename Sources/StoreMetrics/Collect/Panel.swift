@@ -18,7 +18,7 @@ enum Panels {
     static var all: [any Panel.Type] {
         [
             ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, PoolsPanel.self, StreamsPanel.self,
-            CursorsPanel.self, OutboxesPanel.self, ProbesPanel.self, BookmarksPanel.self, TenantsPanel.self,
+            CursorsPanel.self, OutboxesPanel.self, LagPanel.self, ProbesPanel.self, BookmarksPanel.self, TenantsPanel.self,
         ]
     }
 
@@ -41,6 +41,8 @@ struct CollectState: Sendable {
     var cursors: CursorsPanel.Carry?
     /// Answers of probes that still hold (`ProbePlanner`, `ProbesPanel`).
     var answers = ProbeAnswers()
+    /// Each consumer's lag as last counted (`LagPlanner`, `LagPanel`).
+    var lag: [CursorKey: LagCarry] = [:]
 
     /// Voids what was carried when the store's epoch changed.
     mutating func enter(epoch: String?) {
@@ -48,6 +50,7 @@ struct CollectState: Sendable {
         streams = StreamsPanel.Carry()
         cursors = nil
         answers = ProbeAnswers()
+        lag = [:]
         self.epoch = epoch
     }
 }

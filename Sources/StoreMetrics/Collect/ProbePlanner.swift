@@ -17,8 +17,8 @@ struct ProbeAnswers: Sendable, Equatable {
 struct ProbePlan: Sendable {
     /// What is known now: answers that still hold, records the consumers made, first new events.
     var known = ProbeAnswers()
-    /// Event consumers to probe: first event of the tenant after the position.
-    var events: [(tenant: String, name: String, position: Int64)] = []
+    /// Event consumers to probe: first event of the tenant (matching the consumer's filter) after the position.
+    var events: [(tenant: String, name: String, position: Int64, filter: LagFilter)] = []
     /// Outbox watchers to probe: first row of the tenant's kind after the position.
     var watchers: [(tenant: String, name: String, kind: String, position: Int64)] = []
     /// Outboxes whose oldest row to probe.
@@ -76,10 +76,19 @@ struct ProbePlanner: Sendable {
         return plan
     }
 
-    /// An event consumer behind its tenant's settled head.
+    /// An event consumer behind its tenant's settled head. A filtered consumer's first unhandled event is its
+    /// filter's: neither the record (made for the tenant's events) nor the tenant's first new event tells it, so it
+    /// is carried while the consumer stays put, else probed with the filter.
     func planEvents(_ r: CursorRow, settledHead: Int64, into plan: inout ProbePlan) {
         let pos = r.position
         guard pos < settledHead else { return }
+        let filter = LagFilter(recorded: r.filter)
+        if filter != .all {
+            if let n = carried.next[r.key], n.position == pos { plan.known.next[r.key] = n; return }
+            plan.events.append((r.tenant, r.name, pos, filter))
+            plan.asked[r.key] = (pos, 0)
+            return
+        }
         // Recorded by the consumer when it moved: its first unhandled event, settled then, so exact now.
         if r.recordCurrent, r.nextPosition != nil, let at = r.nextAt { plan.known.next[r.key] = .init(position: pos, pruned: 0, at: at); return }
         if r.recordCurrent, r.nextPosition == nil, let checked = r.nextChecked {
@@ -98,7 +107,7 @@ struct ProbePlanner: Sendable {
             plan.known.next[r.key] = .init(position: pos, pruned: 0, at: f.at)
             return
         }
-        plan.events.append((r.tenant, r.name, pos))
+        plan.events.append((r.tenant, r.name, pos, .all))
         plan.asked[r.key] = (pos, 0)
     }
 

@@ -10,7 +10,7 @@ enum ProbesPanel: Panel {
     static let name = "probes"
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [statement(schema, events: [("a", "b", 0)], watchers: [("a", "b", "c", 0)], outboxes: [("a", "c")], safeEvents: 0, safeOutbox: 0)]
+        [statement(schema, events: [("a", "b", 0, .all), ("a", "c", 0, LagFilter(types: ["T"], query: nil))], watchers: [("a", "b", "c", 0)], outboxes: [("a", "c")], safeEvents: 0, safeOutbox: 0)]
     }
 
     /// Sends the plan's probes and takes the answers into `plan.known`.
@@ -37,18 +37,30 @@ enum ProbesPanel: Panel {
     }
 
     static func statement(
-        _ schema: Identifier, events: [(tenant: String, name: String, position: Int64)],
+        _ schema: Identifier, events: [(tenant: String, name: String, position: Int64, filter: LagFilter)],
         watchers: [(tenant: String, name: String, kind: String, position: Int64)],
         outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64
     ) -> SQL {
-        SQL(
+        let any = events.filter { $0.filter.types == nil }, typed = events.filter { $0.filter.types != nil }
+        let match = "(x.q = '' OR \(schema.quoted).event_matches(e.type, e.payload, x.q::jsonb))"
+        return SQL(
             """
             SELECT 'e' AS probe, x.t AS tenant, x.n AS name, NULL::text AS kind, f.at, NULL::bigint AS id
-              FROM unnest(\(TextArray(events.map(\.tenant)))::text[], \(TextArray(events.map(\.name)))::text[],
-                          \(TextArray(events.map { String($0.position) }))::bigint[]) x(t, n, p)
+              FROM unnest(\(TextArray(any.map(\.tenant)))::text[], \(TextArray(any.map(\.name)))::text[],
+                          \(TextArray(any.map { String($0.position) }))::bigint[], \(TextArray(any.map { $0.filter.query ?? "" }))::text[]) x(t, n, p, q)
               LEFT JOIN LATERAL (SELECT e.recorded_at AS at FROM \(ident: schema).events e
-                                  WHERE e.tenant = x.t AND e.position > x.p AND e.position <= \(safeEvents)
+                                  WHERE e.tenant = x.t AND e.position > x.p AND e.position <= \(safeEvents) AND \(unsafeRaw: match)
                                   ORDER BY e.position LIMIT 1) f ON true
+            UNION ALL
+            SELECT 'e', x.t, x.n, NULL, f.at, NULL
+              FROM unnest(\(TextArray(typed.map(\.tenant)))::text[], \(TextArray(typed.map(\.name)))::text[],
+                          \(TextArray(typed.map { String($0.position) }))::bigint[], \(TextArray(typed.map { $0.filter.typesJSON ?? "[]" }))::text[],
+                          \(TextArray(typed.map { $0.filter.query ?? "" }))::text[]) x(t, n, p, types, q)
+              LEFT JOIN LATERAL (SELECT f1.at FROM jsonb_array_elements_text(x.types::jsonb) ty(v)
+                                  CROSS JOIN LATERAL (SELECT e.position, e.recorded_at AS at FROM \(ident: schema).events e
+                                        WHERE e.tenant = x.t AND e.type = ty.v AND e.position > x.p AND e.position <= \(safeEvents) AND \(unsafeRaw: match)
+                                        ORDER BY e.position LIMIT 1) f1
+                                  ORDER BY f1.position LIMIT 1) f ON true
             UNION ALL
             SELECT 'w', x.t, x.n, x.k, f.at, NULL
               FROM unnest(\(TextArray(watchers.map(\.tenant)))::text[], \(TextArray(watchers.map(\.name)))::text[],

@@ -6,6 +6,8 @@ import StoreAccess
 /// panel reports as connections in use.
 enum SessionsPanel: Panel {
     static let name = "sessions"
+    /// At most this many backends are read.
+    static let limit = 2000
 
     static func statements(_ schema: Identifier) -> [SQL] { [statement()] }
 
@@ -18,7 +20,7 @@ enum SessionsPanel: Panel {
                    left(query, 300) AS query, count(*) OVER () AS backends
               FROM pg_stat_activity
              WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
-             ORDER BY xact_start NULLS LAST LIMIT 2000
+             ORDER BY xact_start NULLS LAST LIMIT \(unsafeRaw: String(limit))
             """
         ).named("metrics.sessions")
     }

@@ -48,6 +48,13 @@ enum StreamsPanel: Panel {
             totals[t.tenant] = x
         }
         carry = Carry(base: safe, totals: totals)
+        let waiting = try JSONText(postgresText: try r.decode("waiting")).decode([TenantRow].self)
+        for w in waiting {
+            var x = totals[w.tenant] ?? Snapshot.TenantHead(tenant: w.tenant, headPosition: 0, events: 0, streams: 0, lastWriteAt: nil)
+            x.waitingEvents = w.events ?? 0
+            if let l = try w.last.map(jsonDate) { x.lastWriteAt = max(x.lastWriteAt ?? l, l) }
+            totals[w.tenant] = x
+        }
         arrivals = arrived
         return Snapshot.Streams(
             headPosition: head, safePosition: safe ?? head, lastWriteAt: try r.decodeOptional("last_write"),

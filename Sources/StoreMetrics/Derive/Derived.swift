@@ -20,11 +20,11 @@ public struct Derived: Sendable, Equatable {
         public var catchUpSeconds: Double?
     }
 
-    /// Global events appended per second (from the head position).
+    /// Global events committed per second: the sum of the tenants' rates (delivered or held back).
     public var appendRate: Double?
     /// Transactions per second in this database.
     public var transactionRate: Double?
-    /// Events appended per second, per tenant.
+    /// Events committed per second, per tenant (delivered or held back behind an open transaction).
     public var tenantAppendRate: [String: Double] = [:]
     /// Recent global append rates, oldest first (for a sparkline).
     public var appendRateHistory: [Double] = []

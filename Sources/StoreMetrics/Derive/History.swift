@@ -64,9 +64,15 @@ public struct History: Sendable {
         let dt = s.takenAt.timeIntervalSince(prev.takenAt)
         if dt > 0 {
             if let a = s.streams, let b = prev.streams {
-                d.appendRate = Double(max(0, a.headPosition - b.headPosition)) / dt
-                let before = Dictionary(b.tenants.map { ($0.tenant, $0.events) }, uniquingKeysWith: { x, _ in x })
-                for t in a.tenants { d.tenantAppendRate[t.tenant] = Double(max(0, t.events - (before[t.tenant] ?? t.events))) / dt }
+                // committed events, delivered or waiting behind an open transaction: the global rate is their sum
+                let before = Dictionary(b.tenants.map { ($0.tenant, $0.committedEvents) }, uniquingKeysWith: { x, _ in x })
+                var total = 0.0
+                for t in a.tenants {
+                    let rate = Double(max(0, t.committedEvents - (before[t.tenant] ?? t.committedEvents))) / dt
+                    d.tenantAppendRate[t.tenant] = rate
+                    total += rate
+                }
+                d.appendRate = total
             }
             if let a = s.server, let b = prev.server { d.transactionRate = Double(max(0, a.transactions - b.transactions)) / dt }
             let before = Dictionary(prev.outboxes.map { ($0.key, $0.rows) }, uniquingKeysWith: { x, _ in x })

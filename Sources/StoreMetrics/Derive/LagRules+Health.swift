@@ -1,60 +1,81 @@
 import Foundation
 
 extension LagRules {
-    /// The status of one consumer from its samples in the window (oldest first), per the rules in `LagStatus`:
-    /// rewound → stopped → stalled → lagging → ok. `stillSince`: the earliest snapshot since which the position
-    /// has not changed. The reason names the backend holding delivery back when one does.
+    /// The status of one consumer (rules in `LagStatus`): rewound → caught up → stopped → stalled → lagging → ok.
+    /// `samples`: the consumer in the window's snapshots, oldest first (the current one last). `stillSince`: since
+    /// when storetop has seen its position unchanged (used only when the store records no move or creation time).
     func health(_ c: Snapshot.Cursor, samples: [(Date, Snapshot.Cursor)], snapshot: Snapshot, stillSince: Date? = nil) -> Derived.CursorHealth {
-        var consume: Double?, headRate: Double?
-        if let first = samples.first, let last = samples.last, last.0 > first.0 {
-            let dt = last.0.timeIntervalSince(first.0)
-            consume = Double(last.1.position - first.1.position) / dt
-            headRate = Double(last.1.head - first.1.head) / dt
-        }
-        var catchUp: Double?
-        if c.lagEvents == 0 { catchUp = 0 } else if let cr = consume, let hr = headRate, cr > hr { catchUp = Double(c.lagEvents) / (cr - hr) }
+        let (consume, catchUp) = rates(c, samples: samples)
         func h(_ s: LagStatus, _ why: String) -> Derived.CursorHealth {
-            .init(status: s, reason: why, consumeRate: consume.map { max(0, $0) }, catchUpSeconds: catchUp)
+            .init(status: s, reason: why, consumeRate: consume, catchUpSeconds: c.lagEvents == 0 ? 0 : catchUp)
         }
-        // 1. rewound: a step backwards inside the window
         for (a, b) in zip(samples, samples.dropFirst()) where b.1.position < a.1.position {
             return h(.rewound, "position moved back from \(a.1.position) to \(b.1.position)")
         }
-        let held = heldBack(c, snapshot: snapshot)
-        if c.lagEvents == 0 { return h(.ok, c.ownerConnected ? "caught up" : "caught up; not running") }
-        // 2. stopped: behind and nobody runs it
-        if !c.ownerConnected {
-            let since = c.heartbeatAt.map { "last heartbeat \(Format.duration(snapshot.takenAt.timeIntervalSince($0))) ago" } ?? "never ran"
-            return h(.stopped, "not running, \(c.lagEvents) behind; \(since)")
+        let now = snapshot.takenAt, held = heldBack(c, snapshot: snapshot)
+        let behind = "\(Format.count(c.lagEvents))\(c.lagCapped ? "+" : "") behind"
+        if c.lagEvents == 0 {
+            let base = c.ownerConnected || heartbeatAge(c, snapshot) != nil ? "caught up" : "caught up; not running"
+            return h(.ok, held.isEmpty ? base : "\(base); \(held)")
         }
-        // 3. stalled: connected, not moving over the whole window, for long enough
-        if let first = samples.first, samples.count >= 2, samples.allSatisfy({ $0.1.position == first.1.position }) {
-            // movedAt is when it last recorded progress; a consumer that never did is still since the history began
-            let still = snapshot.takenAt.timeIntervalSince(c.movedAt ?? stillSince ?? first.0)
-            if still >= stallAfter {
-                return h(.stalled, held.isEmpty ? "no progress for \(Format.duration(still)) while \(c.lagEvents) behind" : held)
-            }
+        let beat = heartbeatAge(c, snapshot)
+        guard c.ownerConnected || beat != nil else {
+            let since = c.heartbeatAt.map { "last heartbeat \(Format.duration(now.timeIntervalSince($0))) ago" } ?? "never ran"
+            return h(.stopped, "not running, \(behind); \(since)")
         }
-        // 4. lagging: lag grew at every step of the window
-        let lags = samples.map { $0.1.lagEvents }
-        if lags.count >= 2, zip(lags, lags.dropFirst()).allSatisfy({ $1 >= $0 }), lags.last! > lags.first! {
-            return h(.lagging, held.isEmpty ? "falling behind: lag \(lags.first!) → \(lags.last!)" : held)
+        let lockless = c.ownerConnected ? "" : "; no consumer lock held, heartbeat \(Format.duration(beat ?? 0)) ago"
+        let last = c.movedAt ?? c.createdAt ?? stillSince
+        // work has waited since its first unhandled row was written; it has not moved since `last`
+        let sinceMove = last.map { now.timeIntervalSince($0) }
+        if let sinceMove, min(sinceMove, c.lagSeconds) >= stallAfter {
+            let what = c.movedAt == nil ? "never moved since it was created \(Format.duration(sinceMove)) ago" : "no progress for \(Format.duration(sinceMove))"
+            return h(.stalled, "\(what) while \(behind) (oldest \(Format.duration(c.lagSeconds)))\(lockless)")
         }
-        return h(.ok, held.isEmpty ? "catching up" : held)
+        let trend = samples.count >= 2 ? "; lag \(Format.count(samples.first!.1.lagEvents)) → \(Format.count(c.lagEvents))" : ""
+        if c.lagEvents >= lagEvents && c.lagSeconds >= lagSeconds {
+            return h(.lagging, "\(behind), oldest \(Format.duration(c.lagSeconds))\(trend)\(lockless)")
+        }
+        return h(.ok, "catching up: \(behind), oldest \(Format.duration(c.lagSeconds))\(lockless)")
     }
 
-    /// "delivery held back by pid …" when an in-flight writer, not the consumer, is why it is behind; else "".
-    func heldBack(_ c: Snapshot.Cursor, snapshot: Snapshot) -> String {
-        guard c.lagEvents > 0 else { return "" }
-        var blocker: Snapshot.DeliveryBlocker?
-        if let st = snapshot.streams, c.source == "events", c.position >= st.safePosition {
-            blocker = snapshot.sessions?.deliveryBlockers.first(where: { $0.log == "events" })
-        } else if c.source == "outbox", let b = snapshot.sessions?.deliveryBlockers.first(where: { $0.log == "outbox" }),
-            c.position >= b.registeredAfter
+    /// For a consumer whose owner holds no consumer lock (driven from SQL): seconds since its heartbeat when that is
+    /// within `heartbeatFresh` and the backend it registered from is still connected (when the snapshot lists every
+    /// backend); nil otherwise — it is not running.
+    func heartbeatAge(_ c: Snapshot.Cursor, _ snapshot: Snapshot) -> TimeInterval? {
+        guard let at = c.heartbeatAt else { return nil }
+        let age = max(0, snapshot.takenAt.timeIntervalSince(at))
+        guard age <= heartbeatFresh else { return nil }
+        if let pid = c.ownerBackendPid, let backends = snapshot.sessions?.backends, backends.count < SessionsPanel.limit,
+            !backends.contains(where: { $0.pid == pid })
         {
-            blocker = b
+            return nil
         }
-        guard let b = blocker else { return "" }
-        return "delivery held back by pid \(b.pid)" + (b.transactionSeconds.map { " (transaction open \(Format.duration($0)))" } ?? "")
+        return age
+    }
+
+    /// Rows of its own handled per second over the window, and the seconds to catch up at the window's net rate
+    /// (both in the unit of `lagEvents`; nil when unknown or not catching up).
+    func rates(_ c: Snapshot.Cursor, samples: [(Date, Snapshot.Cursor)]) -> (Double?, Double?) {
+        var handled: Int64 = 0, dt = 0.0
+        for (a, b) in zip(samples, samples.dropFirst()) {
+            guard let n = b.1.handledSincePrevious, b.0 > a.0 else { continue }
+            handled += n
+            dt += b.0.timeIntervalSince(a.0)
+        }
+        let consume = dt > 0 ? Double(handled) / dt : nil
+        guard let first = samples.first, let last = samples.last, last.0 > first.0, !c.lagCapped else { return (consume, nil) }
+        let net = Double(first.1.lagEvents - last.1.lagEvents) / last.0.timeIntervalSince(first.0)
+        return (consume, net > 0 ? Double(c.lagEvents) / net : nil)
+    }
+
+    /// "delivery held back by pid … (transaction open …)" when rows of the consumer's own wait above the deliverable
+    /// position behind an open transaction; else "".
+    func heldBack(_ c: Snapshot.Cursor, snapshot: Snapshot) -> String {
+        guard c.waitingAboveSafe else { return "" }
+        let log = c.source == "events" ? "events" : "outbox"
+        guard let b = snapshot.sessions?.deliveryBlockers.filter({ $0.log == log }).min(by: { $0.registeredAfter < $1.registeredAfter }) else {
+            return "delivery held back"
+        }
+        return "delivery held back by pid \(b.pid)" + (b.transactionSeconds.map { " (transaction \(Format.duration($0)))" } ?? "")
     }
 }

@@ -1,28 +1,44 @@
 import Foundation
 
-/// A consumer's health, by rules like Burrow's, over a sliding window of snapshots.
+/// A consumer's health. Decided from what the database records — its last move, heartbeat, owner lock and
+/// creation time, and the age of its first unhandled row — so it is right on the first snapshot; the window of
+/// snapshots adds only what needs two readings (a rewind, rates, catch-up time).
 public enum LagStatus: String, Sendable, Codable, Equatable, CaseIterable {
-    /// Caught up, or catching up.
+    /// Caught up, or behind by less than the lagging thresholds and moving.
     case ok
-    /// Behind and falling further behind over the window.
+    /// Moving, but behind by at least `LagRules.lagEvents` rows whose oldest waits for `LagRules.lagSeconds` or more.
     case lagging
-    /// Connected (its owner holds the consumer lock) but its position has not moved over the window while behind.
+    /// Running (its owner holds the consumer lock, or it heartbeats), behind, and no move for `LagRules.stallAfter`
+    /// while work waited.
     case stalled
-    /// Behind and no process runs it (nobody holds its consumer lock).
+    /// Behind, and nothing runs it: nobody holds its consumer lock and no heartbeat within `LagRules.heartbeatFresh`.
     case stopped
     /// Its position moved backwards.
     case rewound
 }
 
-/// Thresholds for `LagStatus`.
+/// Thresholds for `LagStatus` (storetop's `--stall-after`, `--lag-seconds`, `--lag-events`).
 public struct LagRules: Sendable, Equatable {
-    /// Snapshots considered (the most recent ones).
+    /// Snapshots considered for rewinds, rates and catch-up time (the most recent ones).
     public var window = 5
-    /// A position unchanged for at least this long (and over the whole window) while behind is a stall.
+    /// Behind with no move for this long, while its first unhandled row waited this long too: stalled.
     public var stallAfter: TimeInterval = 10
-    /// Rules over the `window` most recent snapshots; a stall after `stallAfter` seconds.
-    public init(window: Int = 5, stallAfter: TimeInterval = 10) {
+    /// LAGGING needs its first unhandled row to be at least this old…
+    public var lagSeconds: TimeInterval = 30
+    /// …and at least this many rows to handle.
+    public var lagEvents: Int64 = 10
+    /// A consumer whose owner holds no lock but that heartbeated this recently is running (driven from SQL).
+    public var heartbeatFresh: TimeInterval = 60
+
+    /// Rules over the `window` most recent snapshots with these thresholds.
+    public init(
+        window: Int = 5, stallAfter: TimeInterval = 10, lagSeconds: TimeInterval = 30, lagEvents: Int64 = 10,
+        heartbeatFresh: TimeInterval = 60
+    ) {
         self.window = window
         self.stallAfter = stallAfter
+        self.lagSeconds = lagSeconds
+        self.lagEvents = lagEvents
+        self.heartbeatFresh = heartbeatFresh
     }
 }

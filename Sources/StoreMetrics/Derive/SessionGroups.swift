@@ -23,7 +23,8 @@ enum SessionGroups {
         let sorted = groups.values.sorted {
             ($0.other ? 1 : 0, $0.service, $0.store, $0.tenant ?? "") < ($1.other ? 1 : 0, $1.service, $1.store, $1.tenant ?? "")
         }
-        let xmin = backends.filter { $0.xminAge != nil }.max { ($0.xminAge ?? 0) < ($1.xminAge ?? 0) }
+        // the oldest snapshot; among equally old ones (sessions that took their snapshot at the same xid) the lowest pid
+        let xmin = backends.filter { $0.xminAge != nil }.max { ($0.xminAge ?? 0, $1.pid) < ($1.xminAge ?? 0, $0.pid) }
         let byPID = Dictionary(backends.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
         let enriched = blockers.map { bl -> Snapshot.DeliveryBlocker in
             var x = bl

@@ -110,7 +110,10 @@ extension PrometheusExport.Emitter {
     func consumers(_ s: Snapshot, _ d: Derived?) {
         for cur in s.cursors {
             let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv"), ("consumer", cur.name)]
-            g("storetop_consumer_lag_events", "Head minus consumer position", labels, Double(cur.lagEvents))
+            g(
+                "storetop_consumer_lag_events", "Rows of the consumer's own (tenant and filter, or tenant and kind) still to handle, counted up to 100000",
+                labels, Double(cur.lagEvents))
+            g("storetop_consumer_lag_positions", "Position gap: the tenant's (outbox's) deliverable head minus the consumer position", labels, Double(cur.lagPositions))
             g("storetop_consumer_lag_seconds", "Age of the oldest unhandled event or outbox row", labels, cur.lagSeconds)
             g("storetop_consumer_position", "Consumer position", labels, Double(cur.position))
             g("storetop_consumer_up", "1 when a process holds the consumer", labels, cur.ownerConnected ? 1 : 0)

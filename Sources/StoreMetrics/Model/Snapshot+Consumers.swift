@@ -29,6 +29,9 @@ extension Snapshot {
         /// Rows of its own (tenant and filter) committed above the deliverable position: delivery is held back
         /// (by `Snapshot.Sessions.deliveryBlockers`).
         public var waitingAboveSafe: Bool = false
+        /// Rows of its own it handled since this storetop's previous snapshot (nil on the first, or when its lag was
+        /// counted afresh): the consume rate and catch-up time count these, in the unit of `lagEvents`.
+        public var handledSincePrevious: Int64? = nil
         /// Age of the oldest event or outbox row the consumer has not handled (0 when caught up).
         public var lagSeconds: Double
         /// The application_name of the process that runs it.

@@ -36,6 +36,9 @@ extension SnapshotIntegrationTests {
                     "SELECT \(ident: store.schema.name).cursor_open('alpha', 'stopped', 'events', '[]', 'st:old/consumer/alpha', 'gone-host', 999999)"
                 ))
             try store.pool.query(SQL("SELECT \(ident: store.schema.name).cursor_advance('alpha', 'stopped', 2)"))
+            // its last heartbeat was long ago (admin seeding of time): nothing runs it
+            try store.pool.query(
+                SQL("UPDATE \(ident: store.schema.name).cursors SET heartbeat_at = now() - interval '10 minutes' WHERE name = 'stopped'"))
             // a consumer on beta that is connected but blocked in its handler
             let flag = release
             let stalled = try b.subscribeDurable(name: "stuck") { _ in while !flag.isSet { usleep(10_000) } }

@@ -25,7 +25,7 @@ enum SampleSnapshot {
             tenant: tenant, name: name, source: source, kind: kind, position: position, head: head,
             lagEvents: max(0, head - position), lagSeconds: head > position ? 3.25 : 0, ownerApplication: "st:svc/consumer/\(tenant)",
             ownerHost: "h1", ownerPid: 77, ownerBackendPid: connected ? 301 : nil, ownerConnected: connected,
-            heartbeatAt: now.addingTimeInterval(-1), movedAt: now.addingTimeInterval(-4))
+            heartbeatAt: now.addingTimeInterval(connected ? -1 : -600), movedAt: now.addingTimeInterval(-4))
     }
 
     /// The `i`-th reading (i = 0, 1): heads and positions grow between them.
