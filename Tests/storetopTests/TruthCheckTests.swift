@@ -208,7 +208,7 @@ struct TruthSnapshotCheck {
             let row = rows[c.key] ?? [:]
             guard let want = before.cursors[c.key] else { continue }
             d.check("cursor position", c.key, TruthJSON.int(row["position"]), want.position)
-            d.check("cursor source and kind", c.key, "\(row["source"] ?? "-") \(row["kind"] ?? "-")", "\(c.source) \(c.kind ?? "-")")
+            d.check("cursor source and kind", c.key, "\(row["source"] ?? "-") \((row["kind"] as? String) ?? "-")", "\(c.source) \(c.kind ?? "-")")
             d.check("cursor owner_connected", c.key, row["owner_connected"] as? Bool, want.owned)
             d.check("cursor owner_pid", c.key, TruthJSON.int(row["owner_pid"]), want.ownerPid.map { Int64($0) })
             d.check("cursor owner_backend_pid", c.key, TruthJSON.int(row["owner_backend_pid"]), want.ownerBackendPid.map { Int64($0) })

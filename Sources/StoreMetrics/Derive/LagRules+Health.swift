@@ -12,7 +12,7 @@ extension LagRules {
         for (a, b) in zip(samples, samples.dropFirst()) where b.1.position < a.1.position {
             return h(.rewound, "position moved back from \(a.1.position) to \(b.1.position)")
         }
-        let now = snapshot.takenAt, held = heldBack(c, snapshot: snapshot)
+        let now = snapshot.clock, held = heldBack(c, snapshot: snapshot)
         let behind = "\(Format.count(c.lagEvents))\(c.lagCapped ? "+" : "") behind"
         if c.lagEvents == 0 {
             let base = c.ownerConnected || heartbeatAge(c, snapshot) != nil ? "caught up" : "caught up; not running"
@@ -43,7 +43,7 @@ extension LagRules {
     /// backend); nil otherwise — it is not running.
     func heartbeatAge(_ c: Snapshot.Cursor, _ snapshot: Snapshot) -> TimeInterval? {
         guard let at = c.heartbeatAt else { return nil }
-        let age = max(0, snapshot.takenAt.timeIntervalSince(at))
+        let age = max(0, snapshot.clock.timeIntervalSince(at))
         guard age <= heartbeatFresh else { return nil }
         if let pid = c.ownerBackendPid, let backends = snapshot.sessions?.backends, backends.count < SessionsPanel.limit,
             !backends.contains(where: { $0.pid == pid })

@@ -67,7 +67,7 @@ public struct TenantSummary: Sendable, Equatable {
             }
             for o in outboxes[t] ?? [] {
                 row.outboxRows += o.rows
-                if let at = o.oldestAt, o.rows > 0 { row.oldestOutboxAge = max(row.oldestOutboxAge ?? 0, s.takenAt.timeIntervalSince(at)) }
+                if let at = o.oldestAt, o.rows > 0 { row.oldestOutboxAge = max(row.oldestOutboxAge ?? 0, s.clock.timeIntervalSince(at)) }
             }
             row.bookmarks = bookmarks[t]?.count ?? 0
             out.append(row)

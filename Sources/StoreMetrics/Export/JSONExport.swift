@@ -16,13 +16,17 @@ public enum JSONExport {
         }
         enc.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try enc.encode(document(snapshot, derived)), as: UTF8.self)
+        let doc = document(snapshot, derived)
+        let encoded = try JSONSerialization.jsonObject(with: try enc.encode(doc))
+        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { options.insert(.prettyPrinted) }
+        return String(decoding: try JSONSerialization.data(withJSONObject: JSONNulls.fill(encoded, doc), options: options), as: UTF8.self)
     }
 
     /// The document: the snapshot's panels with derived figures joined in; the tenant summary built once
     /// (`Derived.tenantSummary(for:)`, which `History.add` already built).
     static func document(_ snapshot: Snapshot, _ derived: Derived?) -> Document {
-        let now = snapshot.takenAt
+        let now = snapshot.clock
         let tenants = TenantSummary.rows(for: snapshot, derived: derived)
         return Document(
             takenAt: snapshot.takenAt, server: snapshot.server, sessions: snapshot.sessions, pools: snapshot.pools,

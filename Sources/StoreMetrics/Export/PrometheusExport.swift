@@ -129,7 +129,7 @@ extension PrometheusExport.Emitter {
         for o in s.outboxes {
             let labels = [("tenant", o.tenant), ("store", "kv"), ("kind", o.kind)]
             g("storetop_outbox_rows", "Rows in the outbox", labels, Double(o.rows))
-            g("storetop_outbox_oldest_age_seconds", "Age of the oldest outbox row", labels, o.oldestAt.map { s.takenAt.timeIntervalSince($0) } ?? 0)
+            g("storetop_outbox_oldest_age_seconds", "Age of the oldest outbox row", labels, o.oldestAt.map { s.clock.timeIntervalSince($0) } ?? 0)
             g(
                 "storetop_outbox_safe_to_prune_rows_estimate", "Rows every registered watcher has passed (estimate)", labels,
                 Double(o.safeToPruneEstimate))
@@ -138,7 +138,7 @@ extension PrometheusExport.Emitter {
         for b in s.bookmarks {
             g(
                 "storetop_bookmark_age_seconds", "Seconds since the bookmark was updated",
-                [("tenant", b.tenant), ("store", "state"), ("key", b.key)], s.takenAt.timeIntervalSince(b.updatedAt))
+                [("tenant", b.tenant), ("store", "state"), ("key", b.key)], s.clock.timeIntervalSince(b.updatedAt))
         }
     }
 }

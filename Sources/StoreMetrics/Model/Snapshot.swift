@@ -29,6 +29,10 @@ public struct Snapshot: Sendable, Codable, Equatable {
     /// Milliseconds the collector spent on the snapshot.
     public var collectMilliseconds: Double
 
+    /// The one instant every age of the snapshot is measured at: the server's clock when the server panel read it
+    /// (`server.now`, so ages agree with SQL's `now()` whatever the client's clock says), else `takenAt`.
+    public var clock: Date { server?.now ?? takenAt }
+
     /// An empty snapshot taken at `takenAt` (the collector fills in the panels).
     public init(takenAt: Date) {
         self.takenAt = takenAt

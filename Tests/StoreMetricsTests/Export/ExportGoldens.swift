@@ -13,8 +13,13 @@ enum ExportGoldens {
   "cursors" : [
     {
       "catch_up_seconds" : 0,
+      "consume_rate_per_second" : null,
+      "created_at" : null,
+      "filter" : null,
+      "handled_since_previous" : null,
       "head" : 128,
       "heartbeat_at" : "2027-01-15T08:00:01.250Z",
+      "kind" : null,
       "lag_capped" : false,
       "lag_events" : 0,
       "lag_positions" : 0,
@@ -34,11 +39,17 @@ enum ExportGoldens {
       "waiting_above_safe" : false
     },
     {
+      "catch_up_seconds" : null,
+      "consume_rate_per_second" : null,
+      "created_at" : null,
+      "filter" : null,
+      "handled_since_previous" : null,
       "head" : 128,
       "heartbeat_at" : "2027-01-15T08:00:01.250Z",
+      "kind" : null,
       "lag_capped" : false,
       "lag_events" : 73,
-      "lag_positions" : 0,
+      "lag_positions" : 73,
       "lag_seconds" : 3.25,
       "moved_at" : "2027-01-15T07:59:58.250Z",
       "name" : "slow",
@@ -55,15 +66,22 @@ enum ExportGoldens {
       "waiting_above_safe" : false
     },
     {
+      "catch_up_seconds" : null,
+      "consume_rate_per_second" : null,
+      "created_at" : null,
+      "filter" : null,
+      "handled_since_previous" : null,
       "head" : 90,
       "heartbeat_at" : "2027-01-15T07:50:02.250Z",
+      "kind" : null,
       "lag_capped" : false,
       "lag_events" : 80,
-      "lag_positions" : 0,
+      "lag_positions" : 80,
       "lag_seconds" : 3.25,
       "moved_at" : "2027-01-15T07:59:58.250Z",
       "name" : "gone",
       "owner_application" : "st:svc/consumer/beta",
+      "owner_backend_pid" : null,
       "owner_connected" : false,
       "owner_host" : "h1",
       "owner_pid" : 77,
@@ -75,12 +93,17 @@ enum ExportGoldens {
       "waiting_above_safe" : false
     },
     {
+      "catch_up_seconds" : null,
+      "consume_rate_per_second" : null,
+      "created_at" : null,
+      "filter" : null,
+      "handled_since_previous" : null,
       "head" : 50,
       "heartbeat_at" : "2027-01-15T08:00:01.250Z",
       "kind" : "orders",
       "lag_capped" : false,
       "lag_events" : 30,
-      "lag_positions" : 0,
+      "lag_positions" : 30,
       "lag_seconds" : 3.25,
       "moved_at" : "2027-01-15T07:59:58.250Z",
       "name" : "shipper",
@@ -178,7 +201,10 @@ enum ExportGoldens {
         "state" : "active",
         "state_change" : "2027-01-15T08:00:00.250Z",
         "transaction_start" : "2027-01-15T08:00:00.750Z",
-        "user" : "app"
+        "user" : "app",
+        "wait_event" : null,
+        "wait_event_type" : null,
+        "xmin_age" : null
       },
       {
         "application_name" : "st:svc/kv/beta",
@@ -192,6 +218,8 @@ enum ExportGoldens {
         "state_change" : "2027-01-15T08:00:00.250Z",
         "transaction_start" : "2027-01-15T07:59:32.250Z",
         "user" : "app",
+        "wait_event" : null,
+        "wait_event_type" : null,
         "xmin_age" : 42
       },
       {
@@ -207,7 +235,8 @@ enum ExportGoldens {
         "transaction_start" : "2027-01-15T08:00:01.750Z",
         "user" : "app",
         "wait_event" : "relation",
-        "wait_event_type" : "Lock"
+        "wait_event_type" : "Lock",
+        "xmin_age" : null
       }
     ],
     "delivery_blockers" : [
@@ -225,6 +254,7 @@ enum ExportGoldens {
         "active" : 1,
         "idle" : 0,
         "idle_in_transaction" : 0,
+        "longest_idle_in_transaction_seconds" : null,
         "longest_query_seconds" : 1.5,
         "oldest_transaction_seconds" : 1.5,
         "other" : false,
@@ -239,6 +269,7 @@ enum ExportGoldens {
         "idle" : 0,
         "idle_in_transaction" : 1,
         "longest_idle_in_transaction_seconds" : 2,
+        "longest_query_seconds" : null,
         "oldest_transaction_seconds" : 30,
         "other" : false,
         "service" : "svc",
@@ -251,11 +282,13 @@ enum ExportGoldens {
         "active" : 1,
         "idle" : 0,
         "idle_in_transaction" : 0,
+        "longest_idle_in_transaction_seconds" : null,
         "longest_query_seconds" : 1.5,
         "oldest_transaction_seconds" : 0.5,
         "other" : true,
         "service" : "psql",
         "store" : "",
+        "tenant" : null,
         "total" : 1,
         "waiting" : 1
       }
@@ -272,6 +305,8 @@ enum ExportGoldens {
       "state_change" : "2027-01-15T08:00:00.250Z",
       "transaction_start" : "2027-01-15T07:59:32.250Z",
       "user" : "app",
+      "wait_event" : null,
+      "wait_event_type" : null,
       "xmin_age" : 42
     }
   },
@@ -325,6 +360,7 @@ enum ExportGoldens {
     {
       "append_rate_per_second" : 0,
       "events" : 30,
+      "oldest_outbox_age_seconds" : null,
       "outbox_rows" : 0,
       "pools" : 0,
       "sessions" : 1,
@@ -334,7 +370,9 @@ enum ExportGoldens {
       "worst_status" : "stopped"
     },
     {
+      "append_rate_per_second" : null,
       "events" : 0,
+      "oldest_outbox_age_seconds" : null,
       "outbox_rows" : 0,
       "pools" : 0,
       "sessions" : 0,
@@ -347,7 +385,7 @@ enum ExportGoldens {
 }
 """#
     static let compactFirstReading = #"""
-{"bookmarks":[{"age_seconds":7200,"key":"sync:b","tenant":"beta","updated_at":"2027-01-15T06:00:00.250Z"}],"cursors":[{"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","lag_capped":false,"lag_events":0,"lag_positions":0,"lag_seconds":0,"moved_at":"2027-01-15T07:59:56.250Z","name":"fast","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":118,"source":"events","tenant":"alpha","waiting_above_safe":false},{"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","lag_capped":false,"lag_events":68,"lag_positions":0,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"slow","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":50,"source":"events","tenant":"alpha","waiting_above_safe":false},{"head":90,"heartbeat_at":"2027-01-15T07:50:00.250Z","lag_capped":false,"lag_events":80,"lag_positions":0,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"gone","owner_application":"st:svc/consumer/beta","owner_connected":false,"owner_host":"h1","owner_pid":77,"position":10,"source":"events","tenant":"beta","waiting_above_safe":false},{"head":40,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":"orders","lag_capped":false,"lag_events":20,"lag_positions":0,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"shipper","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":20,"source":"outbox","tenant":"alpha","waiting_above_safe":false}],"errors":[{"disabled":false,"panel":"pools","reason":"pools: statement timeout (canceling statement)"}],"outboxes":[{"appended_total":60,"head_id":40,"kind":"orders","oldest_age_seconds":90,"oldest_at":"2027-01-15T07:58:30.250Z","oldest_id":16,"rows":25,"safe_to_prune_estimate":5,"slowest_watcher":"shipper","slowest_watcher_position":20,"tenant":"alpha","watchers":1}],"pools":[{"acquire_mean_milliseconds":0.75,"acquire_p99_milliseconds":12.5,"acquisitions_total":900,"application_name":"st:svc/events/alpha","connection_errors_total":1,"host":"h1","idle":1,"in_use":3,"interval_milliseconds":5000,"max_size":8,"peak_in_use":6,"pid":77,"report_age_seconds":1.5,"service":"svc","size":4,"stale":false,"started_at":"2027-01-15T07:50:00.250Z","store":"events","tenant":"alpha","timeouts_total":3,"waiting":2}],"server":{"connections":7,"database":"shop","database_bytes":9000000,"is_standby":false,"max_connections":100,"now":"2027-01-15T08:00:00.250Z","replicas":[{"address":"10.0.0.2","name":"standby1","replay_lag_seconds":0.125,"state":"streaming"}],"started_at":"2027-01-15T07:00:00.250Z","transactions":5000,"version":"PostgreSQL 15.8"},"sessions":{"backends":[{"application_name":"st:svc/events/alpha","blocked_by":[],"pid":101,"query":"SELECT 101","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:58.750Z","user":"app"},{"application_name":"st:svc/kv/beta","blocked_by":[],"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","xmin_age":42},{"application_name":"psql","blocked_by":[102],"pid":103,"query":"SELECT 103","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:59.750Z","user":"app","wait_event":"relation","wait_event_type":"Lock"}],"delivery_blockers":[{"application_name":"st:svc/kv/beta","log":"events","pid":102,"registered_after":95,"state":"idle in transaction","transaction_seconds":30}],"groups":[{"active":1,"idle":0,"idle_in_transaction":0,"longest_query_seconds":1.5,"oldest_transaction_seconds":1.5,"other":false,"service":"svc","store":"events","tenant":"alpha","total":1,"waiting":0},{"active":0,"idle":0,"idle_in_transaction":1,"longest_idle_in_transaction_seconds":2,"oldest_transaction_seconds":30,"other":false,"service":"svc","store":"kv","tenant":"beta","total":1,"waiting":0},{"active":1,"idle":0,"idle_in_transaction":0,"longest_query_seconds":1.5,"oldest_transaction_seconds":0.5,"other":true,"service":"psql","store":"","total":1,"waiting":1}],"xmin_holder":{"application_name":"st:svc/kv/beta","blocked_by":[],"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","xmin_age":42}},"streams":{"head_position":120,"last_write_at":"2027-01-15T07:59:59.750Z","most_active":[{"head_position":118,"stream":"order-1","tenant":"alpha","updated_at":"2027-01-15T08:00:00.250Z","version":12}],"safe_position":110,"tenants":[{"events":80,"head_position":118,"last_write_at":"2027-01-15T08:00:00.250Z","streams":4,"tenant":"alpha","waiting_events":0},{"events":30,"head_position":90,"last_write_at":"2027-01-15T08:00:00.250Z","streams":2,"tenant":"beta","waiting_events":0}]},"taken_at":"2027-01-15T08:00:00.250Z","tenants":[{"events":80,"oldest_outbox_age_seconds":90,"outbox_rows":25,"pools":1,"sessions":1,"tenant":"alpha","worst_lag_events":68,"worst_lag_seconds":3.25,"worst_status":"ok"},{"events":30,"outbox_rows":0,"pools":0,"sessions":1,"tenant":"beta","worst_lag_events":80,"worst_lag_seconds":3.25,"worst_status":"stopped"},{"events":0,"outbox_rows":0,"pools":0,"sessions":0,"tenant":"gamma","worst_lag_events":0,"worst_lag_seconds":0,"worst_status":"ok"}]}
+{"bookmarks":[{"age_seconds":7200,"key":"sync:b","tenant":"beta","updated_at":"2027-01-15T06:00:00.250Z"}],"cursors":[{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":0,"lag_positions":0,"lag_seconds":0,"moved_at":"2027-01-15T07:59:56.250Z","name":"fast","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":118,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":68,"lag_positions":68,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"slow","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":50,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":90,"heartbeat_at":"2027-01-15T07:50:00.250Z","kind":null,"lag_capped":false,"lag_events":80,"lag_positions":80,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"gone","owner_application":"st:svc/consumer/beta","owner_backend_pid":null,"owner_connected":false,"owner_host":"h1","owner_pid":77,"position":10,"reason":null,"source":"events","status":null,"tenant":"beta","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":40,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":"orders","lag_capped":false,"lag_events":20,"lag_positions":20,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"shipper","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":20,"reason":null,"source":"outbox","status":null,"tenant":"alpha","waiting_above_safe":false}],"errors":[{"disabled":false,"panel":"pools","reason":"pools: statement timeout (canceling statement)"}],"outboxes":[{"appended_total":60,"growth_rows_per_second":null,"head_id":40,"kind":"orders","oldest_age_seconds":90,"oldest_at":"2027-01-15T07:58:30.250Z","oldest_id":16,"rows":25,"safe_to_prune_estimate":5,"slowest_watcher":"shipper","slowest_watcher_position":20,"tenant":"alpha","watchers":1}],"pools":[{"acquire_mean_milliseconds":0.75,"acquire_p99_milliseconds":12.5,"acquisitions_total":900,"application_name":"st:svc/events/alpha","connection_errors_total":1,"host":"h1","idle":1,"in_use":3,"interval_milliseconds":5000,"max_size":8,"peak_in_use":6,"pid":77,"report_age_seconds":1.5,"service":"svc","size":4,"stale":false,"started_at":"2027-01-15T07:50:00.250Z","store":"events","tenant":"alpha","timeouts_total":3,"waiting":2}],"server":{"connections":7,"database":"shop","database_bytes":9000000,"is_standby":false,"max_connections":100,"now":"2027-01-15T08:00:00.250Z","replicas":[{"address":"10.0.0.2","name":"standby1","replay_lag_seconds":0.125,"state":"streaming"}],"started_at":"2027-01-15T07:00:00.250Z","transactions":5000,"version":"PostgreSQL 15.8"},"sessions":{"backends":[{"application_name":"st:svc/events/alpha","blocked_by":[],"pid":101,"query":"SELECT 101","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:58.750Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":null},{"application_name":"st:svc/kv/beta","blocked_by":[],"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42},{"application_name":"psql","blocked_by":[102],"pid":103,"query":"SELECT 103","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:59.750Z","user":"app","wait_event":"relation","wait_event_type":"Lock","xmin_age":null}],"delivery_blockers":[{"application_name":"st:svc/kv/beta","log":"events","pid":102,"registered_after":95,"state":"idle in transaction","transaction_seconds":30}],"groups":[{"active":1,"idle":0,"idle_in_transaction":0,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":1.5,"other":false,"service":"svc","store":"events","tenant":"alpha","total":1,"waiting":0},{"active":0,"idle":0,"idle_in_transaction":1,"longest_idle_in_transaction_seconds":2,"longest_query_seconds":null,"oldest_transaction_seconds":30,"other":false,"service":"svc","store":"kv","tenant":"beta","total":1,"waiting":0},{"active":1,"idle":0,"idle_in_transaction":0,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":0.5,"other":true,"service":"psql","store":"","tenant":null,"total":1,"waiting":1}],"xmin_holder":{"application_name":"st:svc/kv/beta","blocked_by":[],"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42}},"streams":{"append_rate_per_second":null,"head_position":120,"last_write_at":"2027-01-15T07:59:59.750Z","most_active":[{"head_position":118,"stream":"order-1","tenant":"alpha","updated_at":"2027-01-15T08:00:00.250Z","version":12}],"safe_position":110,"tenants":[{"events":80,"head_position":118,"last_write_at":"2027-01-15T08:00:00.250Z","streams":4,"tenant":"alpha","waiting_events":0},{"events":30,"head_position":90,"last_write_at":"2027-01-15T08:00:00.250Z","streams":2,"tenant":"beta","waiting_events":0}]},"taken_at":"2027-01-15T08:00:00.250Z","tenants":[{"append_rate_per_second":null,"events":80,"oldest_outbox_age_seconds":90,"outbox_rows":25,"pools":1,"sessions":1,"tenant":"alpha","worst_lag_events":68,"worst_lag_seconds":3.25,"worst_status":"ok"},{"append_rate_per_second":null,"events":30,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":1,"tenant":"beta","worst_lag_events":80,"worst_lag_seconds":3.25,"worst_status":"stopped"},{"append_rate_per_second":null,"events":0,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":0,"tenant":"gamma","worst_lag_events":0,"worst_lag_seconds":0,"worst_status":"ok"}]}
 """#
     static let prometheusSortedLines = #"""
 # HELP storetop_bookmark_age_seconds Seconds since the bookmark was updated
@@ -442,9 +480,9 @@ storetop_consumer_lag_events{tenant="alpha",store="events",consumer="slow"} 73.0
 storetop_consumer_lag_events{tenant="alpha",store="kv",consumer="shipper"} 30.0
 storetop_consumer_lag_events{tenant="beta",store="events",consumer="gone"} 80.0
 storetop_consumer_lag_positions{tenant="alpha",store="events",consumer="fast"} 0.0
-storetop_consumer_lag_positions{tenant="alpha",store="events",consumer="slow"} 0.0
-storetop_consumer_lag_positions{tenant="alpha",store="kv",consumer="shipper"} 0.0
-storetop_consumer_lag_positions{tenant="beta",store="events",consumer="gone"} 0.0
+storetop_consumer_lag_positions{tenant="alpha",store="events",consumer="slow"} 73.0
+storetop_consumer_lag_positions{tenant="alpha",store="kv",consumer="shipper"} 30.0
+storetop_consumer_lag_positions{tenant="beta",store="events",consumer="gone"} 80.0
 storetop_consumer_lag_seconds{tenant="alpha",store="events",consumer="fast"} 0.0
 storetop_consumer_lag_seconds{tenant="alpha",store="events",consumer="slow"} 3.25
 storetop_consumer_lag_seconds{tenant="alpha",store="kv",consumer="shipper"} 3.25
