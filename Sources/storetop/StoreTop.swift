@@ -14,6 +14,7 @@ struct StoreTop: AsyncParsableCommand {
         let args = CommandLine.arguments.dropFirst()
         let tui = args.first.map { !["snapshot", "metrics", "prune", "render-bench", "--help", "-h", "--version"].contains($0) } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
+        let oneShot = args.first.map { ["snapshot", "prune"].contains($0) } == true || args.contains("--once")
         LoggingSystem.bootstrap { label in
             if let logPath,
                 let h = FileHandle(forWritingAtPath: logPath)
@@ -27,7 +28,8 @@ struct StoreTop: AsyncParsableCommand {
             }
             if tui { return SwiftLogNoOpLogHandler() }
             var l = StreamLogHandler.standardError(label: label)
-            l.logLevel = .warning
+            // a one-shot command reports its failure in one line itself; a serving exporter logs what it retries
+            l.logLevel = oneShot ? .error : .warning
             return l
         }
         do {

@@ -44,7 +44,9 @@ public final class Connection {
             throw StoreError(.connectionFailed, "out of memory opening a connection to \(source)")
         }
         guard LibPQ.isOK(h) else {
-            let message = LibPQ.errorMessage(h)
+            // libpq's message spans lines ("…failed: Connection refused\n\tIs the server running…"): one line
+            let message = LibPQ.errorMessage(h).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
             LibPQ.finish(h)
             throw StoreError(
                 .connectionFailed, "could not connect to \(source): \(message)",
