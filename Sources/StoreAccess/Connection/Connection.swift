@@ -20,9 +20,12 @@ public final class Connection {
         public var connectTimeout: Int = 10
         /// Sent as `options=-c statement_timeout=…`; leave nil behind PgBouncer (it refuses `options`).
         public var statementTimeout: Duration?
-        public init(connectTimeout: Int = 10, statementTimeout: Duration? = nil) {
+        /// Sent as `options=-c lock_timeout=…` (with the statement timeout; same caveat behind PgBouncer).
+        public var lockTimeout: Duration?
+        public init(connectTimeout: Int = 10, statementTimeout: Duration? = nil, lockTimeout: Duration? = nil) {
             self.connectTimeout = connectTimeout
             self.statementTimeout = statementTimeout
+            self.lockTimeout = lockTimeout
         }
     }
 
@@ -35,9 +38,10 @@ public final class Connection {
         self.source = source
         self.applicationName = applicationName
         var params: [(String, String)] = [("connect_timeout", String(options.connectTimeout))]
-        if let t = options.statementTimeout {
-            params.append(("options", "-c statement_timeout=\(t.milliseconds)"))
-        }
+        let settings =
+            (options.statementTimeout.map { ["-c statement_timeout=\($0.milliseconds)"] } ?? [])
+            + (options.lockTimeout.map { ["-c lock_timeout=\($0.milliseconds)"] } ?? [])
+        if !settings.isEmpty { params.append(("options", settings.joined(separator: " "))) }
         params.append(("dbname", source.raw))
         if let applicationName { params.append(("application_name", applicationName.rendered)) }
         guard let h = LibPQ.connect(params) else {

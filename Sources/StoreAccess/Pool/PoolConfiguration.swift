@@ -19,6 +19,9 @@ public struct PoolConfiguration: Sendable {
     /// Statement timeout for every statement (default 30 s). Direct connections get it as a startup parameter;
     /// in transaction-pooler mode it is applied with `SET LOCAL` at the start of each transaction.
     public var statementTimeout: Duration? = .seconds(30)
+    /// `lock_timeout` for every statement of a direct connection (default nil: the server's). A monitor sets it low so
+    /// a locked table costs one short wait, not a statement timeout per statement.
+    public var lockTimeout: Duration? = nil
     /// Set when connecting through PgBouncer (or another pooler) in transaction mode: no startup `options`,
     /// no session state.
     public var transactionPooler: Bool = false

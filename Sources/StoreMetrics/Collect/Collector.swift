@@ -13,22 +13,34 @@ public final class Collector: @unchecked Sendable {
     /// The pool of one connection the snapshots use.
     public let pool: Pool
     private let lock = NSLock()
-    private let disabled = DisabledPanels()
+    let disabled = DisabledPanels()
     /// What the panels carry from one snapshot to the next (snapshots are serialized by the pool of one).
     private var state = CollectState()
 
     /// - Parameters:
     ///   - statementTimeout: per statement (default 2 s).
+    /// Sessions of every database of the cluster (true) or of the store's database only (false, the default).
+    public let allDatabases: Bool
+    /// Panels not started within this time of a snapshot's start are not read.
+    public let refreshDeadline: Duration
+
+    /// - Parameters:
+    ///   - statementTimeout: per statement (default 2 s); `lock_timeout` is 250 ms (a locked table costs one short wait).
+    ///   - refreshDeadline: the whole snapshot (default 5 s): later panels are skipped and named in `errors`.
     public init(
         dsn: String, schema: String = StoreSchema.defaultName, statementTimeout: Duration = .seconds(2),
+        refreshDeadline: Duration = .seconds(5), allDatabases: Bool = false,
         applicationName: ApplicationName = ApplicationName(service: "storetop", store: "monitor"),
         logger: Logger = Logger(label: "storetop.collector")
     ) throws {
         self.schema = try StoreSchema(schema)
+        self.allDatabases = allDatabases
+        self.refreshDeadline = refreshDeadline
         var c = PoolConfiguration(source: try ConnectionString(dsn), applicationName: applicationName)
         c.maxConnections = 1
         c.minConnections = 0
         c.statementTimeout = statementTimeout
+        c.lockTimeout = .milliseconds(250)
         c.acquireTimeout = .seconds(5)
         c.reportInterval = nil
         c.connectTimeout = 5
@@ -38,14 +50,14 @@ public final class Collector: @unchecked Sendable {
     /// Closes the connection.
     public func close() { pool.close() }
 
-    /// Panels switched off for good, with the reason.
+    /// Panels switched off (for a missing grant or object), with the reason; each is tried again after a minute.
     public var disabledPanels: [String: String] { disabled.all }
 
     /// Takes one snapshot. Throws only when the server cannot be reached at all (the caller shows
     /// "reconnecting"); panel failures are recorded in `errors`.
     public func snapshot(now: Date = Date()) throws -> Snapshot {
         try pool.withConnection { c in
-            var run = PanelRun(takenAt: now, schema: schema, disabled: disabled)
+            var run = PanelRun(takenAt: now, schema: schema, disabled: disabled, deadline: refreshDeadline)
             let t0 = ContinuousClock.now
             var state = lock.withLock { self.state }
             // what a panel carries is kept even when a later one loses the connection
@@ -67,11 +79,15 @@ public final class Collector: @unchecked Sendable {
         if found == true {
             locks = try run(LocksPanel.name) { try LocksPanel.read(c, name) }
             if let locks { state.enter(epoch: locks.epoch) }
+            if let newer = StorePanel.newer(locks?.schemaVersion) { run.note(StorePanel.name, newer) }
         }
         var count: Int?
-        run.snapshot.sessions = try run(SessionsPanel.name) { try SessionsPanel.read(c, blockers: locks?.blockers ?? [], count: &count) }
-        // client backends, this one included
-        if let count { run.snapshot.server?.connections = count + 1 }
+        let clock = run.snapshot.clock, database = run.snapshot.server?.database
+        run.snapshot.sessions = try run(SessionsPanel.name) {
+            try SessionsPanel.read(c, blockers: locks?.blockers ?? [], all: allDatabases, database: database, now: clock, count: &count)
+        }
+        // client backends of the whole cluster, this one included
+        if let count { run.snapshot.server?.connections = count }
         if found == true { try collectStore(c, &run, &state, locks: locks, now: now) }
     }
 
@@ -130,10 +146,5 @@ public final class Collector: @unchecked Sendable {
         ConsumerAssembly.assemble(
             into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
             held: locks?.consumerLocks ?? [], answers: plan.known, lags: lags, now: run.snapshot.server?.now ?? now)
-    }
-
-    /// Groups backends by parsed application_name (`SessionGroups.group`; kept for existing callers).
-    static func group(_ backends: [Snapshot.Backend], blockers: [Snapshot.DeliveryBlocker], now: Date) -> Snapshot.Sessions {
-        SessionGroups.group(backends, blockers: blockers, now: now)
     }
 }

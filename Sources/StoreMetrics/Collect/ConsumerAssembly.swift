@@ -63,7 +63,7 @@ extension ConsumerAssembly {
             snapshot.cursors = rows.map {
                 cursor($0, heads: heads, boxes: boxes, held: held, answers: answers, lag: lags?[$0.key], now: now)
             }
-                .sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
+            .sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
         }
         guard let outRows else { return }
         let watchers =

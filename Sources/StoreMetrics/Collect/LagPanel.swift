@@ -14,7 +14,9 @@ enum LagPanel: Panel {
                 schema,
                 [
                     LagRange(source: "e", tenant: "a", kind: nil, filter: .all, low: 0, high: 1, cap: 10),
-                    LagRange(source: "e", tenant: "a", kind: nil, filter: LagFilter(types: ["T"], query: "[{\"types\": [\"T\"]}]"), low: 0, high: 1, cap: 1),
+                    LagRange(
+                        source: "e", tenant: "a", kind: nil, filter: LagFilter(types: ["T"], query: "[{\"types\": [\"T\"]}]"), low: 0, high: 1, cap: 1
+                    ),
                     LagRange(source: "w", tenant: "a", kind: "k", filter: .all, low: 0, high: 1, cap: 10),
                 ])
         ]

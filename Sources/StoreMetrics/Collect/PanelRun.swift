@@ -5,14 +5,29 @@ import StoreAccess
 /// the collector's snapshots and read by the dashboard from another thread.
 final class DisabledPanels: @unchecked Sendable {
     private let lock = NSLock()
-    private var reasons: [String: String] = [:]
+    private var reasons: [String: (reason: String, at: ContinuousClock.Instant)] = [:]
+    /// A panel switched off is tried again after this long (a grant given meanwhile brings it back).
+    let retryAfter: Duration
 
-    /// The reason `panel` is off, if it is.
-    func reason(_ panel: String) -> String? { lock.withLock { reasons[panel] } }
-    /// Switches `panel` off.
-    func disable(_ panel: String, _ reason: String) { lock.withLock { reasons[panel] = reason } }
+    init(retryAfter: Duration = .seconds(60)) { self.retryAfter = retryAfter }
+
+    /// The reason `panel` is off, if it is; nil once `retryAfter` has passed (the panel is then tried again).
+    func reason(_ panel: String) -> String? {
+        lock.withLock {
+            guard let r = reasons[panel] else { return nil }
+            if r.at.duration(to: .now) >= retryAfter {
+                reasons[panel] = nil
+                return nil
+            }
+            return r.reason
+        }
+    }
+    /// Switches `panel` off (until `retryAfter` or `retryAll`).
+    func disable(_ panel: String, _ reason: String) { lock.withLock { reasons[panel] = (reason, .now) } }
+    /// Tries every switched-off panel again at the next snapshot.
+    func retryAll() { lock.withLock { reasons = [:] } }
     /// Every panel switched off, with its reason.
-    var all: [String: String] { lock.withLock { reasons } }
+    var all: [String: String] { lock.withLock { reasons.mapValues(\.reason) } }
 }
 
 /// One snapshot in the making: runs panels one at a time, counts their statements and records their failures.
@@ -25,10 +40,16 @@ struct PanelRun {
     let schema: StoreSchema
     let disabled: DisabledPanels
 
-    init(takenAt: Date, schema: StoreSchema, disabled: DisabledPanels) {
+    /// Panels not started by then are not read (the rest of the snapshot is served, each one named in `errors`).
+    let deadline: ContinuousClock.Instant?
+    let deadlineText: String
+
+    init(takenAt: Date, schema: StoreSchema, disabled: DisabledPanels, deadline: Duration? = nil) {
         snapshot = Snapshot(takenAt: takenAt)
         self.schema = schema
         self.disabled = disabled
+        self.deadline = deadline.map { ContinuousClock.now + $0 }
+        deadlineText = deadline.map { Format.duration($0.seconds) } ?? "-"
     }
 
     /// Runs one statement of `panel` (nil when it is off or failed).
@@ -40,6 +61,13 @@ struct PanelRun {
     mutating func callAsFunction<T>(_ panel: String, _ body: (inout Int) throws -> T) throws -> T? {
         if let off = disabled.reason(panel) {
             snapshot.errors.append(.init(panel: panel, reason: off, disabled: true))
+            return nil
+        }
+        if let deadline, ContinuousClock.now > deadline {
+            if !snapshot.errors.contains(where: { $0.panel == panel }) {
+                snapshot.errors.append(
+                    .init(panel: panel, reason: "\(panel): not read: the refresh passed its \(deadlineText) deadline", disabled: false))
+            }
             return nil
         }
         do {

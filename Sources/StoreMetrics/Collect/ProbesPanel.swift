@@ -10,7 +10,11 @@ enum ProbesPanel: Panel {
     static let name = "probes"
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [statement(schema, events: [("a", "b", 0, .all), ("a", "c", 0, LagFilter(types: ["T"], query: nil))], watchers: [("a", "b", "c", 0)], outboxes: [("a", "c")], safeEvents: 0, safeOutbox: 0)]
+        [
+            statement(
+                schema, events: [("a", "b", 0, .all), ("a", "c", 0, LagFilter(types: ["T"], query: nil))], watchers: [("a", "b", "c", 0)],
+                outboxes: [("a", "c")], safeEvents: 0, safeOutbox: 0)
+        ]
     }
 
     /// Sends the plan's probes and takes the answers into `plan.known`.

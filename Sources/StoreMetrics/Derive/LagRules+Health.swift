@@ -28,7 +28,9 @@ extension LagRules {
         // work has waited since its first unhandled row was written; it has not moved since `last`
         let sinceMove = last.map { now.timeIntervalSince($0) }
         if let sinceMove, min(sinceMove, c.lagSeconds) >= stallAfter {
-            let what = c.movedAt == nil ? "never moved since it was created \(Format.duration(sinceMove)) ago" : "no progress for \(Format.duration(sinceMove))"
+            let what =
+                c.movedAt == nil
+                ? "never moved since it was created \(Format.duration(sinceMove)) ago" : "no progress for \(Format.duration(sinceMove))"
             return h(.stalled, "\(what) while \(behind) (oldest \(Format.duration(c.lagSeconds)))\(lockless)")
         }
         let trend = samples.count >= 2 ? "; lag \(Format.count(samples.first!.1.lagEvents)) → \(Format.count(c.lagEvents))" : ""

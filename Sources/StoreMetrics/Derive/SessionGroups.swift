@@ -7,11 +7,17 @@ import StoreAccess
 enum SessionGroups {
     private struct Key: Hashable { let service: String; let store: String; let tenant: String?; let other: Bool }
 
-    /// The sessions panel from its backends and the blockers of the lock scan, ages against `now`.
-    static func group(_ backends: [Snapshot.Backend], blockers: [Snapshot.DeliveryBlocker], now: Date) -> Snapshot.Sessions {
+    /// The sessions panel from its backends and the blockers of the lock scan, ages against `now`. With `database`
+    /// (the store's, when every database is read), sessions of other databases are other clients named
+    /// "[database] application_name", never counted under this store's tenants, and never the xmin holder (a
+    /// session of another database does not hold this database's horizon).
+    static func group(
+        _ backends: [Snapshot.Backend], blockers: [Snapshot.DeliveryBlocker], now: Date, database: String? = nil
+    ) -> Snapshot.Sessions {
         var groups: [Key: Snapshot.SessionGroup] = [:]
+        func elsewhere(_ b: Snapshot.Backend) -> Bool { database != nil && b.database != nil && b.database != database }
         for b in backends {
-            let key = self.key(b)
+            let key = elsewhere(b) ? Key(service: "[\(b.database ?? "")] \(b.applicationName)", store: "", tenant: nil, other: true) : self.key(b)
             var g =
                 groups[key]
                 ?? Snapshot.SessionGroup(
@@ -24,7 +30,7 @@ enum SessionGroups {
             ($0.other ? 1 : 0, $0.service, $0.store, $0.tenant ?? "") < ($1.other ? 1 : 0, $1.service, $1.store, $1.tenant ?? "")
         }
         // the oldest snapshot; among equally old ones (sessions that took their snapshot at the same xid) the lowest pid
-        let xmin = backends.filter { $0.xminAge != nil }.max { ($0.xminAge ?? 0, $1.pid) < ($1.xminAge ?? 0, $0.pid) }
+        let xmin = backends.filter { $0.xminAge != nil && !elsewhere($0) }.max { ($0.xminAge ?? 0, $1.pid) < ($1.xminAge ?? 0, $0.pid) }
         let byPID = Dictionary(backends.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
         let enriched = blockers.map { bl -> Snapshot.DeliveryBlocker in
             var x = bl

@@ -76,7 +76,11 @@ extension PrometheusExport.Emitter {
 
     func pools(_ s: Snapshot) {
         for p in s.pools {
-            let labels = [("service", p.service), ("store", p.store), ("tenant", p.tenant), ("host", p.host), ("pid", String(p.pid))]
+            // (host, pid, pool start) is the instance key: two containers may share a host name and a pid
+            let labels = [
+                ("service", p.service), ("store", p.store), ("tenant", p.tenant), ("host", p.host), ("pid", String(p.pid)),
+                ("pool_started", String(Int64((p.startedAt.timeIntervalSince1970 * 1000).rounded()))),
+            ]
             g("storetop_pool_connections", "Pool connections by state", labels + [("state", "in_use")], Double(p.inUse))
             g("storetop_pool_connections", "Pool connections by state", labels + [("state", "idle")], Double(p.idle))
             g("storetop_pool_max_connections", "Pool maximum", labels, Double(p.maxSize))
@@ -111,9 +115,12 @@ extension PrometheusExport.Emitter {
         for cur in s.cursors {
             let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv"), ("consumer", cur.name)]
             g(
-                "storetop_consumer_lag_events", "Rows of the consumer's own (tenant and filter, or tenant and kind) still to handle, counted up to 100000",
+                "storetop_consumer_lag_events",
+                "Rows of the consumer's own (tenant and filter, or tenant and kind) still to handle, counted up to 100000",
                 labels, Double(cur.lagEvents))
-            g("storetop_consumer_lag_positions", "Position gap: the tenant's (outbox's) deliverable head minus the consumer position", labels, Double(cur.lagPositions))
+            g(
+                "storetop_consumer_lag_positions", "Position gap: the tenant's (outbox's) deliverable head minus the consumer position", labels,
+                Double(cur.lagPositions))
             g("storetop_consumer_lag_seconds", "Age of the oldest unhandled event or outbox row", labels, cur.lagSeconds)
             g("storetop_consumer_position", "Consumer position", labels, Double(cur.position))
             g("storetop_consumer_up", "1 when a process holds the consumer", labels, cur.ownerConnected ? 1 : 0)

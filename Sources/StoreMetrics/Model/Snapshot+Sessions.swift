@@ -12,6 +12,11 @@ extension Snapshot {
         public var xminHolder: Backend?
         /// Backends that hold event or outbox delivery back (in-flight appends), with what they hold.
         public var deliveryBlockers: [DeliveryBlocker]
+        /// This role sees every session's details (`pg_monitor` or superuser). When false, PostgreSQL hides other
+        /// roles' queries, states and times: only this role's own sessions are counted by state.
+        public var seesAll: Bool = true
+        /// Sessions of every database of the cluster (`--all-databases`); false: the store's database only.
+        public var allDatabases: Bool = false
     }
 
     /// Sessions of one application_name group: a StoreAccess service/store/tenant, or "other clients".
@@ -68,6 +73,8 @@ extension Snapshot {
         public var blockedBy: [Int32]
         /// Its current or last statement (at most 300 characters).
         public var query: String
+        /// The database it is connected to.
+        public var database: String? = nil
     }
 
     /// A backend holding event or outbox delivery back: an append registered and not yet committed.

@@ -50,7 +50,10 @@ import Testing
     }
 
     @Test func laggingNeedsBothMinimums() {
-        let r = run([snap(0, position: 0, head: 10, lagSeconds: 40), snap(1, position: 5, head: 30, lagSeconds: 45), snap(2, position: 10, head: 60, lagSeconds: 50)])
+        let r = run([
+            snap(0, position: 0, head: 10, lagSeconds: 40), snap(1, position: 5, head: 30, lagSeconds: 45),
+            snap(2, position: 10, head: 60, lagSeconds: 50),
+        ])
         #expect(r.map(\.status) == [.lagging, .lagging, .lagging])
         #expect(r[2].reason == "50 behind, oldest 50s; lag 10 → 50")
         #expect(r[2].catchUpSeconds == nil)
@@ -77,7 +80,10 @@ import Testing
         #expect(caughtUp[0].status == .ok)
         #expect(caughtUp[0].reason == "caught up; not running")
         // driven from SQL: no lock, but a heartbeat 5 s ago — running, so stalled when it does not move, never stopped
-        let sql = run([snap(0, position: 5, head: 10, connected: false, movedAt: t0.addingTimeInterval(-60), heartbeat: t0.addingTimeInterval(-5), lagSeconds: 90)])
+        let sql = run([
+            snap(
+                0, position: 5, head: 10, connected: false, movedAt: t0.addingTimeInterval(-60), heartbeat: t0.addingTimeInterval(-5), lagSeconds: 90)
+        ])
         #expect(sql[0].status == .stalled)
         #expect(sql[0].reason.hasSuffix("no consumer lock held, heartbeat 5.0s ago"))
     }

@@ -27,7 +27,9 @@ import Testing
         }
         // a consumer with a filter (its recorded filter is a key of the document)
         try f.store.pool.query(
-            SQL("SELECT \(ident: f.store.schema.name).cursor_open('alpha', 'typed', 'events', '[{\"types\": [\"A\"]}]', 'st:svc/consumer/alpha', 'h', 1)"))
+            SQL(
+                "SELECT \(ident: f.store.schema.name).cursor_open('alpha', 'typed', 'events', '[{\"types\": [\"A\"]}]', 'st:svc/consumer/alpha', 'h', 1)"
+            ))
         try held.query("BEGIN")
         try held.query(SQL("SELECT \(ident: f.store.schema.name).append('beta', 's9', -1, '[{\"type\":\"Late\",\"payload\":{}}]')"))
         let collector = try Collector(dsn: f.server.directDSN, schema: f.schema)

@@ -23,7 +23,8 @@ enum SampleSnapshot {
     ) -> Snapshot.Cursor {
         Snapshot.Cursor(
             tenant: tenant, name: name, source: source, kind: kind, position: position, head: head,
-            lagEvents: max(0, head - position), lagPositions: max(0, head - position), lagSeconds: head > position ? 3.25 : 0, ownerApplication: "st:svc/consumer/\(tenant)",
+            lagEvents: max(0, head - position), lagPositions: max(0, head - position), lagSeconds: head > position ? 3.25 : 0,
+            ownerApplication: "st:svc/consumer/\(tenant)",
             ownerHost: "h1", ownerPid: 77, ownerBackendPid: connected ? 301 : nil, ownerConnected: connected,
             heartbeatAt: now.addingTimeInterval(connected ? -1 : -600), movedAt: now.addingTimeInterval(-4))
     }
