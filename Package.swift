@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(name: "StoreTestSupport", dependencies: ["StoreAccess"], path: "Tests/Support"),
         // Fuzzing (scripts/fuzz): the properties, libFuzzer's driver declaration, and the harness executable.
-        .target(name: "FuzzChecks", dependencies: ["StoreAccess", "SafeText"], path: "Tests/Fuzz/Checks"),
+        .target(name: "FuzzChecks", dependencies: ["StoreAccess", "SafeText", "StoreMetrics"], path: "Tests/Fuzz/Checks"),
         .target(name: "CFuzzDriver", path: "Tests/Fuzz/CFuzzDriver"),
         .executableTarget(name: "storeaccess-fuzz", dependencies: ["FuzzChecks", "CFuzzDriver"], path: "Tests/Fuzz/Harness"),
         .testTarget(name: "StoreAccessTests", dependencies: ["StoreAccess", "SafeText", "StoreTestSupport", "FuzzChecks"]),

@@ -9,7 +9,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fuzz/corpus")
 
-    @Test(arguments: ["dsn", "appname", "identifier", "where"])
+    @Test(arguments: FuzzChecks.targets.keys.sorted())
     func keptInputsHoldTheirProperties(target: String) throws {
         let check = try #require(FuzzChecks.targets[target])
         let dir = FuzzCorpusTests.root.appendingPathComponent(target)

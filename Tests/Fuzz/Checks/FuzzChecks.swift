@@ -1,6 +1,7 @@
 import Foundation
 import SafeText
 import StoreAccess
+import StoreMetrics
 
 /// The properties the fuzzers check, one function per parser. Each takes arbitrary bytes and traps (through
 /// `check`) when a property breaks; a thrown `StoreError` of the expected kind is a correct answer to bad input.
@@ -8,6 +9,7 @@ import StoreAccess
 public enum FuzzChecks {
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "dsn": dsn, "appname": applicationName, "identifier": identifier, "where": whereExpression,
+        "exposition": exposition,
     ]
 
     /// A broken property: print what broke and stop (libFuzzer keeps the input as a crash artifact).
@@ -77,6 +79,10 @@ public enum FuzzChecks {
         check(back != nil || service.isEmpty || hostile, "rendered name does not parse: \(r)", data)
         if let b = back, !b.truncated {
             check(b.service == n.service && b.store == n.store && b.tenant == n.tenant, "round trip changed \(r)", data)
+        }
+        if let p = ApplicationName.parse(text(data)) {
+            // the parser percent-decodes: what it yields is never terminal control (issue 16 §1)
+            check(![p.service, p.store, p.tenant ?? ""].contains { DisplayText.needsEscaping($0) }, "decoded controls in \(p)", data)
         }
         if let p = ApplicationName.parse(text(data)), !p.service.isEmpty {
             let again = ApplicationName.parse(p.rendered)
