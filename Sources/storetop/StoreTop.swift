@@ -12,7 +12,8 @@ struct StoreTop: AsyncParsableCommand {
     /// warnings to stderr.
     static func main() async {
         let args = CommandLine.arguments.dropFirst()
-        let tui = args.first.map { !["snapshot", "metrics", "prune", "render-bench", "--help", "-h", "--version"].contains($0) } ?? true
+        let tui =
+            args.first.map { !["snapshot", "metrics", "prune", "render-bench", "export-bench", "--help", "-h", "--version"].contains($0) } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
         let oneShot = args.first.map { ["snapshot", "prune"].contains($0) } == true || args.contains("--once")
         LoggingSystem.bootstrap { label in
@@ -48,7 +49,9 @@ struct StoreTop: AsyncParsableCommand {
             (PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE, .pgpass). Passwords are never printed.
             """,
         version: "0.1.0",
-        subcommands: [Top.self, SnapshotCommand.self, MetricsCommand.self, PruneCommand.self, DemoCommand.self, RenderBench.self],
+        subcommands: [
+            Top.self, SnapshotCommand.self, MetricsCommand.self, PruneCommand.self, DemoCommand.self, RenderBench.self, ExportBench.self,
+        ],
         defaultSubcommand: Top.self)
 }
 

@@ -15,10 +15,18 @@ enum JSONNulls {
             fillObject(&object, m)
             return object
         case .collection:
-            guard let array = json as? [Any] else { return json }
-            let values = m.children.map(\.value)
-            guard values.count == array.count else { return json }
-            return zip(array, values).map { fill($0, $1) }
+            guard let array = json as? [Any], let first = m.children.first?.value, !array.isEmpty else { return json }
+            // Reflection is slow: the first element is filled by it, and its keys (all of them, now) are given to the
+            // others, which are of the same type. (Elements' own nested structs are not reflected again: no list
+            // element of the document has one.)
+            let head = fill(array[0], first)
+            guard let keys = (head as? [String: Any])?.keys else { return [head] + array.dropFirst().map { fill($0, first) } }
+            return [head]
+                + array.dropFirst().map { element -> Any in
+                    guard var object = element as? [String: Any] else { return element }
+                    for k in keys where object[k] == nil { object[k] = NSNull() }
+                    return object
+                }
         case .optional:
             return m.children.first.map { fill(json, $0.value) } ?? json
         default:
