@@ -58,8 +58,11 @@ public final class RefreshLoop<Source: SnapshotSource, Clock: WallClock>: @unche
     public func setInterval(_ seconds: Double) { change { $0.setInterval(seconds) } }
     /// Holds (or releases) the refreshes after a success.
     public func setPaused(_ on: Bool) { change { $0.setPaused(on) } }
-    /// Refreshes at once, paused or not.
-    public func refreshNow() { change { $0.refreshNow() } }
+    /// Refreshes at once, paused or not, trying switched-off panels again (a grant may have been given).
+    public func refreshNow() {
+        source.retryDisabledPanels()
+        change { $0.refreshNow() }
+    }
 
     /// Ends the thread after the refresh in progress.
     public func stop() {

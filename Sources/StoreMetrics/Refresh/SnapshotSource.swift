@@ -10,6 +10,14 @@ public protocol SnapshotSource: AnyObject, Sendable {
     func snapshot(now: Date) throws -> Snapshot
     /// Releases connections or files. Idempotent.
     func close()
+    /// Tries every panel switched off (for a missing grant) again at the next reading; nothing for a source without
+    /// panels.
+    func retryDisabledPanels()
+}
+
+extension SnapshotSource {
+    /// A source without panels has nothing to retry.
+    public func retryDisabledPanels() {}
 }
 
 extension Collector: SnapshotSource {
