@@ -9,6 +9,8 @@ public enum Command: Equatable, Sendable {
     case nextView, previousView
     case move(Move)
     case drillIn
+    /// Opens the detail of the selected consumer.
+    case consumerDetail
     case toggleGroup
     case back
     case pickTenant

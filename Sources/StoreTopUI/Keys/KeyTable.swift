@@ -45,6 +45,7 @@ public enum KeyTable {
             [.up: .move(.up), .down: .move(.down), .pageUp: .move(.pageUp), .pageDown: .move(.pageDown), .home: .move(.top), .end: .move(.bottom)]),
         .init("Enter", "drill into tenant", [.overview], keys: [.enter], .drillIn),
         .init("Enter", "expand group", [.sessions], keys: [.enter], .toggleGroup),
+        .init("Enter", "consumer detail", [.consumers], keys: [.enter], .consumerDetail),
         .init("Esc", "back / clear filter", keys: [.escape], .back),
         .init("t", "tenant", keys: [.char("t")], .pickTenant),
         .init("/", "filter", keys: [.char("/")], .editFilter),

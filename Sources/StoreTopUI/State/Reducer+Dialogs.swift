@@ -4,7 +4,8 @@ extension Reducer {
         var s = s0
         switch s.dialog {
         case .none: break
-        case .help, .message:
+        case .help where key == .char("l") || key == .right: s.dialog = .legend
+        case .help, .legend, .message, .consumerDetail:
             if [.escape, .enter, .char("q"), .char("?"), .char("h"), .char(" ")].contains(key) { s.dialog = .none }
         case .tenantPicker(let sel): tenantPicker(&s, sel, key, ctx)
         case .pruneMode(let t, let k, let choice): return pruneMode(s, t, k, choice, key)
@@ -15,7 +16,7 @@ extension Reducer {
             case .toggle(let y): s.dialog = .pruneConfirm(plan: plan, yes: y)
             case .close: s.dialog = .none
             case .accept:
-                guard yes, plan.rows > 0 else { s.dialog = .none; s.status = "prune cancelled"; break }
+                guard yes, plan.rows > 0 else { s.dialog = .none; s.status = "nothing done"; break }
                 s.dialog = .pruneProgress(deleted: 0, planned: plan.rows, cancelling: false)
                 return (s, [.executePrune(plan)])
             case .ignore: break
@@ -32,7 +33,7 @@ extension Reducer {
             case .accept:
                 s.dialog = .none
                 if yes { return (s, [.signal(pid: pid, terminate: term)]) }
-                s.status = "cancelled"
+                s.status = "nothing done"
             case .ignore: break
             }
         }
