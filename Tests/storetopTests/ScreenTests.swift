@@ -59,6 +59,15 @@ import Testing
         check("consumer-detail-80x24", Screen.render(m, s, width: 80, height: 24, now: now).canvas)
         s.dialog = .consumerDetail(tenant: "initech", name: "legacy-sync")
         check("consumer-detail-stopped-160x45", Screen.render(m, s, width: 160, height: 45, now: now).canvas)
+        s.view = .outboxes
+        let plan = PruneProposal(
+            tenant: "globex", kind: "items", modeName: "safe", olderThan: nil, rows: 9398, totalRows: 9400, firstID: 1, lastID: 9398,
+            watchers: [.init(name: "mailer", position: 9398)], missedWatchers: [])
+        for (w, h) in [(80, 24), (160, 45)] {
+            s.dialog = .pruneConfirm(plan: plan, yes: false)
+            check("prune-confirm-horizon-\(w)x\(h)", Screen.render(m, s, width: w, height: h, now: now).canvas)
+        }
+        s.view = .consumers
         s.dialog = .help
         check("help-80x24", Screen.render(m, s, width: 80, height: 24, now: now).canvas)
         check("help-160x45", Screen.render(m, s, width: 160, height: 45, now: now).canvas)

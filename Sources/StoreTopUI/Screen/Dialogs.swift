@@ -21,7 +21,7 @@ extension Screen {
         case .planning(let t, let k):
             let (x, y, _) = box(&c, 50, 4, "Prune \(t)/\(k)")
             c.put(x, y + 1, "counting rows…", .dialog)
-        case .pruneConfirm(let p, let yes): pruneConfirm(&c, p, yes)
+        case .pruneConfirm(let p, let yes): pruneConfirm(&c, p, yes, horizon: m.snapshot?.sessions?.xminHolder)
         case .pruneProgress(let d, let p, let cancelling):
             let (x, y, w) = box(&c, 60, 6, cancelling ? "Cancelling…" : "Pruning")
             let f = p == 0 ? 1 : Double(d) / Double(p)
@@ -92,7 +92,7 @@ extension Screen {
         }
     }
 
-    static func pruneConfirm(_ c: inout Canvas, _ p: PruneProposal, _ yes: Bool) {
+    static func pruneConfirm(_ c: inout Canvas, _ p: PruneProposal, _ yes: Bool, horizon: Snapshot.Backend?) {
         var lines = [
             "Mode: \(p.modeName)" + (p.olderThan.map { ", rows older than \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
             "Will delete \(p.rows) of \(p.totalRows) rows" + (p.firstID.map { " (ids \($0)…\(p.lastID ?? $0))" } ?? ""),
@@ -101,6 +101,11 @@ extension Screen {
         ]
         if !p.missedWatchers.isEmpty { lines.append("WARNING: will miss rows: " + p.missedWatchers.map(\.name).joined(separator: ", ")) }
         if p.rows == 0 { lines.append("Nothing to delete.") }
+        // deleted rows stay on disk as dead tuples until the horizon moves past them: vacuum cannot free them
+        if let x = horizon, p.rows > 0 {
+            lines.append("WARNING: \(p.rows) rows will be deleted but stay as dead tuples")
+            lines.append("WARNING: while pid \(x.pid) holds the xmin horizon")
+        }
         let (x, y, w) = box(&c, 70, lines.count + 5, "Prune \(p.tenant)/\(p.kind)?")
         for (i, l) in lines.enumerated() { c.put(x, y + 1 + i, l, l.hasPrefix("WARNING") ? .critical : .dialog, maxWidth: w) }
         buttons(&c, x, y + lines.count + 2, w, yes, "Yes, delete \(p.rows) rows")
