@@ -63,7 +63,14 @@ import Testing
     }
 
     @Test func sortPauseIntervalRefreshQuit() {
-        #expect(run([.char("s"), .char("s")]).0.current.sortColumn == 2)
+        #expect(run([.char(">"), .char(">")]).0.current.sortColumn == 2)
+        // the sort menu: s opens it on the current column, Down twice and Enter sorts by the third; Enter on the
+        // current column reverses it; Esc changes nothing
+        #expect(run([.char("s")]).0.dialog == .sortMenu(selected: 0))
+        let (picked, _) = run([.char("s"), .down, .down, .enter])
+        #expect(picked.current.sortColumn == 2 && picked.dialog == .none && !picked.current.sortReversed)
+        #expect(run([.char("s"), .enter]).0.current.sortReversed)
+        #expect(run([.char("s"), .down, .escape]).0.current == UIState().current)
         #expect(run([.char("S")]).0.current.sortReversed)
         #expect(run([.char(" ")]).0.paused)
         #expect(run([.char(" ")]).1 == [.pausedChanged(true)])

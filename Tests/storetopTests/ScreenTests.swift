@@ -68,6 +68,8 @@ import Testing
             check("prune-confirm-horizon-\(w)x\(h)", Screen.render(m, s, width: w, height: h, now: now).canvas)
         }
         s.view = .consumers
+        s.dialog = .sortMenu(selected: 3)
+        check("sort-menu-80x24", Screen.render(m, s, width: 80, height: 24, now: now).canvas)
         s.dialog = .help
         check("help-80x24", Screen.render(m, s, width: 80, height: 24, now: now).canvas)
         check("help-160x45", Screen.render(m, s, width: 160, height: 45, now: now).canvas)

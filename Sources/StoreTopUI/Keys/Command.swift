@@ -16,6 +16,8 @@ public enum Command: Equatable, Sendable {
     case pickTenant
     case editFilter
     case nextSortColumn, reverseSort
+    /// Opens the menu of the view's columns to sort by.
+    case sortMenu
     case prune
     case cancelQuery, terminate
     case togglePause

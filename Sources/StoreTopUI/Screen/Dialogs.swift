@@ -12,6 +12,15 @@ extension Screen {
             let lines = wrap(text, 56)
             putLines(&c, lines, box(&c, 62, lines.count + 4, title))
         case .tenantPicker(let sel): tenantPicker(&c, sel, ctx)
+        case .sortMenu(let sel):
+            let (x, y, w) = box(&c, 40, ctx.columnTitles.count + 4, "Sort by")
+            for (i, t) in ctx.columnTitles.enumerated() {
+                let mark = i == s.current.sortColumn ? (s.current.sortReversed ? " (reversed)" : " (now)") : ""
+                c.put(
+                    x, y + 1 + i, ((i == sel ? "› " : "  ") + t + mark).padding(toLength: w, withPad: " ", startingAt: 0),
+                    i == sel ? .selected : .dialog)
+            }
+            c.put(x, y + 1 + ctx.columnTitles.count, "Enter sorts (again: reverses)  Esc", .dim, maxWidth: w)
         case .pruneMode(let t, let k, let choice):
             let (x, y, w) = box(&c, 66, 8, "Prune \(t)/\(k)")
             for (i, ch) in PruneChoice.allCases.enumerated() {

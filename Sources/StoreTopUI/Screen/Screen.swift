@@ -33,6 +33,7 @@ public enum Screen {
         let rows = table.visible(s.current)
         ctx.rows = rows.map(\.id)
         ctx.columns = table.columns.count
+        ctx.columnTitles = table.columns.map(\.title)
         var contentH = height - 5
         if s.view == .streams, let st = m.snapshot?.streams, !st.mostActive.isEmpty, contentH >= 12 {
             let extra = min(st.mostActive.count + 2, contentH / 2)

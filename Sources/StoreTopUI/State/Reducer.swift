@@ -47,6 +47,7 @@ public enum Reducer {
             s.current.sortColumn = (s.current.sortColumn + 1) % max(1, ctx.columns)
             s.current.selected = 0
         case .reverseSort: s.current.sortReversed.toggle()
+        case .sortMenu: s.dialog = .sortMenu(selected: min(s.current.sortColumn, max(0, ctx.columns - 1)))
         case .togglePause:
             s.paused.toggle()
             s.status = s.paused ? "paused: Space resumes" : "resumed"

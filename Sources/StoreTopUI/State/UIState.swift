@@ -45,6 +45,7 @@ enum Dialog: Equatable, Sendable {
     case signalConfirm(pid: Int32, terminate: Bool, yes: Bool)
     case message(title: String, text: String)
     case consumerDetail(tenant: String, name: String)
+    case sortMenu(selected: Int)
 }
 
 /// What the loop must do after a command: the reducer never touches the database or the terminal.

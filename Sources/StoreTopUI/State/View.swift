@@ -53,6 +53,7 @@ public struct ViewState: Equatable, Sendable {
 public struct HandlerContext: Sendable {
     var rows: [RowID] = []
     var columns: Int = 1
+    var columnTitles: [String] = []
     var pageSize: Int = 10
     var tenants: [String] = []
 }
