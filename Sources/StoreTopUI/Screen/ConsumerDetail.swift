@@ -22,8 +22,8 @@ extension Screen {
 
     /// (label, text, role) per line.
     static func detailLines(_ cur: Snapshot.Cursor, _ h: Derived.CursorHealth?, now: Date) -> [(String, String, Role)] {
-        func ago(_ d: Date?) -> String {
-            d.map { "\(Format.duration(max(0, now.timeIntervalSince($0)))) ago (\(ISO8601DateFormatter().string(from: $0)))" } ?? "never"
+        func ago(_ d: Date?, _ missing: String = "never") -> String {
+            d.map { "\(Format.duration(max(0, now.timeIntervalSince($0)))) ago (\(ISO8601DateFormatter().string(from: $0)))" } ?? missing
         }
         let status = h?.status ?? (cur.lagEvents > 0 && !cur.ownerConnected ? .stopped : .ok)
         let source = cur.source + (cur.kind.map { " (kind \($0))" } ?? "")
@@ -39,7 +39,7 @@ extension Screen {
             ("lock", lock(cur), cur.ownerConnected ? .dialog : .warning),
             ("last move", ago(cur.movedAt), .dialog),
             ("heartbeat", ago(cur.heartbeatAt), .dialog),
-            ("created", ago(cur.createdAt), .dialog),
+            ("created", ago(cur.createdAt, "unknown (not recorded)"), .dialog),
             ("source", source, .dialog),
             ("filter", cur.filter ?? "none: every event of its tenant", .dialog),
             ("position", "\(cur.position)   head \(cur.head) (deliverable)", .dialog),
