@@ -63,7 +63,14 @@ import Testing
     }
 
     @Test func sortPauseIntervalRefreshQuit() {
-        #expect(run([.char("s"), .char("s")]).0.current.sortColumn == 2)
+        #expect(run([.char(">"), .char(">")]).0.current.sortColumn == 2)
+        // the sort menu: s opens it on the current column, Down twice and Enter sorts by the third; Enter on the
+        // current column reverses it; Esc changes nothing
+        #expect(run([.char("s")]).0.dialog == .sortMenu(selected: 0))
+        let (picked, _) = run([.char("s"), .down, .down, .enter])
+        #expect(picked.current.sortColumn == 2 && picked.dialog == .none && !picked.current.sortReversed)
+        #expect(run([.char("s"), .enter]).0.current.sortReversed)
+        #expect(run([.char("s"), .down, .escape]).0.current == UIState().current)
         #expect(run([.char("S")]).0.current.sortReversed)
         #expect(run([.char(" ")]).0.paused)
         #expect(run([.char(" ")]).1 == [.pausedChanged(true)])
@@ -114,10 +121,24 @@ import Testing
         #expect(run([.down, .char("K"), .enter], s, ctx: sctx).1.isEmpty)
         #expect(run([.down, .char("C"), .char("y"), .enter], s, ctx: sctx).1 == [.signal(pid: 4242, terminate: false)])
         #expect(run([.down, .char("C"), .tab, .enter], s, ctx: sctx).1 == [.signal(pid: 4242, terminate: false)])
+        // No leaves nothing done, and says so (not "cancelled": nothing was cancelled)
+        let (no, e) = run([.down, .char("C"), .enter], s, ctx: sctx)
+        #expect(no.dialog == .none && e.isEmpty && no.status == "nothing done")
         s.readOnly = true
         #expect(run([.down, .char("C")], s, ctx: sctx).0.dialog == .none)
         // Enter on a group expands it
         #expect(run([.enter], UIState(view: .sessions), ctx: sctx).0.expandedGroups == ["st:a/b/"])
+    }
+
+    @Test func enterOnAConsumerOpensItsDetailAndHelpLeadsToTheLegend() {
+        let cctx = HandlerContext(rows: [.cursor("acme", "billing"), .cursor("acme", "projector")], columns: 9, pageSize: 10, tenants: [])
+        let (d, e) = run([.down, .enter], UIState(view: .consumers), ctx: cctx)
+        #expect(d.dialog == .consumerDetail(tenant: "acme", name: "projector") && e.isEmpty)
+        #expect(run([.down, .enter, .escape], UIState(view: .consumers), ctx: cctx).0.dialog == .none)
+        #expect(run([.char("?"), .char("l")]).0.dialog == .legend)
+        #expect(run([.char("?"), .char("l"), .escape]).0.dialog == .none)
+        // Bookmarks sort stalest first until another column is picked
+        #expect(UIState(view: .bookmarks).current.sortColumn == View.bookmarks.defaultSortColumn)
     }
 
     @Test func footerHidesActionsInReadOnlyMode() {

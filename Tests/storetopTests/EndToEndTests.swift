@@ -79,7 +79,7 @@ import Testing
         t.keys("Escape")
         // pause
         t.keys("Space")
-        #expect(t.waitFor("PAUSED"))
+        #expect(t.waitFor("● paused"), "\(t.pane)")  // paused, never "stale"
         t.keys("Space")
         // prune through the dialog
         t.keys("6"); t.keys("Home"); t.keys("P")

@@ -20,7 +20,7 @@ enum Fixture {
             .init(
                 pid: pid, applicationName: app, user: "app", state: state, waitEventType: wait, waitEvent: wait == nil ? nil : "transactionid",
                 queryStart: q.map { at.addingTimeInterval(-$0) }, transactionStart: xact.map { at.addingTimeInterval(-$0) },
-                stateChange: at.addingTimeInterval(-(xact ?? q ?? 1)), xminAge: xact == nil ? nil : 120, blockedBy: blocked, query: query)
+                stateChange: at.addingTimeInterval(-(xact ?? q ?? 1)), xminAge: xact.map { Int64($0) * 10 }, blockedBy: blocked, query: query)
         }
         let backends = [
             b(101, "st:orders/events/acme", "active", xact: 0.2, q: 0.2, query: "SELECT stream FROM storeaccess.append($1, $2, $3, $4)"),
@@ -57,7 +57,9 @@ enum Fixture {
         s.streams = .init(
             headPosition: 9000 + ev, safePosition: 5000, lastWriteAt: at.addingTimeInterval(-0.1),
             tenants: [
-                .init(tenant: "acme", headPosition: 9000 + ev, events: 6000 + Int64(k) * 200, streams: 400, lastWriteAt: at.addingTimeInterval(-0.1)),
+                .init(
+                    tenant: "acme", headPosition: 9000 + ev, events: 6000 + Int64(k) * 200, streams: 400, lastWriteAt: at.addingTimeInterval(-0.1),
+                    waitingEvents: 40),
                 .init(
                     tenant: "globex", headPosition: 8990 + ev, events: 2500 + Int64(k) * 50, streams: 120, lastWriteAt: at.addingTimeInterval(-0.3)),
                 .init(tenant: "initech", headPosition: 4000, events: 500, streams: 30, lastWriteAt: at.addingTimeInterval(-3600)),
@@ -66,19 +68,30 @@ enum Fixture {
                 .init(tenant: "acme", stream: "order-17", version: 12, headPosition: 9000 + ev, updatedAt: at.addingTimeInterval(-0.1)),
                 .init(tenant: "globex", stream: "order-3", version: 4, headPosition: 8990 + ev, updatedAt: at.addingTimeInterval(-0.3)),
             ])
-        func cur(_ t: String, _ n: String, _ src: String, pos: Int64, head: Int64, lagS: Double, conn: Bool, moved: Double?, kind: String? = nil)
-            -> Snapshot.Cursor
-        {
-            .init(
-                tenant: t, name: n, source: src, kind: kind, position: pos, head: head, lagEvents: max(0, head - pos), lagSeconds: lagS,
+        func cur(
+            _ t: String, _ n: String, _ src: String, pos: Int64, head: Int64, own: Int64? = nil, lagS: Double, conn: Bool, moved: Double?,
+            kind: String? = nil, held: Bool = false
+        ) -> Snapshot.Cursor {
+            var c = Snapshot.Cursor(
+                tenant: t, name: n, source: src, kind: kind, position: pos, head: head, lagEvents: own ?? max(0, head - pos), lagSeconds: lagS,
                 ownerApplication: "st:\(n)/consumer/\(t)", ownerHost: "web-1", ownerPid: 4242, ownerBackendPid: 105, ownerConnected: conn,
                 heartbeatAt: at.addingTimeInterval(conn ? -1 : -900), movedAt: moved.map { at.addingTimeInterval(-$0) })
+            c.lagPositions = max(0, head - pos)
+            c.waitingAboveSafe = held
+            c.createdAt = t0.addingTimeInterval(-86_400 * 30)
+            return c
         }
+        var billing = cur(
+            "acme", "billing", "events", pos: 7000 + Int64(k) * 100, head: 9000 + ev, own: 743, lagS: 42, conn: true, moved: 0.5, held: true)
+        billing.filter = #"{"types":["InvoiceIssued","PaymentReceived"]}"#
+        var legacy = cur("initech", "legacy-sync", "events", pos: 120, head: 4000, own: 100_000, lagS: 86_400, conn: false, moved: 86_400)
+        legacy.lagCapped = true
+        legacy.ownerBackendPid = nil
         s.cursors = [
-            cur("acme", "projector", "events", pos: 9000 + ev, head: 9000 + ev, lagS: 0, conn: true, moved: 0.1),
-            cur("acme", "billing", "events", pos: 7000 + Int64(k) * 100, head: 9000 + ev, lagS: 42, conn: true, moved: 0.5),
-            cur("globex", "mailer", "events", pos: 3000, head: 8990 + ev, lagS: 300, conn: true, moved: 60),
-            cur("initech", "legacy-sync", "events", pos: 120, head: 4000, lagS: 86_400, conn: false, moved: 86_400),
+            cur("acme", "projector", "events", pos: 9000 + ev, head: 9000 + ev, lagS: 0, conn: true, moved: 0.1, held: true),
+            billing,
+            cur("globex", "mailer", "events", pos: 3000, head: 8990 + ev, own: 550, lagS: 300, conn: true, moved: 1260),
+            legacy,
             cur("acme", "search-indexer", "outbox", pos: 500, head: 1500 + Int64(k) * 40, lagS: 75, conn: true, moved: 1, kind: "items"),
         ]
         s.outboxes = [

@@ -93,7 +93,7 @@ struct Refused: Error, CustomStringConvertible {
         check("drill-pause-back", t)
         #expect(t.frames[5].contains("tenant acme: Esc goes back"))
         #expect(t.frames[6] == golden("consumers-acme-120x40"))
-        #expect(t.frames.last?.contains("PAUSED") == true)
+        #expect(t.frames.last?.contains("● paused") == true && t.frames.last?.contains("stale") == false)
         #expect(t.frames.last?.contains("all › acme") == false && t.frames.last?.contains("all tenants") == true)
     }
 

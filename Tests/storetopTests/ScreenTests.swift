@@ -23,7 +23,7 @@ import Testing
         #expect(text == expected, "screen \(name) differs:\n\(text)", sourceLocation: sourceLocation)
     }
 
-    static let sizes = [(80, 24), (120, 40), (200, 50)]
+    static let sizes = [(80, 24), (100, 30), (120, 40), (160, 45), (200, 50)]
 
     @Test(arguments: View.allCases)
     func everyViewAtEverySize(_ view: View) {
@@ -54,6 +54,26 @@ import Testing
         s.dialog = .signalConfirm(pid: 104, terminate: false, yes: false)
         s.view = .sessions
         check("cancel-dialog-120x40", Screen.render(m, s, width: 120, height: 40, now: now).canvas)
+        s.view = .consumers
+        s.dialog = .consumerDetail(tenant: "acme", name: "billing")
+        check("consumer-detail-80x24", Screen.render(m, s, width: 80, height: 24, now: now).canvas)
+        s.dialog = .consumerDetail(tenant: "initech", name: "legacy-sync")
+        check("consumer-detail-stopped-160x45", Screen.render(m, s, width: 160, height: 45, now: now).canvas)
+        s.view = .outboxes
+        let plan = PruneProposal(
+            tenant: "globex", kind: "items", modeName: "safe", olderThan: nil, rows: 9398, totalRows: 9400, firstID: 1, lastID: 9398,
+            watchers: [.init(name: "mailer", position: 9398)], missedWatchers: [])
+        for (w, h) in [(80, 24), (160, 45)] {
+            s.dialog = .pruneConfirm(plan: plan, yes: false)
+            check("prune-confirm-horizon-\(w)x\(h)", Screen.render(m, s, width: w, height: h, now: now).canvas)
+        }
+        s.view = .consumers
+        s.dialog = .sortMenu(selected: 3)
+        check("sort-menu-80x24", Screen.render(m, s, width: 80, height: 24, now: now).canvas)
+        s.dialog = .help
+        check("help-80x24", Screen.render(m, s, width: 80, height: 24, now: now).canvas)
+        check("help-160x45", Screen.render(m, s, width: 160, height: 45, now: now).canvas)
+        s.view = .sessions
         s.readOnly = true
         s.dialog = .none
         check("sessions-readonly-120x40", Screen.render(m, s, width: 120, height: 40, now: now).canvas)
@@ -63,9 +83,71 @@ import Testing
         var lost = m
         lost.connection = .reconnecting(error: "could not connect to 127.0.0.1:5432: Connection refused", retryAt: now.addingTimeInterval(12))
         check("reconnecting-120x40", Screen.render(lost, UIState(), width: 120, height: 40, now: now.addingTimeInterval(10)).canvas)
+        for (w, h) in [(80, 24), (160, 45)] {
+            statesAt(m, w, h)
+        }
         var empty = Model()
         empty.server = "db-1:5432"
         check("connecting-80x24", Screen.render(empty, UIState(), width: 80, height: 24, now: now).canvas)
+    }
+
+    /// Drilled in, paused (old data on purpose: "paused", never "stale"), held back (the fixture's pid 107 holds
+    /// delivery and the horizon) and server lost, each at `w`×`h`.
+    func statesAt(_ m: Model, _ w: Int, _ h: Int) {
+        let now = m.receivedAt!
+        var s = UIState()
+        s.tenant = "acme"
+        for v in [View.overview, .consumers] {
+            s.view = v
+            check("\(v.title.lowercased())-acme-\(w)x\(h)", Screen.render(m, s, width: w, height: h, now: now).canvas)
+        }
+        s = UIState()
+        s.paused = true
+        s.view = .consumers
+        check("paused-\(w)x\(h)", Screen.render(m, s, width: w, height: h, now: now.addingTimeInterval(40)).canvas)
+        s = UIState()
+        check("held-back-\(w)x\(h)", Screen.render(m, s, width: w, height: h, now: now).canvas)
+        var calm = m
+        calm.snapshot?.sessions?.deliveryBlockers = []
+        calm.snapshot?.sessions?.xminHolder = nil
+        check("calm-\(w)x\(h)", Screen.render(calm, s, width: w, height: h, now: now).canvas)
+        var lost = m
+        lost.connection = .reconnecting(error: "could not connect to 127.0.0.1:5432: Connection refused", retryAt: now.addingTimeInterval(12))
+        check("reconnecting-\(w)x\(h)", Screen.render(lost, s, width: w, height: h, now: now.addingTimeInterval(10)).canvas)
+    }
+
+    /// At every size the dashboard accepts: the state (live or paused), the blocker's pid, the breadcrumb, "? help"
+    /// and "q quit" show, and the meters' numbers are whole.
+    @Test func theStateNeverDisappears() {
+        let m = Fixture.model()
+        for w in stride(from: 64, through: 200, by: 3) {
+            for h in [16, 24, 45] {
+                for (paused, tenant) in [(false, String?.none), (true, "acme")] {
+                    var s = UIState()
+                    (s.paused, s.tenant, s.view) = (paused, tenant, .consumers)
+                    let lines = Screen.render(m, s, width: w, height: h, now: m.receivedAt!).canvas.text.split(
+                        separator: "\n", omittingEmptySubsequences: false)
+                    let at = "at \(w)x\(h)"
+                    #expect(lines[0].contains(paused ? "● paused" : "● live") && lines[0].contains("pid 107"), "\(at): \(lines[0])")
+                    let worst = tenant == nil ? "≥100k 1d0h STOPPED" : "1.1k 1m15s LAGGING"
+                    #expect(lines[1].contains(worst) && lines[1].contains("Outbox 1.1k"), "\(at): \(lines[1])")
+                    #expect(!lines[1].contains("Sess") || lines[1].contains("42/200"), "\(at): \(lines[1])")
+                    #expect(lines[2].contains(tenant.map { "› \($0)" } ?? "all"), "\(at): \(lines[2])")
+                    #expect(lines[h - 1].contains("? h help") && lines[h - 1].contains("q quit"), "\(at): \(lines[h - 1])")
+                }
+            }
+        }
+    }
+
+    /// Items give way by priority, never cutting a number.
+    @Test func lineItemsShortenByPriority() {
+        let items = [
+            LineItem([([("Outbox ", .title), ("29.4k rows, oldest 1h30m", .normal)], 1)], last: [("Outbox ", .title), ("29.4k", .normal)]),
+            LineItem([([("up 2h00m", .header)], 0)]), LineItem(always: [("● live", .header)]),
+        ]
+        let fitted = LineItem.fit(items, width: 20, separator: 2)
+        #expect(fitted.map(\.width) == [12, 0, 6])
+        #expect(fitted[0].runs.map(\.text).joined() == "Outbox 29.4k")
     }
 
     @Test func sortingFollowsTheKeys() {
@@ -74,7 +156,7 @@ import Testing
         s.view = .consumers
         s.current.sortColumn = 3  // LAG, descending by default
         let rows = Views.table(.consumers, m, s).visible(s.current).map(\.id)
-        #expect(rows.first == .cursor("globex", "mailer"))
+        #expect(rows.first == .cursor("initech", "legacy-sync"))  // ≥100k: a lower bound, still the largest
         s.current.sortReversed = true
         #expect(Views.table(.consumers, m, s).visible(s.current).map(\.id).first == .cursor("acme", "projector"))
     }

@@ -19,7 +19,7 @@ extension Character {
         case "█", "▇", "▆", "▅": return "#"
         case "▄", "▃": return "="
         case "▂", "▁": return "_"
-        case "›", "▸", "→": return ">"
+        case "›", "▸", "→", "≥": return ">"
         case "▾", "▼", "↓": return "v"
         case "▲", "↑": return "^"
         case "×", "✖": return "x"

@@ -9,11 +9,15 @@ public enum Command: Equatable, Sendable {
     case nextView, previousView
     case move(Move)
     case drillIn
+    /// Opens the detail of the selected consumer.
+    case consumerDetail
     case toggleGroup
     case back
     case pickTenant
     case editFilter
     case nextSortColumn, reverseSort
+    /// Opens the menu of the view's columns to sort by.
+    case sortMenu
     case prune
     case cancelQuery, terminate
     case togglePause

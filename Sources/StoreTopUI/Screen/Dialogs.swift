@@ -6,17 +6,21 @@ extension Screen {
     static func dialog(_ c: inout Canvas, _ m: Model, _ s: UIState, _ ctx: HandlerContext) {
         switch s.dialog {
         case .none: break
-        case .help:
-            let lines =
-                KeyTable.helpRows(readOnly: s.readOnly).map { b in
-                    b.label.padding(toLength: 22, withPad: " ", startingAt: 0) + b.help
-                        + (b.views.map { " (" + $0.map(\.title).joined(separator: ", ") + ")" } ?? "")
-                } + (s.readOnly ? ["", "read-only mode: prune, cancel and terminate are off"] : [])
-            putLines(&c, lines, box(&c, 66, lines.count + 4, "Keys"))
+        case .help: help(&c, s)
+        case .legend: putLines(&c, legend, box(&c, 76, legend.count + 4, "Legend"))
         case .message(let title, let text):
             let lines = wrap(text, 56)
             putLines(&c, lines, box(&c, 62, lines.count + 4, title))
         case .tenantPicker(let sel): tenantPicker(&c, sel, ctx)
+        case .sortMenu(let sel):
+            let (x, y, w) = box(&c, 40, ctx.columnTitles.count + 4, "Sort by")
+            for (i, t) in ctx.columnTitles.enumerated() {
+                let mark = i == s.current.sortColumn ? (s.current.sortReversed ? " (reversed)" : " (now)") : ""
+                c.put(
+                    x, y + 1 + i, ((i == sel ? "› " : "  ") + t + mark).padding(toLength: w, withPad: " ", startingAt: 0),
+                    i == sel ? .selected : .dialog)
+            }
+            c.put(x, y + 1 + ctx.columnTitles.count, "Enter sorts (again: reverses)  Esc", .dim, maxWidth: w)
         case .pruneMode(let t, let k, let choice):
             let (x, y, w) = box(&c, 66, 8, "Prune \(t)/\(k)")
             for (i, ch) in PruneChoice.allCases.enumerated() {
@@ -26,13 +30,46 @@ extension Screen {
         case .planning(let t, let k):
             let (x, y, _) = box(&c, 50, 4, "Prune \(t)/\(k)")
             c.put(x, y + 1, "counting rows…", .dialog)
-        case .pruneConfirm(let p, let yes): pruneConfirm(&c, p, yes)
+        case .pruneConfirm(let p, let yes): pruneConfirm(&c, p, yes, horizon: m.snapshot?.sessions?.xminHolder)
         case .pruneProgress(let d, let p, let cancelling):
             let (x, y, w) = box(&c, 60, 6, cancelling ? "Cancelling…" : "Pruning")
             let f = p == 0 ? 1 : Double(d) / Double(p)
             c.put(x, y + 1, Views.bar(f, w - 10) + String(format: " %3.0f%%", f * 100), .meterFill, maxWidth: w)
             c.put(x, y + 2, "\(d) of \(p) rows deleted   Esc: cancel after this batch", .dialog, maxWidth: w)
         case .signalConfirm(let pid, let term, let yes): signalConfirm(&c, m, pid, term, yes)
+        case .consumerDetail(let t, let n): consumerDetail(&c, m, tenant: t, name: n)
+        }
+    }
+
+    /// What colours, units and marks mean (beside the keys when the screen is wide, under them otherwise).
+    static let legend = [
+        "Status", "  OK       caught up, or behind and catching up", "  LAGGING  behind by more than the minimum, not catching up",
+        "  STALLED  behind, no move for longer than the stall time", "  STOPPED  behind, no process holds its consumer lock",
+        "  REWOUND  its position moved back", "Units", "  LAG      events its tenant (and filter) still has to handle",
+        "  LAG TIME age of the oldest event it has not handled", "  ≥100k    counted up to the cap: at least this many",
+        "  ~20      an estimate (SAFE TO PRUNE)", "  1.2k 3.4M thousands, millions; rates are per second",
+        "Colours: green fine, yellow watch, red act; dim: other clients", "[lock] [delivery] [horizon]: a collapsed group holds it",
+        "held: a tenant's events are committed but held back",
+    ]
+
+    static func help(_ c: inout Canvas, _ s: UIState) {
+        let keys =
+            KeyTable.helpRows(readOnly: s.readOnly).map { b in
+                b.label.padding(toLength: 22, withPad: " ", startingAt: 0) + b.help
+                    + (b.views.map { " (" + $0.map(\.title).joined(separator: ", ") + ")" } ?? "")
+            } + (s.readOnly ? ["", "read-only mode: prune, cancel and terminate are off"] : [])
+        if c.width >= 150 {
+            let n = max(keys.count, legend.count)
+            let (x, y, _) = box(&c, 140, n + 4, "Keys and legend")
+            putLines(&c, keys, (x, y, 70))
+            putLines(&c, legend, (x + 72, y, 64))
+        } else if keys.count + legend.count + 6 <= c.height {
+            let lines = keys + [""] + legend
+            putLines(&c, lines, box(&c, 76, lines.count + 4, "Keys and legend"))
+        } else {
+            // too short for both: the legend is one key away
+            let lines = keys + ["", "l or →: the legend (status colours, units, estimates)"]
+            putLines(&c, Array(lines.suffix(c.height - 5)), box(&c, 76, min(c.height - 2, lines.count + 4), "Keys"))
         }
     }
 
@@ -64,7 +101,7 @@ extension Screen {
         }
     }
 
-    static func pruneConfirm(_ c: inout Canvas, _ p: PruneProposal, _ yes: Bool) {
+    static func pruneConfirm(_ c: inout Canvas, _ p: PruneProposal, _ yes: Bool, horizon: Snapshot.Backend?) {
         var lines = [
             "Mode: \(p.modeName)" + (p.olderThan.map { ", rows older than \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
             "Will delete \(p.rows) of \(p.totalRows) rows" + (p.firstID.map { " (ids \($0)…\(p.lastID ?? $0))" } ?? ""),
@@ -73,6 +110,11 @@ extension Screen {
         ]
         if !p.missedWatchers.isEmpty { lines.append("WARNING: will miss rows: " + p.missedWatchers.map(\.name).joined(separator: ", ")) }
         if p.rows == 0 { lines.append("Nothing to delete.") }
+        // deleted rows stay on disk as dead tuples until the horizon moves past them: vacuum cannot free them
+        if let x = horizon, p.rows > 0 {
+            lines.append("WARNING: \(p.rows) rows will be deleted but stay as dead tuples")
+            lines.append("WARNING: while pid \(x.pid) holds the xmin horizon")
+        }
         let (x, y, w) = box(&c, 70, lines.count + 5, "Prune \(p.tenant)/\(p.kind)?")
         for (i, l) in lines.enumerated() { c.put(x, y + 1 + i, l, l.hasPrefix("WARNING") ? .critical : .dialog, maxWidth: w) }
         buttons(&c, x, y + lines.count + 2, w, yes, "Yes, delete \(p.rows) rows")

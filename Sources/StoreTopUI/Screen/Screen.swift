@@ -33,6 +33,7 @@ public enum Screen {
         let rows = table.visible(s.current)
         ctx.rows = rows.map(\.id)
         ctx.columns = table.columns.count
+        ctx.columnTitles = table.columns.map(\.title)
         var contentH = height - 5
         if s.view == .streams, let st = m.snapshot?.streams, !st.mostActive.isEmpty, contentH >= 12 {
             let extra = min(st.mostActive.count + 2, contentH / 2)
@@ -82,12 +83,14 @@ public enum Screen {
             return lp(a, 8) + lp(b, 11) + lp(cc, 13)
         }
         let head = right("VERSION", "HEAD POS", "LAST WRITE")
-        c.put(1, y + 1, "TENANT/STREAM", .columnHeader)
-        c.put(width - head.count - 1, y + 1, head, .columnHeader)
+        // aligned with the table above: from column 0 to the right edge
+        c.put(0, y + 1, "TENANT/STREAM", .columnHeader)
+        c.put(width - head.count, y + 1, head, .columnHeader)
         for (i, sh) in st.mostActive.prefix(h - 2).enumerated() {
-            let r = right(String(sh.version), String(sh.headPosition), Format.duration(m.snapshot!.takenAt.timeIntervalSince(sh.updatedAt)) + " ago")
-            c.put(1, y + 2 + i, "\(sh.tenant)/\(sh.stream)", .accent, maxWidth: width - r.count - 3)
-            c.put(width - r.count - 1, y + 2 + i, r)
+            let r = right(
+                String(sh.version), String(sh.headPosition), Format.duration(max(0, m.snapshot!.takenAt.timeIntervalSince(sh.updatedAt))) + " ago")
+            c.put(0, y + 2 + i, "\(sh.tenant)/\(sh.stream)", .accent, maxWidth: width - r.count - 1)
+            c.put(width - r.count, y + 2 + i, r)
         }
     }
 }

@@ -4,9 +4,11 @@ extension Reducer {
         var s = s0
         switch s.dialog {
         case .none: break
-        case .help, .message:
+        case .help where key == .char("l") || key == .right: s.dialog = .legend
+        case .help, .legend, .message, .consumerDetail:
             if [.escape, .enter, .char("q"), .char("?"), .char("h"), .char(" ")].contains(key) { s.dialog = .none }
         case .tenantPicker(let sel): tenantPicker(&s, sel, key, ctx)
+        case .sortMenu(let sel): sortMenu(&s, sel, key, ctx)
         case .pruneMode(let t, let k, let choice): return pruneMode(s, t, k, choice, key)
         case .planning:
             if key == .escape { s.dialog = .none }
@@ -15,7 +17,7 @@ extension Reducer {
             case .toggle(let y): s.dialog = .pruneConfirm(plan: plan, yes: y)
             case .close: s.dialog = .none
             case .accept:
-                guard yes, plan.rows > 0 else { s.dialog = .none; s.status = "prune cancelled"; break }
+                guard yes, plan.rows > 0 else { s.dialog = .none; s.status = "nothing done"; break }
                 s.dialog = .pruneProgress(deleted: 0, planned: plan.rows, cancelling: false)
                 return (s, [.executePrune(plan)])
             case .ignore: break
@@ -32,7 +34,7 @@ extension Reducer {
             case .accept:
                 s.dialog = .none
                 if yes { return (s, [.signal(pid: pid, terminate: term)]) }
-                s.status = "cancelled"
+                s.status = "nothing done"
             case .ignore: break
             }
         }
@@ -48,6 +50,21 @@ extension Reducer {
             s.tenant = sel == 0 ? nil : ctx.tenants[sel - 1]
             s.dialog = .none
             resetPositions(&s)
+        case .escape, .char("q"): s.dialog = .none
+        default: break
+        }
+    }
+
+    /// Up/Down (or s) choose a column; Enter sorts by it (again on the same column: reversed); Esc leaves.
+    static func sortMenu(_ s: inout UIState, _ sel: Int, _ key: Key, _ ctx: HandlerContext) {
+        let n = max(1, ctx.columns)
+        switch key {
+        case .up: s.dialog = .sortMenu(selected: (sel + n - 1) % n)
+        case .down, .char("s"): s.dialog = .sortMenu(selected: (sel + 1) % n)
+        case .enter:
+            if sel == s.current.sortColumn { s.current.sortReversed.toggle() } else { (s.current.sortColumn, s.current.sortReversed) = (sel, false) }
+            s.current.selected = 0
+            s.dialog = .none
         case .escape, .char("q"): s.dialog = .none
         default: break
         }

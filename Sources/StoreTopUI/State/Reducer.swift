@@ -26,6 +26,8 @@ public enum Reducer {
         case .previousView: s.view = View(rawValue: (s.view.rawValue + 5) % 7 + 1)!
         case .move(let m): move(&s, m, ctx)
         case .drillIn: drillIn(&s, ctx)
+        case .consumerDetail:
+            if case .cursor(let t, let n)? = selectedRow(s, ctx) { s.dialog = .consumerDetail(tenant: t, name: n) }
         case .toggleGroup:
             if case .group(let g)? = selectedRow(s, ctx) {
                 if s.expandedGroups.contains(g) { s.expandedGroups.remove(g) } else { s.expandedGroups.insert(g) }
@@ -45,6 +47,7 @@ public enum Reducer {
             s.current.sortColumn = (s.current.sortColumn + 1) % max(1, ctx.columns)
             s.current.selected = 0
         case .reverseSort: s.current.sortReversed.toggle()
+        case .sortMenu: s.dialog = .sortMenu(selected: min(s.current.sortColumn, max(0, ctx.columns - 1)))
         case .togglePause:
             s.paused.toggle()
             s.status = s.paused ? "paused: Space resumes" : "resumed"

@@ -4,7 +4,7 @@ public struct UIState: Equatable, Sendable {
     public var view: View = .overview
     /// Tenant breadcrumb: empty = all tenants; a drill-in appends.
     public var tenant: String?
-    var views: [View: ViewState] = Dictionary(uniqueKeysWithValues: View.allCases.map { ($0, ViewState()) })
+    var views: [View: ViewState] = Dictionary(uniqueKeysWithValues: View.allCases.map { ($0, ViewState(sortColumn: $0.defaultSortColumn)) })
     var filterEditing = false
     /// Refreshes are held (Space).
     public var paused = false
@@ -35,6 +35,8 @@ public struct UIState: Equatable, Sendable {
 enum Dialog: Equatable, Sendable {
     case none
     case help
+    /// The legend (status colours, units, estimates), from help on a short screen.
+    case legend
     case tenantPicker(selected: Int)
     case pruneMode(tenant: String, kind: String, choice: Int)
     case planning(tenant: String, kind: String)
@@ -42,6 +44,8 @@ enum Dialog: Equatable, Sendable {
     case pruneProgress(deleted: Int, planned: Int, cancelling: Bool)
     case signalConfirm(pid: Int32, terminate: Bool, yes: Bool)
     case message(title: String, text: String)
+    case consumerDetail(tenant: String, name: String)
+    case sortMenu(selected: Int)
 }
 
 /// What the loop must do after a command: the reducer never touches the database or the terminal.

@@ -15,6 +15,10 @@ public enum View: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The column a view sorts by until the user picks another: Bookmarks stalest first (AGE), the others by
+    /// their first column.
+    var defaultSortColumn: Int { self == .bookmarks ? 2 : 0 }
+
     /// A view by title (any case) or number, as `--view` takes it.
     public init?(name: String) {
         guard let v = View.allCases.first(where: { $0.title.lowercased() == name.lowercased() || String($0.rawValue) == name }) else { return nil }
@@ -49,6 +53,7 @@ public struct ViewState: Equatable, Sendable {
 public struct HandlerContext: Sendable {
     var rows: [RowID] = []
     var columns: Int = 1
+    var columnTitles: [String] = []
     var pageSize: Int = 10
     var tenants: [String] = []
 }

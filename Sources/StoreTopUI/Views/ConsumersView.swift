@@ -13,7 +13,9 @@ enum ConsumersView {
         .init("TENANT/CONSUMER", 22, role: { _ in .accent }, sort: { .text(name($0)) }) { name($0) },
         .init("SOURCE", 12, priority: 3, sort: { .text($0.c.source) }) { $0.c.source + ($0.c.kind.map { ":\($0)" } ?? "") },
         .init("POSITION", 8, right: true, priority: 2, sort: { .num(Double($0.c.position)) }) { "\($0.c.position)" },
-        .init("LAG", 6, right: true, descending: true, role: lagRole, sort: { .num(Double($0.c.lagEvents)) }) { Format.count($0.c.lagEvents) },
+        .init("LAG", 7, right: true, descending: true, role: lagRole, sort: { .num(Double($0.c.lagEvents)) }) {
+            Views.events($0.c.lagEvents, capped: $0.c.lagCapped)
+        },
         .init("LAG TIME", 8, right: true, descending: true, role: lagRole, sort: { .num($0.c.lagSeconds) }) {
             $0.c.lagEvents > 0 ? Format.duration($0.c.lagSeconds) : "-"
         },
@@ -21,7 +23,7 @@ enum ConsumersView {
             $0.h?.consumeRate.map { String(format: "%.1f", $0) } ?? "-"
         },
         .init("CATCH-UP", 8, right: true, priority: 4, sort: { .num($0.h?.catchUpSeconds ?? 1e12) }) {
-            $0.h?.catchUpSeconds.map { $0 == 0 ? "-" : Format.duration($0) } ?? ($0.c.lagEvents > 0 ? "never" : "-")
+            $0.h?.catchUpSeconds.map { $0 == 0 ? "-" : Format.duration($0) } ?? ($0.c.lagEvents > 0 && $0.status != .ok ? "never" : "-")
         },
         .init("STATUS", 8, priority: 9, descending: true, role: { Views.statusRole($0.status) }, sort: { .num(Double(Views.severity($0.status))) }) {
             $0.status.rawValue.uppercased()

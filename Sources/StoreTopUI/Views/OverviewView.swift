@@ -6,17 +6,23 @@ enum OverviewView {
         let t: TenantSummary
         /// The tenant's append rate over the last refreshes.
         let trend: [Double]
+        /// Events of this tenant are committed but held back (above the deliverable position) by a blocker.
+        var held = false
+        /// The worst lag is a lower bound (its count stopped at the cap).
+        var capped = false
     }
 
     static let columns: [ColumnSpec<Row>] = [
-        .init("TENANT", 10, flex: true, role: { _ in .accent }, sort: { .text($0.t.tenant) }) { $0.t.tenant },
+        .init("TENANT", 10, flex: true, role: { $0.held ? .warning : .accent }, sort: { .text($0.t.tenant) }) {
+            $0.t.tenant + ($0.held ? " held" : "")
+        },
         .init("SESS", 5, right: true, priority: 4, sort: { .num(Double($0.t.sessions)) }) { "\($0.t.sessions)" },
         .init("POOLS", 5, right: true, priority: 2, sort: { .num(Double($0.t.pools)) }) { "\($0.t.pools)" },
         .init("EVENTS", 8, right: true, priority: 3, sort: { .num(Double($0.t.events)) }) { Format.count($0.t.events) },
         .init("APPEND/S", 9, right: true, priority: 7, sort: { .num($0.t.appendRate ?? 0) }) { Views.rate($0.t.appendRate) },
         .init("TREND", 12, priority: 1, role: { _ in .sparkline }, sort: { .num($0.trend.last ?? 0) }) { Views.sparkline($0.trend, 12) },
         .init("WORST LAG", 9, right: true, priority: 8, role: lagRole, sort: { .num(Double($0.t.worstLagEvents)) }) {
-            Format.count($0.t.worstLagEvents)
+            Views.events($0.t.worstLagEvents, capped: $0.capped)
         },
         .init("LAG TIME", 8, right: true, priority: 8, role: lagRole, sort: { .num($0.t.worstLagSeconds) }) {
             $0.t.worstLagEvents > 0 ? Format.duration($0.t.worstLagSeconds) : "-"
@@ -37,7 +43,13 @@ enum OverviewView {
     @Sendable static func lagRole(_ r: Row) -> Role { Views.lagRole(r.t.worstLagSeconds, r.t.worstLagEvents) }
 
     static func rows(_ snap: Snapshot, _ d: Derived?) -> [Row] {
-        TenantSummary.rows(for: snap, derived: d).map { Row(t: $0, trend: d?.tenantAppendRateHistory[$0.tenant] ?? []) }
+        let blocked = !(snap.sessions?.deliveryBlockers ?? []).isEmpty
+        let waiting = Set((snap.streams?.tenants ?? []).filter { $0.waitingEvents > 0 }.map(\.tenant))
+        return TenantSummary.rows(for: snap, derived: d).map {
+            Row(
+                t: $0, trend: d?.tenantAppendRateHistory[$0.tenant] ?? [], held: blocked && waiting.contains($0.tenant),
+                capped: Views.worstCapped(snap, $0))
+        }
     }
 
     static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {

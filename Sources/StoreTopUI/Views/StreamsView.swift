@@ -18,7 +18,8 @@ enum StreamsView {
         .init("APPEND/S", 9, right: true, sort: { .num($0.rate ?? 0) }) { Views.rate($0.rate) },
         .init("RATE (last 20)", 20, priority: 2, role: { _ in .sparkline }, sort: { .num($0.trend.last ?? 0) }) { Views.sparkline($0.trend, 20) },
         .init("LAST WRITE", 11, right: true, priority: 3, sort: { r in .num(r.t.lastWriteAt.map { -r.now.timeIntervalSince($0) } ?? -1e12) }) { r in
-            r.t.lastWriteAt.map { Format.duration(r.now.timeIntervalSince($0)) + " ago" } ?? "-"
+            // a write stamped a moment after the snapshot (clocks of two sessions) is "just now", never "- ago"
+            r.t.lastWriteAt.map { Format.duration(max(0, r.now.timeIntervalSince($0))) + " ago" } ?? "-"
         },
     ]
 

@@ -8,9 +8,24 @@ extension Table {
             shown.remove(drop)
         }
         var widths = columns.indices.map { shown.contains($0) ? columns[$0].width : 0 }
-        if let f = columns.firstIndex(where: { $0.flex }), shown.contains(f) { widths[f] += max(0, w - need()) }
-        if need() > w { widths[0] = max(1, widths[0] - (need() - w)) }
+        // spare columns first go to cells that would be cut (a long tenant/consumer name, a watcher's position),
+        // then the flex column takes the rest
+        var spare = w - need()
+        for k in columns.indices where shown.contains(k) && !columns[k].flex && spare > 0 {
+            let grow = min(spare, max(0, contentWidth(k) - widths[k]))
+            widths[k] += grow
+            spare -= grow
+        }
+        if let f = columns.firstIndex(where: { $0.flex }), shown.contains(f) { widths[f] += max(0, spare) }
+        let used = widths.reduce(0, +) + widths.filter { $0 > 0 }.count - 1
+        if used > w { widths[0] = max(1, widths[0] - (used - w)) }
         return widths
+    }
+
+    /// The widest cell of column `k` (or its title), at most 48.
+    func contentWidth(_ k: Int) -> Int {
+        let cells = rows.flatMap { [$0] + $0.children }.map { k < $0.cells.count ? $0.cells[k].count : 0 }
+        return min(48, max(columns[k].title.count, cells.max() ?? 0))
     }
 
     /// Draws the table into `area` with the selection and scroll of `st`; returns the updated scroll.
@@ -22,9 +37,14 @@ extension Table {
         var cx = x
         let sortCol = min(st.sortColumn, columns.count - 1)
         for (k, col) in columns.enumerated() where widths[k] > 0 {
-            var title = col.title
-            if k == sortCol { title += (col.descending != st.sortReversed) ? "▼" : "▲" }
-            c.put(cx, y, align(title, widths[k], col.right), .columnHeader)
+            var title = align(col.title, widths[k], col.right)
+            if k == sortCol {
+                // the arrow replaces the title's last character when the title fills the column: it never goes
+                let arrow: Character = (col.descending != st.sortReversed) ? "▼" : "▲"
+                let t = col.title.count < widths[k] ? col.title : String(col.title.prefix(max(0, widths[k] - 1)))
+                title = align(t + String(arrow), widths[k], col.right)
+            }
+            c.put(cx, y, title, .columnHeader)
             cx += widths[k] + 1
         }
         let body = h - 1
@@ -53,8 +73,8 @@ extension Table {
 
     /// The table as plain lines for the text report: every column, each as wide as its widest cell, in the
     /// view's first sort order.
-    func report() -> [String] {
-        let rows = visible(ViewState())
+    func report(sortColumn: Int = 0) -> [String] {
+        let rows = visible(ViewState(sortColumn: sortColumn))
         let widths = columns.indices.map { k in rows.reduce(max(columns[k].width, columns[k].title.count)) { max($0, $1.cells[k].count) } }
         func line(_ cells: [String]) -> String {
             var s = columns.indices.map { align(cells[$0], widths[$0], columns[$0].right) }.joined(separator: " ")

@@ -7,8 +7,8 @@ public enum TextReport {
     /// The report for one snapshot and its derivations.
     public static func render(_ s: Snapshot, derived d: Derived?) -> String {
         var out = summary(s, d)
-        func section(_ title: String, _ table: Table, _ extra: [String] = []) {
-            out += ["", title] + table.report() + extra
+        func section(_ title: String, _ table: Table, _ extra: [String] = [], sortColumn: Int = 0) {
+            out += ["", title] + table.report(sortColumn: sortColumn) + extra
         }
         section("TENANTS", OverviewView.table(s, d, tenant: nil))
         if let ss = s.sessions {
@@ -29,7 +29,7 @@ public enum TextReport {
         if !s.bookmarks.isEmpty {
             var recent = s
             recent.bookmarks = Array(s.bookmarks.prefix(50))
-            section("BOOKMARKS", BookmarksView.table(recent, tenant: nil))
+            section("BOOKMARKS", BookmarksView.table(recent, tenant: nil), sortColumn: View.bookmarks.defaultSortColumn)
         }
         if !s.errors.isEmpty { out += [""] + s.errors.map { "! \($0.reason)" } }
         return out.joined(separator: "\n")

@@ -20,13 +20,26 @@ enum Views {
 
     static func rate(_ r: Double?) -> String { r.map { $0 >= 100 ? String(format: "%.0f", $0) : String(format: "%.1f", $0) } ?? "-" }
 
+    /// A count of events; "≥100k" when the count stopped at its cap (a lower bound).
+    static func events(_ n: Int64, capped: Bool) -> String {
+        let t = Format.count(n)
+        return capped ? "≥" + t.replacingOccurrences(of: ".0k", with: "k").replacingOccurrences(of: ".0M", with: "M") : t
+    }
+
+    /// Is the worst consumer of a tenant summary's count a lower bound (capped)?
+    static func worstCapped(_ snap: Snapshot, _ t: TenantSummary) -> Bool {
+        snap.cursors.first { $0.tenant == t.tenant && $0.name == t.worstConsumer }?.lagCapped ?? false
+    }
+
     static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    /// The last `width` values as block characters scaled to their maximum.
+    /// The last `width` values as block characters scaled to their window's min..max (a flat line when they
+    /// are all equal: low at zero, mid-height otherwise), so a small change of a large rate still shows.
     static func sparkline(_ values: [Double], _ width: Int) -> String {
         let v = values.suffix(width)
-        guard let mx = v.max(), mx > 0 else { return String(repeating: "▁", count: v.count) }
-        return String(v.map { blocks[min(7, Int(($0 / mx) * 7.0 + 0.5))] })
+        guard let mx = v.max(), let mn = v.min() else { return "" }
+        if mx == mn { return String(repeating: mx > 0 ? "▄" : "▁", count: v.count) }
+        return String(v.map { blocks[min(7, max(0, Int((($0 - mn) / (mx - mn)) * 7.0 + 0.5)))] })
     }
 
     static func bar(_ f: Double, _ w: Int) -> String {
