@@ -9,6 +9,9 @@ struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "top", abstract: "The interactive dashboard (default).")
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var status: StatusOptions
+    @Flag(help: "Sessions of every database of the cluster (default: the store's database), other databases grouped apart.")
+    var allDatabases = false
 
     @Option(help: "Seconds between refreshes (0.5 to 60).") var interval: Double = 2
     @Option(help: "Start narrowed to this tenant.") var tenant: String?
@@ -28,7 +31,9 @@ struct Top: ParsableCommand {
 
     func run() throws {
         let resolved = try connection.resolve()
-        try Top.runDashboard(dsn: resolved.text, schema: connection.schema, options: appOptions(serverLabel: resolved.serverLabel))
+        try Top.runDashboard(
+            dsn: resolved.text, schema: connection.schema, options: appOptions(serverLabel: resolved.serverLabel), rules: status.rules,
+            allDatabases: allDatabases)
     }
 
     func appOptions(serverLabel: String) -> App.Options {
@@ -44,12 +49,14 @@ struct Top: ParsableCommand {
     }
 
     /// Wires the live collector, the actions and a terminal (ncurses, or plain text when stdout is not one).
-    static func runDashboard(dsn: String, schema: String, options: App.Options) throws {
-        let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema) }
+    static func runDashboard(
+        dsn: String, schema: String, options: App.Options, rules: LagRules = LagRules(), allDatabases: Bool = false
+    ) throws {
+        let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema, allDatabases: allDatabases) }
         defer { collector.close() }
         let actions = try Actions(dsn: dsn, schema: schema, readOnly: options.readOnly)
         defer { actions.close() }
-        let refresh = RefreshLoop(source: collector, interval: options.interval, clock: SystemClock())
+        let refresh = RefreshLoop(source: collector, interval: options.interval, clock: SystemClock(), history: History(rules: rules))
         Signals.install()
         let quitting = { quitSignal.load(ordering: .relaxed) != 0 }
         refresh.start()

@@ -135,9 +135,11 @@ public final class Collector: @unchecked Sendable {
             }
         }
         state.answers = plan.known
-        let lagPlan = LagPlanner(carried: state.lag).plan(
-            rows ?? [], boxes: boxes, safeEvents: safeEvents, headEvents: locks?.eventsHead ?? 0, safeOutbox: safeOutbox,
-            headOutbox: locks?.outboxHead ?? 0)
+        let waiting = Set(run.snapshot.streams?.tenants.filter { $0.waitingEvents > 0 }.map(\.tenant) ?? [])
+        let bounds = LagPlanner.Bounds(
+            safeEvents: safeEvents, headEvents: locks?.eventsHead ?? 0, safeOutbox: safeOutbox, headOutbox: locks?.outboxHead ?? 0,
+            tenantHeads: heads, waitingTenants: waiting)
+        let lagPlan = LagPlanner(carried: state.lag).plan(rows ?? [], boxes: boxes, bounds: bounds)
         state.lag = [:]
         var lags: [CursorKey: ConsumerLag]?
         if !lagPlan.entries.isEmpty, let counts = try run(LagPanel.name, { try LagPanel.read(c, schema.name, lagPlan.ranges) }) {

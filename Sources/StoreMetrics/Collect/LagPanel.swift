@@ -9,17 +9,15 @@ enum LagPanel: Panel {
     static let name = "lag"
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [
-            statement(
-                schema,
-                [
-                    LagRange(source: "e", tenant: "a", kind: nil, filter: .all, low: 0, high: 1, cap: 10),
-                    LagRange(
-                        source: "e", tenant: "a", kind: nil, filter: LagFilter(types: ["T"], query: "[{\"types\": [\"T\"]}]"), low: 0, high: 1, cap: 1
-                    ),
-                    LagRange(source: "w", tenant: "a", kind: "k", filter: .all, low: 0, high: 1, cap: 10),
-                ])
-        ]
+        let e = LagRange(source: "e", tenant: "a", kind: nil, type: nil, query: nil, low: 0, high: 1, cap: 10)
+        var typed = e, queried = e, both = e, w = e
+        typed.type = "T"
+        queried.query = "[{\"payload\": [{\"a\": 1}]}]"
+        both.type = "T"
+        both.query = queried.query
+        w.source = "w"
+        w.kind = "k"
+        return [statement(schema, [e, typed, queried, both, w])]
     }
 
     /// The count of each range, in order.
@@ -33,25 +31,26 @@ enum LagPanel: Panel {
         return counts
     }
 
+    /// One CASE branch per shape, so each count has its own plan: an index-only range scan where no payload
+    /// predicate needs the row.
     static func statement(_ schema: Identifier, _ ranges: [LagRange]) -> SQL {
-        let match = "(x.q = '' OR \(schema.quoted).event_matches(e.type, e.payload, x.q::jsonb))"
+        let ev = "\(schema.quoted).events e WHERE e.tenant = x.t AND e.position > x.lo AND e.position <= x.hi"
+        let match = "\(schema.quoted).event_matches(e.type, e.payload, x.q::jsonb)"
+        func count(_ from: String) -> String { "(SELECT count(*) FROM (SELECT 1 FROM \(from) LIMIT x.cap) z)" }
         return SQL(
             """
             SELECT x.i, CASE
-                     WHEN x.src = 'w' THEN (SELECT count(*) FROM (SELECT 1 FROM \(ident: schema).outbox o
-                          WHERE o.tenant = x.t AND o.kind = x.k AND o.id > x.lo AND o.id <= x.hi LIMIT x.cap) z)
-                     WHEN x.types = '' THEN (SELECT count(*) FROM (SELECT 1 FROM \(ident: schema).events e
-                          WHERE e.tenant = x.t AND e.position > x.lo AND e.position <= x.hi AND \(unsafeRaw: match) LIMIT x.cap) z)
-                     ELSE (SELECT count(*) FROM (SELECT 1 FROM jsonb_array_elements_text(x.types::jsonb) ty(v)
-                          CROSS JOIN LATERAL (SELECT 1 FROM \(ident: schema).events e
-                                WHERE e.tenant = x.t AND e.type = ty.v AND e.position > x.lo AND e.position <= x.hi AND \(unsafeRaw: match)) m
-                          LIMIT x.cap) z)
+                     WHEN x.src = 'w' THEN \(unsafeRaw: count("\(schema.quoted).outbox o WHERE o.tenant = x.t AND o.kind = x.k AND o.id > x.lo AND o.id <= x.hi"))
+                     WHEN x.ty = '' AND x.q = '' THEN \(unsafeRaw: count(ev))
+                     WHEN x.ty = '' THEN \(unsafeRaw: count("\(ev) AND \(match)"))
+                     WHEN x.q = '' THEN \(unsafeRaw: count("\(ev) AND e.type = x.ty"))
+                     ELSE \(unsafeRaw: count("\(ev) AND e.type = x.ty AND \(match)"))
                    END AS n
               FROM unnest(\(TextArray(ranges.map(\.source)))::text[], \(TextArray(ranges.map(\.tenant)))::text[],
-                          \(TextArray(ranges.map { $0.kind ?? "" }))::text[], \(TextArray(ranges.map { $0.filter.typesJSON ?? "" }))::text[],
-                          \(TextArray(ranges.map { $0.filter.query ?? "" }))::text[], \(TextArray(ranges.map { String($0.low) }))::bigint[],
+                          \(TextArray(ranges.map { $0.kind ?? "" }))::text[], \(TextArray(ranges.map { $0.type ?? "" }))::text[],
+                          \(TextArray(ranges.map { $0.query ?? "" }))::text[], \(TextArray(ranges.map { String($0.low) }))::bigint[],
                           \(TextArray(ranges.map { String($0.high) }))::bigint[], \(TextArray(ranges.map { String($0.cap) }))::bigint[])
-                   WITH ORDINALITY x(src, t, k, types, q, lo, hi, cap, i)
+                   WITH ORDINALITY x(src, t, k, ty, q, lo, hi, cap, i)
             """
         ).named("metrics.lag")
     }

@@ -48,14 +48,17 @@ struct LagFilter: Sendable, Equatable {
     }
 }
 
-/// One count the lag statement makes: rows of a consumer's own (tenant, and filter or kind) in (`low`, `high`],
-/// counting at most `cap`.
-struct LagRange: Sendable, Equatable {
+/// One count the lag statement makes: rows of a consumer's own in (`low`, `high`] — events of `tenant` (of `type`
+/// when set; matching `query` with `event_matches` when set), or outbox rows of `tenant` and `kind` — counting at
+/// most `cap`. One type per range, so every count is an index-only range scan of `(tenant, position)` or `(tenant,
+/// type, position)`; a consumer filtered by several types has one range per type.
+struct LagRange: Sendable, Hashable {
     /// `e` (events) or `w` (outbox rows of `kind`).
     var source: String
     var tenant: String
     var kind: String?
-    var filter: LagFilter
+    var type: String?
+    var query: String?
     var low: Int64
     var high: Int64
     var cap: Int64
@@ -78,16 +81,26 @@ struct LagPlan: Sendable {
     /// How each consumer's lag follows from the counts: `base − handled + arrived` (indices into `ranges`).
     struct Entry: Sendable {
         var carry: LagCarry
-        var handled: Int?
-        var arrived: Int?
-        /// A count with cap 1: does a row of its own wait above the deliverable position?
-        var waiting: Int?
+        var handled: [Int] = []
+        var arrived: [Int] = []
+        /// Counts with cap 1: does a row of its own wait above the deliverable position?
+        var waiting: [Int] = []
         /// The lag follows from the previous count (so `handled` is what it handled since then).
         var incremental = false
     }
 
+    /// Distinct ranges (consumers of one tenant and filter share their "arrived" range).
     var ranges: [LagRange] = []
+    var index: [LagRange: Int] = [:]
     var entries: [CursorKey: Entry] = [:]
+
+    /// The index of `r` in `ranges`, adding it once.
+    mutating func add(_ r: LagRange) -> Int {
+        if let i = index[r] { return i }
+        ranges.append(r)
+        index[r] = ranges.count - 1
+        return ranges.count - 1
+    }
 
     /// The lag and held-back flag of each consumer once `counts` (one per range) are known; the carry for the next
     /// snapshot.
@@ -95,16 +108,14 @@ struct LagPlan: Sendable {
         var lags: [CursorKey: ConsumerLag] = [:], carry: [CursorKey: LagCarry] = [:]
         for (key, e) in entries {
             var c = e.carry
-            let handled = e.handled.map { counts[$0] } ?? 0
-            let arrived = e.arrived.map { counts[$0] } ?? 0
-            let arrivedCapped = e.arrived.map { counts[$0] >= ranges[$0].cap } ?? false
+            let handled = e.handled.reduce(Int64(0)) { $0 + counts[$1] }
+            let arrived = e.arrived.reduce(Int64(0)) { $0 + counts[$1] }
+            let arrivedCapped = e.arrived.contains { counts[$0] >= ranges[$0].cap }
             c.lag = max(0, c.lag - handled + arrived)
-            if arrivedCapped || c.capped || c.lag >= LagPlanner.cap {
-                c.capped = c.capped || arrivedCapped || c.lag >= LagPlanner.cap
-                c.lag = c.capped ? max(c.lag, LagPlanner.cap) : c.lag
-            }
-            let waiting = e.waiting.map { counts[$0] > 0 } ?? false
-            lags[key] = ConsumerLag(lag: c.lag, capped: c.capped, waiting: waiting, handled: e.incremental ? handled : nil)
+            c.capped = c.capped || arrivedCapped || c.lag >= LagPlanner.cap
+            if c.capped { c.lag = max(c.lag, LagPlanner.cap) }
+            let waiting = e.waiting.contains { counts[$0] > 0 }
+            lags[key] = ConsumerLag(lag: c.lag, capped: c.capped, waiting: waiting, handled: e.incremental && !c.capped ? handled : nil)
             carry[key] = c
         }
         return (lags, carry)
@@ -113,49 +124,75 @@ struct LagPlan: Sendable {
 
 /// Plans the lag counts of one snapshot: carries each consumer's count where nothing changed, counts only the
 /// rows it handled and the rows that became deliverable since the previous snapshot where it can, and counts in
-/// full (up to the cap) otherwise.
+/// full (up to the cap) otherwise. Nothing is counted for a tenant (outbox) whose deliverable head did not pass the
+/// previous count, and the held-back probe runs only for tenants with rows waiting above the safe position.
 struct LagPlanner: Sendable {
     /// Lag counts stop here (index-only range scans of at most this many rows per consumer); shown as "≥100k".
     static let cap: Int64 = 100_000
 
     var carried: [CursorKey: LagCarry]
 
-    /// The plan for these consumers. `safeEvents`/`safeOutbox`: deliverable positions; `headEvents`/`headOutbox`:
-    /// the allocated heads (above the safe position, rows may wait behind an open transaction).
-    func plan(
-        _ rows: [CursorRow], boxes: [OutboxKey: OutboxRow], safeEvents: Int64, headEvents: Int64, safeOutbox: Int64, headOutbox: Int64
-    ) -> LagPlan {
+    /// Where the deliverable rows end, per log: the safe position, the allocated head, each tenant's (outbox's)
+    /// deliverable head, and the tenants (outboxes) with committed rows waiting above the safe position.
+    struct Bounds: Sendable {
+        var safeEvents: Int64, headEvents: Int64, safeOutbox: Int64, headOutbox: Int64
+        var tenantHeads: [String: Int64] = [:]
+        var waitingTenants: Set<String> = []
+    }
+
+    /// The plan for these consumers.
+    func plan(_ rows: [CursorRow], boxes: [OutboxKey: OutboxRow], bounds b: Bounds) -> LagPlan {
         var plan = LagPlan()
         for r in rows {
             let events = r.source == "events"
-            let filter = events ? LagFilter(recorded: r.filter) : .all
-            let safe = events ? safeEvents : safeOutbox, head = events ? headEvents : headOutbox
-            let pruned = events ? 0 : r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)]?.pruned } ?? 0
             if !events && r.kind == nil { continue }
-            var range = LagRange(source: events ? "e" : "w", tenant: r.tenant, kind: r.kind, filter: filter, low: 0, high: 0, cap: Self.cap)
-            var entry = LagPlan.Entry(carry: LagCarry(position: r.position, high: safe, lag: 0, capped: false, filter: filter, pruned: pruned))
-            func add(_ low: Int64, _ high: Int64, cap: Int64 = Self.cap) -> Int {
-                range.low = low
-                range.high = high
-                range.cap = cap
-                plan.ranges.append(range)
-                return plan.ranges.count - 1
-            }
-            if r.position < safe {
-                if let c = carried[r.key], c.filter == filter, c.pruned == pruned, !c.capped, c.position <= r.position,
-                    r.position <= c.high, c.high <= safe
-                {
-                    entry.carry.lag = c.lag
-                    entry.incremental = true
-                    if r.position > c.position { entry.handled = add(c.position, r.position) }
-                    if safe > c.high { entry.arrived = add(c.high, safe) }
-                } else {
-                    entry.arrived = add(r.position, safe)
+            let box = r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)] }
+            let filter = events ? LagFilter(recorded: r.filter) : .all
+            let safe = events ? b.safeEvents : b.safeOutbox
+            let ownHead = events ? b.tenantHeads[r.tenant] : box?.head
+            var entry = LagPlan.Entry(
+                carry: LagCarry(position: r.position, high: safe, lag: 0, capped: false, filter: filter, pruned: box?.pruned ?? 0))
+            func ranges(_ low: Int64, _ high: Int64, cap: Int64 = Self.cap) -> [Int] {
+                let base = LagRange(
+                    source: events ? "e" : "w", tenant: r.tenant, kind: events ? nil : r.kind, type: nil, query: filter.query, low: low, high: high,
+                    cap: cap)
+                guard let types = filter.types else { return [plan.add(base)] }
+                return types.map { t in
+                    var x = base
+                    x.type = t
+                    return plan.add(x)
                 }
             }
-            if head > safe { entry.waiting = add(max(r.position, safe), head, cap: 1) }
+            if r.position < safe {
+                count(r, &entry, safe: safe, ownHead: ownHead, ranges: ranges)
+            }
+            let waits = events ? b.waitingTenants.contains(r.tenant) : b.headOutbox > b.safeOutbox
+            if waits { entry.waiting = ranges(max(r.position, safe), events ? b.headEvents : b.headOutbox, cap: 1) }
             plan.entries[r.key] = entry
         }
         return plan
+    }
+
+    /// The lag of one consumer behind the deliverable position: carried, counted by its changes, or counted in full.
+    private func count(
+        _ r: CursorRow, _ entry: inout LagPlan.Entry, safe: Int64, ownHead: Int64?, ranges: (Int64, Int64, Int64) -> [Int]
+    ) {
+        guard let c = carried[r.key], c.filter == entry.carry.filter, c.pruned == entry.carry.pruned, c.position <= r.position,
+            r.position <= c.high, c.high <= safe, !c.capped || r.position == c.position
+        else {
+            entry.arrived = ranges(r.position, safe, Self.cap)
+            return
+        }
+        if c.capped {
+            // at least the cap, and it has not moved: only handling can bring it below, so it is carried until then
+            entry.carry.lag = c.lag
+            entry.carry.capped = true
+            return
+        }
+        entry.carry.lag = c.lag
+        entry.incremental = true
+        if r.position > c.position { entry.handled = ranges(c.position, r.position, Self.cap) }
+        // rows of its own became deliverable only if its tenant's (outbox's) deliverable head passed the last count
+        if safe > c.high, (ownHead ?? .max) > c.high { entry.arrived = ranges(c.high, safe, Self.cap) }
     }
 }

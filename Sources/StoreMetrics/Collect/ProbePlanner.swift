@@ -35,12 +35,16 @@ struct ProbePlan: Sendable {
 
     /// Takes the probe's answers into `known`; a row with no time (nothing found) answers nothing.
     mutating func take(_ answers: [Answer], boxes: [OutboxKey: OutboxRow]) {
-        for a in answers {
+        // a consumer filtered by several types gets one answer per type: the first row (lowest position) is its own
+        var taken: Set<CursorKey> = []
+        for a in answers.sorted(by: { ($0.id ?? .max) < ($1.id ?? .max) }) {
             guard let at = a.at else { continue }
             if a.type == "o" {
                 let key = OutboxKey(tenant: a.tenant, kind: a.kind ?? "")
                 known.oldest[key] = .init(pruned: boxes[key]?.pruned ?? 0, at: at, id: a.id ?? 0)
-            } else if let name = a.name, let q = asked[CursorKey(tenant: a.tenant, name: name)] {
+            } else if let name = a.name, let q = asked[CursorKey(tenant: a.tenant, name: name)],
+                taken.insert(CursorKey(tenant: a.tenant, name: name)).inserted
+            {
                 known.next[CursorKey(tenant: a.tenant, name: name)] = .init(position: q.position, pruned: q.pruned, at: at)
             }
         }

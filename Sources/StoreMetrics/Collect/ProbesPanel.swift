@@ -37,7 +37,7 @@ enum ProbesPanel: Panel {
         if type == "o" {
             return .init(type: type, tenant: try r.decode("tenant"), name: nil, kind: try r.decode("kind"), at: at, id: try r.decode("id"))
         }
-        return .init(type: type, tenant: try r.decode("tenant"), name: try r.decode("name"), kind: r["kind"], at: at, id: nil)
+        return .init(type: type, tenant: try r.decode("tenant"), name: try r.decode("name"), kind: r["kind"], at: at, id: try r.decodeOptional("id"))
     }
 
     static func statement(
@@ -45,7 +45,11 @@ enum ProbesPanel: Panel {
         watchers: [(tenant: String, name: String, kind: String, position: Int64)],
         outboxes: [(tenant: String, kind: String)], safeEvents: Int64, safeOutbox: Int64
     ) -> SQL {
-        let any = events.filter { $0.filter.types == nil }, typed = events.filter { $0.filter.types != nil }
+        // one row per listed type (an index range of `(tenant, type, position)` each); the earliest answer wins
+        let any = events.filter { $0.filter.types == nil }
+        let typed = events.flatMap { e in
+            (e.filter.types ?? []).map { (tenant: e.tenant, name: e.name, position: e.position, type: $0, query: e.filter.query ?? "") }
+        }
         let match = "(x.q = '' OR \(schema.quoted).event_matches(e.type, e.payload, x.q::jsonb))"
         return SQL(
             """
@@ -56,15 +60,13 @@ enum ProbesPanel: Panel {
                                   WHERE e.tenant = x.t AND e.position > x.p AND e.position <= \(safeEvents) AND \(unsafeRaw: match)
                                   ORDER BY e.position LIMIT 1) f ON true
             UNION ALL
-            SELECT 'e', x.t, x.n, NULL, f.at, NULL
+            SELECT 'e', x.t, x.n, NULL, f.at, f.position
               FROM unnest(\(TextArray(typed.map(\.tenant)))::text[], \(TextArray(typed.map(\.name)))::text[],
-                          \(TextArray(typed.map { String($0.position) }))::bigint[], \(TextArray(typed.map { $0.filter.typesJSON ?? "[]" }))::text[],
-                          \(TextArray(typed.map { $0.filter.query ?? "" }))::text[]) x(t, n, p, types, q)
-              LEFT JOIN LATERAL (SELECT f1.at FROM jsonb_array_elements_text(x.types::jsonb) ty(v)
-                                  CROSS JOIN LATERAL (SELECT e.position, e.recorded_at AS at FROM \(ident: schema).events e
-                                        WHERE e.tenant = x.t AND e.type = ty.v AND e.position > x.p AND e.position <= \(safeEvents) AND \(unsafeRaw: match)
-                                        ORDER BY e.position LIMIT 1) f1
-                                  ORDER BY f1.position LIMIT 1) f ON true
+                          \(TextArray(typed.map { String($0.position) }))::bigint[], \(TextArray(typed.map(\.type)))::text[],
+                          \(TextArray(typed.map(\.query)))::text[]) x(t, n, p, ty, q)
+              LEFT JOIN LATERAL (SELECT e.recorded_at AS at, e.position FROM \(ident: schema).events e
+                                  WHERE e.tenant = x.t AND e.type = x.ty AND e.position > x.p AND e.position <= \(safeEvents) AND \(unsafeRaw: match)
+                                  ORDER BY e.position LIMIT 1) f ON true
             UNION ALL
             SELECT 'w', x.t, x.n, x.k, f.at, NULL
               FROM unnest(\(TextArray(watchers.map(\.tenant)))::text[], \(TextArray(watchers.map(\.name)))::text[],

@@ -12,8 +12,10 @@ public struct TenantSummary: Sendable, Equatable {
     public var events: Int64
     /// Events appended per second (nil before two snapshots).
     public var appendRate: Double?
-    /// The largest lag in positions among its consumers.
+    /// The largest lag among its consumers, in their own rows (see `Snapshot.Cursor.lagEvents`).
     public var worstLagEvents: Int64
+    /// That largest lag reached the count's cap (at least `worstLagEvents`).
+    public var worstLagCapped: Bool = false
     /// The largest lag in seconds among its consumers.
     public var worstLagSeconds: Double
     /// The worst status among its consumers (`severity` orders them).
@@ -61,6 +63,9 @@ public struct TenantSummary: Sendable, Equatable {
                 if severity[st]! > severity[row.worstStatus]! || (st == row.worstStatus && c.lagEvents > row.worstLagEvents) {
                     row.worstStatus = st
                     row.worstConsumer = c.name
+                }
+                if c.lagEvents > row.worstLagEvents || (c.lagEvents == row.worstLagEvents && c.lagCapped) {
+                    row.worstLagCapped = c.lagCapped
                 }
                 row.worstLagEvents = max(row.worstLagEvents, c.lagEvents)
                 row.worstLagSeconds = max(row.worstLagSeconds, c.lagSeconds)

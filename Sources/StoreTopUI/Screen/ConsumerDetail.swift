@@ -10,7 +10,7 @@ extension Screen {
             return
         }
         let h = m.derived?.cursors[Derived.CursorKey(tenant: tenant, name: name)]
-        let lines = detailLines(cur, h, now: snap.takenAt)
+        let lines = detailLines(cur, h, now: snap.clock)
         let longest = lines.map { $0.1.count }.max() ?? 60
         let (x, y, w) = box(&c, max(60, longest + 16), lines.count + 4, "Consumer \(tenant)/\(name)")
         for (i, l) in lines.enumerated() {

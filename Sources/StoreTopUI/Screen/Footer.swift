@@ -22,6 +22,9 @@ extension Screen {
         }
         if let st = s.status { parts.append((st, .accent)) }
         if s.readOnly { parts.append(("read-only", .dim)) }
+        if m.snapshot?.sessions?.seesAll == false {
+            parts.append(("only this role's sessions are visible (grant pg_monitor to see every session)", .warning))
+        }
         for e in m.snapshot?.errors ?? [] { parts.append(("! " + e.reason, .warning)) }
         var x = 1
         for (text, role) in parts {

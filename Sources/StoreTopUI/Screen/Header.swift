@@ -50,7 +50,7 @@ extension Screen {
             items.append(LineItem([([("held back by pid \(b.pid)\(t)", .warning)], 9)], last: [("held pid \(b.pid)", .warning)]))
         }
         if let x = ss.xminHolder, let start = x.transactionStart ?? x.queryStart {
-            let age = snap.takenAt.timeIntervalSince(start)
+            let age = snap.clock.timeIntervalSince(start)
             if age >= horizonWarnSeconds {
                 let full = "horizon pid \(x.pid) \(Format.duration(age))", short = "horizon \(x.pid) \(Format.duration(age))"
                 items.append(LineItem([([(full, .warning)], 8), ([(short, .warning)], 7), ([("xmin \(x.pid)", .warning)], 5)]))
@@ -103,7 +103,7 @@ extension Screen {
     static func outbox(_ snap: Snapshot, tenant: String?) -> LineItem {
         let outboxes = snap.outboxes.filter { tenant == nil || $0.tenant == tenant }
         let backlog = outboxes.reduce(Int64(0)) { $0 + $1.rows }
-        let oldest = outboxes.compactMap { o in o.rows > 0 ? o.oldestAt.map { snap.takenAt.timeIntervalSince($0) } : nil }.max()
+        let oldest = outboxes.compactMap { o in o.rows > 0 ? o.oldestAt.map { snap.clock.timeIntervalSince($0) } : nil }.max()
         let role = Views.ageRole(oldest, 3600, 86400)
         let n = Format.count(backlog)
         guard let age = oldest.map(Format.duration) else {

@@ -88,7 +88,7 @@ public enum Screen {
         c.put(width - head.count, y + 1, head, .columnHeader)
         for (i, sh) in st.mostActive.prefix(h - 2).enumerated() {
             let r = right(
-                String(sh.version), String(sh.headPosition), Format.duration(max(0, m.snapshot!.takenAt.timeIntervalSince(sh.updatedAt))) + " ago")
+                String(sh.version), String(sh.headPosition), Format.duration(max(0, m.snapshot!.clock.timeIntervalSince(sh.updatedAt))) + " ago")
             c.put(0, y + 2 + i, "\(sh.tenant)/\(sh.stream)", .accent, maxWidth: width - r.count - 1)
             c.put(width - r.count, y + 2 + i, r)
         }

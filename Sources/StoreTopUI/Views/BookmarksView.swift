@@ -21,7 +21,7 @@ enum BookmarksView {
 
     static func table(_ snap: Snapshot, tenant: String?) -> Table {
         let rows = snap.bookmarks.filter { tenant == nil || $0.tenant == tenant }.map {
-            Row(b: $0, age: snap.takenAt.timeIntervalSince($0.updatedAt))
+            Row(b: $0, age: snap.clock.timeIntervalSince($0.updatedAt))
         }
         return Table(columns, rows: rows.map { TableRow(columns, $0, id: .bookmark("\($0.b.tenant)/\($0.b.key)")) })
     }

@@ -36,7 +36,7 @@ enum OutboxesView {
     static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
         let rows = snap.outboxes.filter { tenant == nil || $0.tenant == tenant }.map { o in
             Row(
-                o: o, age: o.oldestAt.map { snap.takenAt.timeIntervalSince($0) },
+                o: o, age: o.oldestAt.map { snap.clock.timeIntervalSince($0) },
                 growth: d?.outboxGrowth[Derived.OutboxKey(tenant: o.tenant, kind: o.kind)])
         }
         return Table(columns, rows: rows.map { TableRow(columns, $0, id: .outbox(tenant: $0.o.tenant, kind: $0.o.kind)) })

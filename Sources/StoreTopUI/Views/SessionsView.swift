@@ -105,7 +105,7 @@ enum SessionsView {
         let blockers = Dictionary((ss?.deliveryBlockers ?? []).map { ($0.pid, $0.log) }, uniquingKeysWith: { a, _ in a })
         func context(_ b: Snapshot.Backend) -> Context {
             Context(
-                now: snap.takenAt, holds: blockers[b.pid], blocks: backends.filter { $0.blockedBy.contains(b.pid) }.map(\.pid),
+                now: snap.clock, holds: blockers[b.pid], blocks: backends.filter { $0.blockedBy.contains(b.pid) }.map(\.pid),
                 horizon: ss?.xminHolder?.pid == b.pid)
         }
         let rows = (ss?.groups ?? []).filter { tenant == nil || $0.tenant == tenant }.map { g -> TableRow in

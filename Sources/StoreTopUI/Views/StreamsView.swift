@@ -25,7 +25,7 @@ enum StreamsView {
 
     static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
         let rows = (snap.streams?.tenants ?? []).filter { tenant == nil || $0.tenant == tenant }.map {
-            Row(t: $0, rate: d?.tenantAppendRate[$0.tenant], trend: d?.tenantAppendRateHistory[$0.tenant] ?? [], now: snap.takenAt)
+            Row(t: $0, rate: d?.tenantAppendRate[$0.tenant], trend: d?.tenantAppendRateHistory[$0.tenant] ?? [], now: snap.clock)
         }
         return Table(columns, rows: rows.map { TableRow(columns, $0, id: .tenantHead($0.t.tenant)) })
     }

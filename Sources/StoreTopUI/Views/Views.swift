@@ -26,10 +26,8 @@ enum Views {
         return capped ? "≥" + t.replacingOccurrences(of: ".0k", with: "k").replacingOccurrences(of: ".0M", with: "M") : t
     }
 
-    /// Is the worst consumer of a tenant summary's count a lower bound (capped)?
-    static func worstCapped(_ snap: Snapshot, _ t: TenantSummary) -> Bool {
-        snap.cursors.first { $0.tenant == t.tenant && $0.name == t.worstConsumer }?.lagCapped ?? false
-    }
+    /// Is a tenant summary's worst lag a lower bound (capped)?
+    static func worstCapped(_ snap: Snapshot, _ t: TenantSummary) -> Bool { t.worstLagCapped }
 
     static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
