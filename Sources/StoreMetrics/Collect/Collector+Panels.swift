@@ -2,6 +2,27 @@ import Foundation
 import StoreAccess
 
 extension Collector {
+    /// Each consumer's rows still to handle (`LagPlanner`, `LagPanel`), carried to the next snapshot; nil when the
+    /// count failed (the consumers then show the position gap, and `errors` says why).
+    func countLags(
+        _ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, rows: [CursorRow], boxes: [OutboxKey: OutboxRow],
+        heads: [String: Int64], locks: LockView?
+    ) throws -> [CursorKey: ConsumerLag]? {
+        let waiting = Set(run.snapshot.streams?.tenants.filter { $0.waitingEvents > 0 }.map(\.tenant) ?? [])
+        let bounds = LagPlanner.Bounds(
+            safeEvents: locks?.safe("events") ?? .max, headEvents: locks?.eventsHead ?? 0, safeOutbox: locks?.safe("outbox") ?? .max,
+            headOutbox: locks?.outboxHead ?? 0, tenantHeads: heads, waitingTenants: waiting)
+        let plan = LagPlanner(carried: state.lag).plan(rows, boxes: boxes, bounds: bounds)
+        state.lag = [:]
+        guard !plan.entries.isEmpty else { return nil }
+        // everything carried: no statement at all
+        let counts = plan.ranges.isEmpty ? [] : try run(LagPanel.name, { try LagPanel.read(c, schema.name, plan.ranges) })
+        guard let counts else { return nil }
+        let (lags, carry) = plan.resolve(counts)
+        state.lag = carry
+        return lags
+    }
+
     /// Tries every switched-off panel again at the next snapshot (the dashboard's `r`).
     public func retryDisabledPanels() { disabled.retryAll() }
 

@@ -135,16 +135,7 @@ public final class Collector: @unchecked Sendable {
             }
         }
         state.answers = plan.known
-        let waiting = Set(run.snapshot.streams?.tenants.filter { $0.waitingEvents > 0 }.map(\.tenant) ?? [])
-        let bounds = LagPlanner.Bounds(
-            safeEvents: safeEvents, headEvents: locks?.eventsHead ?? 0, safeOutbox: safeOutbox, headOutbox: locks?.outboxHead ?? 0,
-            tenantHeads: heads, waitingTenants: waiting)
-        let lagPlan = LagPlanner(carried: state.lag).plan(rows ?? [], boxes: boxes, bounds: bounds)
-        state.lag = [:]
-        var lags: [CursorKey: ConsumerLag]?
-        if !lagPlan.entries.isEmpty, let counts = try run(LagPanel.name, { try LagPanel.read(c, schema.name, lagPlan.ranges) }) {
-            (lags, state.lag) = lagPlan.resolve(counts)
-        }
+        let lags = try countLags(c, &run, &state, rows: rows ?? [], boxes: boxes, heads: heads, locks: locks)
         ConsumerAssembly.assemble(
             into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
             held: locks?.consumerLocks ?? [], answers: plan.known, lags: lags, now: run.snapshot.server?.now ?? now)

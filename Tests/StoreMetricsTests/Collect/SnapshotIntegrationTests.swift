@@ -184,12 +184,12 @@ import Testing
         #expect(box.rows == Int64(try one("SELECT count(*) FROM \(q).outbox WHERE tenant = 'alpha' AND kind = 'orders'")!)!)
         // nothing changed: no probe statement, same figures
         let quiet = try collector.snapshot()
-        #expect(quiet.statements == after.statements - 1 || quiet.statements == after.statements)
+        #expect(quiet.statements <= after.statements)
         #expect(quiet.streams?.tenants == st2.tenants)
         #expect(quiet.cursors.map(\.lagEvents) == after.cursors.map(\.lagEvents))
         #expect(quiet.outboxes.map(\.oldestID) == after.outboxes.map(\.oldestID))
         let again = try collector.snapshot()
-        #expect(again.statements == 11, "a snapshot with nothing changed sent \(again.statements) statements")
+        #expect(again.statements == 10, "a snapshot with nothing changed sent \(again.statements) statements")
         // a fresh collector (full pass) agrees with the incremental one
         let fresh = try Collector(dsn: f.server.directDSN, schema: f.schema)
         defer { fresh.close() }
@@ -314,7 +314,7 @@ import Testing
         // an unchanged table: the changed-rows read returns nothing, the figures stay
         let quiet = try collector.snapshot()
         try expectSameAsTable(quiet, "quiet")
-        #expect(quiet.statements == 11)
+        #expect(quiet.statements == 10)
     }
 
     @Test func monitoringRoleSeesServerAndSessionsAndSaysWhatIsMissing() throws {
