@@ -21,7 +21,8 @@ struct LiveActions: ActionService {
 
     func executePrune(_ proposal: PruneProposal, progress: (Int, Int) -> Bool) throws -> PruneOutcome {
         guard let plan = proposal.payload as? PrunePlan else { throw StoreError(.invalidArgument, "the prune was not planned by this dashboard") }
-        let r = try actions.executePrune(plan) { progress($0.deleted, $0.planned) }
+        // a quit signal stops the prune after its current batch; the audit row says cancelled
+        let r = try actions.executePrune(plan) { quitSignal.load(ordering: .relaxed) == 0 && progress($0.deleted, $0.planned) }
         return PruneOutcome(
             deleted: r.deleted, batches: r.batches, milliseconds: r.duration.seconds * 1000, cancelled: r.cancelled, auditID: r.auditID)
     }

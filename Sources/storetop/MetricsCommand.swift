@@ -33,7 +33,8 @@ struct MetricsCommand: AsyncParsableCommand {
             port = host[host.index(after: colon)...]
             host = host[..<colon]
         }
-        guard let p = Int(port), (1...65535).contains(p), !host.isEmpty else {
+        // a host with controls, spaces or invisible characters is no address (and would be echoed raw by the server)
+        guard let p = Int(port), (1...65535).contains(p), !host.isEmpty, DisplayText.sanitize(String(host)) == host, !host.contains(" ") else {
             throw ValidationError("invalid address \(shown): --listen takes host:port (like 127.0.0.1:9187) or [::1]:9187")
         }
         return (String(host), p)
@@ -59,8 +60,8 @@ struct MetricsCommand: AsyncParsableCommand {
         do {
             try await server.start()
         } catch let e as MetricsServerError {
-            warn("storetop: \(e.description)")
-            throw ExitCode(e == .invalidAddress(MetricsServer.show(host, port)) ? 64 : 69)
+            warn("storetop: \(DisplayText.sanitize(e.description))")
+            throw ExitCode(e == .invalidAddress(MetricsServer.show(host, port)) ? ExitStatus.usage : ExitStatus.unavailable)
         }
         warn("storetop: serving metrics on http://\(MetricsServer.show(host, port))/metrics for \(DisplayText.sanitize(ConnectionString.mask(dsn)))")
         try await server.run()

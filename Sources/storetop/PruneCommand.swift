@@ -60,16 +60,30 @@ struct PruneCommand: ParsableCommand {
                 print("Delete \(plan.rows) rows? [y/N] ", terminator: "")
                 guard let answer = readLine(), answer.lowercased() == "y" || answer.lowercased() == "yes" else { print("cancelled"); return }
             }
-            let tty = isatty(1) == 1
-            let report = try actions.executePrune(plan, batchSize: batch) { p in
-                if tty { print("\r\(Self.bar(p.fraction, 30)) \(p.deleted)/\(p.planned) rows, \(p.batches) batches", terminator: ""); fflush(nil) }
-                return true
-            }
-            if tty { print() }
-            print(
-                "deleted \(report.deleted) rows (ids \(report.firstID.map(String.init) ?? "-")…\(report.lastID.map(String.init) ?? "-")) in \(report.batches) batches, \(String(format: "%.0f", report.duration.seconds * 1000)) ms; audit id \(report.auditID)"
-            )
+            try Self.execute(actions, plan, batch: batch)
         }
+    }
+
+    /// Runs the prune. SIGINT, SIGTERM and SIGHUP stop it after the current batch: the audit row is closed as
+    /// cancelled with the rows deleted so far, and the process exits 128 + the signal (130, 143, 129).
+    static func execute(_ actions: Actions, _ plan: PrunePlan, batch: Int) throws {
+        Signals.install()
+        let tty = isatty(1) == 1
+        let report = try actions.executePrune(plan, batchSize: batch) { p in
+            if tty { print("\r\(Self.bar(p.fraction, 30)) \(p.deleted)/\(p.planned) rows, \(p.batches) batches", terminator: ""); fflush(nil) }
+            return quitSignal.load(ordering: .relaxed) == 0
+        }
+        if tty { print() }
+        let ids = "ids \(report.firstID.map(String.init) ?? "-")…\(report.lastID.map(String.init) ?? "-")"
+        let done = "\(report.deleted) rows (\(ids)) in \(report.batches) batches, \(String(format: "%.0f", report.duration.seconds * 1000)) ms"
+        let signal = quitSignal.load(ordering: .relaxed)
+        guard report.cancelled else {
+            print("deleted \(done); audit id \(report.auditID)")
+            return
+        }
+        let by = signal == 0 ? "" : " by \(Signals.name(signal))"
+        print("cancelled\(by) after the current batch: deleted \(done); audit id \(report.auditID) (status cancelled)")
+        if signal != 0 { throw ExitCode(ExitStatus.interrupted(by: signal)) }
     }
 
     static func describe(_ p: PrunePlan) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SafeText
 import StoreAccess
 import StoreMetrics
 import StoreTopUI
@@ -37,6 +38,24 @@ struct SnapshotCommand: ParsableCommand {
             // JSON is UTF-8 by definition; the text report follows the terminal's locale (ASCII stand-ins outside UTF-8)
             let report = json ? try JSONExport.encode(snap, derived: derived) : TextReport.render(snap, derived: derived)
             print(json || localeIsUTF8() ? report : report.asciiFallback)
+            if let (status, why) = Self.failure(of: snap) {
+                warn("storetop: \(why)")
+                throw ExitCode(status)
+            }
         }
+    }
+
+    /// The panels that read the store's own tables: with none of them a snapshot says nothing about the store.
+    static let storePanels = ["pools", "streams", "cursors", "outboxes", "bookmarks", "tenants"]
+
+    /// A snapshot whose every store panel failed (or whose store schema is missing or unreadable) is a failure:
+    /// the report is printed, and the exit status says why (77 permission, 65 no store here, 1 otherwise).
+    static func failure(of s: Snapshot) -> (Int32, String)? {
+        let failed = Dictionary(s.errors.map { ($0.panel, $0) }, uniquingKeysWith: { a, _ in a })
+        let reasons = failed["store"].map { [$0] } ?? storePanels.compactMap { failed[$0] }
+        guard failed["store"] != nil || reasons.count == storePanels.count else { return nil }
+        let why = "no store panel could be read: " + (reasons.first.map { DisplayText.sanitize($0.reason) } ?? "")
+        if reasons.allSatisfy({ $0.reason.contains("permission denied") }) { return (ExitStatus.permission, why) }
+        return (failed["store"] != nil ? ExitStatus.data : ExitStatus.failure, why)
     }
 }

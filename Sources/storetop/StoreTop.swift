@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StoreAccess
 import StoreMetrics
+import Synchronization
 
 /// storetop: a dashboard, snapshots, Prometheus metrics and outbox pruning for PostgreSQL store databases.
 @main
@@ -37,7 +38,7 @@ struct StoreTop: AsyncParsableCommand {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
         } catch {
-            exit(withError: error)
+            ExitStatus.exit(reporting: error)
         }
     }
 
@@ -76,7 +77,33 @@ struct ConnectionOptions: ParsableArguments {
         let parsed: ConnectionString
         do { parsed = try ConnectionString(text) } catch let e as StoreError { throw ValidationError(e.message) }
         do { _ = try StoreSchema(schema) } catch let e as StoreError { throw ValidationError(e.message) }
+        if Self.carriesPassword(text, parsed) { Self.warnPasswordOnce() }
         return ResolvedConnection(text: text, parsed: parsed)
+    }
+
+    /// True when `text`, typed on the command line, holds a secret (`password`, `sslpassword`, a URL's
+    /// `user:secret@`, also inside a connection string given as `dbname`): anyone on the host sees it in `ps`.
+    /// `env:VAR` and the libpq environment are not on the command line.
+    static func carriesPassword(_ text: String, _ parsed: ConnectionString) -> Bool {
+        if text.trimmingCharacters(in: .whitespaces).hasPrefix("env:") { return false }
+        let p = parsed.parameters(masked: false)
+        if ConnectionString.secretKeys.contains(where: { !(p[$0] ?? "").isEmpty }) { return true }
+        guard let db = p["dbname"], db.contains("=") || db.contains("://"), db != text, let nested = try? ConnectionString(db) else { return false }
+        return carriesPassword(db, nested)
+    }
+
+    private static let warnedPassword = Mutex(false)
+
+    /// Warns (once per process) that a password on the command line is visible to other users.
+    static func warnPasswordOnce() {
+        guard
+            warnedPassword.withLock({ w in
+                defer { w = true }; return !w
+            })
+        else { return }
+        warn(
+            "storetop: warning: the connection string on the command line carries a password, which other users see in `ps` "
+                + "(and your shell keeps in its history); put it in a password file (PGPASSFILE, ~/.pgpass) or pass --dsn env:VAR")
     }
 }
 
@@ -103,11 +130,11 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs `body`, turning StoreErrors into one redacted line and a non-zero exit.
+/// Runs `body`, turning StoreErrors into one redacted line and the exit status of `ExitStatus`'s table.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as StoreError {
         warn("storetop: \(e.description)")
-        throw ExitCode(e.code == .readOnly || e.code == .insufficientPrivilege ? 4 : (e.isConnectionError ? 2 : 1))
+        throw ExitCode(ExitStatus.code(for: e))
     }
 }
 

@@ -120,6 +120,7 @@ public struct OutboxPruner: Sendable {
             let total = try c.query(
                 SQL("SELECT count(*) FROM \(ident: schema).outbox WHERE tenant = \(tenant) AND kind = \(kind)").named("prune.total")
             ).first!.decode(0, as: Int.self)
+            if total == 0 { try requireOutbox(c) }
             let last = try r.decodeOptional(2, as: Int64.self)
             let missed = last.map { l in ws.filter { $0.position < l } } ?? []
             return PrunePlan(
@@ -129,19 +130,68 @@ public struct OutboxPruner: Sendable {
         }
     }
 
+    /// Throws `.notFound` naming what does not exist when this tenant has never written to an outbox of this kind
+    /// (a typo must not look like "nothing to delete"). An outbox pruned to empty exists: its head row stays.
+    func requireOutbox(_ c: Connection) throws {
+        let r = try c.query(
+            SQL(
+                """
+                SELECT EXISTS (SELECT 1 FROM \(ident: schema).outbox_heads WHERE tenant = \(tenant) AND kind = \(kind)) AS box,
+                       EXISTS (SELECT 1 FROM \(ident: schema).tenants WHERE tenant = \(tenant))
+                       OR EXISTS (SELECT 1 FROM \(ident: schema).outbox_heads WHERE tenant = \(tenant)) AS tenant,
+                       (SELECT string_agg(kind, ', ' ORDER BY kind) FROM (SELECT kind FROM \(ident: schema).outbox_heads
+                         WHERE tenant = \(tenant) ORDER BY kind LIMIT 10) k) AS kinds
+                """
+            ).named("prune.exists")
+        ).first!
+        if try r.decode("box", as: Bool.self) { return }
+        guard try r.decode("tenant", as: Bool.self) else {
+            throw StoreError(.notFound, "tenant \(tenant) does not exist in schema \(schema) (no outbox, not registered)")
+        }
+        let kinds = try r.decodeOptional("kinds", as: String.self)
+        throw StoreError(
+            .notFound, "tenant \(tenant) has no outbox of kind \(kind)" + (kinds.map { " (its kinds: \($0))" } ?? " (it has no outbox)"))
+    }
+
     /// Deletes what `plan` covers in batches of `batchSize`, each under `lockTimeout`, calling `progress` after
-    /// every batch (return false to cancel). Writes an audit row, also when cancelled. In safe mode the watcher
-    /// bound is checked again before every batch, so a watcher registered meanwhile is respected.
+    /// every batch (return false to cancel). The audit row is written before the first batch (`running`), updated by
+    /// every batch in the batch's own transaction, and closed as `done`, `cancelled` or `failed` (an error is
+    /// rethrown after that): whatever stops the process, the row counts exactly what committed. In safe mode the
+    /// watcher bound is checked again before every batch, so a watcher registered meanwhile is respected.
     public func execute(
         _ plan: PrunePlan, batchSize: Int = 1000, lockTimeout: Duration = .seconds(1),
         progress: (PruneProgress) -> Bool = { _ in true }
     ) throws -> PruneReport {
         guard batchSize >= 1 && batchSize <= 100_000 else { throw StoreError(.invalidArgument, "batch size must be 1…100000") }
-        let started = Date()
         let t0 = ContinuousClock.now
+        let auditID = try begin(plan, startedAt: Date())
+        var run = PruneRun(auditID: auditID, t0: t0)
+        let cancelled: Bool
+        do {
+            cancelled = try runBatches(plan, &run, batchSize: batchSize, lockTimeout: lockTimeout, progress: progress)
+        } catch {
+            _ = try? end(run, status: "failed")
+            throw error
+        }
+        try end(run, status: cancelled ? "cancelled" : "done")
+        return PruneReport(
+            plan: plan, deleted: run.deleted, batches: run.batches, firstID: run.first, lastID: run.last,
+            duration: t0.duration(to: .now), cancelled: cancelled, lockTimeouts: run.lockTimeouts, auditID: auditID)
+    }
+
+    /// What an executing prune has done so far.
+    struct PruneRun {
+        let auditID: Int64
+        let t0: ContinuousClock.Instant
         var deleted = 0, batches = 0, lockTimeouts = 0
         var first: Int64?, last: Int64?
-        var cancelled = false
+        var elapsedMilliseconds: Double { t0.duration(to: .now).seconds * 1000 }
+    }
+
+    /// Runs batches until none deletes anything (false) or `progress` cancels (true).
+    private func runBatches(
+        _ plan: PrunePlan, _ run: inout PruneRun, batchSize: Int, lockTimeout: Duration, progress: (PruneProgress) -> Bool
+    ) throws -> Bool {
         var upto = plan.uptoID
         while true {
             if case .safe = plan.mode, let slowest = try watchers().first { upto = min(upto, slowest.position) }
@@ -150,41 +200,44 @@ public struct OutboxPruner: Sendable {
                 row = try store.pool.query(
                     SQL(
                         """
-                        SELECT deleted, first_id, last_id FROM \(ident: schema).outbox_prune_batch(\(tenant), \(kind), \(upto), \
-                        \(plan.olderThan), \(batchSize), \(lockTimeout.milliseconds))
+                        SELECT deleted, first_id, last_id FROM \(ident: schema).outbox_prune_step(\(run.auditID), \(tenant), \(kind), \
+                        \(upto), \(plan.olderThan), \(batchSize), \(lockTimeout.milliseconds), \(run.elapsedMilliseconds))
                         """
                     ).named("prune.batch")
                 ).first!
             } catch let e as StoreError where e.has(.lockNotAvailable) {
-                lockTimeouts += 1
-                if lockTimeouts > 50 { throw e }
+                run.lockTimeouts += 1
+                if run.lockTimeouts > 50 { throw e }
                 Thread.sleep(forTimeInterval: 0.05)
                 continue
             }
             let n: Int = try row.decode(0)
-            if n == 0 { break }
-            batches += 1
-            deleted += n
-            if first == nil { first = try row.decodeOptional(1) }
-            last = try row.decodeOptional(2)
-            if !progress(PruneProgress(deleted: deleted, planned: plan.rows, batches: batches, lastID: last)) {
-                cancelled = true
-                break
-            }
+            if n == 0 { return false }
+            run.batches += 1
+            run.deleted += n
+            if run.first == nil { run.first = try row.decodeOptional(1) }
+            run.last = try row.decodeOptional(2)
+            if !progress(PruneProgress(deleted: run.deleted, planned: plan.rows, batches: run.batches, lastID: run.last)) { return true }
         }
-        let duration = t0.duration(to: .now)
+    }
+
+    /// Writes the `running` audit row; returns its id.
+    private func begin(_ plan: PrunePlan, startedAt: Date) throws -> Int64 {
         let missed = "[" + plan.missedWatchers.map { "{\"name\":\(jsonString($0.name)),\"position\":\($0.position)}" }.joined(separator: ",") + "]"
-        let audit = try store.pool.query(
+        return try store.pool.query(
             SQL(
                 """
-                SELECT \(ident: schema).outbox_prune_finish(\(started), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
-                \(plan.uptoID), \(first), \(last), \(Int64(deleted)), \(batches), \(duration.seconds * 1000), \(cancelled), \(JSONText(missed)))
+                SELECT \(ident: schema).outbox_prune_begin(\(startedAt), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
+                \(plan.uptoID), \(JSONText(missed)))
                 """
-            ).named("prune.audit")
+            ).named("prune.audit_begin")
         ).first!.decode(0, as: Int64.self)
-        return PruneReport(
-            plan: plan, deleted: deleted, batches: batches, firstID: first, lastID: last,
-            duration: duration, cancelled: cancelled, lockTimeouts: lockTimeouts, auditID: audit)
+    }
+
+    /// Closes the audit row with `status`.
+    private func end(_ run: PruneRun, status: String) throws {
+        try store.pool.query(
+            SQL("SELECT \(ident: schema).outbox_prune_end(\(run.auditID), \(status), \(run.elapsedMilliseconds))").named("prune.audit_end"))
     }
 }
 

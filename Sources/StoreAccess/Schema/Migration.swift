@@ -20,6 +20,7 @@ struct Migration: Sendable {
         Migration(version: 4, name: "cursor_next", sql: CursorMigrations.v4CursorNext),
         Migration(version: 5, name: "events_v5", sql: EventMigrationsV5.v5Events),
         Migration(version: 6, name: "kv_issue17", sql: StoreMigrationsV6.v6KV),
+        Migration(version: 7, name: "prune_audit_running", sql: StoreMigrationsV7.v7PruneAudit),
     ]
 
     /// The script for `schema`, every placeholder expanded.

@@ -24,7 +24,7 @@ final class NCursesTerminal: Terminal {
         guard let term = ProcessInfo.processInfo.environment["TERM"], !term.isEmpty, term != "dumb" else {
             throw CLIError(
                 message: "storetop: TERM is not set (or is \"dumb\"): the dashboard needs a terminal; use `storetop snapshot` for text output",
-                code: 3)
+                code: ExitStatus.unavailable)
         }
         // ncurses only handles resizes when SIGWINCH has its default disposition; a parent may have left it
         // ignored (ignored signals survive exec), and then the screen would never follow the window.
@@ -37,7 +37,7 @@ final class NCursesTerminal: Terminal {
         inFile = fdopen(dup(0), "r")
         outFile = fdopen(dup(1), "w")
         guard let i = inFile, let o = outFile, let scr = newterm(nil, o, i) else {
-            throw CLIError(message: "storetop: cannot open terminal type \"\(term)\"", code: 3)
+            throw CLIError(message: "storetop: cannot open terminal type \"\(term)\"", code: ExitStatus.unavailable)
         }
         screen = scr
         _ = set_term(scr)
