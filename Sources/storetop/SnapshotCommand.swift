@@ -25,7 +25,7 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         let dsn = try connection.resolved()
         try reportingErrors {
-            let collector = try Collector(dsn: dsn, schema: connection.schema)
+            let collector = try Collector(dsn: dsn, schema: connection.schema, allDatabases: status.allDatabases)
             defer { collector.close() }
             var history = History(rules: status.rules)
             var derived = history.add(try collector.snapshot())

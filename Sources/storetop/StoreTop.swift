@@ -157,8 +157,11 @@ struct FileLogHandler: LogHandler {
     }
 }
 
-/// The consumer status thresholds shared by the dashboard, `snapshot` and `metrics` (StoreMetrics's `LagRules`).
+/// What the dashboard, `snapshot` and `metrics` read and how they judge consumers (StoreMetrics's `LagRules`).
 struct StatusOptions: ParsableArguments {
+    @Flag(help: "Sessions of every database of the cluster (default: the store's database), other databases grouped apart.")
+    var allDatabases = false
+
     @Option(help: "Seconds behind with no move (while work waited as long) before a consumer is STALLED.")
     var stallAfter: Double = 10
 

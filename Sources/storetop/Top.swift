@@ -10,8 +10,6 @@ struct Top: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var status: StatusOptions
-    @Flag(help: "Sessions of every database of the cluster (default: the store's database), other databases grouped apart.")
-    var allDatabases = false
 
     @Option(help: "Seconds between refreshes (0.5 to 60).") var interval: Double = 2
     @Option(help: "Start narrowed to this tenant.") var tenant: String?
@@ -33,7 +31,7 @@ struct Top: ParsableCommand {
         let resolved = try connection.resolve()
         try Top.runDashboard(
             dsn: resolved.text, schema: connection.schema, options: appOptions(serverLabel: resolved.serverLabel), rules: status.rules,
-            allDatabases: allDatabases)
+            allDatabases: status.allDatabases)
     }
 
     func appOptions(serverLabel: String) -> App.Options {
@@ -66,7 +64,7 @@ struct Top: ParsableCommand {
             let ok = App.runPlain(
                 refresh, options: options, width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40,
                 shouldStop: quitting, fail: { warn("storetop: \($0)") })
-            if !ok { throw ExitCode(2) }
+            if !ok { throw ExitCode(ExitStatus.unavailable) }
             return
         }
         let terminal = try NCursesTerminal(theme: Theme(useColor: options.color))

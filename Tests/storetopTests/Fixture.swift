@@ -79,6 +79,8 @@ enum Fixture {
             c.lagPositions = max(0, head - pos)
             c.waitingAboveSafe = held
             c.createdAt = t0.addingTimeInterval(-86_400 * 30)
+            // what it handled since the previous reading: its position moved by 100 per reading, a tenth of them its own
+            c.handledSincePrevious = k > 0 && moved.map { $0 < 60 } == true ? 10 : (k > 0 ? 0 : nil)
             return c
         }
         var billing = cur(

@@ -71,7 +71,7 @@ public final class Actions: @unchecked Sendable {
         var p = Permissions()
         if try !r.decode("prune", as: Bool.self) {
             p.prune =
-                "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT on prune_audit (pruning needs the store owner's role)"
+                "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT/UPDATE on prune_audit (pruning needs the store owner's role)"
         }
         if try !r.decode("signal", as: Bool.self) {
             p.signal = "role \(user) may only cancel its own sessions; others need pg_signal_backend"

@@ -14,14 +14,14 @@ enum ActionStatements {
     /// Every statement (sample arguments; a test runs each against a real schema).
     static func all(_ schema: Identifier) -> [SQL] { [permissions(schema)] + Signal.allCases.map { signal($0, pid: 0) } }
 
-    /// May this role prune (DELETE on the outbox, UPDATE on its heads, INSERT into the audit) and signal other
+    /// May this role prune (DELETE on the outbox, UPDATE on its heads, INSERT and UPDATE on the audit, which is written per batch) and signal other
     /// roles' backends (superuser or pg_signal_backend)? And who is it?
     static func permissions(_ schema: Identifier) -> SQL {
         let q = schema.quoted
         return SQL(
             """
             SELECT has_table_privilege(\(q + ".outbox"), 'DELETE') AND has_table_privilege(\(q + ".outbox_heads"), 'UPDATE')
-                   AND has_table_privilege(\(q + ".prune_audit"), 'INSERT') AS prune,
+                   AND has_table_privilege(\(q + ".prune_audit"), 'INSERT') AND has_table_privilege(\(q + ".prune_audit"), 'UPDATE') AS prune,
                    (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
                    OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signal,
                    current_user AS role

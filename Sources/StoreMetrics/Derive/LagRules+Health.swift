@@ -13,7 +13,7 @@ extension LagRules {
             return h(.rewound, "position moved back from \(a.1.position) to \(b.1.position)")
         }
         let now = snapshot.clock, held = heldBack(c, snapshot: snapshot)
-        let behind = "\(Format.count(c.lagEvents))\(c.lagCapped ? "+" : "") behind"
+        let behind = "\(c.lagCapped ? "≥" : "")\(Format.count(c.lagEvents)) behind"
         if c.lagEvents == 0 {
             let base = c.ownerConnected || heartbeatAge(c, snapshot) != nil ? "caught up" : "caught up; not running"
             return h(.ok, held.isEmpty ? base : "\(base); \(held)")

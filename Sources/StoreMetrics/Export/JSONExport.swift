@@ -20,7 +20,27 @@ public enum JSONExport {
         let encoded = try JSONSerialization.jsonObject(with: try enc.encode(doc))
         var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
         if pretty { options.insert(.prettyPrinted) }
-        return String(decoding: try JSONSerialization.data(withJSONObject: JSONNulls.fill(encoded, doc), options: options), as: UTF8.self)
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: JSONNulls.fill(encoded, doc), options: options), as: UTF8.self)
+        return escapeInvisible(text)
+    }
+
+    /// JSON allows C1 controls, bidi overrides and line/paragraph separators raw, and a terminal showing the document
+    /// may act on them: they are written as `\uXXXX` escapes (the same text to a JSON reader).
+    static func escapeInvisible(_ text: String) -> String {
+        func invisible(_ u: Unicode.Scalar) -> Bool {
+            (0x80...0x9F).contains(u.value) || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value)
+                || u.value == 0x2028 || u.value == 0x2029 || u.value == 0x200E || u.value == 0x200F
+        }
+        guard text.unicodeScalars.contains(where: invisible) else { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if invisible(u) {
+                out.append(contentsOf: String(format: "\\u%04x", u.value).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
     }
 
     /// The document: the snapshot's panels with derived figures joined in; the tenant summary built once
