@@ -107,7 +107,8 @@ struct DemoCommand: ParsableCommand {
 /// - an inventory key-value store per tenant; acme's search indexer watches it slowly, so its outbox grows;
 /// - replication bookmarks, one of them stale;
 /// - a reporting session idle in transaction (holding the xmin horizon), a psql-like client, and a session
-///   waiting on a row lock held by another.
+///   waiting on a row lock held by another;
+/// - an importer that leaves an append open for a minute every three (delivery held back for every tenant).
 final class DemoWorkload: @unchecked Sendable {
     let dsn: String
     let adminDSN: String
@@ -157,6 +158,7 @@ final class DemoWorkload: @unchecked Sendable {
         try startInventory()
         try startBookmarks()
         try startSessions()
+        startHeldAppend()
     }
 
     /// Appends per tenant at its own rate (single and multi-stream), with a projector per tenant.
@@ -256,6 +258,37 @@ final class DemoWorkload: @unchecked Sendable {
                 options: .init(statementTimeout: .seconds(20)))
             defer { w.close() }
             _ = try? w.query("UPDATE public.demo_accounts SET balance = balance + 1 WHERE id = 1")
+        }
+    }
+
+    /// An importer that appends to umbrella inside a transaction and leaves it open for 60 s, every 3 minutes (the
+    /// first 10 s after the start): delivery is held back behind it, committed appends of every tenant wait.
+    private func startHeldAppend() {
+        let dsn = self.dsn
+        let schema = StoreSchema.defaultName
+        let started = Date()
+        loop("held-append", every: 0.5) { [self] in
+            try sleepUnlessStopping(Date().timeIntervalSince(started) < 5 ? 10 : 120)
+            let c = try Connection(
+                try ConnectionString(dsn), applicationName: ApplicationName(service: "importer", store: "events", tenant: "umbrella"))
+            defer { c.close() }
+            try c.query("BEGIN")
+            try c.query(
+                SQL(
+                    unsafeRaw:
+                        "SELECT * FROM \(schema).append('umbrella', 'import-batch', -1, '[{\"type\": \"OrderImported\", \"payload\": {}}]')"))
+            try sleepUnlessStopping(60)
+            try c.query("COMMIT")
+        }
+    }
+
+    /// Sleeps `seconds`, waking early (and throwing) when the demo stops.
+    private func sleepUnlessStopping(_ seconds: Double) throws {
+        var left = seconds
+        while left > 0 {
+            if stopping { throw CancellationError() }
+            usleep(200_000)
+            left -= 0.2
         }
     }
 
