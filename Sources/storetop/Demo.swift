@@ -44,10 +44,13 @@ struct DemoCommand: ParsableCommand {
         defer { workload.stop() }
         Signals.install()
         if noTui {
+            // the commands as they run from here: this binary's own path (it need not be on PATH), psql from the server's bin
+            let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let psql = FileManager.default.isExecutableFile(atPath: "/usr/bin/psql") ? "psql" : "/usr/lib/postgresql/15/bin/psql"
             print("storetop demo is running. Connect with:")
-            print("  psql '\(dsn)'")
-            print("  storetop snapshot '\(dsn)'")
-            print("  storetop '\(dsn)'")
+            print("  \(psql) '\(dsn)'")
+            print("  \(me) snapshot '\(dsn)'")
+            print("  \(me) '\(dsn)'")
             print("Ctrl-C stops the workload and removes the server.")
             fflush(nil)
             while quitSignal.load(ordering: .relaxed) == 0 { usleep(200_000) }
