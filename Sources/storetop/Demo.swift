@@ -243,6 +243,8 @@ final class DemoWorkload: @unchecked Sendable {
         try admin.query("CREATE TABLE IF NOT EXISTS public.demo_accounts (id int PRIMARY KEY, balance int)")
         try admin.query("INSERT INTO public.demo_accounts VALUES (1, 100) ON CONFLICT DO NOTHING")
         try admin.query("GRANT ALL ON public.demo_accounts TO app")
+        // the dashboard runs as this role: let it see every session, as a DBA's monitoring role does
+        try admin.query("GRANT pg_monitor TO app")
         admin.close()
         let report = try Connection(
             try ConnectionString(dsn), applicationName: ApplicationName(service: "reports", store: "adhoc", tenant: "umbrella"))
