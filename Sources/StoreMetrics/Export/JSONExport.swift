@@ -16,11 +16,7 @@ public enum JSONExport {
         }
         enc.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let doc = document(snapshot, derived)
-        let encoded = try JSONSerialization.jsonObject(with: try enc.encode(doc))
-        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { options.insert(.prettyPrinted) }
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: JSONNulls.fill(encoded, doc), options: options), as: UTF8.self)
+        let text = String(decoding: try enc.encode(NullsKept(document(snapshot, derived))), as: UTF8.self)
         return escapeInvisible(text)
     }
 

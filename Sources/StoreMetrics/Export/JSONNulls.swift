@@ -1,70 +1,94 @@
 import Foundation
 
-/// docs/snapshot.md promises every key of the document, a missing value as `null` — but Codable's synthesized
-/// encoders leave nil optionals out. `JSONNulls.fill` walks the encoded document beside the value it was encoded from
-/// (by reflection) and adds `null` for every nil optional the encoder dropped. A property whose key is absent and whose
-/// value is a struct was flattened into its parent by a wrapper's `encode(to:)` (`CursorOut.cursor`): its properties are
-/// filled into the same object.
-enum JSONNulls {
-    /// `json` (JSONSerialization's objects) with `null` for each nil optional of `value`.
-    static func fill(_ json: Any, _ value: Any) -> Any {
-        let m = Mirror(reflecting: value)
-        switch m.displayStyle {
-        case .struct, .class:
-            guard var object = json as? [String: Any] else { return json }
-            fillObject(&object, m)
-            return object
-        case .collection:
-            guard let array = json as? [Any], let first = m.children.first?.value, !array.isEmpty else { return json }
-            // Reflection is slow: the first element is filled by it, and its keys (all of them, now) are given to the
-            // others, which are of the same type. (Elements' own nested structs are not reflected again: no list
-            // element of the document has one.)
-            let head = fill(array[0], first)
-            guard let keys = (head as? [String: Any])?.keys else { return [head] + array.dropFirst().map { fill($0, first) } }
-            return [head]
-                + array.dropFirst().map { element -> Any in
-                    guard var object = element as? [String: Any] else { return element }
-                    for k in keys where object[k] == nil { object[k] = NSNull() }
-                    return object
-                }
-        case .optional:
-            return m.children.first.map { fill(json, $0.value) } ?? json
-        default:
-            return json
+/// docs/snapshot.md promises every key of the document, a value that is not known as `null` — but Codable's
+/// synthesized encoders leave nil optionals out (`encodeIfPresent`). `NullsKept` wraps a value so that, in one pass
+/// of `JSONEncoder`, every keyed container it encodes writes `null` for a nil optional; nested values are wrapped in
+/// turn. Dates, data and URLs go to the encoder unwrapped, so its strategies (ISO 8601 dates) still apply.
+struct NullsKept<Value: Encodable>: Encodable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    func encode(to encoder: Encoder) throws { try value.encode(to: NullsKeptEncoder(base: encoder)) }
+
+    /// `value` wrapped, unless it is a primitive (nothing inside to keep) or the encoder must see its own type (its
+    /// date, data and float strategies apply to it).
+    static func wrap<T: Encodable>(_ value: T) -> any Encodable {
+        switch value {
+        case is String, is Bool, is Double, is Float, is any BinaryInteger, is Date, is Data, is URL, is Decimal: return value
+        default: return NullsKept<T>(value)
         }
+    }
+}
+
+/// The encoder a wrapped value sees: the base encoder's containers, wrapped.
+private struct NullsKeptEncoder: Encoder {
+    let base: Encoder
+    var codingPath: [CodingKey] { base.codingPath }
+    var userInfo: [CodingUserInfoKey: Any] { base.userInfo }
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        KeyedEncodingContainer(NullsKeptKeyed(base: base.container(keyedBy: type)))
+    }
+    func unkeyedContainer() -> UnkeyedEncodingContainer { NullsKeptUnkeyed(base: base.unkeyedContainer()) }
+    func singleValueContainer() -> SingleValueEncodingContainer { NullsKeptSingle(base: base.singleValueContainer()) }
+}
+
+/// A keyed container that writes `null` for nil optionals and wraps nested values.
+private struct NullsKeptKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    var base: KeyedEncodingContainer<Key>
+    var codingPath: [CodingKey] { base.codingPath }
+
+    mutating func encodeNil(forKey key: Key) throws { try base.encodeNil(forKey: key) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try base.encode(NullsKept<T>.wrap(value), forKey: key) }
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
+    }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try some(value, key) }
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try some(value, key) }
+
+    /// A primitive optional: the base encodes the value itself (its float strategy applies), or `null`.
+    private mutating func some<T: Encodable>(_ value: T?, _ key: Key) throws {
+        if let value { try base.encode(value, forKey: key) } else { try base.encodeNil(forKey: key) }
     }
 
-    private static func fillObject(_ object: inout [String: Any], _ m: Mirror) {
-        for child in m.children {
-            guard let label = child.label else { continue }
-            let key = snakeCase(label)
-            let inner = Mirror(reflecting: child.value)
-            if inner.displayStyle == .optional {
-                if let some = inner.children.first?.value {
-                    if let existing = object[key] { object[key] = fill(existing, some) }
-                } else if object[key] == nil {
-                    object[key] = NSNull()
-                }
-            } else if let existing = object[key] {
-                object[key] = fill(existing, child.value)
-            } else if inner.displayStyle == .struct {
-                fillObject(&object, inner)
-            }
-        }
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        KeyedEncodingContainer(NullsKeptKeyed<NestedKey>(base: base.nestedContainer(keyedBy: keyType, forKey: key)))
     }
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
+        NullsKeptUnkeyed(base: base.nestedUnkeyedContainer(forKey: key))
+    }
+    mutating func superEncoder() -> Encoder { NullsKeptEncoder(base: base.superEncoder()) }
+    mutating func superEncoder(forKey key: Key) -> Encoder { NullsKeptEncoder(base: base.superEncoder(forKey: key)) }
+}
 
-    /// JSONEncoder's `.convertToSnakeCase`: "oldestID" → "oldest_id", "acquireP99Milliseconds" → "acquire_p99_milliseconds".
-    static func snakeCase(_ s: String) -> String {
-        let chars = Array(s)
-        var out = ""
-        for (i, c) in chars.enumerated() {
-            if c.isUppercase, i > 0 {
-                let prevLower = chars[i - 1].isLowercase || chars[i - 1].isNumber
-                let nextLower = i + 1 < chars.count && chars[i + 1].isLowercase
-                if prevLower || (chars[i - 1].isUppercase && nextLower) { out.append("_") }
-            }
-            out.append(contentsOf: c.lowercased())
-        }
-        return out
+/// An unkeyed container whose elements are wrapped.
+private struct NullsKeptUnkeyed: UnkeyedEncodingContainer {
+    var base: UnkeyedEncodingContainer
+    var codingPath: [CodingKey] { base.codingPath }
+    var count: Int { base.count }
+    mutating func encodeNil() throws { try base.encodeNil() }
+    mutating func encode<T: Encodable>(_ value: T) throws { try base.encode(NullsKept<T>.wrap(value)) }
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        KeyedEncodingContainer(NullsKeptKeyed<NestedKey>(base: base.nestedContainer(keyedBy: keyType)))
     }
+    mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer { NullsKeptUnkeyed(base: base.nestedUnkeyedContainer()) }
+    mutating func superEncoder() -> Encoder { NullsKeptEncoder(base: base.superEncoder()) }
+}
+
+/// A single-value container whose value is wrapped.
+private struct NullsKeptSingle: SingleValueEncodingContainer {
+    var base: SingleValueEncodingContainer
+    var codingPath: [CodingKey] { base.codingPath }
+    mutating func encodeNil() throws { try base.encodeNil() }
+    mutating func encode<T: Encodable>(_ value: T) throws { try base.encode(NullsKept<T>.wrap(value)) }
 }
