@@ -68,6 +68,12 @@ enum CursorsPanel: Panel {
 
     /// One consumer from its row.
     static func decode(_ r: Row) throws -> CursorRow {
+        var row = try decodeColumns(r)
+        if row.source == "events" { row.lagFilter = LagFilter(recorded: row.filter) }
+        return row
+    }
+
+    private static func decodeColumns(_ r: Row) throws -> CursorRow {
         CursorRow(
             tenant: try r.decode("tenant"), name: try r.decode("name"), source: try r.decode("source"), kind: r["kind"],
             position: try r.decode("position"), ownerApplication: r["owner_application"], ownerHost: r["owner_host"],
@@ -96,6 +102,8 @@ struct CursorRow: Sendable {
     var createdAt: Date? = nil
     /// An event consumer's recorded filter (JSON text); nil when it has none.
     var filter: String? = nil
+    /// That filter as counting reads it, parsed once when the row is read (the planners use it every snapshot).
+    var lagFilter: LagFilter = .all
     /// Whether the record below was made for the current position (not left behind by a position changed by hand).
     var recordCurrent = false
     /// What the consumer recorded when it last moved (schema version 4, `cursor_next`): its first unhandled row

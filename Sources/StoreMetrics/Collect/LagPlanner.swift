@@ -147,7 +147,7 @@ struct LagPlanner: Sendable {
             let events = r.source == "events"
             if !events && r.kind == nil { continue }
             let box = r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)] }
-            let filter = events ? LagFilter(recorded: r.filter) : .all
+            let filter = events ? r.lagFilter : .all
             let safe = events ? b.safeEvents : b.safeOutbox
             let ownHead = events ? b.tenantHeads[r.tenant] : box?.head
             var entry = LagPlan.Entry(

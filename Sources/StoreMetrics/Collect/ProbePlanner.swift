@@ -86,7 +86,7 @@ struct ProbePlanner: Sendable {
     func planEvents(_ r: CursorRow, settledHead: Int64, into plan: inout ProbePlan) {
         let pos = r.position
         guard pos < settledHead else { return }
-        let filter = LagFilter(recorded: r.filter)
+        let filter = r.lagFilter
         if filter != .all {
             if let n = carried.next[r.key], n.position == pos { plan.known.next[r.key] = n; return }
             plan.events.append((r.tenant, r.name, pos, filter))

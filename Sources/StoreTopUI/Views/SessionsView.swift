@@ -101,16 +101,16 @@ enum SessionsView {
 
     static func table(_ snap: Snapshot, tenant: String?, expanded: Set<String>) -> Table {
         let ss = snap.sessions
-        let backends = ss?.backends ?? []
         let blockers = Dictionary((ss?.deliveryBlockers ?? []).map { ($0.pid, $0.log) }, uniquingKeysWith: { a, _ in a })
+        // built once per frame: who waits on whom, and each group's backends (not a scan of every backend per row)
+        let waiters = ss?.waitersByBlocker ?? [:]
+        let byGroup = ss?.backendsByGroup(database: snap.server?.database) ?? [:]
         func context(_ b: Snapshot.Backend) -> Context {
-            Context(
-                now: snap.clock, holds: blockers[b.pid], blocks: backends.filter { $0.blockedBy.contains(b.pid) }.map(\.pid),
-                horizon: ss?.xminHolder?.pid == b.pid)
+            Context(now: snap.clock, holds: blockers[b.pid], blocks: waiters[b.pid] ?? [], horizon: ss?.xminHolder?.pid == b.pid)
         }
         let rows = (ss?.groups ?? []).filter { tenant == nil || $0.tenant == tenant }.map { g -> TableRow in
             let open = expanded.contains(g.key)
-            let mine = backends.filter { Snapshot.SessionGroup.key(ofApplicationName: $0.applicationName) == g.key }
+            let mine = byGroup[g.key] ?? []
             let children = !open ? [] : mine.map { TableRow(columns, .backend($0, context($0)), id: .backend($0.pid)) }
             // a collapsed group says when one of its backends holds a lock others wait on, delivery or the horizon
             let marked = open ? "" : marks(mine.map(context))

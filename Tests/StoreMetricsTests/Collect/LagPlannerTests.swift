@@ -8,7 +8,8 @@ import Testing
     func row(_ name: String, tenant: String = "t", position: Int64, filter: String? = nil) -> CursorRow {
         CursorRow(
             tenant: tenant, name: name, source: "events", kind: nil, position: position, ownerApplication: nil, ownerHost: nil,
-            ownerPid: nil, ownerBackendPid: nil, lockKey: 1, heartbeatAt: nil, movedAt: nil, filter: filter)
+            ownerPid: nil, ownerBackendPid: nil, lockKey: 1, heartbeatAt: nil, movedAt: nil, filter: filter,
+            lagFilter: LagFilter(recorded: filter))
     }
 
     func bounds(safe: Int64, head: Int64? = nil, heads: [String: Int64] = [:], waiting: Set<String> = []) -> LagPlanner.Bounds {

@@ -171,5 +171,28 @@ import Testing
         #expect(s.xminHolder?.pid == 3)
         #expect(s.deliveryBlockers.first?.applicationName == "st:orders/events/acme")
         #expect(s.deliveryBlockers.first?.transactionSeconds == 40)
+        // a view finds each group's backends, and who waits on whom, with one lookup
+        let byGroup = s.backendsByGroup(database: nil)
+        #expect(s.groups.map { byGroup[$0.key]?.count ?? 0 } == s.groups.map(\.total))
+        #expect(s.waitersByBlocker.isEmpty, "nobody waits on a backend here")
+    }
+
+    @Test func otherDatabasesGroupApartAndViewsFindThem() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        func b(_ pid: Int32, _ app: String, _ db: String) -> Snapshot.Backend {
+            .init(
+                pid: pid, applicationName: app, user: "u", state: "idle", waitEventType: nil, waitEvent: nil, queryStart: nil,
+                transactionStart: nil, stateChange: now, xminAge: 5, blockedBy: pid == 3 ? [1] : [], query: "", database: db)
+        }
+        var s = SessionGroups.group(
+            [b(1, "st:orders/events/acme", "shop"), b(2, "st:orders/events/acme", "other"), b(3, "psql", "shop")], blockers: [], now: now,
+            database: "shop")
+        s.allDatabases = true
+        #expect(s.groups.map(\.key).sorted() == ["other:[other] st:orders/events/acme", "other:psql", "st:orders/events/acme"])
+        #expect(s.xminHolder?.pid == 1, "a session of another database never holds this one's horizon")
+        let byGroup = s.backendsByGroup(database: "shop")
+        let found: [[Int32]] = s.groups.map { g in (byGroup[g.key] ?? []).map(\.pid) }
+        #expect(found.sorted { ($0.first ?? 0) < ($1.first ?? 0) } == [[1], [2], [3]])
+        #expect(s.waitersByBlocker == [1: [3]])
     }
 }
