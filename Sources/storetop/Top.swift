@@ -71,5 +71,12 @@ struct Top: ParsableCommand {
         defer { terminal.end() }
         let effects = EffectRunner(refresh: refresh, actions: LiveActions(actions: actions))
         AppLoop(terminal: terminal, refresh: refresh, effects: effects, options: options, shouldStop: quitting).run()
+        // a prune still running (the loop ended on a signal) stops after its current batch and closes its audit row
+        // as cancelled before the process exits
+        if effects.pruneRunning {
+            terminal.end()
+            warn("storetop: stopping the prune after its current batch …")
+            if !effects.stopActions() { warn("storetop: the prune did not stop within 30 s; its audit row says what committed") }
+        }
     }
 }

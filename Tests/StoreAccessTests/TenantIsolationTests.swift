@@ -4,8 +4,8 @@ import StoreTestSupport
 import Testing
 
 /// Two tenants with the same stream names, keys, kinds and consumer names: every store kind, through the
-/// library and through the SQL functions, sees and changes only its own tenant's data. And the optional
-/// row-level security recipe (docs/tenant-rls.sql) holds a tenant-scoped role to its tenant even in raw SQL.
+/// library and through the SQL functions, sees and changes only its own tenant's data. (The optional row-level
+/// security recipe that holds a tenant role to its tenant even in raw SQL: TenantRoleTests.)
 @Suite struct TenantIsolationTests {
     @Test func everyStoreKindKeepsTenantsApart() throws {
         let server = try TestServer.current()
@@ -129,44 +129,6 @@ import Testing
         }
         #expect(try ta.purge("notes", where: "id = 1") == 1)
         #expect(try tb.query("notes").count == 1)
-    }
-
-    @Test func rowLevelSecurityRecipeHoldsARoleToItsTenant() throws {
-        let server = try TestServer.current()
-        let store = try server.store()
-        let schema = store.schema.name.name
-        defer { store.close(); server.dropSchema(schema) }
-        try store.events(tenant: "acme").append(to: "o", [EventData(type: "A")])
-        try store.events(tenant: "globex").append(to: "o", [EventData(type: "G")])
-        _ = try store.kv(tenant: "globex", codec: RawCodec()).set("items", "k", [1])
-        let role = "tenant_\(UInt32.random(in: 0...UInt32.max))"
-        try server.admin(SQL(unsafeRaw: "CREATE ROLE \(role) LOGIN PASSWORD 'tenant-pw'"))
-        defer { _ = try? server.admin(SQL(unsafeRaw: "DROP OWNED BY \(role); DROP ROLE \(role)")) }
-        let r = try runProcess(
-            server.bindir + "/psql",
-            [
-                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "schema=\(schema)", "-v", "role=\(role)",
-                "-f", TestServer.repoRoot + "/docs/tenant-rls.sql", server.adminDSN,
-            ], timeout: 30)
-        #expect(r.status == 0, "\(r.err)")
-        let dsn = "postgresql://\(role):tenant-pw@127.0.0.1:\(server.port)/storetop_test"
-        let c = try Connection(try ConnectionString(dsn))
-        defer { c.close() }
-        try c.query(SQL("SELECT set_config(\(schema + ".tenant"), 'acme', false)"))
-        let mine = try c.query(SQL("SELECT tenant FROM \(ident: store.schema.name).read_all(NULL, 0, 100)")).rows.map { $0[0] ?? "" }
-        #expect(mine == ["acme"], "all tenants as seen by acme's role: \(mine)")
-        #expect(try c.query(SQL("SELECT count(*) FROM \(ident: store.schema.name).read_all('globex', 0, 100)")).first?[0] == "0")
-        #expect(try c.query(SQL("SELECT count(*) FROM \(ident: store.schema.name).kv")).first?[0] == "0")
-        do {
-            try c.query(SQL("SELECT \(ident: store.schema.name).append('globex', 'o', -1, '[{\"type\":\"Forged\",\"payload\":{}}]')"))
-            Issue.record("acme's role appended to globex")
-        } catch let e as StoreError { #expect(e.sqlState == "42501", "\(e)") }
-        // acme's own appends work under the policies
-        try c.query(SQL("SELECT \(ident: store.schema.name).append('acme', 'o', -1, '[{\"type\":\"Mine\",\"payload\":{}}]')"))
-        let all = try server.admin(SQL(unsafeRaw: "SELECT tenant, type FROM \"\(schema)\".events ORDER BY position")).rows.map {
-            "\($0[0]!):\($0[1]!)"
-        }
-        #expect(all == ["acme:A", "globex:G", "acme:Mine"])
     }
 }
 

@@ -111,4 +111,46 @@ import Testing
         let rows = try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \(q).prune_audit")).first![0]
         #expect(rows == "1")
     }
+
+    /// The dashboard's prune, stopped by a signal while its progress dialog is up: the process waits for the
+    /// current batch, the audit row says cancelled with exactly what SQL says was deleted, and it exits.
+    @Test func aSignalToTheDashboardMidPruneWaitsForTheBatchAndClosesTheAudit() throws {
+        let (server, store, schema) = try seeded()
+        defer { store.close(); server.dropSchema(schema) }
+        let q = "\"\(schema)\""
+        let before = try counts(server, q)
+        let t = EndToEndTests.Tmux()
+        let bin = TestServer.builtProduct("storetop")
+        t.launch("LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no '\(bin)' '\(server.directDSN)' --schema \(schema) --interval 1")
+        try #require(t.waitFor("Worst lag"), "\(t.pane)")
+        t.keys("6"); t.keys("Home"); t.keys("P")
+        try #require(t.waitFor("safe: only rows"), "\(t.pane)")
+        t.keys("Enter")
+        try #require(t.waitFor("Will delete"), "\(t.pane)")
+        t.keys("y"); t.keys("Enter")
+        let started = Date().addingTimeInterval(30)
+        while try counts(server, q).pruned == before.pruned, Date() < started { usleep(5_000) }
+        let pid = try #require(Self.dashboardPID(schema), "no storetop process for \(schema)")
+        kill(pid, SIGTERM)
+        #expect(t.waitFor("EXITED", timeout: 40), "\(t.pane)")
+        try waitForIdleBackends(server)
+        let after = try counts(server, q)
+        #expect(after.left > 0, "interrupted, not finished (make the outbox larger if this machine prunes it all first)")
+        let deleted = before.left - after.left
+        #expect(deleted > 0 && after.pruned - before.pruned == deleted)
+        #expect(try lastAudit(server, q) == ["cancelled", String(deleted), "t"], "deleted \(deleted)")
+    }
+
+    /// The storetop process (not the shell that started it) whose command line names `schema`.
+    static func dashboardPID(_ schema: String) -> pid_t? {
+        let procs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for p in procs {
+            guard let pid = pid_t(p),
+                let comm = try? String(contentsOfFile: "/proc/\(p)/comm", encoding: .utf8), comm.hasPrefix("storetop"),
+                let cmd = FileManager.default.contents(atPath: "/proc/\(p)/cmdline")
+            else { continue }
+            if String(decoding: cmd, as: UTF8.self).contains(schema) { return pid }
+        }
+        return nil
+    }
 }

@@ -23,6 +23,10 @@ public final class Collector: @unchecked Sendable {
     public let allDatabases: Bool
     /// Panels not started within this time of a snapshot's start are not read.
     public let refreshDeadline: Duration
+    /// statement_timeout and lock_timeout of every monitoring read (`Collector+Timeouts`).
+    let timeouts: (statement: Duration, lock: Duration)
+    /// Whether the server ignores the startup options that set them (a pooler): found on the first snapshot.
+    let timeoutsPerTransaction = TimeoutMode()
 
     /// - Parameters:
     ///   - statementTimeout: per statement (default 2 s); `lock_timeout` is 250 ms (a locked table costs one short wait).
@@ -36,11 +40,12 @@ public final class Collector: @unchecked Sendable {
         self.schema = try StoreSchema(schema)
         self.allDatabases = allDatabases
         self.refreshDeadline = refreshDeadline
+        self.timeouts = (statementTimeout, .milliseconds(250))
         var c = PoolConfiguration(source: try ConnectionString(dsn), applicationName: applicationName)
         c.maxConnections = 1
         c.minConnections = 0
         c.statementTimeout = statementTimeout
-        c.lockTimeout = .milliseconds(250)
+        c.lockTimeout = timeouts.lock
         c.acquireTimeout = .seconds(5)
         c.reportInterval = nil
         c.connectTimeout = 5
@@ -62,7 +67,7 @@ public final class Collector: @unchecked Sendable {
             var state = lock.withLock { self.state }
             // what a panel carries is kept even when a later one loses the connection
             defer { lock.withLock { self.state = state } }
-            try collect(c, &run, &state, now: now)
+            try underTimeouts(c, &run) { try collect(c, &$0, &state, now: now) }
             run.snapshot.statements = run.statements
             run.snapshot.collectMilliseconds = t0.duration(to: .now).seconds * 1000
             return run.snapshot

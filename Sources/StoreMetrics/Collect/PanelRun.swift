@@ -43,6 +43,9 @@ struct PanelRun {
     /// Panels not started by then are not read (the rest of the snapshot is served, each one named in `errors`).
     let deadline: ContinuousClock.Instant?
     let deadlineText: String
+    /// Set when the snapshot runs in one transaction (behind a pooler, `Collector.underTimeouts`): each panel
+    /// then runs in a savepoint, so one panel's error does not abort the rest.
+    var savepoints: Connection?
 
     init(takenAt: Date, schema: StoreSchema, disabled: DisabledPanels, deadline: Duration? = nil) {
         snapshot = Snapshot(takenAt: takenAt)
@@ -72,10 +75,19 @@ struct PanelRun {
         }
         do {
             statements += 1
-            return try body(&statements)
+            guard let c = savepoints else { return try body(&statements) }
+            try c.query(SQL("SAVEPOINT panel").named("collect.savepoint"))
+            let value = try body(&statements)
+            try c.query(SQL("RELEASE SAVEPOINT panel").named("collect.release"))
+            statements += 2
+            return value
         } catch let e as StoreError where e.isConnectionError {
             throw e
         } catch let e as StoreError {
+            if let c = savepoints {
+                try c.query(SQL("ROLLBACK TO SAVEPOINT panel").named("collect.rollback_panel"))
+                statements += 2
+            }
             let permanent = e.isPrivilegeError || e.has(.undefinedTable) || e.has(.undefinedFunction) || e.has(.invalidSchemaName)
             let reason = PanelRun.explain(panel, e, schema: schema)
             if permanent { disabled.disable(panel, reason) }
@@ -83,6 +95,9 @@ struct PanelRun {
             return nil
         }
     }
+
+    /// Adds statements sent outside any panel.
+    mutating func counted(_ n: Int) { statements += n }
 
     /// A panel error in words, with the grant to add when a privilege is missing.
     static func explain(_ panel: String, _ e: StoreError, schema: StoreSchema) -> String {

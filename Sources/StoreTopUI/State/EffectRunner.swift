@@ -15,6 +15,8 @@ public final class EffectRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var updates: [Update] = []
     private let pruneCancel = Mutex<Bool>(false)
+    /// The prune in flight, if any: the process waits for it (after its current batch) before it exits.
+    private let pruneInFlight = DispatchGroup()
 
     /// A runner for `refresh` and `actions` (nil: no actions, e.g. a recording).
     public init(
@@ -77,10 +79,24 @@ public final class EffectRunner: @unchecked Sendable {
         }
     }
 
+    /// Whether a prune is still running.
+    public var pruneRunning: Bool { pruneInFlight.wait(timeout: .now()) == .timedOut }
+
+    /// Before the process exits: asks a running prune to stop after its current batch (its audit row then says
+    /// cancelled with what committed) and waits for it, at most `timeout`. Returns false when it is still running.
+    @discardableResult
+    public func stopActions(timeout: Duration = .seconds(30)) -> Bool {
+        pruneCancel.withLock { $0 = true }
+        let ms = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return pruneInFlight.wait(timeout: .now() + .milliseconds(ms)) == .success
+    }
+
     func executePrune(_ plan: PruneProposal) {
         guard let actions else { return }
         pruneCancel.withLock { $0 = false }
+        pruneInFlight.enter()
         spawn { [self] in
+            defer { pruneInFlight.leave() }
             do {
                 let r = try actions.executePrune(plan) { deleted, planned in
                     post { s, _ in

@@ -95,6 +95,43 @@ import Testing
         #expect(s.server != nil && s.sessions != nil && s.streams != nil)
     }
 
+    /// Behind PgBouncer in transaction mode the startup options that set the timeouts never reach the server: the
+    /// collector sets them per transaction (each panel in a savepoint), so a locked table still costs one short
+    /// wait there, and the panels after it are read. Without that the snapshot waited for the locker.
+    @Test func behindPgBouncerALockedTableStillCostsOneShortWait() throws {
+        let server = try TestServer.current()
+        let schema = TestServer.freshSchemaName("plock")
+        try server.store(schema: schema).close()
+        defer { server.dropSchema(schema) }
+        let locker = try Connection(try ConnectionString(server.adminDSN))
+        defer { locker.close() }
+        try locker.query("BEGIN")
+        try locker.query(SQL(unsafeRaw: "LOCK TABLE \"\(schema)\".cursors IN ACCESS EXCLUSIVE MODE"))
+        // the lock goes away by itself after 20 s, so a collector without timeouts ends too (late)
+        let released = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let held = locker
+        Thread.detachNewThread {
+            _ = released.wait(timeout: .now() + 20)
+            _ = try? held.query("ROLLBACK")
+        }
+        let c = try Collector(dsn: server.bouncerDSN, schema: schema, statementTimeout: .seconds(30), refreshDeadline: .seconds(60))
+        defer { c.close() }
+        let t0 = ContinuousClock.now
+        let s = try c.snapshot()
+        let took = t0.duration(to: .now)
+        released.signal()
+        #expect(c.pool.behindTransactionPooler)
+        #expect(took < .seconds(10), "the snapshot waited \(took) for the lock")
+        let cursors = s.errors.first { $0.panel == "cursors" }
+        #expect(cursors?.reason.contains("lock") == true, "\(s.errors)")
+        #expect(s.server != nil && s.sessions != nil && s.streams != nil)
+        // only the locked panel failed (and the outboxes say they miss its watcher positions); the rest was read
+        #expect(s.errors.allSatisfy { ["cursors", "outboxes"].contains($0.panel) }, "\(s.errors)")
+        usleep(300_000)
+        let again = try c.snapshot()
+        #expect(again.errors.isEmpty, "\(again.errors)")
+    }
+
     /// A schema newer than this storetop knows is reported, and the snapshot is still read.
     @Test func aNewerSchemaIsReported() throws {
         let server = try TestServer.current()
