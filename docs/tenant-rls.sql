@@ -88,6 +88,7 @@ BEGIN
                                                                        -- needs one column), and the policy keeps tenant its own
             WHEN 'cursors' THEN 'SELECT, INSERT, UPDATE, DELETE'
             WHEN 'state' THEN 'SELECT, INSERT, UPDATE, DELETE'
+            WHEN 'snapshots' THEN 'SELECT, INSERT, UPDATE, DELETE'
             WHEN 'kv' THEN 'SELECT, INSERT, UPDATE, DELETE'
             WHEN 'pool_reports' THEN 'SELECT, INSERT, UPDATE, DELETE'
             ELSE 'SELECT'  -- a table a later version adds: read its own rows until this recipe knows more

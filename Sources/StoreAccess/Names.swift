@@ -29,6 +29,8 @@ public enum Names {
     public static func consumer(_ s: String) throws -> String { try check(s, what: "consumer", max: 200) }
     /// Validates a key-value kind.
     public static func kind(_ s: String) throws -> String { try check(s, what: "kind", max: 200) }
+    /// A command-state snapshot's name (`SnapshotStore`).
+    public static func snapshot(_ s: String) throws -> String { try check(s, what: "snapshot", max: 255) }
     /// Validates an event type.
     public static func eventType(_ s: String) throws -> String { try check(s, what: "event type", max: 200) }
 

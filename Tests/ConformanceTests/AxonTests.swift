@@ -210,10 +210,7 @@ extension AxonTests {
             let text = ghost?.description ?? ""
             #expect(text.contains("t17_ghost_table"))
             #expect(!text.contains("@") || text.contains("***"), "credentials masked")
-            let namesDatabase = text.contains("database")
-            withKnownIssue("not in issue 17: the table store's not-found error does not name the database") {
-                #expect(namesDatabase, "the missing diagnostic names the physical database: \(text)")
-            }
+            #expect(text.contains("database storetop_test"), "the missing diagnostic names the physical database: \(text)")
         }
     }
 }
@@ -541,10 +538,9 @@ extension AxonTests {
     @Test func axon_update_with_empty_where_targets_all_rows() throws {
         try axonWithTables(["users (id integer, v text)"]) { _, _, ts in
             for i in 1...3 { try ts.insert("users", ["id": .int(Int64(i)), "v": .string("a")]) }
-            withKnownIssue("not in issue 17: mutate refuses an empty where-expression (axon updates every row)") {
-                let updated = try ts.mutate("users", where: "", set: ["v": .string("b")])
-                #expect(updated == 3)
-            }
+            let updated = try ts.mutate("users", where: "", set: ["v": .string("b")])
+            #expect(updated == 3)
+            #expect(try ts.query("users", where: "v = 'b'").count == 3)
         }
     }
 }
@@ -630,11 +626,9 @@ extension AxonTests {
     /// of a type the store does not classify still takes a value (bound as text, cast by the server).
     @Test func axon_unknown_column_type_falls_back_to_a_bare_placeholder() throws {
         try axonWithTables(["hosts (id integer, addr inet)"]) { _, _, ts in
-            withKnownIssue("not in issue 17: the table store refuses tables with column types it does not map (inet, point, …)") {
-                #expect(try ts.insert("hosts", ["id": .int(1), "addr": .string("10.0.0.1")]) == 1)
-                let rows = try ts.query("hosts", where: "id = 1")
-                #expect(rows.first?["addr"] == .string("10.0.0.1"))
-            }
+            #expect(try ts.insert("hosts", ["id": .int(1), "addr": .string("10.0.0.1")]) == 1)
+            let rows = try ts.query("hosts", where: "id = 1")
+            #expect(rows.first?["addr"] == .string("10.0.0.1"))
         }
     }
 }

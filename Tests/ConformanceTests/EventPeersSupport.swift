@@ -25,7 +25,6 @@ enum EPIssue {
     static let exactLimit: Comment = "issue 17 decision: read_all(limit:) returns exactly limit events (eventcore's contract)"
     static let streamIds: Comment = "issue 17 decision: stream ids may be any UTF-8 text without control characters up to 255 bytes, / included"
     static let glob: Comment = "issue 17 capability: stream glob filters (*, ?, [0-9]) in reads and subscriptions, applied before the limit"
-    static let snapshots: Comment = "issue 17 capability: a snapshot store for command state with the stream versions it was built from"
 }
 
 // MARK: factstr

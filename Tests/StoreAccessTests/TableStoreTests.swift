@@ -92,10 +92,11 @@ import Testing
         }
     }
 
-    @Test func unsupportedTypesAndTablesChangedUnderneath() throws {
+    @Test func unmappedTypesAndTablesChangedUnderneath() throws {
         try withTables(service: "t") { server, ns, ts in
-            let e = expectStoreError(.unsupportedType) { _ = try ts.query("odd") }
-            #expect(e?.message.contains("point") == true)
+            // a type the store does not map (point) is read as its text form and written from it
+            #expect(try ts.insert("odd", ["id": .int(1), "p": .string("(1,2)")]) == 1)
+            #expect(try ts.query("odd", where: "id = 1").first?["p"] == .string("(1,2)"))
             try ts.insert("claims", ["id": .int(1), "status": .string("a")])
             _ = try ts.query("claims")  // caches the columns
             try server.admin(SQL(unsafeRaw: "ALTER TABLE \(ns).claims DROP COLUMN meta, ADD COLUMN note text DEFAULT 'n'"))

@@ -38,6 +38,7 @@ import Testing
         _ = try kg.set("items", "k2", [2])
         _ = try store.state(tenant: "globex").put("sync", JSONText("7"))
         _ = try store.state(tenant: "acme").put("seed", JSONText("0"))
+        try store.snapshots(tenant: "globex").save("balance", state: JSONText("1"), versions: ["o": 1])
         let sub = try store.events(tenant: "globex").subscribeDurable(name: "projector") { _ in }
         sub.stop()
         let pg = try store.outboxPruner(tenant: "globex", kind: "items")
@@ -66,7 +67,7 @@ import Testing
     static func untouchable(_ f: Fixture) throws -> [String] {
         let s = f.s
         var out: [String] = []
-        for t in ["tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "prune_audit"] {
+        for t in ["tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "prune_audit", "snapshots"] {
             out += try f.admin("SELECT '\(t)', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM \(s).\(t) x WHERE tenant = 'globex'")
         }
         out += try f.admin("SELECT 'audit', md5(string_agg(x::text, ',' ORDER BY x.id)) FROM \(s).prune_audit x")
@@ -89,7 +90,8 @@ import Testing
                 try c.query(SQL(unsafeRaw: q)).rows.map { $0.values.map { $0 ?? "NULL" }.joined(separator: "|") }
             }
             // reads: the role sees its own tenant and nothing else, in every table and through every read function
-            for t in ["tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "prune_audit"] {
+            for t in ["tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "prune_audit", "snapshots"]
+            {
                 #expect(try rows("SELECT count(*) FROM \(s).\(t) WHERE tenant <> 'acme'") == ["0"], "\(t): another tenant's rows are visible")
                 #expect(try f.admin("SELECT count(*) > 0 FROM \(s).\(t) WHERE tenant = 'globex'") == ["t"], "\(t): the fixture has no globex row")
             }
@@ -142,6 +144,7 @@ import Testing
                 "SELECT \(s).outbox_prune_finish(now(), 'acme', 'items', 'forced', NULL, 1, 1, 1, 1, 1, 1, false, '[]')",
                 "SELECT \(s).pool_report_put('h', 2, now(), 'svc', 'svc', 'store', 'globex', 1000, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0)",
                 "SELECT \(s).tenant_ensure('globex2')",
+                "SELECT \(s).snapshot_save('globex', 'forged', '{}', '{}')",
             ]
             for q in refused {
                 do {
@@ -162,6 +165,7 @@ import Testing
                 "SELECT \(s).kv_delete('globex', 'items', 'k')",
                 "SELECT \(s).state_delete('globex', 'sync')",
                 "SELECT \(s).cursor_delete('globex', 'projector')",
+                "SELECT \(s).snapshot_delete('globex', 'balance')",
                 "SELECT \(s).pool_report_remove('h', 1, '\(globexPool)')",
                 "SELECT \(s).outbox_prune_end(id, 'done', 0) FROM generate_series(1, 5) id",
             ]
@@ -202,6 +206,8 @@ import Testing
             _ = try kv.set("items", "mine", [9])
             #expect(try watch.next(timeout: .seconds(5))?.key == "mine")
             _ = try mine.state(tenant: "acme").put("sync", JSONText("1"))
+            #expect(try mine.snapshots(tenant: "acme").save("balance", state: JSONText("2"), versions: ["o": 2]))
+            #expect(try mine.snapshots(tenant: "acme").load("balance")?.isCurrent == true)
             let pruner = try mine.outboxPruner(tenant: "acme", kind: "items")
             let result = try pruner.execute(try pruner.plan(.forced(olderThan: .zero)))
             #expect(result.deleted == 1)

@@ -34,6 +34,8 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let invalidName = SQLState("SA004", "invalid name", .invalidName)
     /// An attempt to update, delete or truncate the immutable event log.
     public static let immutable = SQLState("SA005", "the event log is append-only", .immutable)
+    /// An append gave an event id that its tenant already has (and was not the same append retried idempotently).
+    public static let duplicateEvent = SQLState("SA006", "an event with this id already exists", .duplicateEvent)
 
     // MARK: standard PostgreSQL codes the library maps or checks
 
@@ -81,7 +83,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
 
     /// Every code of the table, for enumeration (docs and the one-definition test).
     public static let all: [SQLState] = [
-        conflict, notFound, invalidArgument, invalidName, immutable,
+        conflict, notFound, invalidArgument, invalidName, immutable, duplicateEvent,
         insufficientPrivilege, queryCanceled, lockNotAvailable, adminShutdown, crashShutdown, cannotConnectNow,
         invalidSchemaName, invalidPassword, invalidCatalogName, tooManyConnections, duplicateDatabase,
         uniqueViolation, undefinedColumn, datatypeMismatch, invalidTextRepresentation, featureNotSupported,

@@ -33,6 +33,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let schemaMissing = Code("schema_missing")
         /// An expected version or a conditional append's context did not match.
         public static let conflict = Code("conflict")
+        /// An append gave an event id its tenant already has (SQLSTATE SA006).
+        public static let duplicateEvent = Code("duplicate_event")
         /// A key or row that must exist does not.
         public static let notFound = Code("not_found")
         /// Another process already runs the named consumer.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The event log of one tenant. Every write goes through the schema's SQL functions (`append`,
 /// `append_multi`, `append_if`); reads of "everything after p" go through `read_all`, which never skips an
@@ -20,22 +21,43 @@ public final class EventStore: Sendable {
     /// Appends events to one stream if its version matches `expected`. Throws `.conflict` (naming stream,
     /// expected and actual), `.invalidArgument` for an empty append, a payload that is not a JSON object or a
     /// negative expected version, `.invalidName` for a bad stream or event type; either way nothing is written.
+    ///
+    /// Events may carry ids (`EventData.id`): an id the tenant already has is `.duplicateEvent`; with
+    /// `idempotent: true` an append whose every id is already stored is the same append retried, and answers with
+    /// the positions the first one got, writing nothing.
     @discardableResult
-    public func append(to stream: String, expected: ExpectedVersion = .any, _ events: [EventData]) throws -> AppendResult {
-        let results = try appendMulti([StreamWrite(stream: stream, expected: expected, events: events)])
+    public func append(
+        to stream: String, expected: ExpectedVersion = .any, _ events: [EventData], idempotent: Bool = false
+    ) throws -> AppendResult {
+        let results = try appendMulti([StreamWrite(stream: stream, expected: expected, events: events)], idempotent: idempotent)
         return results[0]
     }
 
     /// Appends to several streams atomically: every stream's expected version is checked, then all events are
     /// written in one transaction, or nothing is. Streams are locked in name order, so concurrent multi-stream
     /// appends cannot deadlock. Streams with no events only take part in the check.
+    /// Event ids and `idempotent` as in `append(to:expected:_:idempotent:)`; a retried multi-stream append answers
+    /// each stream's positions as the first one wrote them.
     @discardableResult
-    public func appendMulti(_ writes: [StreamWrite]) throws -> [AppendResult] {
+    public func appendMulti(_ writes: [StreamWrite], idempotent: Bool = false) throws -> [AppendResult] {
         try validate(writes)
         let json = JSONText("[" + writes.map(\.json).joined(separator: ",") + "]")
         let sql: SQL =
-            "SELECT stream, first_position, last_position, first_version, last_version FROM \(ident: schema).append_multi(\(tenant), \(json))"
-        return try store.pool.query(sql.named("events.append")).rows.map(Self.result)
+            "SELECT stream, first_position, last_position, first_version, last_version FROM \(ident: schema).append_multi(\(tenant), \(json), \(idempotent))"
+        let results = try logged("events.append") { try store.pool.query(sql.named("events.append")).rows.map(Self.result) }
+        store.logger.trace(
+            "append", metadata: ["tenant": "\(tenant)", "streams": "\(results.map(\.stream))", "last_position": "\(results.last?.lastPosition ?? 0)"])
+        return results
+    }
+
+    /// Runs an append, logging a version conflict (debug: a conflict is optimistic concurrency at work, not a
+    /// fault) with the statement and the server's detail (stream, expected, actual) before it is thrown.
+    func logged<T>(_ statement: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as StoreError where e.code == .conflict {
+            store.logger.debug(
+                "version conflict", metadata: ["tenant": "\(tenant)", "statement": "\(statement)", "detail": "\(e.detail ?? e.message)"])
+            throw e
+        }
     }
 
     /// Conditional append (factstr's `append_if`): appends only if no event of this tenant matching `query`
@@ -52,7 +74,7 @@ public final class EventStore: Sendable {
             SELECT stream, first_position, last_position, first_version, last_version \
             FROM \(ident: schema).append_if(\(tenant), \(stream), \(expected.sqlValue), \(json), \(query.json), \(context))
             """
-        guard let row = try store.pool.query(sql.named("events.append_if")).first else {
+        guard let row = try logged("events.append_if", { try store.pool.query(sql.named("events.append_if")).first }) else {
             throw StoreError(.server, "append_if returned nothing", statement: "events.append_if")
         }
         return try Self.result(row)
@@ -63,8 +85,11 @@ public final class EventStore: Sendable {
         guard writes.contains(where: { !$0.events.isEmpty }) else {
             throw StoreError(.invalidArgument, "append needs at least one event")
         }
-        var seen = Set<String>()
+        var seen = Set<String>(), ids = Set<UUID>()
         for w in writes {
+            for id in w.events.compactMap(\.id) where !ids.insert(id).inserted {
+                throw StoreError(.invalidArgument, "event id \(id.uuidString.lowercased()) appears twice in one append")
+            }
             _ = try Names.stream(w.stream)
             guard seen.insert(w.stream).inserted else {
                 throw StoreError(.invalidArgument, "stream \(w.stream) appears twice in one append")
@@ -123,7 +148,9 @@ public final class EventStore: Sendable {
                 AND version >= \(fromVersion ?? 1) ORDER BY version LIMIT \(limit)
                 """
         }
-        return try store.pool.query(sql.named("events.read_stream")).rows.map(RecordedEvent.init(row:))
+        let events = try store.pool.query(sql.named("events.read_stream")).rows.map(RecordedEvent.init(row:))
+        store.logger.trace("read_stream", metadata: ["tenant": "\(tenant)", "stream": "\(stream)", "events": "\(events.count)"])
+        return events
     }
 
     /// Reads this tenant's events after `position`, in position order, gap-free: an event that commits later

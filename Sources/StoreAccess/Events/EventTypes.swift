@@ -5,14 +5,20 @@ public struct EventData: Sendable, Equatable {
     public var type: String
     public var payload: JSONText
     public var metadata: JSONText
+    /// The caller's id for the event, unique within its tenant (nil: none). An append giving an id the tenant
+    /// already has is refused (`.duplicateEvent`), or with `idempotent: true` answered with the positions the
+    /// first append got, so a retried publish is never written twice.
+    public var id: UUID?
 
     /// - Parameters:
     ///   - metadata: free JSON object; use `EventData.metadata(causation:correlation:user:fields:)` for the
     ///     usual fields.
-    public init(type: String, payload: JSONText = JSONText("{}"), metadata: JSONText = JSONText("{}")) {
+    ///   - id: the caller's id for the event (see `id`).
+    public init(type: String, payload: JSONText = JSONText("{}"), metadata: JSONText = JSONText("{}"), id: UUID? = nil) {
         self.type = type
         self.payload = payload
         self.metadata = metadata
+        self.id = id
     }
 
     /// Encodes `payload` with JSONEncoder.
@@ -38,7 +44,8 @@ public struct EventData: Sendable, Equatable {
     }
 
     var json: String {
-        "{\"type\":" + jsonString(type) + ",\"payload\":" + payload.text + ",\"metadata\":" + metadata.text + "}"
+        "{\"type\":" + jsonString(type) + ",\"payload\":" + payload.text + ",\"metadata\":" + metadata.text
+            + (id.map { ",\"id\":\"\($0.uuidString)\"" } ?? "") + "}"
     }
 }
 
@@ -58,11 +65,13 @@ public struct RecordedEvent: Sendable, Equatable {
     /// Number of events in that append.
     public let batchSize: Int
     public let recordedAt: Date
+    /// The id the appender gave the event, if any.
+    public let id: UUID?
 
     /// Decodes the payload.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T { try payload.decode(type) }
 
-    static let columns = "position, tenant, stream, version, type, payload, metadata, batch_first, batch_size, recorded_at"
+    static let columns = "position, tenant, stream, version, type, payload, metadata, batch_first, batch_size, recorded_at, event_id"
 
     init(row: Row) throws {
         position = try row.decode(0)
@@ -75,6 +84,10 @@ public struct RecordedEvent: Sendable, Equatable {
         batchFirst = try row.decodeOptional(7)
         batchSize = try row.decode(8)
         recordedAt = try row.decode(9)
+        id = try row.decodeOptional(10, as: String.self).map { text in
+            guard let u = UUID(uuidString: text) else { throw StoreError(.decoding, "not a UUID: \(text.prefix(40))") }
+            return u
+        }
     }
 }
 

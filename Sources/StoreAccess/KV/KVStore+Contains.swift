@@ -16,7 +16,7 @@ extension KVStore {
     public func list(_ kind: String, containing document: JSONText, prefix: String = "", limit: Int = 10_000) throws
         -> [KVEntry<Codec.Value>]
     {
-        _ = try Names.kind(kind)
+        try begin(kind)
         try EventStore.checkLimit(limit)
         try Self.checkDocument(document)
         return try store.pool.query(
@@ -45,7 +45,7 @@ extension KVStore {
 
     /// Keys of `kind` whose value contains `document`, in order. See `list(_:containing:prefix:limit:)`.
     public func keys(_ kind: String, containing document: JSONText, prefix: String = "") throws -> [String] {
-        _ = try Names.kind(kind)
+        try begin(kind)
         try Self.checkDocument(document)
         return try store.pool.query(
             SQL(

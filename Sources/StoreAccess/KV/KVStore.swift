@@ -56,6 +56,13 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
         self.codec = codec
     }
 
+    /// The start of every call: a call from a cancelled task fails with `.cancelled` and sends nothing (zestor
+    /// passes a context to every call; a Swift caller's context is its task). Then the kind is validated.
+    func begin(_ kind: String) throws {
+        if Task.isCancelled { throw StoreError(.cancelled, "the calling task was cancelled: nothing was sent") }
+        _ = try Names.kind(kind)
+    }
+
     /// Validates a key: the stores' name rule, at most 512 bytes.
     public static func validateKey(_ key: String) throws { _ = try Names.check(key, what: "key", max: 512) }
 
@@ -75,7 +82,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     /// Sets `key` in `kind`. Returns created / updated / unchanged.
     @discardableResult
     public func set(_ kind: String, _ key: String, _ value: Codec.Value) throws -> SetResult {
-        _ = try Names.kind(kind)
+        try begin(kind)
         try Self.validateKey(key)
         let bytes = try encoded(value, key: key)
         let r = try store.pool.query(SQL("SELECT result FROM \(ident: schema).kv_set(\(tenant), \(kind), \(key), \(bytes))").named("kv.set"))
@@ -85,7 +92,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     /// Sets several keys in one transaction, in key order (so concurrent `setMany` calls cannot deadlock).
     @discardableResult
     public func setMany(_ kind: String, _ values: [String: Codec.Value]) throws -> [String: SetResult] {
-        _ = try Names.kind(kind)
+        try begin(kind)
         for k in values.keys { try Self.validateKey(k) }
         let encoded = try values.keys.sorted().map { ($0, try self.encoded(values[$0]!, key: $0)) }
         return try store.pool.transaction { c in
@@ -102,7 +109,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     /// until commit) and returns the new one. A missing key is `.notFound`.
     @discardableResult
     public func update(_ kind: String, _ key: String, _ transform: (Codec.Value) throws -> Codec.Value) throws -> SetResult {
-        _ = try Names.kind(kind)
+        try begin(kind)
         try Self.validateKey(key)
         return try store.pool.transaction { c in
             guard
@@ -123,7 +130,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
     /// Deletes `key`; returns the previous value (nil when it did not exist; then nothing is emitted).
     @discardableResult
     public func delete(_ kind: String, _ key: String) throws -> Codec.Value? {
-        _ = try Names.kind(kind)
+        try begin(kind)
         try Self.validateKey(key)
         guard
             let r = try store.pool.query(SQL("SELECT previous FROM \(ident: schema).kv_delete(\(tenant), \(kind), \(key))").named("kv.delete")).first
@@ -133,7 +140,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
 
     /// The entry for `key`, or nil.
     public func get(_ kind: String, _ key: String) throws -> KVEntry<Codec.Value>? {
-        _ = try Names.kind(kind)
+        try begin(kind)
         try Self.validateKey(key)
         return try store.pool.query(
             SQL("SELECT key, value, version, updated_at FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND key = \(key)").named(
@@ -144,7 +151,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
 
     /// Entries of `kind` whose key starts with `prefix`, in key order.
     public func list(_ kind: String, prefix: String = "", limit: Int = 10_000) throws -> [KVEntry<Codec.Value>] {
-        _ = try Names.kind(kind)
+        try begin(kind)
         try EventStore.checkLimit(limit)
         return try store.pool.query(
             SQL(
@@ -158,7 +165,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
 
     /// Keys of `kind`, in order.
     public func keys(_ kind: String, prefix: String = "") throws -> [String] {
-        _ = try Names.kind(kind)
+        try begin(kind)
         return try store.pool.query(
             SQL(
                 "SELECT key FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind) AND left(key, \(prefix.count)) = \(prefix) ORDER BY key"
@@ -169,7 +176,7 @@ public final class KVStore<Codec: KVCodec>: @unchecked Sendable {
 
     /// Number of keys in `kind`.
     public func count(_ kind: String) throws -> Int {
-        _ = try Names.kind(kind)
+        try begin(kind)
         return try store.pool.query(SQL("SELECT count(*) FROM \(ident: schema).kv WHERE tenant = \(tenant) AND kind = \(kind)").named("kv.count"))
             .first!.decode(0)
     }

@@ -50,6 +50,7 @@ extension StoreProtocol {
     static func migrationPlaceholders(schema: Identifier) -> [(placeholder: String, text: String)] {
         var out: [(String, String)] = [
             ("@lock_tenant@", classLiteral(.tenant, in: schema)),
+            ("@lock_event_id@", classLiteral(.eventID, in: schema)),
             ("@lock_alloc_of_p_key@", perSequenceClassSQL(keyExpression: "p_key", suffix: allocationSuffix, in: schema)),
             ("@lock_reg_of_p_key@", perSequenceClassSQL(keyExpression: "p_key", suffix: registrationSuffix, in: schema)),
             ("@channel_events@", channelLiteral(.events, in: schema)),

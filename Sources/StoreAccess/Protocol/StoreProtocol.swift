@@ -20,6 +20,9 @@ public enum StoreProtocol {
         case eventsAllocation = "events.alloc"
         /// The same for outbox positions.
         case outboxAllocation = "outbox.alloc"
+        /// A caller-supplied event id being claimed by an append (exclusive, transaction scope), so two appends of
+        /// the same id queue and the second sees the first's. Key: `hashtext(tenant + "/" + id)`.
+        case eventID = "event_id"
 
         /// The text whose `hashtext` is this class in `schema`.
         public func name(in schema: Identifier) -> String { schema.name + "." + rawValue }

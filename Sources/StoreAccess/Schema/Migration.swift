@@ -21,6 +21,7 @@ struct Migration: Sendable {
         Migration(version: 5, name: "events_v5", sql: EventMigrationsV5.v5Events),
         Migration(version: 6, name: "kv_issue17", sql: StoreMigrationsV6.v6KV),
         Migration(version: 7, name: "prune_audit_running", sql: StoreMigrationsV7.v7PruneAudit),
+        Migration(version: 8, name: "event_ids_snapshots", sql: EventMigrationsV8.v8Events),
     ]
 
     /// The script for `schema`, every placeholder expanded.

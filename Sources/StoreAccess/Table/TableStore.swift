@@ -66,12 +66,6 @@ public final class TableStore: @unchecked Sendable {
         let base: String  // pg_type.typname
     }
 
-    static let supported: Set<String> = [
-        "bool", "int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar",
-        "bpchar", "name", "uuid", "json", "jsonb", "timestamp", "timestamptz", "date",
-        "time", "bytea", "interval", "oid",
-    ]
-
     /// Opens a table store with its own pool, named `st:<service>/table/<namespace>`. Tables are looked up in
     /// `namespace`, or through the connections' `search_path` with `resolution: .searchPath`.
     public init(
@@ -118,7 +112,8 @@ public final class TableStore: @unchecked Sendable {
             ).named("table.columns")
         ).rows
         guard let first = rows.first else {
-            let place = byPath ? "on this store's search_path" : "in schema \(namespace.name)"
+            let database = (try? c.query(SQL("SELECT current_database()").named("table.database")).first?[0]) ?? nil
+            let place = (byPath ? "on this store's search_path" : "in schema \(namespace.name)") + (database.map { " of database \($0)" } ?? "")
             throw StoreError(.notFound, "table \(table.name) does not exist \(place) (or this role cannot see it)")
         }
         let cols = try rows.map { Column(name: try $0.decode(0), type: try $0.decode(1), base: try $0.decode(2)) }
@@ -200,10 +195,6 @@ public final class TableStore: @unchecked Sendable {
     ) throws -> [[String: TableValue]] {
         try EventStore.checkLimit(limit)
         return try withColumns(table) { c, t, cols in
-            if let bad = cols.first(where: { !Self.supported.contains($0.base) }) {
-                throw StoreError(
-                    .unsupportedType, "column \(bad.name) of \(t.schema.name).\(t.name) has type \(bad.type), which the table store does not map")
-            }
             var sql = "SELECT " + (try cols.map { try Identifier($0.name).quoted }.joined(separator: ", ")) + " FROM " + t.qualified
             var binds: [String?] = []
             try whereSQL(expr, params, cols, into: &sql, binds: &binds)
@@ -235,7 +226,8 @@ public final class TableStore: @unchecked Sendable {
         }
     }
 
-    /// Updates rows matching `where` (required) with `values`; returns rows affected.
+    /// Updates rows matching `where` with `values`; returns rows affected. An empty (or blank) where-expression
+    /// updates every row, as axon's does; `purge` keeps refusing one.
     @discardableResult
     public func mutate(
         _ table: String, where expr: String, _ params: [String: TableValue] = [:],
@@ -252,7 +244,6 @@ public final class TableStore: @unchecked Sendable {
             }
             var sql = "UPDATE \(t.qualified) SET \(sets.joined(separator: ", "))"
             try whereSQL(expr, params, cols, into: &sql, binds: &binds)
-            guard sql.contains(" WHERE ") else { throw StoreError(.invalidArgument, "mutate needs a where-expression") }
             return try c.execute(SQL(unsafeRaw: sql, name: "table.mutate").withBinds(binds))
         }
     }
@@ -269,6 +260,9 @@ public final class TableStore: @unchecked Sendable {
         }
     }
 
+    /// A column's value: booleans, integers, floats and JSON as their own kinds; every other type (numeric, text,
+    /// uuid, dates and times, bytea, and types the store has no kind for: inet, point, ranges, enums, …) as its
+    /// text form, which `insert` and `mutate` send back cast by the server to the column's type.
     static func value(_ text: String?, _ base: String) -> TableValue {
         guard let text else { return .null }
         switch base {
