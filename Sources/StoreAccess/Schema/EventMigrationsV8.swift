@@ -90,7 +90,8 @@ enum EventMigrationsV8 {
             IF p_writes IS NULL OR jsonb_typeof(p_writes) <> 'array' OR jsonb_array_length(p_writes) = 0 THEN
                 RAISE EXCEPTION 'append needs at least one stream' USING ERRCODE = @sqlstate_invalid_argument@;
             END IF;
-            v_ids := @schema@.event_ids(p_writes);
+            -- one C-level test first, so an append without ids pays nothing more for them
+            v_ids := CASE WHEN jsonb_path_exists(p_writes, '$[*].events[*].id') THEN @schema@.event_ids(p_writes) ELSE '{}' END;
             PERFORM pg_advisory_xact_lock_shared(hashtext(@lock_tenant@), hashtext(p_tenant));
             IF cardinality(v_ids) > 0 THEN
                 RETURN QUERY SELECT * FROM @schema@.event_ids_claim(p_tenant, v_ids, p_idempotent);
