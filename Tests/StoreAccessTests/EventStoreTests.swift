@@ -43,9 +43,14 @@ func expectStoreError(_ code: StoreError.Code, _ body: () throws -> Void, source
             #expect(e?.message.contains("expected 2") == true)
             #expect(e?.message.contains("actual 5") == true)
             #expect(e?.sqlState == "SA001")
-            _ = expectStoreError(.conflict) { try es.append(to: "order-1", expected: .noStream, [ev("X")]) }
-            _ = expectStoreError(.conflict) { try es.append(to: "order-2", expected: .streamExists, [ev("X")]) }
+            // the same in typed fields
+            #expect(e?.versionConflict == VersionConflict(stream: "order-1", expected: .exact(2), actual: 5))
+            let noStream = expectStoreError(.conflict) { try es.append(to: "order-1", expected: .noStream, [ev("X")]) }
+            #expect(noStream?.versionConflict == VersionConflict(stream: "order-1", expected: .noStream, actual: 5))
+            let exists = expectStoreError(.conflict) { try es.append(to: "order-2", expected: .streamExists, [ev("X")]) }
+            #expect(exists?.versionConflict == VersionConflict(stream: "order-2", expected: .streamExists, actual: 0))
             _ = expectStoreError(.conflict) { try es.append(to: "order-2", expected: .exact(3), [ev("X")]) }
+            #expect(StoreError(.notFound, "x").versionConflict == nil)
             // a failed append leaves no trace: no stream, no events, no consumed position
             #expect(try es.streamInfo("order-2") == nil)
             let next = try es.append(to: "order-3", [ev("X")])
