@@ -65,10 +65,8 @@ import Testing
     @Test func axon_t5_pillar_iii_drop_oldest_bounds_a_real_cursor() throws {
         try axonWithTables(["t5 (id integer)"]) { server, ns, ts in
             try axonExec(server, "INSERT INTO \(ns).t5 SELECT generate_series(1, 50);")
-            withKnownIssue("issue 17 capability: streamed reads with backpressure") {
-                let o = try axonStreamRetrieve(ts, "t5", policy: .dropOldest, bound: 10)
-                #expect(o.rows.count == 10 && o.totalSeen == 50 && o.dropped == 40)
-            }
+            let o = try axonStreamRetrieve(ts, "t5", policy: .dropOldest, bound: 10)
+            #expect(o.rows.count == 10 && o.totalSeen == 50 && o.dropped == 40)
         }
     }
 
@@ -76,10 +74,8 @@ import Testing
     @Test func axon_t6_pillar_iii_pause_upstream_truncates_a_real_cursor() throws {
         try axonWithTables(["t6 (id integer)"]) { server, ns, ts in
             try axonExec(server, "INSERT INTO \(ns).t6 SELECT generate_series(1, 50);")
-            withKnownIssue("issue 17 capability: streamed reads with backpressure") {
-                let o = try axonStreamRetrieve(ts, "t6", policy: .pauseUpstream, bound: 10)
-                #expect(o.rows.count == 10 && o.truncated)
-            }
+            let o = try axonStreamRetrieve(ts, "t6", policy: .pauseUpstream, bound: 10)
+            #expect(o.rows.count == 10 && o.truncated)
         }
     }
 
@@ -87,11 +83,9 @@ import Testing
     @Test func axon_t7_pillar_iii_fail_errors_past_the_bound() throws {
         try axonWithTables(["t7 (id integer)"]) { server, ns, ts in
             try axonExec(server, "INSERT INTO \(ns).t7 SELECT generate_series(1, 50);")
-            withKnownIssue("issue 17 capability: streamed reads with backpressure") {
-                // The fail policy errors with the overflow error on an over-bound result.
-                kvExpectError(.overflow, "fail policy past the bound") {
-                    _ = try axonStreamRetrieve(ts, "t7", policy: .fail, bound: 10)
-                }
+            // The fail policy errors with the overflow error on an over-bound result.
+            kvExpectError(.overflow, "fail policy past the bound") {
+                _ = try axonStreamRetrieve(ts, "t7", policy: .fail, bound: 10)
             }
         }
     }
@@ -100,10 +94,8 @@ import Testing
     @Test func axon_t8_pillar_iii_cancel_stops_the_real_drain() throws {
         try axonWithTables(["t8 (id integer)"]) { server, ns, ts in
             try axonExec(server, "INSERT INTO \(ns).t8 SELECT generate_series(1, 50);")
-            withKnownIssue("issue 17 capability: streamed reads with backpressure") {
-                let o = try axonStreamRetrieve(ts, "t8", policy: .degradeQuality, bound: 1000, cancelled: true)
-                #expect(o.cancelled && o.rows.isEmpty, "a pre-cancelled drain consumes no row")
-            }
+            let o = try axonStreamRetrieve(ts, "t8", policy: .degradeQuality, bound: 1000, cancelled: true)
+            #expect(o.cancelled && o.rows.isEmpty, "a pre-cancelled drain consumes no row")
         }
     }
 

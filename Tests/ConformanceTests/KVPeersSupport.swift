@@ -148,13 +148,23 @@ struct AxonStreamOutcome {
 /// axon's backpressure policies (`BackpressurePolicy`).
 enum AxonBackpressure { case dropOldest, pauseUpstream, fail, degradeQuality }
 
-/// Where StoreAccess's streamed read plugs in once it exists (issue 17, "Capabilities to add": streamed reads
-/// with backpressure). The table store has no bounded, cancellable streamed read today, so this says so.
+/// axon's `stream_retrieve`: a streamed query (`TableStore.stream`) drained under the policy. axon's
+/// `degradeQuality` (in its open-source form an unbounded identity drain) maps to `.pauseUpstream`, as
+/// `Backpressure` documents; axon's pre-fired cancellation flag is a stream cancelled before the drain.
 func axonStreamRetrieve(
     _ ts: TableStore, _ table: String, policy: AxonBackpressure, bound: Int,
     cancelled: Bool = false
 ) throws -> AxonStreamOutcome {
-    throw StoreError(
-        .unsupportedType,
-        "TableStore has no streamed read with a bounded buffer and a \(policy) policy (bound \(bound), cancelled \(cancelled)) on \(table)")
+    let mapped: Backpressure.Policy
+    switch policy {
+    case .dropOldest: mapped = .dropOldest
+    case .pauseUpstream, .degradeQuality: mapped = .pauseUpstream
+    case .fail: mapped = .fail
+    }
+    let stream = try ts.stream(table, backpressure: Backpressure(mapped, bound: bound))
+    if cancelled { stream.cancel() }
+    let drained = try stream.drain()
+    return AxonStreamOutcome(
+        rows: drained.elements, totalSeen: drained.counters.seen, dropped: drained.counters.dropped,
+        truncated: drained.truncated, cancelled: drained.cancelled)
 }
