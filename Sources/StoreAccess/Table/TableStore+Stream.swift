@@ -93,52 +93,13 @@ extension TableStore {
         }
     }
 
-    /// `SELECT <columns> FROM <table> [WHERE …]` and its binds, as `query` builds it (same checks, same casts).
+    /// `SELECT <columns> FROM <table> [WHERE …]` and its binds, as `query` builds it (the same `whereSQL`).
     static func selectSQL(
         _ t: Resolved, _ cols: [Column], _ expr: String?, _ params: [String: TableValue]
     ) throws -> (String, [String?]) {
-        if let bad = cols.first(where: { !supported.contains($0.base) }) {
-            throw StoreError(
-                .unsupportedType, "column \(bad.name) of \(t.schema.name).\(t.name) has type \(bad.type), which the table store does not map")
-        }
         var sql = "SELECT " + (try cols.map { try Identifier($0.name).quoted }.joined(separator: ", ")) + " FROM " + t.qualified
         var binds: [String?] = []
-        if let expr, !expr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            let byName = Dictionary(cols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            sql += " WHERE " + (try render(try WhereExpression.parse(expr), byName, params, &binds))
-        }
+        try whereSQL(expr, params, cols, into: &sql, binds: &binds)
         return (sql, binds)
-    }
-
-    /// A parsed where-expression as SQL with numbered binds (the rendering `query` uses, which is private to
-    /// TableStore.swift).
-    private static func render(
-        _ e: WhereExpression, _ byName: [String: Column], _ params: [String: TableValue], _ binds: inout [String?]
-    ) throws -> String {
-        switch e {
-        case .and(let a, let b): return "(\(try render(a, byName, params, &binds)) AND \(try render(b, byName, params, &binds)))"
-        case .or(let a, let b): return "(\(try render(a, byName, params, &binds)) OR \(try render(b, byName, params, &binds)))"
-        case .not(let a): return "(NOT \(try render(a, byName, params, &binds)))"
-        case .isNull(let c, let neg):
-            guard let col = byName[c] else { throw StoreError(.invalidName, "no column \(Identifier.show(c)) in this table") }
-            return "(\(try Identifier(col.name).quoted) IS \(neg ? "NOT " : "")NULL)"
-        case .compare(let c, let op, let v):
-            guard let col = byName[c] else { throw StoreError(.invalidName, "no column \(Identifier.show(c)) in this table") }
-            let value: TableValue
-            switch v {
-            case .literal(let l): value = l
-            case .parameter(let p):
-                guard let pv = params[p] else { throw StoreError(.invalidArgument, "no value for parameter :\(p)") }
-                value = pv
-            }
-            binds.append(value.text)
-            let like = op == "LIKE" || op == "ILIKE"
-            if like && !textTypes.contains(col.base) {
-                throw StoreError(
-                    .invalidArgument,
-                    "\(op) needs a text column; \(Identifier.show(col.name)) is \(col.type): compare it with =, <, <=, >, >= instead")
-            }
-            return "(\(try Identifier(col.name).quoted) \(op) $\(binds.count)::\(like ? "text" : col.type))"
-        }
     }
 }

@@ -148,7 +148,9 @@ public final class TableStore: @unchecked Sendable {
         .undefinedColumn, .undefinedFunction, .datatypeMismatch, .invalidTextRepresentation, .featureNotSupported,
     ]
 
-    private func whereSQL(
+    /// Appends ` WHERE …` for a where-expression (nothing for an empty or blank one), with numbered text binds
+    /// cast to each column's type (shared by `query`, `mutate`, `purge` and `stream`).
+    static func whereSQL(
         _ expr: String?, _ params: [String: TableValue], _ cols: [Column], into sql: inout String,
         binds: inout [String?]
     ) throws {
@@ -197,7 +199,7 @@ public final class TableStore: @unchecked Sendable {
         return try withColumns(table) { c, t, cols in
             var sql = "SELECT " + (try cols.map { try Identifier($0.name).quoted }.joined(separator: ", ")) + " FROM " + t.qualified
             var binds: [String?] = []
-            try whereSQL(expr, params, cols, into: &sql, binds: &binds)
+            try Self.whereSQL(expr, params, cols, into: &sql, binds: &binds)
             sql += " LIMIT \(limit)"
             let r = try c.query(SQL(unsafeRaw: sql, name: "table.query").withBinds(binds))
             return r.rows.map { row in
@@ -243,7 +245,7 @@ public final class TableStore: @unchecked Sendable {
                 sets.append("\(try Identifier(col.name).quoted) = $\(binds.count)::\(col.type)")
             }
             var sql = "UPDATE \(t.qualified) SET \(sets.joined(separator: ", "))"
-            try whereSQL(expr, params, cols, into: &sql, binds: &binds)
+            try Self.whereSQL(expr, params, cols, into: &sql, binds: &binds)
             return try c.execute(SQL(unsafeRaw: sql, name: "table.mutate").withBinds(binds))
         }
     }
@@ -254,7 +256,7 @@ public final class TableStore: @unchecked Sendable {
         try withColumns(table) { c, t, cols in
             var sql = "DELETE FROM \(t.qualified)"
             var binds: [String?] = []
-            try whereSQL(expr, params, cols, into: &sql, binds: &binds)
+            try Self.whereSQL(expr, params, cols, into: &sql, binds: &binds)
             guard sql.contains(" WHERE ") else { throw StoreError(.invalidArgument, "purge needs a where-expression") }
             return try c.execute(SQL(unsafeRaw: sql, name: "table.purge").withBinds(binds))
         }
