@@ -1,0 +1,100 @@
+import Foundation
+
+extension Snapshot {
+    /// A store another library left in the database (issue 18): found by its tables' shape (or, for axon, by its
+    /// sessions' `application_name`) and read with bounded statements of its own. Every figure is nil when the
+    /// store has no such thing or it could not be read (then `warnings` or the snapshot's `errors` say why).
+    public struct ForeignStore: Sendable, Codable, Equatable {
+        /// The libraries storetop recognizes.
+        public enum Kind: String, Sendable, Codable, CaseIterable, Comparable {
+            case factstr, eventcore, zestor, faucet, axon
+            public static func < (a: Kind, b: Kind) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+        }
+
+        public var kind: Kind
+        /// The library version its tables show (`0.5`, `0.4`, `0.1`, `2`, or empty when the shape does not say).
+        public var version: String
+        /// The schema holding its tables (for axon: the store name from `application_name`).
+        public var schema: String
+        /// Its tables, by name.
+        public var tables: [String]
+        /// True when only the shape matched and the name did not (a faucet table under a custom name).
+        public var likely: Bool
+        /// The head: factstr's last sequence number; eventcore's newest event id (a UUIDv7) as text.
+        public var head: String?
+        /// Events in the log: exact for factstr (gap-free from 1, nothing deletes), an estimate for eventcore
+        /// (`eventsExact` says which).
+        public var events: Int64?
+        public var eventsExact: Bool
+        /// The newest event's write time (factstr: the client's clock; eventcore: the server default or UUIDv7 time).
+        public var lastWriteAt: Date?
+        /// Durable consumers: factstr cursors, eventcore subscriptions.
+        public var consumers: [Consumer]
+        /// Outboxes by tenant and kind (zestor).
+        public var outboxes: [Outbox]
+        /// Bookmarks (faucet-state), stalest first.
+        public var bookmarks: [Bookmark]
+        /// Sessions of this store now (zestor: listener sessions; axon: every session of the store).
+        public var listeners: Int?
+        /// What a DBA should know (eventcore 0.1's statement trigger that scans the whole table, a zestor listener
+        /// idle while rows pile up, a faucet bookmark whose slot is gone, …).
+        public var warnings: [String]
+
+        public init(kind: Kind, version: String, schema: String, tables: [String], likely: Bool = false) {
+            self.kind = kind
+            self.version = version
+            self.schema = schema
+            self.tables = tables
+            self.likely = likely
+            eventsExact = false
+            consumers = []; outboxes = []; bookmarks = []; warnings = []
+        }
+
+        /// `kind:schema`, the STORE column's text.
+        public var label: String { "\(kind.rawValue):\(schema)" }
+
+        /// A foreign durable consumer.
+        public struct Consumer: Sendable, Codable, Equatable {
+            public var name: String
+            /// Its position: a sequence number (factstr) or an event id (eventcore), as text.
+            public var position: String
+            /// Events it still has to handle (its filter applied where the store records one), capped.
+            public var lagEvents: Int64?
+            public var lagCapped: Bool
+            /// The gap in positions (factstr: head − position; nil where positions are ids).
+            public var lagPositions: Int64?
+            /// Age of the first event it has not handled (nil when it is caught up).
+            public var oldestUnhandledAgeSeconds: Double?
+            /// Seconds since it last recorded progress, where the store records it (eventcore's `updated_at`).
+            public var sinceCheckpointSeconds: Double?
+            /// OK, LAGGING, STALLED or UNKNOWN, with the reason in `why`.
+            public var status: String
+            public var why: String
+        }
+
+        /// A foreign outbox (zestor: per namespace and kind).
+        public struct Outbox: Sendable, Codable, Equatable {
+            public var tenant: String
+            public var kind: String
+            public var headID: Int64
+            public var oldestID: Int64
+            /// Rows: exact where counted, else the id range (an upper bound; `rowsExact` says which).
+            public var rows: Int64
+            public var rowsExact: Bool
+            public var oldestAgeSeconds: Double?
+        }
+
+        /// A foreign bookmark (faucet-state).
+        public struct Bookmark: Sendable, Codable, Equatable {
+            public var key: String
+            public var ageSeconds: Double
+            /// `bare` or `exactly_once seq=N`.
+            public var envelope: String
+            /// For a `postgres-cdc:<slot>` key: the slot, how far behind the current WAL its bookmark is, and
+            /// whether the slot exists and is active.
+            public var slot: String?
+            public var bytesBehind: Int64?
+            public var slotActive: Bool?
+        }
+    }
+}
