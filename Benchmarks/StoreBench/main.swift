@@ -33,11 +33,13 @@ final class Counter: @unchecked Sendable {
 do {
     switch args.count > 1 ? args[1] : "" {
     case "append":
-        // append --clients C --seconds T --batch B: C threads append B-event batches to their own streams.
+        // append --clients C --seconds T --batch B [--ids yes]: C threads append B-event batches to their own
+        // streams; with --ids every event carries a fresh id and the append is idempotent.
         let clients = Int(arg("clients", "1"))!, seconds = Double(arg("seconds", "10"))!, batch = Int(arg("batch", "1"))!
+        let ids = arg("ids", "no") == "yes"
         let store = try open(clients)
         let es = try store.events(tenant: "bench")
-        let events = (1...batch).map { _ in EventData(type: "Bench", payload: JSONText("{\"n\":1}")) }
+        let plain = (1...batch).map { _ in EventData(type: "Bench", payload: JSONText("{\"n\":1}")) }
         let count = Counter()
         let deadline = Date().addingTimeInterval(seconds)
         let g = DispatchGroup()
@@ -47,7 +49,12 @@ do {
                 var i = 0
                 while Date() < deadline {
                     let stream = clients == 1 ? "stream-\(Int.random(in: 1...1000))" : "w\(c)-\(Int.random(in: 1...1000))"
-                    do { try es.append(to: stream, events); i += 1 } catch { say("error \(error)"); break }
+                    let events =
+                        ids
+                        ? plain.map {
+                            var e = $0; e.id = UUID(); return e
+                        } : plain
+                    do { try es.append(to: stream, events, idempotent: ids); i += 1 } catch { say("error \(error)"); break }
                 }
                 count.add(i)
                 g.leave()

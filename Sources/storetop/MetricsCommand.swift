@@ -48,6 +48,7 @@ struct MetricsCommand: AsyncParsableCommand {
     func run() async throws {
         let dsn = try connection.resolved()
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: connection.schema, allDatabases: status.allDatabases) }
+        collector.foreignDetection.only = status.foreignKinds
         let scraper = Scraper(collector: collector, rules: status.rules)
         if once {
             print(try reportingErrors { try scraper.scrape() }, terminator: "")

@@ -27,6 +27,7 @@ struct SnapshotCommand: ParsableCommand {
         try reportingErrors {
             let collector = try Collector(dsn: dsn, schema: connection.schema, allDatabases: status.allDatabases)
             defer { collector.close() }
+            collector.foreignDetection.only = status.foreignKinds
             var history = History(rules: status.rules)
             var derived = history.add(try collector.snapshot())
             var snap = history.snapshots.last!

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SafeText
 import StoreAccess
 import StoreMetrics
 import Synchronization
@@ -171,7 +172,27 @@ struct StatusOptions: ParsableArguments {
     @Option(help: "Rows behind before a moving consumer is LAGGING.")
     var lagEvents: Int64 = 10
 
+    @Option(help: "Only these kinds of other libraries' stores (comma-separated: factstr, eventcore, zestor, faucet, axon).")
+    var stores: String?
+
+    @Flag(help: "Do not look for other libraries' stores (docs/foreign-stores.md).")
+    var noDetect = false
+
+    /// The kinds of foreign stores to look for; nil: none.
+    var foreignKinds: Set<Snapshot.ForeignStore.Kind>? {
+        if noDetect { return nil }
+        guard let stores else { return Set(Snapshot.ForeignStore.Kind.allCases) }
+        return Set(stores.split(separator: ",").compactMap { Snapshot.ForeignStore.Kind(rawValue: $0.trimmingCharacters(in: .whitespaces)) })
+    }
+
     func validate() throws {
+        if let stores {
+            for k in stores.split(separator: ",", omittingEmptySubsequences: false)
+            where Snapshot.ForeignStore.Kind(rawValue: k.trimmingCharacters(in: .whitespaces)) == nil {
+                throw ValidationError(
+                    "--stores: \(DisplayText.sanitize(String(k))) is not a kind storetop knows (factstr, eventcore, zestor, faucet, axon)")
+            }
+        }
         guard stallAfter > 0, stallAfter <= 86400 else { throw ValidationError("--stall-after must be between 0 and 86400 seconds") }
         guard lagSeconds >= 0, lagSeconds <= 86400 else { throw ValidationError("--lag-seconds must be between 0 and 86400 seconds") }
         guard lagEvents >= 1 else { throw ValidationError("--lag-events must be at least 1") }

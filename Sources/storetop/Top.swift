@@ -31,7 +31,7 @@ struct Top: ParsableCommand {
         let resolved = try connection.resolve()
         try Top.runDashboard(
             dsn: resolved.text, schema: connection.schema, options: appOptions(serverLabel: resolved.serverLabel), rules: status.rules,
-            allDatabases: status.allDatabases)
+            allDatabases: status.allDatabases, foreign: status.foreignKinds)
     }
 
     func appOptions(serverLabel: String) -> App.Options {
@@ -48,9 +48,11 @@ struct Top: ParsableCommand {
 
     /// Wires the live collector, the actions and a terminal (ncurses, or plain text when stdout is not one).
     static func runDashboard(
-        dsn: String, schema: String, options: App.Options, rules: LagRules = LagRules(), allDatabases: Bool = false
+        dsn: String, schema: String, options: App.Options, rules: LagRules = LagRules(), allDatabases: Bool = false,
+        foreign: Set<Snapshot.ForeignStore.Kind>? = Set(Snapshot.ForeignStore.Kind.allCases)
     ) throws {
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema, allDatabases: allDatabases) }
+        collector.foreignDetection.only = foreign
         defer { collector.close() }
         let actions = try Actions(dsn: dsn, schema: schema, readOnly: options.readOnly)
         defer { actions.close() }

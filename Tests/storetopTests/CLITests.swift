@@ -54,7 +54,10 @@ func httpGet(port: UInt16, path: String) -> String? {
         let r = try storetop(["snapshot", "--json", "--sample", "0.3", server.directDSN, "--schema", schema])
         #expect(r.status == 0, "\(r.err)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
-        #expect(doc.keys.sorted() == ["bookmarks", "cursors", "errors", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants"])
+        #expect(
+            doc.keys.sorted() == [
+                "bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants",
+            ])
         let outboxes = try #require(doc["outboxes"] as? [[String: Any]])
         #expect(outboxes.first?["rows"] as? Int == 20)
         #expect(!r.out.contains("app-secret-pw"))

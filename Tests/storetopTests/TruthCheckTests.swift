@@ -123,7 +123,9 @@ struct TruthSnapshotCheck {
     /// Compares every section of the document and asserts each figure.
     func run(_ doc: TruthJSON) {
         #expect(
-            doc.root.keys.sorted() == ["bookmarks", "cursors", "errors", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants"])
+            doc.root.keys.sorted() == [
+                "bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants",
+            ])
         #expect(doc.list("errors").isEmpty, "\(label): \(doc.list("errors"))")
         var d = TruthDiffs(label)
         let now = TruthJSON.date(doc.object("server")["now"])

@@ -40,22 +40,29 @@ enum EventMigrationsV8 {
         #variable_conflict use_column
         DECLARE
             v_id uuid;
-            v_found int;
+            v_found int := 0;
             v_one record;
         BEGIN
+            -- one unique-index probe per id (an equality on both columns: the plan cannot drift to a scan of the
+            -- tenant's events, whatever the statistics said when it was cached)
             FOREACH v_id IN ARRAY (SELECT array_agg(i ORDER BY i) FROM unnest(p_ids) i) LOOP
                 PERFORM pg_advisory_xact_lock(hashtext(@lock_event_id@), hashtext(p_tenant || '/' || v_id::text));
+                PERFORM 1 FROM @schema@.events e WHERE e.tenant = p_tenant AND e.event_id = v_id;
+                IF FOUND THEN
+                    v_found := v_found + 1;
+                    IF v_one IS NULL THEN
+                        SELECT e.event_id, e.stream, e.position INTO v_one FROM @schema@.events e
+                         WHERE e.tenant = p_tenant AND e.event_id = v_id;
+                    END IF;
+                END IF;
             END LOOP;
-            SELECT count(*) INTO v_found FROM @schema@.events e WHERE e.tenant = p_tenant AND e.event_id = ANY (p_ids);
             IF v_found = 0 THEN RETURN; END IF;
             IF coalesce(p_idempotent, false) AND v_found = cardinality(p_ids) THEN
                 RETURN QUERY SELECT e.stream, min(e.position), max(e.position), min(e.version), max(e.version)
-                  FROM @schema@.events e WHERE e.tenant = p_tenant AND e.event_id = ANY (p_ids)
+                  FROM unnest(p_ids) i JOIN @schema@.events e ON e.tenant = p_tenant AND e.event_id = i
                  GROUP BY e.stream ORDER BY e.stream;
                 RETURN;
             END IF;
-            SELECT e.event_id, e.stream, e.position INTO v_one FROM @schema@.events e
-             WHERE e.tenant = p_tenant AND e.event_id = ANY (p_ids) ORDER BY e.position LIMIT 1;
             RAISE EXCEPTION 'event id % already exists (stream "%", position %)%', v_one.event_id, v_one.stream, v_one.position,
                 CASE WHEN coalesce(p_idempotent, false) THEN format(': only %s of the append''s %s ids do, so it is not the same append', v_found, cardinality(p_ids)) ELSE '' END
                 USING ERRCODE = @sqlstate_duplicate_event@,

@@ -17,8 +17,6 @@ public final class Collector: @unchecked Sendable {
     /// What the panels carry from one snapshot to the next (snapshots are serialized by the pool of one).
     private var state = CollectState()
 
-    /// - Parameters:
-    ///   - statementTimeout: per statement (default 2 s).
     /// Sessions of every database of the cluster (true) or of the store's database only (false, the default).
     public let allDatabases: Bool
     /// Panels not started within this time of a snapshot's start are not read.
@@ -27,6 +25,8 @@ public final class Collector: @unchecked Sendable {
     let timeouts: (statement: Duration, lock: Duration)
     /// Whether the server ignores the startup options that set them (a pooler): found on the first snapshot.
     let timeoutsPerTransaction = TimeoutMode()
+    /// Which stores of other libraries to look for (`Collector+Foreign`).
+    public let foreignDetection = ForeignDetection()
 
     /// - Parameters:
     ///   - statementTimeout: per statement (default 2 s); `lock_timeout` is 250 ms (a locked table costs one short wait).
@@ -94,6 +94,7 @@ public final class Collector: @unchecked Sendable {
         // client backends of the whole cluster, this one included
         if let count { run.snapshot.server?.connections = count }
         if found == true { try collectStore(c, &run, &state, locks: locks, now: now) }
+        try collectForeign(c, &run, &state.foreign, now: now)
     }
 
     /// Pools, streams, consumers, outboxes (with probes), bookmarks, tenants.

@@ -43,6 +43,8 @@ struct CollectState: Sendable {
     var answers = ProbeAnswers()
     /// Each consumer's lag as last counted (`LagPlanner`, `LagPanel`).
     var lag: [CursorKey: LagCarry] = [:]
+    /// The foreign stores found, and what their statuses need (`Collector+Foreign`).
+    var foreign = ForeignCarry()
 
     /// Voids what was carried when the store's epoch changed.
     mutating func enter(epoch: String?) {

@@ -101,6 +101,9 @@ struct PanelRun {
 
     /// A panel error in words, with the grant to add when a privilege is missing.
     static func explain(_ panel: String, _ e: StoreError, schema: StoreSchema) -> String {
+        if e.isPrivilegeError, panel.hasPrefix("foreign."), let schema = panel.split(separator: ":").last {
+            return "\(panel): permission denied (\(e.message)); grant the monitoring role USAGE on schema \(schema) and SELECT on its tables"
+        }
         if e.isPrivilegeError {
             return
                 "\(panel): permission denied (\(e.message)); grant the monitoring role pg_monitor and SELECT on schema \(schema.name) (docs/operations.md)"

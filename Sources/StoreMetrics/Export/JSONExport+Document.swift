@@ -13,6 +13,8 @@ extension JSONExport {
         let outboxes: [OutboxOut]
         let bookmarks: [BookmarkOut]
         let tenants: [TenantOut]
+        /// Stores of other libraries (issue 18): always present, empty when none was found or detection is off.
+        let foreign: [Snapshot.ForeignStore]
         let errors: [Snapshot.PanelError]
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The document `storetop snapshot --json` prints (DESIGN contract 7, docs/snapshot.md): exactly the top-level
-/// keys `taken_at, server, sessions, pools, streams, cursors, outboxes, bookmarks, tenants, errors`, snake_case,
+/// keys `taken_at, server, sessions, pools, streams, cursors, outboxes, bookmarks, tenants, foreign, errors`, snake_case,
 /// dates in ISO 8601. Cursors and outboxes carry derived figures (status, rates) when two snapshots were taken.
 public enum JSONExport {
     /// Encodes `snapshot` (with `derived`, when available) as the snapshot document.
@@ -69,7 +69,7 @@ public enum JSONExport {
                     worstLagEvents: $0.worstLagEvents, worstLagSeconds: $0.worstLagSeconds, worstStatus: $0.worstStatus.rawValue,
                     outboxRows: $0.outboxRows, oldestOutboxAgeSeconds: $0.oldestOutboxAge)
             },
-            errors: snapshot.errors)
+            foreign: snapshot.foreign ?? [], errors: snapshot.errors)
     }
 
     /// ISO 8601 with fractional seconds, UTC. `ISO8601DateFormatter` is documented thread-safe; the box only

@@ -14,6 +14,7 @@ public enum PrometheusExport {
         e.streams(s, d)
         e.consumers(s, d)
         e.outboxes(s)
+        e.foreign(s)
         return e.text.render()
     }
 

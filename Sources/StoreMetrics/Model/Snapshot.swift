@@ -22,6 +22,9 @@ public struct Snapshot: Sendable, Codable, Equatable {
     public var bookmarks: [Bookmark]
     /// The registered tenants.
     public var tenants: [String]
+    /// Stores of other libraries in the database (factstr, eventcore, zestor, faucet-state, axon); nil when
+    /// detection is off.
+    public var foreign: [ForeignStore]?
     /// Panels that could not be read, and why (privilege, timeout, missing schema).
     public var errors: [PanelError]
     /// Statements the snapshot ran, and the time the server spent on them (ms, measured by the collector).

@@ -37,6 +37,7 @@ public enum RowID: Hashable, Sendable {
     case cursor(String, String)
     case outbox(tenant: String, kind: String)
     case bookmark(String)
+    case foreign(String)
 }
 
 /// Per-view table state.

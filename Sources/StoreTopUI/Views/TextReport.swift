@@ -31,6 +31,11 @@ public enum TextReport {
             recent.bookmarks = Array(s.bookmarks.prefix(50))
             section("BOOKMARKS", BookmarksView.table(recent, tenant: nil), sortColumn: View.bookmarks.defaultSortColumn)
         }
+        if let foreign = s.foreign, !foreign.isEmpty {
+            let warnings = foreign.flatMap { f in f.warnings.map { "! \(f.label): \($0)" } }
+            section("OTHER LIBRARIES' STORES", ForeignView.storeTable(s), warnings)
+            if foreign.contains(where: { !$0.consumers.isEmpty }) { section("THEIR CONSUMERS", ForeignView.consumerTable(s)) }
+        }
         if !s.errors.isEmpty { out += [""] + s.errors.map { "! \($0.reason)" } }
         return out.joined(separator: "\n")
     }

@@ -41,6 +41,8 @@ import Testing
         var snap = try collector.snapshot()
         snap.server?.replicas.append(.init(name: "standby", address: "10.0.0.2", state: "streaming", replayLagSeconds: 0.2))
         snap.errors.append(.init(panel: "pools", reason: "pools: statement timeout", disabled: false))
+        // stores of other libraries, one of each shape (their figures are checked against SQL in Foreign/)
+        snap.foreign = SampleSnapshot.foreign(now: snap.clock)
         let derived = history.add(snap)
         _ = done.wait(timeout: .now() + 5)
         sleeper.close()

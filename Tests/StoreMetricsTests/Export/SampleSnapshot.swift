@@ -79,6 +79,7 @@ enum SampleSnapshot {
         s.bookmarks = [.init(tenant: "beta", key: "sync:b", updatedAt: t0.addingTimeInterval(-7200))]
         s.tenants = ["alpha", "beta", "gamma"]
         s.errors = [.init(panel: "pools", reason: "pools: statement timeout (canceling statement)", disabled: false)]
+        s.foreign = foreign(now: now)
         s.statements = 10
         s.collectMilliseconds = 3.5
         return s
@@ -90,5 +91,28 @@ enum SampleSnapshot {
         _ = h.add(reading(0))
         let s = reading(1)
         return (s, h.add(s))
+    }
+}
+
+extension SampleSnapshot {
+    /// One store of each kind that has figures of its own, every field set (for the goldens and the docs check).
+    static func foreign(now: Date) -> [Snapshot.ForeignStore] {
+        var f = Snapshot.ForeignStore(
+            kind: .factstr, version: "0.5", schema: "public", tables: ["durable_stream_cursors", "events", "store_metadata"])
+        f.head = "1200"; f.events = 1200; f.eventsExact = true; f.lastWriteAt = now.addingTimeInterval(-3)
+        f.consumers = [
+            .init(
+                name: "projector", position: "1100", lagEvents: 40, lagCapped: false, lagPositions: 100, oldestUnhandledAgeSeconds: 95,
+                sinceCheckpointSeconds: nil, status: "LAGGING", why: "40 events to handle, the oldest 95 s old")
+        ]
+        var z = Snapshot.ForeignStore(kind: .zestor, version: "", schema: "app", tables: ["zestor_kv", "zestor_outbox"])
+        z.outboxes = [.init(tenant: "7", kind: "orders", headID: 900, oldestID: 101, rows: 800, rowsExact: false, oldestAgeSeconds: 86_400)]
+        z.listeners = 2
+        z.warnings = ["a listener has been idle for 2 h while rows pile up"]
+        var q = Snapshot.ForeignStore(kind: .faucet, version: "", schema: "cdc", tables: ["pipeline_state"], likely: true)
+        q.bookmarks = [
+            .init(key: "postgres-cdc:orders_slot", ageSeconds: 12, envelope: "bare", slot: "orders_slot", bytesBehind: 4096, slotActive: true)
+        ]
+        return [f, z, q]
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+import StoreAccess
+
+/// An eventcore store. Version 2: head by event id (UUIDv7) and its write time, the event count as the planner's
+/// estimate, and each subscription's time since its checkpoint, events after its position (capped) and the age of
+/// the first one. Version 0.1: head, the estimate, and the finding a DBA needs: its statement trigger scans the
+/// whole events table on every insert (shown as a warning with the table's size).
+enum EventcorePanel: Panel {
+    static let name = "foreign.eventcore"
+    static let cap = 100_000
+
+    static func statements(_ schema: Identifier) -> [SQL] {
+        [head(schema, table: "eventcore_events"), head(schema, table: "events"), subscriptions(schema)]
+    }
+
+    /// The newest event, the planner's row estimate, the table's size and whether 0.1's scanning trigger is there.
+    static func head(_ s: Identifier, table: String) -> SQL {
+        let t = s.quoted + "." + ((try? Identifier(table))?.quoted ?? "\"events\"")
+        let regclass = StoreProtocolLiteral.text(t)
+        return SQL(
+            unsafeRaw: """
+                SELECT (SELECT event_id::text FROM \(t) ORDER BY event_id DESC LIMIT 1) AS head,
+                       (SELECT created_at FROM \(t) ORDER BY event_id DESC LIMIT 1) AS last_write,
+                       (SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = \(regclass)::regclass) AS estimate,
+                       pg_catalog.pg_total_relation_size(\(regclass)::regclass) AS bytes,
+                       EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = \(regclass)::regclass
+                                AND tgname = 'validate_batch_versions_after_insert') AS scanning_trigger
+                """, name: "metrics.foreign.eventcore_head")
+    }
+
+    static func subscriptions(_ s: Identifier) -> SQL {
+        SQL(
+            unsafeRaw: """
+                SELECT v.subscription_name AS name, v.last_position::text AS position, v.updated_at,
+                       (SELECT count(*) FROM (SELECT 1 FROM \(s.quoted).eventcore_events e
+                         WHERE e.event_id > v.last_position LIMIT \(cap + 1)) x) AS backlog,
+                       (SELECT e.created_at FROM \(s.quoted).eventcore_events e
+                         WHERE e.event_id > v.last_position ORDER BY e.event_id LIMIT 1) AS first_unhandled_at
+                  FROM \(s.quoted).eventcore_subscription_versions v
+                 ORDER BY v.subscription_name LIMIT 1000
+                """, name: "metrics.foreign.eventcore_subscriptions")
+    }
+
+    static func read(_ c: Connection, into store: inout Snapshot.ForeignStore, now: Date, statements: inout Int) throws {
+        let s = try Identifier(store.schema, what: "schema")
+        let v2 = store.version == "2"
+        if let h = try c.query(head(s, table: v2 ? "eventcore_events" : "events")).first {
+            store.head = try h.decodeOptional("head")
+            store.lastWriteAt = try h.decodeOptional("last_write")
+            let estimate: Int64? = try h.decodeOptional("estimate")
+            store.events = estimate.map { max($0, store.head == nil ? 0 : 1) }
+            store.eventsExact = false
+            if try h.decode("scanning_trigger", as: Bool.self) {
+                let mb = Double(try h.decode("bytes", as: Int64.self)) / 1_048_576
+                store.warnings.append(
+                    "eventcore 0.1's trigger validate_batch_versions_after_insert scans the whole events table on every insert "
+                        + "(\(String(format: "%.1f", mb)) MB now): appends slow down as the table grows")
+            }
+        }
+        guard v2, store.tables.contains("eventcore_subscription_versions") else { return }
+        statements += 1
+        store.consumers = try c.query(subscriptions(s)).rows.map { r in
+            let backlog: Int64 = try r.decode("backlog")
+            let first: Date? = try r.decodeOptional("first_unhandled_at")
+            let updated: Date = try r.decode("updated_at")
+            return .init(
+                name: try r.decode("name"), position: try r.decode("position"), lagEvents: min(backlog, Int64(cap)),
+                lagCapped: backlog > cap, lagPositions: nil, oldestUnhandledAgeSeconds: first.map { max(0, now.timeIntervalSince($0)) },
+                sinceCheckpointSeconds: max(0, now.timeIntervalSince(updated)), status: "UNKNOWN", why: "")
+        }
+    }
+}
+
+/// A SQL string literal (for a regclass text built from already-quoted identifiers).
+enum StoreProtocolLiteral {
+    static func text(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+}

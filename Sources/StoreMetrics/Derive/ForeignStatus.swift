@@ -1,0 +1,52 @@
+import Foundation
+
+/// The status of a foreign consumer (issue 18), with the reason. eventcore 2 records when a subscription last
+/// checkpointed, so its status is right on the first snapshot. factstr records neither a time nor an owner for a
+/// cursor: a stall shows only once storetop has seen the position stand still (`lastMoved`, carried between
+/// snapshots), and WHY says so.
+enum ForeignStatus {
+    /// A consumer with work whose progress has stood still this long is STALLED.
+    static let stallAfter: TimeInterval = 60
+    /// A consumer whose first unhandled event is older than this is LAGGING.
+    static let lagAfter: TimeInterval = 30
+
+    /// Sets status and why of every consumer of `store`. `lastMoved[name]` is when storetop first saw the cursor at
+    /// its current position (factstr); `watchedSince` when storetop started watching this store.
+    static func assign(_ store: inout Snapshot.ForeignStore, lastMoved: [String: Date], watchedSince: Date, now: Date) {
+        for i in store.consumers.indices {
+            let c = store.consumers[i]
+            let (status, why) =
+                store.kind == .factstr
+                ? factstr(c, still: lastMoved[c.name].map { now.timeIntervalSince($0) }, watched: now.timeIntervalSince(watchedSince))
+                : recorded(c)
+            store.consumers[i].status = status
+            store.consumers[i].why = why
+        }
+    }
+
+    static func lag(_ c: Snapshot.ForeignStore.Consumer) -> String {
+        "\(c.lagCapped ? "≥" : "")\(c.lagEvents ?? 0) events to handle"
+            + (c.oldestUnhandledAgeSeconds.map { ", the oldest \(Int($0)) s old" } ?? "")
+    }
+
+    static func recorded(_ c: Snapshot.ForeignStore.Consumer) -> (String, String) {
+        guard (c.lagEvents ?? 0) > 0 else { return ("OK", "caught up") }
+        if let since = c.sinceCheckpointSeconds, since >= stallAfter {
+            return ("STALLED", "no checkpoint for \(Int(since)) s with \(lag(c))")
+        }
+        if let age = c.oldestUnhandledAgeSeconds, age >= lagAfter { return ("LAGGING", lag(c)) }
+        return ("OK", lag(c))
+    }
+
+    static func factstr(_ c: Snapshot.ForeignStore.Consumer, still: TimeInterval?, watched: TimeInterval) -> (String, String) {
+        guard (c.lagEvents ?? 0) > 0 else { return ("OK", "caught up") }
+        let unrecorded = "factstr records no progress time or owner for a cursor"
+        if let still, still >= stallAfter {
+            return ("STALLED", "position unchanged for \(Int(still)) s as storetop watched, with \(lag(c)) (\(unrecorded))")
+        }
+        if let age = c.oldestUnhandledAgeSeconds, age >= lagAfter {
+            return ("LAGGING", "\(lag(c)); a stall shows after \(Int(stallAfter)) s of watching (\(unrecorded); watched \(Int(watched)) s)")
+        }
+        return ("OK", lag(c))
+    }
+}
