@@ -32,7 +32,8 @@ enum ForeignStatus {
     static func recorded(_ c: Snapshot.ForeignStore.Consumer) -> (String, String) {
         guard (c.lagEvents ?? 0) > 0 else { return ("OK", "caught up") }
         if let since = c.sinceCheckpointSeconds, since >= stallAfter {
-            return ("STALLED", "no checkpoint for \(Int(since)) s with \(lag(c))")
+            let leader = c.leaderConnected == false ? "; no process holds its leader lock" : ""
+            return ("STALLED", "no checkpoint for \(Int(since)) s with \(lag(c))\(leader)")
         }
         if let age = c.oldestUnhandledAgeSeconds, age >= lagAfter { return ("LAGGING", lag(c)) }
         return ("OK", lag(c))

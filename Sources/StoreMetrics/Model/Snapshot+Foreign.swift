@@ -67,6 +67,9 @@ extension Snapshot {
             public var oldestUnhandledAgeSeconds: Double?
             /// Seconds since it last recorded progress, where the store records it (eventcore's `updated_at`).
             public var sinceCheckpointSeconds: Double?
+            /// Whether a process holds its leader lock now (eventcore 2's session advisory lock; nil where the store
+            /// has none).
+            public var leaderConnected: Bool? = nil
             /// OK, LAGGING, STALLED or UNKNOWN, with the reason in `why`.
             public var status: String
             public var why: String

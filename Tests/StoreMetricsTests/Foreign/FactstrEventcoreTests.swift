@@ -91,6 +91,11 @@ import Testing
                       ('live', '\(head)', now())
                     """))
         try server.admin(SQL(unsafeRaw: "ANALYZE \(s).eventcore_events"))
+        // the live projector's leader holds its lock, as eventcore takes it (a session lock on FNV-1a 64 of the name)
+        let k = EventcorePanel.leaderKey("live")
+        let leader = try Connection(try ConnectionString(server.directDSN))
+        defer { leader.close() }
+        try leader.query(SQL("SELECT pg_try_advisory_lock(\(Int64(bitPattern: UInt64(k.hi) << 32 | UInt64(k.lo))))"))
 
         let snap = try snapshot(server)
         let foreign = try #require(snap.foreign)
@@ -107,9 +112,10 @@ import Testing
             projector.lagEvents.map(String.init)
                 == (try one(server, "SELECT count(*) FROM \(s).eventcore_events WHERE event_id > '\(projector.position)'")))
         #expect(projector.status == "STALLED", "\(projector)")
+        #expect(projector.leaderConnected == false && projector.why.contains("no process holds its leader lock"))
         #expect((projector.sinceCheckpointSeconds ?? 0) >= 299)
         let live = try #require(e.consumers.first { $0.name == "live" })
-        #expect(live.lagEvents == 0 && live.status == "OK")
+        #expect(live.lagEvents == 0 && live.status == "OK" && live.leaderConnected == true)
         // eventcore 0.1: its whole-table statement trigger is a warning with the table's size
         let old = try #require(foreign.first { $0.kind == .eventcore && $0.schema == v01 })
         #expect(old.version == "0.1" && old.warnings.contains { $0.contains("scans the whole events table") }, "\(old.warnings)")

@@ -10,7 +10,25 @@ enum EventcorePanel: Panel {
     static let cap = 100_000
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [head(schema, table: "eventcore_events"), head(schema, table: "events"), subscriptions(schema)]
+        [head(schema, table: "eventcore_events"), head(schema, table: "events"), subscriptions(schema), leaders]
+    }
+
+    /// Session advisory locks of the shape eventcore 2's projector leadership takes (`pg_try_advisory_lock` on a
+    /// 64-bit key: `classid` the high half, `objid` the low half, `objsubid` 1), in this database.
+    static let leaders = SQL(
+        """
+        SELECT classid::bigint AS hi, objid::bigint AS lo FROM pg_catalog.pg_locks
+         WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+           AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+         LIMIT 10000
+        """
+    ).named("metrics.foreign.eventcore_leaders")
+
+    /// eventcore's leader key for a subscription: FNV-1a 64 of its name, as the signed key the lock takes.
+    static func leaderKey(_ name: String) -> (hi: Int64, lo: Int64) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return (Int64(h >> 32), Int64(h & 0xffff_ffff))
     }
 
     /// The newest event, the planner's row estimate, the table's size and whether 0.1's scanning trigger is there.
@@ -59,6 +77,8 @@ enum EventcorePanel: Panel {
         }
         guard v2, store.tables.contains("eventcore_subscription_versions") else { return }
         statements += 1
+        statements += 1
+        let held = Set(try c.query(leaders).rows.map { "\(try $0.decode("hi", as: Int64.self))/\(try $0.decode("lo", as: Int64.self))" })
         store.consumers = try c.query(subscriptions(s)).rows.map { r in
             let backlog: Int64 = try r.decode("backlog")
             let first: Date? = try r.decodeOptional("first_unhandled_at")
@@ -67,6 +87,10 @@ enum EventcorePanel: Panel {
                 name: try r.decode("name"), position: try r.decode("position"), lagEvents: min(backlog, Int64(cap)),
                 lagCapped: backlog > cap, lagPositions: nil, oldestUnhandledAgeSeconds: first.map { max(0, now.timeIntervalSince($0)) },
                 sinceCheckpointSeconds: max(0, now.timeIntervalSince(updated)), status: "UNKNOWN", why: "")
+        }
+        for i in store.consumers.indices {
+            let k = leaderKey(store.consumers[i].name)
+            store.consumers[i].leaderConnected = held.contains("\(k.hi)/\(k.lo)")
         }
     }
 }
