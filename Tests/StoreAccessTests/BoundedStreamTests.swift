@@ -20,7 +20,9 @@ private func produce(
 }
 
 /// Polls `condition` every 20 ms for up to `timeout`.
-private func eventually(_ timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async rethrows -> Bool {
+/// Waits for `condition`. 30 s: the whole suite runs in parallel on 2 cores, and Swift's cooperative pool (one
+/// thread per core) can be held by blocking tests for seconds; the conditions normally hold within milliseconds.
+private func eventually(_ timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }

@@ -42,6 +42,23 @@ public struct TestServer: Sendable {
             nobodyDSN: env["STORETOP_TEST_NOBODY_DSN"] ?? "", viaBouncer: lane)
     }
 
+    /// The same server and roles in another database, created on first use (owned by the application role). For
+    /// tests whose objects other tests' collectors must not see: the stores of other libraries (a collector looks
+    /// for them in its whole database, so a fixture in the shared one would change every other snapshot).
+    public func inDatabase(_ name: String) throws -> TestServer {
+        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
+        let exists = try admin(SQL("SELECT 1 FROM pg_database WHERE datname = \(name)")).rows.isEmpty == false
+        if !exists {
+            do { try admin(SQL(unsafeRaw: "CREATE DATABASE \(name) OWNER app")) } catch let e as StoreError
+                where e.has(.duplicateDatabase) || e.has(.uniqueViolation)
+            {}  // created by a test running alongside
+        }
+        func moved(_ dsn: String) -> String { dsn.replacingOccurrences(of: "storetop_test", with: name) }
+        return TestServer(
+            dir: dir, bindir: bindir, port: port, dsn: moved(dsn), directDSN: moved(directDSN), adminDSN: moved(adminDSN),
+            bouncerDSN: moved(bouncerDSN), monitorDSN: moved(monitorDSN), nobodyDSN: moved(nobodyDSN), viaBouncer: viaBouncer)
+    }
+
     /// A fresh, unique schema name for one test.
     public static func freshSchemaName(_ prefix: String = "t") -> String {
         "\(prefix)_\(UInt64.random(in: 0...UInt64.max) % 1_000_000_000_000)"

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func storesAndPinnedSessionsFromACollectorSnapshot() throws {
-        let server = try TestServer.current()
+        let server = try TestServer.current().inDatabase("storetop_foreign")
         let other = "billing\(UInt32.random(in: 0...UInt32.max))"
         let idle = try ZFAFixtures.connect(server, applicationName: "axon-store/shop/acme")
         let pinned = try ZFAFixtures.connect(server, applicationName: "axon-store/shop/acme")

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func factstrHeadsCursorsAndBacklogsMatchSQL() throws {
-        let server = try TestServer.current()
+        let server = try TestServer.current().inDatabase("storetop_foreign")
         let s = TestServer.freshSchemaName("fst"), old = TestServer.freshSchemaName("fst4")
         let look = TestServer.freshSchemaName("look")
         let own = try server.store()  // StoreAccess's own schema: never a foreign store
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func eventcoreSubscriptionsAreRightOnTheFirstSnapshot() throws {
-        let server = try TestServer.current()
+        let server = try TestServer.current().inDatabase("storetop_foreign")
         let s = TestServer.freshSchemaName("ec2"), v01 = TestServer.freshSchemaName("ec01")
         defer { server.dropSchema(s); server.dropSchema(v01) }
         try ForeignFixtures.eventcore2(server, s)

@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func bookmarksOfTheDefaultTableMatchSQL() throws {
-        let server = try TestServer.current()
+        let server = try TestServer.current().inDatabase("storetop_foreign")
         let schema = TestServer.freshSchemaName("zst")
         let c = try ZFAFixtures.connect(server)
         let slot = try Slot(server)
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func aCustomNamedTableReadsAlike() throws {
-        let server = try TestServer.current()
+        let server = try TestServer.current().inDatabase("storetop_foreign")
         let schema = TestServer.freshSchemaName("zst")
         let c = try ZFAFixtures.connect(server)
         defer { c.close(); server.dropSchema(schema) }
@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func everyStatementRunsAgainstAFaucetTable() throws {
-        let server = try TestServer.current()
+        let server = try TestServer.current().inDatabase("storetop_foreign")
         let schema = TestServer.freshSchemaName("zst")
         let c = try ZFAFixtures.connect(server)
         defer { c.close(); server.dropSchema(schema) }

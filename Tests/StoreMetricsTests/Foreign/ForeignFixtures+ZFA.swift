@@ -15,7 +15,8 @@ enum ZFAFixtures {
 
     /// A connection whose application_name is `name` as given (key=value DSN: no StoreAccess stamping).
     static func connect(_ server: TestServer, applicationName name: String) throws -> Connection {
-        let dsn = "host=127.0.0.1 port=\(server.port) user=app password=app-secret-pw dbname=storetop_test application_name=\(name)"
+        let database = server.directDSN.split(separator: "/").last?.split(separator: "?").first.map(String.init) ?? "storetop_test"
+        let dsn = "host=127.0.0.1 port=\(server.port) user=app password=app-secret-pw dbname=\(database) application_name=\(name)"
         return try Connection(try ConnectionString(dsn))
     }
 

@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct ZestorPanelTests {
     /// Runs `body` with a fresh zestor schema and a writer on its search_path; drops the schema afterwards.
     func withZestor(_ body: (TestServer, String, Connection) throws -> Void) throws {
-        let server = try TestServer.current()
+        let server = try TestServer.current().inDatabase("storetop_foreign")
         let schema = TestServer.freshSchemaName("zst")
         let c = try ZFAFixtures.connect(server)
         defer { c.close(); server.dropSchema(schema) }
