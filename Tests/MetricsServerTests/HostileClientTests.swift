@@ -13,6 +13,16 @@ import Testing
     static func deadline(_ seconds: Double) -> Double {
         load > Double(ProcessInfo.processInfo.activeProcessorCount) ? 10 : seconds
     }
+    /// Polls `condition` every 20 ms for at most 30 s.
+    static func until(_ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
+    }
+
     static var load: Double {
         var l = [0.0, 0.0, 0.0]
         return getloadavg(&l, 3) > 0 ? l[0] : 0
@@ -79,9 +89,12 @@ import Testing
         try await withServer({
             $0.maxConnections = 2
             $0.headTimeout = .milliseconds(500)
-        }) { port, _ in
+        }) { port, server in
             let held = (0..<2).map { _ in Task { try await exchange(port, "", receiveTimeout: 5) } }
-            try await Task.sleep(for: .seconds(1))  // the silent connections time out and free their slots
+            // both silent connections take their slots, then time out (500 ms) and free them: waited for, not slept
+            // (on 2 busy cores the tasks may connect late)
+            #expect(await Self.until { server.openConnections == 2 }, "the silent clients never connected")
+            #expect(await Self.until { server.openConnections == 0 }, "the silent clients were not timed out")
             let (status, _) = try await scrape(port)
             #expect(status == 200)
             for h in held { #expect(try await h.value.isEmpty) }
