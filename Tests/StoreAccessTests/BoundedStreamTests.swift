@@ -20,9 +20,10 @@ private func produce(
 }
 
 /// Polls `condition` every 20 ms for up to `timeout`.
-/// Waits for `condition`. 30 s: the whole suite runs in parallel on 2 cores, and Swift's cooperative pool (one
-/// thread per core) can be held by blocking tests for seconds; the conditions normally hold within milliseconds.
-private func eventually(_ timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async rethrows -> Bool {
+/// Waits for `condition`. 120 s: the whole suite runs in parallel on 2 cores, and Swift's cooperative pool (one
+/// thread per core, which these async tests need to make progress) can be held by blocking tests for tens of
+/// seconds (seen in a PgBouncer-lane run); the conditions normally hold within milliseconds.
+private func eventually(_ timeout: Duration = .seconds(120), _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }
