@@ -108,10 +108,13 @@ private func collect<E: Sendable>(_ s: BoundedStream<E>, max: Int = .max) async 
             }
             return n
         }
-        #expect(await eventually { s.counters.delivered == 5 && s.isProducerPaused })
+        // the producer filled the buffer and waits (how far the consumer got by then depends on when the
+        // cooperative pool, shared with every test running alongside, lets its task run: three CI runs stalled it
+        // at 4 elements for minutes, so the test does not wait for it)
+        #expect(await eventually { s.isProducerPaused })
         consumer.cancel()
         let n = try await consumer.value
-        #expect(n == 5, "the iteration ended at the cancel")
+        #expect(n <= 5, "the iteration ended at the cancel (it took \(n))")
         #expect(await eventually { done.get() }, "the producer's thread ended")
         #expect(sentFalse.get() && s.isCancelled)
     }
