@@ -13,7 +13,9 @@ import Testing
     func snapshot(_ server: TestServer) throws -> Snapshot {
         // a generous refresh deadline: under a sanitizer, beside other tests' stores in this database, the default 5 s
         // can pass before the last store's panel starts (it is then skipped and named in errors, as it should be)
-        let c = try Collector(dsn: server.directDSN, schema: "storeaccess_absent", refreshDeadline: .seconds(120))
+        // (and statement timeout: a CI lane of 571 tests on 2 cores timed out a trivial read at the default 2 s)
+        let c = try Collector(
+            dsn: server.directDSN, schema: "storeaccess_absent", statementTimeout: .seconds(60), refreshDeadline: .seconds(120))
         defer { c.close() }
         return try c.snapshot()
     }
