@@ -45,7 +45,9 @@ import Testing
         }
 
         let dsn = server.monitorDSN.isEmpty ? server.directDSN : server.monitorDSN
-        let collector = try Collector(dsn: dsn, schema: TestServer.freshSchemaName("zst"))
+        // generous timeouts: a loaded CI lane can take longer than the default 2 s for one read
+        let collector = try Collector(
+            dsn: dsn, schema: TestServer.freshSchemaName("zst"), statementTimeout: .seconds(60), refreshDeadline: .seconds(120))
         defer { collector.close() }
         let snap = try collector.snapshot()
         let sessions = try #require(snap.sessions)
