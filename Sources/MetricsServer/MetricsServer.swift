@@ -11,7 +11,7 @@ public final class MetricsServer: Sendable {
     private let configuration: MetricsServerConfiguration
     private let responder: MetricsResponder
     private let group: MultiThreadedEventLoopGroup
-    private let open = Mutex(0)
+    private let counts = Mutex(Counts())
     private let channel = Mutex<Channel?>(nil)
 
     /// A server that will answer with `responder` once started.
@@ -60,12 +60,25 @@ public final class MetricsServer: Sendable {
     }
 
     /// Connections open now (for tests and the exporter's own metrics).
-    public var openConnections: Int { open.withLock { $0 } }
+    public var openConnections: Int { counts.withLock { $0.open } }
+
+    /// Connections admitted since start (under the cap), and those answered 503 over it.
+    public var connectionTotals: (admitted: Int, refused: Int) { counts.withLock { ($0.admitted, $0.refused) } }
+
+    private struct Counts {
+        var open = 0
+        var admitted = 0
+        var refused = 0
+    }
 
     private func configure(_ channel: Channel) throws {
-        let admitted = open.withLock { n -> Bool in
-            guard n < configuration.maxConnections else { return false }
-            n += 1
+        let admitted = counts.withLock { n -> Bool in
+            guard n.open < configuration.maxConnections else {
+                n.refused += 1
+                return false
+            }
+            n.open += 1
+            n.admitted += 1
             return true
         }
         let sync = channel.pipeline.syncOperations
@@ -73,7 +86,7 @@ public final class MetricsServer: Sendable {
             try sync.addHandler(Refuse())
             return
         }
-        channel.closeFuture.whenComplete { [self] _ in open.withLock { $0 -= 1 } }
+        channel.closeFuture.whenComplete { [self] _ in counts.withLock { $0.open -= 1 } }
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderFieldCount = configuration.maxHeaderCount
         limits.maxHeaderFieldSize = configuration.maxRequestBytes
