@@ -11,6 +11,7 @@ extension App {
     ) -> Bool {
         var model = Model()
         model.server = options.serverLabel
+        model.schema = options.schema
         let state = options.initialState
         var drawn = 0
         let limit = options.iterations ?? 1

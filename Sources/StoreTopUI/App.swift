@@ -19,6 +19,8 @@ public enum App {
         public var iterations: Int?
         /// The server label in the header ("db-1:5432").
         public var serverLabel = ""
+        /// The schema of storetop's own store (the STORE column's `storeaccess:<schema>`).
+        public var schema = ""
         /// The default options.
         public init() {}
 
@@ -50,6 +52,7 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
     public init(terminal: T, refresh: RefreshLoop<S, C>, effects: EffectRunner, options: App.Options, shouldStop: @escaping () -> Bool = { false }) {
         (self.terminal, self.refresh, self.effects, self.options, self.shouldStop) = (terminal, refresh, effects, options, shouldStop)
         model.server = options.serverLabel
+        model.schema = options.schema
         state = options.initialState
     }
 

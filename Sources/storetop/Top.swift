@@ -43,6 +43,7 @@ struct Top: ParsableCommand {
         o.color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         o.iterations = iterations
         o.serverLabel = serverLabel
+        o.schema = connection.schema
         return o
     }
 

@@ -1,11 +1,17 @@
 import Foundation
 import StoreAccess
 
-/// Session grouping: backends by parsed application_name (StoreAccess sessions by service, store and tenant;
-/// the rest by their raw name as "other clients"), the xmin holder, and the delivery blockers enriched with
+/// Session grouping: backends by parsed application_name (StoreAccess sessions by service, store and tenant; axon's
+/// as service `axon`, its store and namespace; the rest by their raw name as "other clients"), the xmin holder, and the delivery blockers enriched with
 /// what their backends are doing.
 enum SessionGroups {
-    private struct Key: Hashable { let service: String; let store: String; let tenant: String?; let other: Bool }
+    private struct Key: Hashable {
+        let service: String
+        let store: String
+        let tenant: String?
+        let other: Bool
+        var library: String? = nil
+    }
 
     /// The sessions panel from its backends and the blockers of the lock scan, ages against `now`. With `database`
     /// (the store's, when every database is read), sessions of other databases are other clients named
@@ -21,7 +27,7 @@ enum SessionGroups {
             var g =
                 groups[key]
                 ?? Snapshot.SessionGroup(
-                    service: key.service, store: key.store, tenant: key.tenant, other: key.other,
+                    service: key.service, store: key.store, tenant: key.tenant, other: key.other, library: key.library,
                     total: 0, active: 0, idle: 0, idleInTransaction: 0, waiting: 0)
             count(b, into: &g, now: now)
             groups[key] = g
@@ -47,6 +53,9 @@ enum SessionGroups {
     private static func key(_ b: Snapshot.Backend) -> Key {
         if let n = ApplicationName.parse(b.applicationName) {
             return Key(service: n.service, store: n.store, tenant: n.tenant, other: false)
+        }
+        if let a = AxonSessions.parse(b.applicationName) {
+            return Key(service: "axon", store: a.store, tenant: a.namespace, other: true, library: "axon")
         }
         return Key(service: b.applicationName.isEmpty ? "(no name)" : b.applicationName, store: "", tenant: nil, other: true)
     }

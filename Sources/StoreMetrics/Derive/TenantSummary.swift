@@ -42,7 +42,7 @@ public struct TenantSummary: Sendable, Equatable {
     /// the cost is linear in rows (a dashboard calls this on every frame). Prefer `Derived.tenantSummary(for:)`, which `History.add` built once.
     public static func build(_ s: Snapshot, _ d: Derived?) -> [TenantSummary] {
         var names = Set(s.tenants)
-        let groups = Dictionary(grouping: s.sessions?.groups.filter { $0.tenant != nil } ?? [], by: { $0.tenant! })
+        let groups = Dictionary(grouping: s.sessions?.groups.filter { $0.tenant != nil && !$0.other } ?? [], by: { $0.tenant! })
         groups.keys.forEach { names.insert($0) }
         let pools = Dictionary(grouping: s.pools, by: \.tenant)
         let cursors = Dictionary(grouping: s.cursors, by: \.tenant)

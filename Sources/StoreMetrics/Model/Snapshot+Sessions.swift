@@ -27,8 +27,12 @@ extension Snapshot {
         public var store: String
         /// The tenant the sessions are bound to, if any.
         public var tenant: String?
-        /// Not a StoreAccess session (psql, pgbench, other libraries): `service` holds the raw name.
+        /// Not a StoreAccess session (psql, pgbench, other libraries): `service` holds the raw name, except for a
+        /// library storetop recognizes by its names (`library`).
         public var other: Bool
+        /// The other library whose sessions these are, parsed from their `application_name` (`axon`: service
+        /// `axon`, store, tenant = namespace); nil for StoreAccess's sessions and unrecognized clients.
+        public var library: String? = nil
         /// Sessions in the group.
         public var total: Int
         /// Sessions running a statement.

@@ -60,9 +60,15 @@ public enum Screen {
         }
     }
 
+    /// The tenants a drill-in offers: StoreAccess's, then other libraries' that have tenants (zestor's ns_id,
+    /// axon's namespace) not already listed.
     static func tenants(_ m: Model) -> [String] {
         guard let snap = m.snapshot else { return [] }
-        return TenantSummary.rows(for: snap, derived: nil).map(\.tenant)
+        let own = TenantSummary.rows(for: snap, derived: nil).map(\.tenant)
+        let outboxes = (snap.foreign ?? []).flatMap { $0.outboxes.map(\.tenant) }
+        let namespaces = (snap.sessions?.groups ?? []).filter { $0.library != nil }.compactMap(\.tenant)
+        let known = Set(own)
+        return own + Set(outboxes + namespaces).subtracting(known).sorted()
     }
 
     static func connectionText(_ m: Model, now: Date) -> String {

@@ -20,6 +20,8 @@ public struct Model: Sendable {
     public var receivedAt: Date?
     /// The server label in the header ("db-1:5432").
     public var server: String = ""
+    /// The schema of storetop's own store (the STORE column's `storeaccess:<schema>`).
+    public var schema: String = ""
     /// What this role may do (checked once at start).
     public var permissions: Actions.Permissions?
 

@@ -38,6 +38,8 @@ public enum RowID: Hashable, Sendable {
     case outbox(tenant: String, kind: String)
     case bookmark(String)
     case foreign(String)
+    /// A foreign outbox (zestor): its store label, namespace and kind.
+    case foreignOutbox(store: String, tenant: String, kind: String)
 }
 
 /// Per-view table state.

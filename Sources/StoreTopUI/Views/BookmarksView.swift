@@ -19,10 +19,14 @@ enum BookmarksView {
         },
     ]
 
-    static func table(_ snap: Snapshot, tenant: String?) -> Table {
+    static func table(_ snap: Snapshot, tenant: String?, store: String = "storeaccess") -> Table {
         let rows = snap.bookmarks.filter { tenant == nil || $0.tenant == tenant }.map {
             Row(b: $0, age: snap.clock.timeIntervalSince($0.updatedAt))
         }
-        return Table(columns, rows: rows.map { TableRow(columns, $0, id: .bookmark("\($0.b.tenant)/\($0.b.key)")) })
+        let foreign = ForeignRows.stores(snap, tenant: tenant).flatMap { f in
+            f.bookmarks.map { ForeignLine(row: ForeignRows.At(value: $0, now: snap.clock), id: .foreign(f.label + "/" + $0.key), store: f.label) }
+        }
+        let own = rows.map { TableRow(columns, $0, id: .bookmark("\($0.b.tenant)/\($0.b.key)")) }
+        return StoreColumn.merge(columns, own: own, ownStore: store, foreign: foreign, cells: ForeignRows.bookmarks)
     }
 }

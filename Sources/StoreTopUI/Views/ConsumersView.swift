@@ -45,8 +45,12 @@ enum ConsumersView {
         }
     }
 
-    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
+    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?, store: String = "storeaccess") -> Table {
         let rows = rows(snap, d).filter { tenant == nil || $0.c.tenant == tenant }
-        return Table(columns, rows: rows.map { TableRow(columns, $0, id: .cursor($0.c.tenant, $0.c.name)) })
+        let foreign = ForeignRows.stores(snap, tenant: tenant).flatMap { f in
+            f.consumers.map { ForeignLine(row: $0, id: .foreign(f.label + "/" + $0.name), store: f.label) }
+        }
+        let own = rows.map { TableRow(columns, $0, id: .cursor($0.c.tenant, $0.c.name)) }
+        return StoreColumn.merge(columns, own: own, ownStore: store, foreign: foreign, cells: ForeignRows.consumers)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import StoreMetrics
 
-/// Stores of other libraries (issue 18): one line per store, and one per foreign consumer, in the text report
-/// (and the tables the dashboard will show them in).
+/// Stores of other libraries (issue 18): the text report's inventory, one line per store with its version and
+/// warnings. Their consumers, outboxes and bookmarks are rows of the views' own tables (`ForeignRows`).
 enum ForeignView {
     static let stores: [ColumnSpec<Snapshot.ForeignStore>] = [
         .init("STORE", 22, flex: true, role: { _ in .accent }, sort: { .text($0.label) }) { $0.label + ($0.likely ? " (likely)" : "") },
@@ -23,25 +23,6 @@ enum ForeignView {
         },
     ]
 
-    struct ConsumerRow: Sendable {
-        let store: String
-        let c: Snapshot.ForeignStore.Consumer
-    }
-
-    static let consumers: [ColumnSpec<ConsumerRow>] = [
-        .init("STORE/CONSUMER", 30, flex: true, role: { _ in .accent }, sort: { .text($0.store + "/" + $0.c.name) }) { $0.store + "/" + $0.c.name },
-        .init("LAG", 8, right: true, descending: true, sort: { .num(Double($0.c.lagEvents ?? -1)) }) { r in
-            r.c.lagEvents.map { (r.c.lagCapped ? "≥" : "") + Format.count($0) } ?? "-"
-        },
-        .init("OLDEST", 8, right: true, descending: true, sort: { .num($0.c.oldestUnhandledAgeSeconds ?? -1) }) {
-            $0.c.oldestUnhandledAgeSeconds.map(Format.duration) ?? "-"
-        },
-        .init("STATUS", 8, role: { $0.c.status == "OK" ? .ok : ($0.c.status == "STALLED" ? .critical : .warning) }, sort: { .text($0.c.status) }) {
-            $0.c.status
-        },
-        .init("WHY", 40, flex: true, role: { _ in .dim }, sort: { .text($0.c.why) }) { $0.c.why },
-    ]
-
     static func worst(_ f: Snapshot.ForeignStore) -> String {
         for s in ["STALLED", "LAGGING", "UNKNOWN"] where f.consumers.contains(where: { $0.status == s }) { return s }
         return "OK"
@@ -50,10 +31,5 @@ enum ForeignView {
     static func storeTable(_ snap: Snapshot) -> Table {
         let rows = (snap.foreign ?? []).map { TableRow(stores, $0, id: .foreign($0.label)) }
         return Table(stores, rows: rows)
-    }
-
-    static func consumerTable(_ snap: Snapshot) -> Table {
-        let rows = (snap.foreign ?? []).flatMap { f in f.consumers.map { ConsumerRow(store: f.label, c: $0) } }
-        return Table(consumers, rows: rows.map { TableRow(consumers, $0, id: .foreign($0.store + "/" + $0.c.name)) })
     }
 }

@@ -33,12 +33,16 @@ enum OutboxesView {
 
     @Sendable static func name(_ r: Row) -> String { "\(r.o.tenant)/\(r.o.kind)" }
 
-    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
+    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?, store: String = "storeaccess") -> Table {
         let rows = snap.outboxes.filter { tenant == nil || $0.tenant == tenant }.map { o in
             Row(
                 o: o, age: o.oldestAt.map { snap.clock.timeIntervalSince($0) },
                 growth: d?.outboxGrowth[Derived.OutboxKey(tenant: o.tenant, kind: o.kind)])
         }
-        return Table(columns, rows: rows.map { TableRow(columns, $0, id: .outbox(tenant: $0.o.tenant, kind: $0.o.kind)) })
+        let foreign = ForeignRows.stores(snap, tenant: tenant).flatMap { f in
+            f.outboxes.map { ForeignLine(row: $0, id: .foreignOutbox(store: f.label, tenant: $0.tenant, kind: $0.kind), store: f.label) }
+        }
+        let own = rows.map { TableRow(columns, $0, id: .outbox(tenant: $0.o.tenant, kind: $0.o.kind)) }
+        return StoreColumn.merge(columns, own: own, ownStore: store, foreign: foreign, cells: ForeignRows.outboxes)
     }
 }

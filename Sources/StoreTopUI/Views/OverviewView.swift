@@ -52,8 +52,10 @@ enum OverviewView {
         }
     }
 
-    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
+    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?, store: String = "storeaccess") -> Table {
         let rows = rows(snap, d).filter { tenant == nil || $0.t.tenant == tenant }
-        return Table(columns, rows: rows.map { TableRow(columns, $0, id: .tenant($0.t.tenant)) })
+        let foreign = ForeignRows.stores(snap, tenant: tenant).map { ForeignLine(row: $0, id: .foreign($0.label), store: $0.label) }
+        let own = rows.map { TableRow(columns, $0, id: .tenant($0.t.tenant)) }
+        return StoreColumn.merge(columns, own: own, ownStore: store, foreign: foreign, cells: ForeignRows.overview)
     }
 }

@@ -25,7 +25,10 @@ enum SessionsView {
             "SERVICE/STORE/TENANT", 26, flex: true, right: false,
             group: { g, open, marks in
                 // other clients sort after the store groups
-                ((open ? "▾ " : "▸ ") + name(g) + marks, marks.isEmpty ? (g.other ? .dim : .accent) : .warning, .text((g.other ? "~" : "") + name(g)))
+                (
+                    (open ? "▾ " : "▸ ") + name(g) + marks, marks.isEmpty ? (unnamed(g) ? .dim : .accent) : .warning,
+                    .text((g.other ? "~" : "") + name(g))
+                )
             },
             backend: { b, x in
                 (
@@ -87,9 +90,14 @@ enum SessionsView {
         return ColumnSpec(title, width, right: right, flex: flex, priority: priority, role: { cell($0).1 }, sort: { cell($0).2 }) { cell($0).0 }
     }
 
+    /// `service/store/tenant` for StoreAccess's groups and a recognized library's (`axon/shop/acme`), the raw
+    /// application_name for other clients.
     @Sendable static func name(_ g: Snapshot.SessionGroup) -> String {
-        g.other ? "\(g.service) (other client)" : "\(g.service)/\(g.store)" + (g.tenant.map { "/\($0)" } ?? "")
+        unnamed(g) ? "\(g.service) (other client)" : "\(g.service)/\(g.store)" + (g.tenant.map { "/\($0)" } ?? "")
     }
+
+    /// A client whose application_name storetop does not parse.
+    @Sendable static func unnamed(_ g: Snapshot.SessionGroup) -> Bool { g.other && g.library == nil }
 
     @Sendable static func note(_ b: Snapshot.Backend, _ x: Context) -> String {
         var note = b.blockedBy.isEmpty ? "" : "blocked by \(b.blockedBy.map(String.init).joined(separator: ","))  "

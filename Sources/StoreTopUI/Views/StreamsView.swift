@@ -23,10 +23,14 @@ enum StreamsView {
         },
     ]
 
-    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> Table {
+    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?, store: String = "storeaccess") -> Table {
         let rows = (snap.streams?.tenants ?? []).filter { tenant == nil || $0.tenant == tenant }.map {
             Row(t: $0, rate: d?.tenantAppendRate[$0.tenant], trend: d?.tenantAppendRateHistory[$0.tenant] ?? [], now: snap.clock)
         }
-        return Table(columns, rows: rows.map { TableRow(columns, $0, id: .tenantHead($0.t.tenant)) })
+        let foreign = ForeignRows.stores(snap, tenant: tenant).filter { $0.head != nil }.map {
+            ForeignLine(row: ForeignRows.At(value: $0, now: snap.clock), id: .foreign($0.label), store: $0.label)
+        }
+        let own = rows.map { TableRow(columns, $0, id: .tenantHead($0.t.tenant)) }
+        return StoreColumn.merge(columns, own: own, ownStore: store, foreign: foreign, cells: ForeignRows.streams)
     }
 }

@@ -24,17 +24,20 @@ public enum TextReport {
             section("SESSIONS", SessionsView.table(s, tenant: nil, expanded: []), notes)
         }
         if !s.pools.isEmpty { section("POOLS", PoolsView.table(s, tenant: nil)) }
-        if !s.cursors.isEmpty { section("CONSUMERS", ConsumersView.table(s, d, tenant: nil)) }
-        if !s.outboxes.isEmpty { section("OUTBOXES", OutboxesView.table(s, d, tenant: nil)) }
-        if !s.bookmarks.isEmpty {
+        // other libraries' consumers, outboxes and bookmarks are rows of the same sections (the STORE column)
+        let foreign = s.foreign ?? []
+        if !s.cursors.isEmpty || foreign.contains(where: { !$0.consumers.isEmpty }) {
+            section("CONSUMERS", ConsumersView.table(s, d, tenant: nil))
+        }
+        if !s.outboxes.isEmpty || foreign.contains(where: { !$0.outboxes.isEmpty }) { section("OUTBOXES", OutboxesView.table(s, d, tenant: nil)) }
+        if !s.bookmarks.isEmpty || foreign.contains(where: { !$0.bookmarks.isEmpty }) {
             var recent = s
             recent.bookmarks = Array(s.bookmarks.prefix(50))
             section("BOOKMARKS", BookmarksView.table(recent, tenant: nil), sortColumn: View.bookmarks.defaultSortColumn)
         }
-        if let foreign = s.foreign, !foreign.isEmpty {
+        if !foreign.isEmpty {
             let warnings = foreign.flatMap { f in f.warnings.map { "! \(f.label): \($0)" } }
             section("OTHER LIBRARIES' STORES", ForeignView.storeTable(s), warnings)
-            if foreign.contains(where: { !$0.consumers.isEmpty }) { section("THEIR CONSUMERS", ForeignView.consumerTable(s)) }
         }
         if !s.errors.isEmpty { out += [""] + s.errors.map { "! \($0.reason)" } }
         return out.joined(separator: "\n")

@@ -7,14 +7,15 @@ enum Views {
     static func table(_ view: View, _ m: Model, _ s: UIState) -> Table {
         guard let snap = m.snapshot else { return Table(columns: [Column(title: "", width: 10, flex: true)], rows: []) }
         let d = m.derived
+        let own = StoreColumn.own(m)
         switch view {
-        case .overview: return OverviewView.table(snap, d, tenant: s.tenant)
+        case .overview: return OverviewView.table(snap, d, tenant: s.tenant, store: own)
         case .sessions: return SessionsView.table(snap, tenant: s.tenant, expanded: s.expandedGroups)
         case .pools: return PoolsView.table(snap, tenant: s.tenant)
-        case .streams: return StreamsView.table(snap, d, tenant: s.tenant)
-        case .consumers: return ConsumersView.table(snap, d, tenant: s.tenant)
-        case .outboxes: return OutboxesView.table(snap, d, tenant: s.tenant)
-        case .bookmarks: return BookmarksView.table(snap, tenant: s.tenant)
+        case .streams: return StreamsView.table(snap, d, tenant: s.tenant, store: own)
+        case .consumers: return ConsumersView.table(snap, d, tenant: s.tenant, store: own)
+        case .outboxes: return OutboxesView.table(snap, d, tenant: s.tenant, store: own)
+        case .bookmarks: return BookmarksView.table(snap, tenant: s.tenant, store: own)
         }
     }
 
