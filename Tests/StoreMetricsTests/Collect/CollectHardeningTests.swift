@@ -75,6 +75,14 @@ import Testing
         #expect(panels.reason("pools") == nil, "retried after the interval")
     }
 
+    /// An admin session holding an ACCESS EXCLUSIVE lock on the store's cursors table in an open transaction.
+    static func lockCursors(_ server: TestServer, _ schema: String) throws -> Connection {
+        let locker = try Connection(try ConnectionString(server.adminDSN))
+        try locker.query("BEGIN")
+        try locker.query(SQL(unsafeRaw: "LOCK TABLE \"\(schema)\".cursors IN ACCESS EXCLUSIVE MODE"))
+        return locker
+    }
+
     /// A store table locked by another session costs one short lock wait (lock_timeout), not a statement timeout
     /// per statement: the panel says why, the rest of the snapshot is served.
     @Test func aLockedTableCostsOneShortWait() throws {
@@ -82,10 +90,8 @@ import Testing
         let schema = TestServer.freshSchemaName("lock")
         try server.store(schema: schema).close()
         defer { server.dropSchema(schema) }
-        let locker = try Connection(try ConnectionString(server.adminDSN))
+        let locker = try Self.lockCursors(server, schema)
         defer { locker.close() }
-        try locker.query("BEGIN")
-        try locker.query(SQL(unsafeRaw: "LOCK TABLE \"\(schema)\".cursors IN ACCESS EXCLUSIVE MODE"))
         let c = try Collector(dsn: server.directDSN, schema: schema, statementTimeout: .seconds(30))
         defer { c.close() }
         let s = try c.snapshot()
@@ -103,10 +109,8 @@ import Testing
         let schema = TestServer.freshSchemaName("plock")
         try server.store(schema: schema).close()
         defer { server.dropSchema(schema) }
-        let locker = try Connection(try ConnectionString(server.adminDSN))
+        let locker = try Self.lockCursors(server, schema)
         defer { locker.close() }
-        try locker.query("BEGIN")
-        try locker.query(SQL(unsafeRaw: "LOCK TABLE \"\(schema)\".cursors IN ACCESS EXCLUSIVE MODE"))
         // the lock goes away by itself after 20 s, so a collector without timeouts ends too (late)
         let released = DispatchSemaphore(value: 0)
         nonisolated(unsafe) let held = locker
