@@ -90,7 +90,7 @@ import Testing
         var s = UIState()
         s.view = .outboxes
         let (a, e1) = run([.char("P"), .down, .enter], s, ctx: octx)
-        #expect(e1 == [.planPrune(tenant: "acme", kind: "items", choice: .olderThan1h)])
+        #expect(e1 == [.planPrune(PruneTarget(tenant: "acme", kind: "items"), choice: .olderThan1h)])
         guard case .planning = a.dialog else { Issue.record("\(a.dialog)"); return }
         let plan = PruneProposal(
             tenant: "acme", kind: "items", modeName: "safe", olderThan: nil, rows: 5, totalRows: 9, firstID: 1, lastID: 5,
@@ -109,6 +109,34 @@ import Testing
         s.readOnly = true
         let (r, e4) = run([.char("P")], s, ctx: octx)
         #expect(r.dialog == .none && e4.isEmpty && r.status?.contains("read-only") == true)
+    }
+
+    /// A zestor outbox is pruned by age only (its watchers are in memory), and a plan the service refuses (a listener
+    /// idle longer than the age) shows why and offers no Yes: Enter and y leave it undone.
+    @Test func aZestorOutboxIsPrunedByAgeAndARefusedPlanCannotRun() {
+        let zctx = HandlerContext(rows: [.foreignOutbox(store: "zestor:app", tenant: "7", kind: "order")], columns: 8, pageSize: 10, tenants: [])
+        var s = UIState()
+        s.view = .outboxes
+        let target = PruneTarget(store: "zestor:app", tenant: "7", kind: "order")
+        #expect(target.choices == [.olderThan1h, .olderThan24h])
+        let (a, e1) = run([.char("P"), .down, .down, .enter], s, ctx: zctx)
+        #expect(e1 == [.planPrune(target, choice: .olderThan24h)], "the last choice is 24 h, never safe mode")
+        #expect(a.dialog == .planning(target))
+        var plan = PruneProposal(
+            tenant: "7", kind: "order", modeName: "forced", olderThan: nil, rows: 40, totalRows: 90, firstID: 1, lastID: 40, watchers: [],
+            missedWatchers: [])
+        plan.store = "zestor:app"
+        plan.refusal = "listener pid 4711 has been idle for 2h, longer than 24h"
+        var b = a
+        b.dialog = .pruneConfirm(plan: plan, yes: false)
+        let (c, e2) = run([.char("y"), .enter], b, ctx: zctx)
+        #expect(c.dialog == .none && e2.isEmpty && c.status == "nothing done")
+        plan.refusal = nil
+        b.dialog = .pruneConfirm(plan: plan, yes: false)
+        #expect(run([.char("y"), .enter], b, ctx: zctx).1 == [.executePrune(plan)])
+        // another library's outbox is not pruned
+        let fctx = HandlerContext(rows: [.foreignOutbox(store: "other:x", tenant: "7", kind: "order")], columns: 8, pageSize: 10, tenants: [])
+        #expect(run([.char("P")], s, ctx: fctx).0.status == "select an outbox to prune")
     }
 
     @Test func cancelAndTerminateNeedABackendAndConfirmation() {

@@ -21,14 +21,9 @@ extension Screen {
                     i == sel ? .selected : .dialog)
             }
             c.put(x, y + 1 + ctx.columnTitles.count, "Enter sorts (again: reverses)  Esc", .dim, maxWidth: w)
-        case .pruneMode(let t, let k, let choice):
-            let (x, y, w) = box(&c, 66, 8, "Prune \(t)/\(k)")
-            for (i, ch) in PruneChoice.allCases.enumerated() {
-                c.put(x, y + 1 + i, (i == choice ? "› " : "  ") + ch.label, i == choice ? .selected : .dialog, maxWidth: w)
-            }
-            c.put(x, y + 5, "Enter: plan (nothing is deleted yet)   Esc: cancel", .dialog, maxWidth: w)
-        case .planning(let t, let k):
-            let (x, y, _) = box(&c, 50, 4, "Prune \(t)/\(k)")
+        case .pruneMode(let target, let choice): pruneMode(&c, target, choice)
+        case .planning(let target):
+            let (x, y, _) = box(&c, 50, 4, "Prune \(target.name)")
             c.put(x, y + 1, "counting rows…", .dialog)
         case .pruneConfirm(let p, let yes): pruneConfirm(&c, p, yes, horizon: m.snapshot?.sessions?.xminHolder)
         case .pruneProgress(let d, let p, let cancelling):
@@ -101,13 +96,31 @@ extension Screen {
         }
     }
 
+    /// The prune's choices: safe or by age for the own store; by age only for a zestor outbox, whose watchers live in
+    /// the application's memory and never read rows older than their start.
+    static func pruneMode(_ c: inout Canvas, _ target: PruneTarget, _ choice: Int) {
+        let choices = target.choices
+        let note = target.store == nil ? [] : ["zestor's watchers are in memory: only rows older than an age"]
+        let (x, y, w) = box(&c, 66, choices.count + note.count + 5, "Prune \(target.name)")
+        for (i, ch) in choices.enumerated() {
+            c.put(x, y + 1 + i, (i == choice ? "› " : "  ") + ch.label, i == choice ? .selected : .dialog, maxWidth: w)
+        }
+        for (i, l) in note.enumerated() { c.put(x, y + 2 + choices.count + i, l, .dim, maxWidth: w) }
+        c.put(x, y + 2 + choices.count + note.count, "Enter: plan (nothing is deleted yet)   Esc: cancel", .dialog, maxWidth: w)
+    }
+
     static func pruneConfirm(_ c: inout Canvas, _ p: PruneProposal, _ yes: Bool, horizon: Snapshot.Backend?) {
         var lines = [
             "Mode: \(p.modeName)" + (p.olderThan.map { ", rows older than \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
             "Will delete \(p.rows) of \(p.totalRows) rows" + (p.firstID.map { " (ids \($0)…\(p.lastID ?? $0))" } ?? ""),
             "Batches of 1000 rows, 1 s lock timeout each; audited.",
-            "Watchers: " + (p.watchers.isEmpty ? "none registered" : p.watchers.map { "\($0.name)@\($0.position)" }.joined(separator: ", ")),
         ]
+        if p.store == nil {
+            lines.append(
+                "Watchers: " + (p.watchers.isEmpty ? "none registered" : p.watchers.map { "\($0.name)@\($0.position)" }.joined(separator: ", ")))
+        }
+        lines += p.notes
+        if let why = p.refusal { lines.append("REFUSED: \(why)") }
         if !p.missedWatchers.isEmpty { lines.append("WARNING: will miss rows: " + p.missedWatchers.map(\.name).joined(separator: ", ")) }
         if p.rows == 0 { lines.append("Nothing to delete.") }
         // deleted rows stay on disk as dead tuples until the horizon moves past them: vacuum cannot free them
@@ -115,9 +128,15 @@ extension Screen {
             lines.append("WARNING: \(p.rows) rows will be deleted but stay as dead tuples")
             lines.append("WARNING: while pid \(x.pid) holds the xmin horizon")
         }
-        let (x, y, w) = box(&c, 70, lines.count + 5, "Prune \(p.tenant)/\(p.kind)?")
-        for (i, l) in lines.enumerated() { c.put(x, y + 1 + i, l, l.hasPrefix("WARNING") ? .critical : .dialog, maxWidth: w) }
-        buttons(&c, x, y + lines.count + 2, w, yes, "Yes, delete \(p.rows) rows")
+        let (x, y, w) = box(&c, 70, lines.count + 5, "Prune \(PruneTarget(store: p.store, tenant: p.tenant, kind: p.kind).name)?")
+        for (i, l) in lines.enumerated() {
+            c.put(x, y + 1 + i, l, l.hasPrefix("WARNING") || l.hasPrefix("REFUSED") ? .critical : .dialog, maxWidth: w)
+        }
+        if p.refusal != nil {
+            c.put(x, y + lines.count + 2, "Esc: close (nothing is deleted)", .dialog, maxWidth: w)
+        } else {
+            buttons(&c, x, y + lines.count + 2, w, yes, "Yes, delete \(p.rows) rows")
+        }
     }
 
     static func signalConfirm(_ c: inout Canvas, _ m: Model, _ pid: Int32, _ term: Bool, _ yes: Bool) {

@@ -7,10 +7,28 @@ public protocol ActionService: Sendable {
     func permissions() throws -> Actions.Permissions
     /// Plans a prune (changes nothing).
     func planPrune(tenant: String, kind: String, choice: PruneChoice) throws -> PruneProposal
+    /// Plans a prune of `target` (changes nothing): the own store's through `planPrune(tenant:kind:choice:)`.
+    func planPrune(_ target: PruneTarget, choice: PruneChoice) throws -> PruneProposal
     /// Executes a planned prune; `progress(deleted, planned)` returns false to cancel after the batch.
     func executePrune(_ proposal: PruneProposal, progress: (_ deleted: Int, _ planned: Int) -> Bool) throws -> PruneOutcome
     /// `pg_cancel_backend`; false when the backend is gone.
     func cancelBackend(_ pid: Int32) throws -> Bool
     /// `pg_terminate_backend`; false when the backend is gone.
     func terminateBackend(_ pid: Int32) throws -> Bool
+}
+
+extension ActionService {
+    /// The own store's outboxes only, for services that prune nothing else (test fakes).
+    public func planPrune(_ target: PruneTarget, choice: PruneChoice) throws -> PruneProposal {
+        guard target.store == nil else { throw ActionRefused(message: "pruning \(target.name) is not offered here") }
+        return try planPrune(tenant: target.tenant, kind: target.kind, choice: choice)
+    }
+}
+
+/// An action this service does not offer.
+public struct ActionRefused: Error, CustomStringConvertible {
+    /// What was refused and why.
+    public let message: String
+    /// The message.
+    public var description: String { message }
 }

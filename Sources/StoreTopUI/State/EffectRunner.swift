@@ -60,18 +60,18 @@ public final class EffectRunner: @unchecked Sendable {
         case .refreshNow: refresh.refreshNow()
         case .intervalChanged(let i): refresh.setInterval(i)
         case .pausedChanged(let on): refresh.setPaused(on)
-        case .planPrune(let t, let k, let choice): planPrune(t, k, choice)
+        case .planPrune(let target, let choice): planPrune(target, choice)
         case .executePrune(let plan): executePrune(plan)
         case .cancelPrune: pruneCancel.withLock { $0 = true }
         case .signal(let pid, let terminate): signal(pid, terminate)
         }
     }
 
-    func planPrune(_ t: String, _ k: String, _ choice: PruneChoice) {
+    func planPrune(_ target: PruneTarget, _ choice: PruneChoice) {
         guard let actions else { return }
         spawn { [self] in
             do {
-                let plan = try actions.planPrune(tenant: t, kind: k, choice: choice)
+                let plan = try actions.planPrune(target, choice: choice)
                 post { s, _ in if case .planning = s.dialog { s.dialog = .pruneConfirm(plan: plan, yes: false) } }
             } catch {
                 postDialog(.message(title: "Cannot plan the prune", text: Collector.shortError(error)))
@@ -107,7 +107,7 @@ public final class EffectRunner: @unchecked Sendable {
                     return !pruneCancel.withLock { $0 }
                 }
                 let text =
-                    "\(r.cancelled ? "Cancelled after" : "Deleted") \(r.deleted) rows of \(plan.tenant)/\(plan.kind) in \(r.batches) batches, \(String(format: "%.0f", r.milliseconds)) ms. Audit row \(r.auditID) in prune_audit."
+                    "\(r.cancelled ? "Cancelled after" : "Deleted") \(r.deleted) rows of \(PruneTarget(store: plan.store, tenant: plan.tenant, kind: plan.kind).name) in \(r.batches) batches, \(String(format: "%.0f", r.milliseconds)) ms. Audit row \(r.auditID) in \(r.auditTable)."
                 postDialog(.message(title: r.cancelled ? "Prune cancelled" : "Prune done", text: text))
             } catch {
                 postDialog(.message(title: "Prune failed", text: Collector.shortError(error)))

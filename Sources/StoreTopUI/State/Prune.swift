@@ -1,5 +1,26 @@
 import Foundation
 
+/// What a prune dialog acts on: an outbox of storetop's own store, or of another library's (`store` is its label,
+/// `zestor:app`: zestor outboxes are the only foreign ones storetop prunes, by age).
+public struct PruneTarget: Equatable, Hashable, Sendable {
+    /// The foreign store's label; nil for StoreAccess's own outbox.
+    public var store: String?
+    /// The tenant (zestor: the ns_id).
+    public var tenant: String
+    /// The outbox kind.
+    public var kind: String
+
+    /// A target; `store` nil for the own store.
+    public init(store: String? = nil, tenant: String, kind: String) { (self.store, self.tenant, self.kind) = (store, tenant, kind) }
+
+    /// The dialog's name for it: `acme/orders`, or `zestor:app 7/order`.
+    public var name: String { (store.map { $0 + " " } ?? "") + "\(tenant)/\(kind)" }
+
+    /// The choices the dialog offers: safe mode needs durable watchers, which only StoreAccess's outboxes have
+    /// (zestor's watchers live in the application's memory), so a foreign outbox is pruned by age only.
+    public var choices: [PruneChoice] { store == nil ? PruneChoice.allCases : [.olderThan1h, .olderThan24h] }
+}
+
 /// The prune choices offered by the dialog.
 public enum PruneChoice: Equatable, Sendable, CaseIterable {
     case safe, olderThan1h, olderThan24h
@@ -58,6 +79,13 @@ public struct PruneProposal: Equatable, Sendable {
     public var missedWatchers: [Watcher]
     /// The service's own plan (opaque here; not compared).
     public var payload: (any Sendable)?
+    /// The foreign store's label (`zestor:app`); nil for the own store.
+    public var store: String? = nil
+    /// Why the prune would be refused (a listener idle longer than the age, a missing privilege): shown, and the
+    /// dialog then offers no Yes.
+    public var refusal: String? = nil
+    /// Further lines for the dialog (a zestor outbox's listener sessions and their idle times, the audit table).
+    public var notes: [String] = []
 
     /// A proposal; `payload` is whatever the action service needs to execute it.
     public init(
@@ -72,7 +100,7 @@ public struct PruneProposal: Equatable, Sendable {
     public static func == (a: PruneProposal, b: PruneProposal) -> Bool {
         (a.tenant, a.kind, a.modeName, a.olderThan) == (b.tenant, b.kind, b.modeName, b.olderThan)
             && (a.rows, a.totalRows, a.firstID, a.lastID) == (b.rows, b.totalRows, b.firstID, b.lastID) && a.watchers == b.watchers
-            && a.missedWatchers == b.missedWatchers
+            && a.missedWatchers == b.missedWatchers && (a.store, a.refusal, a.notes) == (b.store, b.refusal, b.notes)
     }
 }
 
@@ -86,8 +114,10 @@ public struct PruneOutcome: Sendable, Equatable {
     public var milliseconds: Double
     /// Stopped early on request.
     public var cancelled: Bool
-    /// The `prune_audit` row.
+    /// The audit row's id.
     public var auditID: Int64
+    /// The audit table holding it (`prune_audit`, or the DBA-named schema's `storetop_foreign_prune_audit`).
+    public var auditTable = "prune_audit"
     /// An outcome.
     public init(deleted: Int, batches: Int, milliseconds: Double, cancelled: Bool, auditID: Int64) {
         (self.deleted, self.batches, self.milliseconds, self.cancelled, self.auditID) = (deleted, batches, milliseconds, cancelled, auditID)

@@ -9,7 +9,7 @@ extension Reducer {
             if [.escape, .enter, .char("q"), .char("?"), .char("h"), .char(" ")].contains(key) { s.dialog = .none }
         case .tenantPicker(let sel): tenantPicker(&s, sel, key, ctx)
         case .sortMenu(let sel): sortMenu(&s, sel, key, ctx)
-        case .pruneMode(let t, let k, let choice): return pruneMode(s, t, k, choice, key)
+        case .pruneMode(let target, let choice): return pruneMode(s, target, choice, key)
         case .planning:
             if key == .escape { s.dialog = .none }
         case .pruneConfirm(let plan, let yes):
@@ -17,7 +17,7 @@ extension Reducer {
             case .toggle(let y): s.dialog = .pruneConfirm(plan: plan, yes: y)
             case .close: s.dialog = .none
             case .accept:
-                guard yes, plan.rows > 0 else { s.dialog = .none; s.status = "nothing done"; break }
+                guard yes, plan.rows > 0, plan.refusal == nil else { s.dialog = .none; s.status = "nothing done"; break }
                 s.dialog = .pruneProgress(deleted: 0, planned: plan.rows, cancelling: false)
                 return (s, [.executePrune(plan)])
             case .ignore: break
@@ -70,14 +70,15 @@ extension Reducer {
         }
     }
 
-    static func pruneMode(_ s0: UIState, _ t: String, _ k: String, _ choice: Int, _ key: Key) -> (UIState, [Effect]) {
+    static func pruneMode(_ s0: UIState, _ target: PruneTarget, _ choice: Int, _ key: Key) -> (UIState, [Effect]) {
         var s = s0
+        let choices = target.choices
         switch key {
-        case .up: s.dialog = .pruneMode(tenant: t, kind: k, choice: max(0, choice - 1))
-        case .down: s.dialog = .pruneMode(tenant: t, kind: k, choice: min(PruneChoice.allCases.count - 1, choice + 1))
+        case .up: s.dialog = .pruneMode(target, choice: max(0, choice - 1))
+        case .down: s.dialog = .pruneMode(target, choice: min(choices.count - 1, choice + 1))
         case .enter:
-            s.dialog = .planning(tenant: t, kind: k)
-            return (s, [.planPrune(tenant: t, kind: k, choice: PruneChoice.allCases[choice])])
+            s.dialog = .planning(target)
+            return (s, [.planPrune(target, choice: choices[min(choice, choices.count - 1)])])
         case .escape, .char("q"), .char("n"): s.dialog = .none
         default: break
         }

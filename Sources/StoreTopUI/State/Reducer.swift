@@ -98,8 +98,12 @@ public enum Reducer {
 
     static func prune(_ s: inout UIState, _ ctx: HandlerContext) {
         if s.readOnly { s.status = "read-only mode: pruning is off"; return }
-        guard case .outbox(let t, let k)? = selectedRow(s, ctx) else { s.status = "select an outbox to prune"; return }
-        s.dialog = .pruneMode(tenant: t, kind: k, choice: 0)
+        switch selectedRow(s, ctx) {
+        case .outbox(let t, let k)?: s.dialog = .pruneMode(PruneTarget(tenant: t, kind: k), choice: 0)
+        case .foreignOutbox(let store, let t, let k)? where store.hasPrefix("zestor:"):
+            s.dialog = .pruneMode(PruneTarget(store: store, tenant: t, kind: k), choice: 0)
+        default: s.status = "select an outbox to prune"
+        }
     }
 
     static func signal(_ s: inout UIState, terminate: Bool, _ ctx: HandlerContext) {

@@ -38,8 +38,8 @@ enum Dialog: Equatable, Sendable {
     /// The legend (status colours, units, estimates), from help on a short screen.
     case legend
     case tenantPicker(selected: Int)
-    case pruneMode(tenant: String, kind: String, choice: Int)
-    case planning(tenant: String, kind: String)
+    case pruneMode(PruneTarget, choice: Int)
+    case planning(PruneTarget)
     case pruneConfirm(plan: PruneProposal, yes: Bool)
     case pruneProgress(deleted: Int, planned: Int, cancelling: Bool)
     case signalConfirm(pid: Int32, terminate: Bool, yes: Bool)
@@ -54,7 +54,7 @@ public enum Effect: Equatable, Sendable {
     case refreshNow
     case intervalChanged(Double)
     case pausedChanged(Bool)
-    case planPrune(tenant: String, kind: String, choice: PruneChoice)
+    case planPrune(PruneTarget, choice: PruneChoice)
     case executePrune(PruneProposal)
     case cancelPrune
     case signal(pid: Int32, terminate: Bool)
