@@ -1,5 +1,6 @@
 import Foundation
 import StoreAccess
+import StoreMetrics
 import StoreTestSupport
 import Testing
 
@@ -64,9 +65,8 @@ import Testing
         #expect(try count(server, audited) == 1)
     }
 
-    @Test func sigtermStopsAfterTheBatchExits143AndTheAuditRowSaysCancelled() throws {
-        let (server, schema, audit) = try seeded(rows: 300_000)
-        defer { server.dropSchema(schema); server.dropSchema(audit) }
+    /// Starts `storetop prune` of namespace 7 in batches of 100 and returns once batches have committed.
+    func startPrune(_ server: TestServer, _ schema: String, _ audit: String) throws -> BackgroundProcess {
         let left = "SELECT count(*) FROM \(schema).zestor_outbox WHERE ns_id = 7"
         let before = try count(server, left)
         let p = try BackgroundProcess(
@@ -78,14 +78,45 @@ import Testing
         // wait (as long as this machine needs) until batches commit
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, !p.exited, (try? count(server, left)) ?? before > before - 300 { usleep(5_000) }
+        return p
+    }
+
+    /// The audit row (status, rows_deleted, batches) and the rows namespace 7 lost, once no prune session is left.
+    func outcome(_ server: TestServer, _ schema: String, _ audit: String, before: Int) throws -> (row: [[String?]], deleted: Int) {
+        let sessions =
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(Actions.zestorPruneApplicationName.rendered)' AND datname = current_database()"
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, try count(server, sessions) > 0 { usleep(10_000) }
+        let deleted = before - (try count(server, "SELECT count(*) FROM \(schema).zestor_outbox WHERE ns_id = 7"))
+        let row = try server.admin(SQL(unsafeRaw: "SELECT status, rows_deleted, batches FROM \(audit).storetop_foreign_prune_audit")).rows
+        return (row.map(\.values), deleted)
+    }
+
+    @Test func sigtermStopsAfterTheBatchExits143AndTheAuditRowSaysCancelled() throws {
+        let (server, schema, audit) = try seeded(rows: 300_000)
+        defer { server.dropSchema(schema); server.dropSchema(audit) }
+        let before = try count(server, "SELECT count(*) FROM \(schema).zestor_outbox WHERE ns_id = 7")
+        let p = try startPrune(server, schema, audit)
         try #require(!p.exited, "the prune ended before the signal: \(p.output) \(p.errors)")
         kill(p.pid, SIGTERM)
         try #require(p.waitExit(timeout: 60), "still running after SIGTERM")
         #expect((p.exitStatus & 0x7f) == 0 && (p.exitStatus >> 8) & 0xff == 143, "wait status \(p.exitStatus): \(p.errors)")
-        let deleted = before - (try count(server, left))
+        let (row, deleted) = try outcome(server, schema, audit, before: before)
         #expect(deleted >= 300 && deleted < before - 1, "interrupted, not finished")
-        let row = try server.admin(SQL(unsafeRaw: "SELECT status, rows_deleted, batches FROM \(audit).storetop_foreign_prune_audit")).rows
-        #expect(row.count == 1 && row.first?.values == ["cancelled", String(deleted), String(deleted / 100)], "\(row.map(\.values))")
+        #expect(row == [["cancelled", String(deleted), String(deleted / 100)]], "\(row)")
         #expect(p.output.contains("cancelled by SIGTERM after the current batch: deleted \(deleted) rows"), "\(p.output)")
+    }
+
+    /// A crash between (or inside) batches: the row stays `running` and counts exactly what committed.
+    @Test func killMinus9LeavesTheAuditRowRunningWithWhatCommitted() throws {
+        let (server, schema, audit) = try seeded(rows: 300_000)
+        defer { server.dropSchema(schema); server.dropSchema(audit) }
+        let before = try count(server, "SELECT count(*) FROM \(schema).zestor_outbox WHERE ns_id = 7")
+        let p = try startPrune(server, schema, audit)
+        try #require(!p.exited, "the prune ended before the kill: \(p.output) \(p.errors)")
+        p.kill9()
+        let (row, deleted) = try outcome(server, schema, audit, before: before)
+        #expect(deleted >= 300 && deleted < before - 1, "killed, not finished")
+        #expect(row == [["running", String(deleted), String(deleted / 100)]], "\(row)")
     }
 }
