@@ -31,7 +31,9 @@ extension ZestorPruner {
         }
         if !checked.auditTable { try createAudit(c) }
         let t0 = ContinuousClock.now
-        let json = String(decoding: try JSONEncoder().encode(listeners), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase  // as the audit's SQL readers spell columns
+        let json = String(decoding: try encoder.encode(listeners), as: UTF8.self)
         let id: Int64 = try c.query(ZestorPruneStatements.begin(audit, plan, listeners: json)).first!.decode("id")
         var run = Run(auditID: id, after: (plan.firstID ?? 1) - 1)
         let cancelled: Bool
