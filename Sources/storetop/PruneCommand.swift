@@ -3,14 +3,16 @@ import Foundation
 import StoreAccess
 import StoreMetrics
 
-/// `storetop prune --tenant T --kind K (--safe | --older-than 7d) [--dry-run] [--yes] [--batch N]`.
+/// `storetop prune --tenant T --kind K (--safe | --older-than 7d) [--dry-run] [--yes] [--batch N]`, and for a zestor
+/// store `storetop prune --store zestor:SCHEMA --tenant NS --kind K --older-than 7d --audit-schema NAME […]`.
 struct PruneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune", abstract: "Prune an outbox in batches, with an audit row (docs/pruning.md).")
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Tenant of the outbox.") var tenant: String
+    @Option(help: "A foreign store's outbox, zestor:SCHEMA (leave it out for StoreAccess's own, in --schema).") var store: String?
+    @Option(help: "Tenant of the outbox (for zestor: the namespace, ns_id).") var tenant: String
     @Option(help: "Kind of the outbox.") var kind: String
     @Flag(help: "Delete only rows every registered watcher has passed.") var safe = false
     @Option(
@@ -20,6 +22,18 @@ struct PruneCommand: ParsableCommand {
     @Flag(help: "Do not ask for confirmation.") var yes = false
     @Option(help: "Rows per batch.") var batch: Int = 1000
     @Flag(help: "Refuse to change anything.") var readOnly = false
+    @Option(help: "With --store: the schema of storetop's audit table (never the store's own schema).") var auditSchema: String?
+
+    /// The zestor schema of `--store zestor:SCHEMA` (nil: StoreAccess's own outbox).
+    var zestorSchema: String? {
+        get throws {
+            guard let store else { return nil }
+            guard store.hasPrefix("zestor:"), store.count > 7 else {
+                throw ValidationError("--store takes zestor:SCHEMA (StoreAccess's own outboxes: leave it out and name --schema)")
+            }
+            return String(store.dropFirst(7))
+        }
+    }
 
     /// A typed duration (`90s`, `30m`, `12h`, `7d`, `1h30m`), parsed strictly by `DurationText`.
     static func parseDuration(_ s: String) throws -> Duration {
@@ -40,13 +54,28 @@ struct PruneCommand: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try mode
         guard batch >= 1 && batch <= 100_000 else { throw ValidationError("--batch must be 1…100000") }
-        do { _ = try Names.tenant(tenant); _ = try Names.kind(kind) } catch let e as StoreError { throw ValidationError(e.message) }
+        guard let zestor = try zestorSchema else {
+            _ = try mode
+            if auditSchema != nil { throw ValidationError("--audit-schema is for --store: StoreAccess audits in its own prune_audit") }
+            do { _ = try Names.tenant(tenant); _ = try Names.kind(kind) } catch let e as StoreError { throw ValidationError(e.message) }
+            return
+        }
+        if safe {
+            throw ValidationError(
+                "--safe is refused for zestor: its watchers keep their positions in memory, so there are no durable watchers to consult; "
+                    + "use --older-than (refused while a listener has been idle longer than that)")
+        }
+        guard let olderThan else { throw ValidationError("--store zestor:… needs --older-than DURATION") }
+        _ = try Self.parseDuration(olderThan)
+        guard let auditSchema else { throw ValidationError("--store zestor:… needs --audit-schema NAME (a schema of your own for the audit)") }
+        guard auditSchema != zestor else { throw ValidationError("--audit-schema must not be the zestor schema: storetop never writes into it") }
+        guard Int64(tenant) != nil else { throw ValidationError("--tenant of a zestor store is its namespace, an integer (ns_id)") }
     }
 
     func run() throws {
         let dsn = try connection.resolved()
+        if let zestor = try zestorSchema { return try runZestor(dsn, schema: zestor) }
         let mode = try self.mode
         try reportingErrors {
             let actions = try Actions(dsn: dsn, schema: connection.schema, readOnly: readOnly || dryRun)
@@ -55,22 +84,45 @@ struct PruneCommand: ParsableCommand {
             print(Self.describe(plan))
             if dryRun { print("dry run: nothing deleted"); return }
             if plan.rows == 0 { print("nothing to delete"); return }
-            if !yes {
-                guard isatty(0) == 1 else { throw StoreError(.invalidArgument, "not a terminal: pass --yes to prune without confirmation") }
-                print("Delete \(plan.rows) rows? [y/N] ", terminator: "")
-                guard let answer = readLine(), answer.lowercased() == "y" || answer.lowercased() == "yes" else { print("cancelled"); return }
-            }
+            guard try confirmed(plan.rows) else { print("cancelled"); return }
             try Self.execute(actions, plan, batch: batch)
         }
     }
 
-    /// Runs the prune. SIGINT, SIGTERM and SIGHUP stop it after the current batch: the audit row is closed as
-    /// cancelled with the rows deleted so far, and the process exits 128 + the signal (130, 143, 129).
+    /// Asks before deleting `rows` rows, unless --yes; false when the answer is no. Refuses without a terminal.
+    func confirmed(_ rows: Int) throws -> Bool {
+        if yes { return true }
+        guard isatty(0) == 1 else { throw StoreError(.invalidArgument, "not a terminal: pass --yes to prune without confirmation") }
+        print("Delete \(rows) rows? [y/N] ", terminator: "")
+        guard let answer = readLine()?.lowercased() else { return false }
+        return answer == "y" || answer == "yes"
+    }
+
+    /// Runs the prune of StoreAccess's own outbox (see `interruptible`).
     static func execute(_ actions: Actions, _ plan: PrunePlan, batch: Int) throws {
+        try interruptible { step in
+            let r = try actions.executePrune(plan, batchSize: batch) { step($0.fraction, $0.deleted, $0.planned, $0.batches) }
+            return Outcome(
+                deleted: r.deleted, batches: r.batches, firstID: r.firstID, lastID: r.lastID, duration: r.duration, cancelled: r.cancelled,
+                audit: "audit id \(r.auditID)")
+        }
+    }
+
+    /// What a prune did, as its last line says.
+    struct Outcome {
+        let deleted: Int, batches: Int, firstID: Int64?, lastID: Int64?, duration: Duration, cancelled: Bool
+        /// Where its audit row is ("audit id 7", …).
+        let audit: String
+    }
+
+    /// Runs a prune whose batches call `step(fraction, deleted, planned, batches)`, which draws the progress bar on a
+    /// terminal and says whether to go on. SIGINT, SIGTERM and SIGHUP stop it after the current batch: the audit row
+    /// is closed as cancelled with the rows deleted so far, and the process exits 128 + the signal (130, 143, 129).
+    static func interruptible(_ body: (_ step: (Double, Int, Int, Int) -> Bool) throws -> Outcome) throws {
         Signals.install()
         let tty = isatty(1) == 1
-        let report = try actions.executePrune(plan, batchSize: batch) { p in
-            if tty { print("\r\(Self.bar(p.fraction, 30)) \(p.deleted)/\(p.planned) rows, \(p.batches) batches", terminator: ""); fflush(nil) }
+        let report = try body { fraction, deleted, planned, batches in
+            if tty { print("\r\(Self.bar(fraction, 30)) \(deleted)/\(planned) rows, \(batches) batches", terminator: ""); fflush(nil) }
             return quitSignal.load(ordering: .relaxed) == 0
         }
         if tty { print() }
@@ -78,11 +130,11 @@ struct PruneCommand: ParsableCommand {
         let done = "\(report.deleted) rows (\(ids)) in \(report.batches) batches, \(String(format: "%.0f", report.duration.seconds * 1000)) ms"
         let signal = quitSignal.load(ordering: .relaxed)
         guard report.cancelled else {
-            print("deleted \(done); audit id \(report.auditID)")
+            print("deleted \(done); \(report.audit)")
             return
         }
         let by = signal == 0 ? "" : " by \(Signals.name(signal))"
-        print("cancelled\(by) after the current batch: deleted \(done); audit id \(report.auditID) (status cancelled)")
+        print("cancelled\(by) after the current batch: deleted \(done); \(report.audit) (status cancelled)")
         if signal != 0 { throw ExitCode(ExitStatus.interrupted(by: signal)) }
     }
 
