@@ -15,6 +15,7 @@ struct Top: ParsableCommand {
     @Option(help: "Start narrowed to this tenant.") var tenant: String?
     @Option(help: "Start on this view: overview, sessions, pools, streams, consumers, outboxes, bookmarks (or 1-7).") var view: String = "overview"
     @Flag(help: "Turn off prune, cancel and terminate.") var readOnly = false
+    @Option(help: "Schema for the audit of a zestor outbox prune (never zestor's own; docs/pruning.md).") var auditSchema: String?
     @Flag(help: "No colors (also when NO_COLOR is set).") var noColor = false
     @Option(help: "Draw this many refreshes, then exit (for scripts and tests).") var iterations: Int?
 
@@ -31,7 +32,7 @@ struct Top: ParsableCommand {
         let resolved = try connection.resolve()
         try Top.runDashboard(
             dsn: resolved.text, schema: connection.schema, options: appOptions(serverLabel: resolved.serverLabel), rules: status.rules,
-            allDatabases: status.allDatabases, foreign: status.foreignKinds)
+            allDatabases: status.allDatabases, foreign: status.foreignKinds, auditSchema: auditSchema)
     }
 
     func appOptions(serverLabel: String) -> App.Options {
@@ -50,7 +51,7 @@ struct Top: ParsableCommand {
     /// Wires the live collector, the actions and a terminal (ncurses, or plain text when stdout is not one).
     static func runDashboard(
         dsn: String, schema: String, options: App.Options, rules: LagRules = LagRules(), allDatabases: Bool = false,
-        foreign: Set<Snapshot.ForeignStore.Kind>? = Set(Snapshot.ForeignStore.Kind.allCases)
+        foreign: Set<Snapshot.ForeignStore.Kind>? = Set(Snapshot.ForeignStore.Kind.allCases), auditSchema: String? = nil
     ) throws {
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema, allDatabases: allDatabases) }
         collector.foreignDetection.only = foreign
@@ -72,7 +73,7 @@ struct Top: ParsableCommand {
         }
         let terminal = try NCursesTerminal(theme: Theme(useColor: options.color))
         defer { terminal.end() }
-        let effects = EffectRunner(refresh: refresh, actions: LiveActions(actions: actions))
+        let effects = EffectRunner(refresh: refresh, actions: LiveActions(actions: actions, auditSchema: auditSchema))
         AppLoop(terminal: terminal, refresh: refresh, effects: effects, options: options, shouldStop: quitting).run()
         // a prune still running (the loop ended on a signal) stops after its current batch and closes its audit row
         // as cancelled before the process exits

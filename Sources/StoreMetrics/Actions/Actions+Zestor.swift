@@ -43,3 +43,8 @@ extension Actions {
         try Connection(try ConnectionString(dsn), applicationName: Self.zestorPruneApplicationName)
     }
 }
+
+extension ZestorPrunePlan {
+    /// The audit table the prune will write, qualified (for the dialog).
+    public var auditTable: String { "\(auditSchema).\(ZestorPruneStatements.auditTable)" }
+}
