@@ -154,4 +154,26 @@ import Testing
         #expect(Set(stores.compactMap(\.database)).count == 2 && stores.count == 2, "\(stores.map(\.label))")
         #expect(stores.map { $0.listeners ?? 0 }.reduce(0, +) == 4)
     }
+
+    /// Every statement the factstr and eventcore panels can send runs against a schema of their kind (eventcore's
+    /// two heads each against its own version's schema), and is named as theirs.
+    @Test func everyFactstrAndEventcoreStatementRuns() throws {
+        let server = try TestServer.current().inDatabase("storetop_foreign")
+        let f = TestServer.freshSchemaName("fst"), e2 = TestServer.freshSchemaName("ec2"), e1 = TestServer.freshSchemaName("ec01")
+        defer { for x in [f, e2, e1] { server.dropSchema(x) } }
+        try ForeignFixtures.factstr(server, f)
+        try ForeignFixtures.eventcore2(server, e2)
+        try ForeignFixtures.eventcore01(server, e1)
+        let c = try Connection(try ConnectionString(server.directDSN))
+        defer { c.close() }
+        func runs(_ sql: SQL) -> Bool { (try? c.query(sql)) != nil }
+        for sql in FactstrPanel.statements(try Identifier(f)) {
+            #expect(runs(sql) && sql.name?.hasPrefix("metrics.foreign.factstr_") == true, "\(sql.name ?? "?")")
+        }
+        let v2 = EventcorePanel.statements(try Identifier(e2)), v1 = EventcorePanel.statements(try Identifier(e1))
+        for (a, b) in zip(v2, v1) {
+            #expect(runs(a) || runs(b), "\(a.name ?? "?") runs against neither version's schema")
+            #expect(a.name?.hasPrefix("metrics.foreign.eventcore_") == true)
+        }
+    }
 }
