@@ -22,10 +22,22 @@ public final class Connection {
         public var statementTimeout: Duration?
         /// Sent as `options=-c lock_timeout=…` (with the statement timeout; same caveat behind PgBouncer).
         public var lockTimeout: Duration?
-        public init(connectTimeout: Int = 10, statementTimeout: Duration? = nil, lockTimeout: Duration? = nil) {
+        /// Other settings sent as `options=-c name=value` (a monitor sends `jit=off`); names and values of letters,
+        /// digits, `_` and `.` only, others are left out. Same caveat behind PgBouncer.
+        public var settings: [String: String] = [:]
+        public init(
+            connectTimeout: Int = 10, statementTimeout: Duration? = nil, lockTimeout: Duration? = nil, settings: [String: String] = [:]
+        ) {
             self.connectTimeout = connectTimeout
             self.statementTimeout = statementTimeout
             self.lockTimeout = lockTimeout
+            self.settings = settings
+        }
+
+        /// The `-c name=value` words of `settings`, sorted, without any that would need quoting.
+        public var settingWords: [String] {
+            func plain(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") } }
+            return settings.sorted { $0.key < $1.key }.filter { plain($0.key) && plain($0.value) }.map { "-c \($0.key)=\($0.value)" }
         }
     }
 
@@ -40,7 +52,7 @@ public final class Connection {
         var params: [(String, String)] = [("connect_timeout", String(options.connectTimeout))]
         let settings =
             (options.statementTimeout.map { ["-c statement_timeout=\($0.milliseconds)"] } ?? [])
-            + (options.lockTimeout.map { ["-c lock_timeout=\($0.milliseconds)"] } ?? [])
+            + (options.lockTimeout.map { ["-c lock_timeout=\($0.milliseconds)"] } ?? []) + options.settingWords
         if !settings.isEmpty { params.append(("options", settings.joined(separator: " "))) }
         params.append(("dbname", source.raw))
         if let applicationName { params.append(("application_name", applicationName.rendered)) }

@@ -202,11 +202,12 @@ public final class Pool: @unchecked Sendable {
         let pooler = behindTransactionPooler
         let options = Connection.Options(
             connectTimeout: configuration.connectTimeout,
-            statementTimeout: pooler ? nil : configuration.statementTimeout, lockTimeout: pooler ? nil : configuration.lockTimeout)
+            statementTimeout: pooler ? nil : configuration.statementTimeout, lockTimeout: pooler ? nil : configuration.lockTimeout,
+            settings: pooler ? [:] : configuration.settings)
         do {
             return try Connection(configuration.source, applicationName: configuration.applicationName, options: options)
         } catch let e as StoreError
-            where !pooler && (options.statementTimeout != nil || options.lockTimeout != nil)
+            where !pooler && (options.statementTimeout != nil || options.lockTimeout != nil || !options.settings.isEmpty)
             && e.message.contains("unsupported startup parameter")
         {
             // PgBouncer: connect again without startup options and apply the timeout per transaction instead.

@@ -22,6 +22,9 @@ public struct PoolConfiguration: Sendable {
     /// `lock_timeout` for every statement of a direct connection (default nil: the server's). A monitor sets it low so
     /// a locked table costs one short wait, not a statement timeout per statement.
     public var lockTimeout: Duration? = nil
+    /// Other settings for a direct connection, sent at connect time (`Connection.Options.settings`; a monitor sends
+    /// `jit=off`). Behind a transaction pooler they are not sent.
+    public var settings: [String: String] = [:]
     /// Set when connecting through PgBouncer (or another pooler) in transaction mode: no startup `options`,
     /// no session state.
     public var transactionPooler: Bool = false

@@ -19,6 +19,9 @@ struct ForeignCarry: Sendable {
     var stores: [Snapshot.ForeignStore] = []
     var watchedSince: [String: Date] = [:]
     var positions: [String: (position: String, since: Date)] = [:]
+    /// The previous snapshot's exact heads and when they were read: a factstr store's head sequence number (by
+    /// label) and each zestor outbox's head id (by label/tenant/kind), for the rates.
+    var heads: [String: (head: Int64, at: Date)] = [:]
 }
 
 extension Collector {
@@ -34,17 +37,20 @@ extension Collector {
             }
         }
         var out: [Snapshot.ForeignStore] = []
+        let database = run.snapshot.server?.database
         for detected in carry.stores {
             var store = detected
+            store.database = database
             let read: Bool? = try run("foreign.\(store.label)") { n in
                 try Self.readForeign(c, &store, now: clock, statements: &n)
                 return true
             }
             if read == nil { continue }
             assignStatus(&store, &carry, now: clock)
+            rates(&store, &carry, now: clock)
             out.append(store)
         }
-        if kinds.contains(.axon), let sessions = run.snapshot.sessions { out += AxonSessions.stores(from: sessions, now: clock) }
+        if kinds.contains(.axon), let sessions = run.snapshot.sessions { out += AxonSessions.stores(from: sessions, now: clock, database: database) }
         run.snapshot.foreign = out
     }
 
@@ -73,5 +79,23 @@ extension Collector {
             }
         }
         ForeignStatus.assign(&store, lastMoved: moved, watchedSince: since, now: now)
+    }
+
+    /// Rates from the previous snapshot's exact heads: factstr's events/s (its head is the event count) and each zestor
+    /// outbox's head-id growth. Nil on the first snapshot, after a head went back (a store recreated), and for
+    /// eventcore (its event count is an estimate: a rate of it would not be honest).
+    private func rates(_ store: inout Snapshot.ForeignStore, _ carry: inout ForeignCarry, now: Date) {
+        func rate(_ key: String, _ head: Int64) -> Double? {
+            defer { carry.heads[key] = (head, now) }
+            guard let prev = carry.heads[key], now > prev.at, head >= prev.head else { return nil }
+            return Double(head - prev.head) / now.timeIntervalSince(prev.at)
+        }
+        if store.kind == .factstr, store.eventsExact, let head = store.head.flatMap(Int64.init) {
+            store.appendRatePerSecond = rate(store.label, head)
+        }
+        for i in store.outboxes.indices {
+            let o = store.outboxes[i]
+            store.outboxes[i].rowsPerSecond = rate("\(store.label)/\(o.tenant)/\(o.kind)", o.headID)
+        }
     }
 }

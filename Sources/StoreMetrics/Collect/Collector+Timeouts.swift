@@ -10,7 +10,7 @@ final class TimeoutMode: @unchecked Sendable {
 }
 
 extension Collector {
-    /// Runs one snapshot's panels under the collector's statement_timeout and lock_timeout.
+    /// Runs one snapshot's panels under the collector's statement_timeout and lock_timeout, with JIT off.
     ///
     /// On a direct connection they are startup options and hold for the session. A transaction pooler (PgBouncer)
     /// either refuses startup options (the pool then connects without them) or drops them silently
@@ -22,7 +22,7 @@ extension Collector {
         try c.transaction { c in
             try c.query(
                 SQL(
-                    "SELECT set_config('statement_timeout', \(String(timeouts.statement.milliseconds)), true), set_config('lock_timeout', \(String(timeouts.lock.milliseconds)), true)"
+                    "SELECT set_config('statement_timeout', \(String(timeouts.statement.milliseconds)), true), set_config('lock_timeout', \(String(timeouts.lock.milliseconds)), true), set_config('jit', 'off', true)"
                 ).named("collect.timeouts"))
             run.savepoints = c
             defer { run.savepoints = nil }

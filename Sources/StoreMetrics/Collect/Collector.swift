@@ -46,6 +46,7 @@ public final class Collector: @unchecked Sendable {
         c.minConnections = 0
         c.statementTimeout = statementTimeout
         c.lockTimeout = timeouts.lock
+        c.settings = ["jit": "off"]  // JIT cost a second or more per bounded read of a few rows (factstr cursors)
         c.acquireTimeout = .seconds(5)
         c.reportInterval = nil
         c.connectTimeout = 5

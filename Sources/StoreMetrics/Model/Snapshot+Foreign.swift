@@ -39,6 +39,35 @@ extension Snapshot {
         /// What a DBA should know (eventcore 0.1's statement trigger that scans the whole table, a zestor listener
         /// idle while rows pile up, a faucet bookmark whose slot is gone, …).
         public var warnings: [String]
+        /// The database the store lives in (the collector's; for axon the session's database, known under
+        /// `--all-databases`). Nil when the snapshot does not know it.
+        public var database: String? = nil
+        /// zestor: keys of `zestor_kv` per namespace and kind (counted up to a cap: `exact` false beyond it).
+        public var keys: [KeyCount] = []
+        /// zestor: `pg_notification_queue_usage()`, the NOTIFY queue's used fraction (0…1) of the whole cluster.
+        public var notifyQueueUsage: Double? = nil
+        /// axon: the store's sessions per namespace (the tenant; "" for sessions without one), by name.
+        public var namespaces: [Namespace] = []
+        /// eventcore 2: the highest successful sqlx migration among eventcore's own (1–7, matched by description).
+        public var migrationVersion: Int64? = nil
+        /// eventcore 2: streams in the log; exact when a bounded loose index scan saw them all, else the planner's
+        /// estimate (`streamCountExact` says which).
+        public var streamCount: Int64? = nil
+        /// True when `streamCount` was counted, false when it is the planner's estimate.
+        public var streamCountExact: Bool = false
+        /// eventcore 2: the most active streams (by events among the newest ones) with their current versions.
+        public var streams: [StreamHead] = []
+        /// factstr: sessions waiting for a lock on its `events` or `append_batches` (appenders queue on the table lock).
+        public var writersWaiting: Int? = nil
+        /// factstr: sizes of the newest `append_batches` rows (0.5: multi-event appends only; 0.4: every append).
+        public var batchSizeAvg: Double? = nil
+        /// factstr: the largest of those batches (events).
+        public var batchSizeMax: Int64? = nil
+        /// factstr: how many batches were sampled (the newest ones, by primary key).
+        public var batchesSampled: Int? = nil
+        /// factstr: events per second between the previous snapshot's head and this one's (exact heads); nil on the
+        /// first snapshot and for kinds without an exact head.
+        public var appendRatePerSecond: Double? = nil
 
         public init(kind: Kind, version: String, schema: String, tables: [String], likely: Bool = false) {
             self.kind = kind
@@ -85,6 +114,9 @@ extension Snapshot {
             public var rows: Int64
             public var rowsExact: Bool
             public var oldestAgeSeconds: Double?
+            /// Head-id growth per second since the previous snapshot: an upper bound of rows added (ids are shared
+            /// by every pair, and a rolled-back insert spends one too); nil on the first snapshot.
+            public var rowsPerSecond: Double? = nil
         }
 
         /// A foreign bookmark (faucet-state).
@@ -98,6 +130,10 @@ extension Snapshot {
             public var slot: String?
             public var bytesBehind: Int64?
             public var slotActive: Bool?
+            /// For a CDC bookmark: whether the slot it names exists (nil for other keys).
+            public var slotExists: Bool? = nil
+            /// The LSN the bookmark resumes from (`X/Y`), when its value holds one.
+            public var lastLSN: String? = nil
         }
     }
 }

@@ -75,6 +75,18 @@ import Testing
         #expect(panels.reason("pools") == nil, "retried after the interval")
     }
 
+    /// PostgreSQL's JIT spent a second or more compiling bounded reads of a few rows (a factstr cursor statement):
+    /// the collector's session runs with it off, and a setting that would need quoting is never sent.
+    @Test func theCollectorsSessionRunsWithoutJIT() throws {
+        let server = try TestServer.current()
+        let c = try Collector(dsn: server.directDSN, schema: TestServer.freshSchemaName("jit"))
+        defer { c.close() }
+        _ = try c.snapshot()
+        #expect(try c.pool.query("SHOW jit").first?[0] == "off")
+        let o = Connection.Options(settings: ["jit": "off", "work_mem": "64MB", "search_path": "a b", "x'": "1"])
+        #expect(o.settingWords == ["-c jit=off", "-c work_mem=64MB"])
+    }
+
     /// An admin session holding an ACCESS EXCLUSIVE lock on the store's cursors table in an open transaction.
     static func lockCursors(_ server: TestServer, _ schema: String) throws -> Connection {
         let locker = try Connection(try ConnectionString(server.adminDSN))

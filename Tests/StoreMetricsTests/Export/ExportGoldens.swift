@@ -129,6 +129,10 @@ enum ExportGoldens {
           ],
           "foreign" : [
             {
+              "append_rate_per_second" : 12.5,
+              "batch_size_avg" : 3.5,
+              "batch_size_max" : 9,
+              "batches_sampled" : 40,
               "bookmarks" : [
 
               ],
@@ -146,17 +150,31 @@ enum ExportGoldens {
                   "why" : "40 events to handle, the oldest 95 s old"
                 }
               ],
+              "database" : "shop",
               "events" : 1200,
               "events_exact" : true,
               "head" : "1200",
+              "keys" : [
+
+              ],
               "kind" : "factstr",
               "last_write_at" : "2027-01-15T07:59:59.250Z",
               "likely" : false,
               "listeners" : null,
+              "migration_version" : null,
+              "namespaces" : [
+
+              ],
+              "notify_queue_usage" : null,
               "outboxes" : [
 
               ],
               "schema" : "public",
+              "stream_count" : null,
+              "stream_count_exact" : false,
+              "streams" : [
+
+              ],
               "tables" : [
                 "durable_stream_cursors",
                 "events",
@@ -165,22 +183,92 @@ enum ExportGoldens {
               "version" : "0.5",
               "warnings" : [
 
-              ]
+              ],
+              "writers_waiting" : 1
             },
             {
+              "append_rate_per_second" : null,
+              "batch_size_avg" : null,
+              "batch_size_max" : null,
+              "batches_sampled" : null,
               "bookmarks" : [
 
               ],
               "consumers" : [
 
               ],
+              "database" : "shop",
+              "events" : 5000,
+              "events_exact" : false,
+              "head" : "01890a5d-ac96-774b-bcce-b302099a8057",
+              "keys" : [
+
+              ],
+              "kind" : "eventcore",
+              "last_write_at" : "2027-01-15T08:00:01.250Z",
+              "likely" : false,
+              "listeners" : null,
+              "migration_version" : 7,
+              "namespaces" : [
+
+              ],
+              "notify_queue_usage" : null,
+              "outboxes" : [
+
+              ],
+              "schema" : "ledger",
+              "stream_count" : 120,
+              "stream_count_exact" : true,
+              "streams" : [
+                {
+                  "events" : 17,
+                  "name" : "account-1",
+                  "version" : 42
+                }
+              ],
+              "tables" : [
+                "_sqlx_migrations",
+                "eventcore_events",
+                "eventcore_subscription_versions"
+              ],
+              "version" : "2",
+              "warnings" : [
+
+              ],
+              "writers_waiting" : null
+            },
+            {
+              "append_rate_per_second" : null,
+              "batch_size_avg" : null,
+              "batch_size_max" : null,
+              "batches_sampled" : null,
+              "bookmarks" : [
+
+              ],
+              "consumers" : [
+
+              ],
+              "database" : "shop",
               "events" : null,
               "events_exact" : false,
               "head" : null,
+              "keys" : [
+                {
+                  "exact" : false,
+                  "keys" : 10000,
+                  "kind" : "orders",
+                  "tenant" : "7"
+                }
+              ],
               "kind" : "zestor",
               "last_write_at" : null,
               "likely" : false,
               "listeners" : 2,
+              "migration_version" : null,
+              "namespaces" : [
+
+              ],
+              "notify_queue_usage" : 0.0625,
               "outboxes" : [
                 {
                   "head_id" : 900,
@@ -189,10 +277,16 @@ enum ExportGoldens {
                   "oldest_id" : 101,
                   "rows" : 800,
                   "rows_exact" : false,
+                  "rows_per_second" : 0.5,
                   "tenant" : "7"
                 }
               ],
               "schema" : "app",
+              "stream_count" : null,
+              "stream_count_exact" : false,
+              "streams" : [
+
+              ],
               "tables" : [
                 "zestor_kv",
                 "zestor_outbox"
@@ -200,40 +294,114 @@ enum ExportGoldens {
               "version" : "",
               "warnings" : [
                 "a listener has been idle for 2 h while rows pile up"
-              ]
+              ],
+              "writers_waiting" : null
             },
             {
+              "append_rate_per_second" : null,
+              "batch_size_avg" : null,
+              "batch_size_max" : null,
+              "batches_sampled" : null,
               "bookmarks" : [
                 {
                   "age_seconds" : 12,
                   "bytes_behind" : 4096,
                   "envelope" : "bare",
                   "key" : "postgres-cdc:orders_slot",
+                  "last_lsn" : "0/16B3748",
                   "slot" : "orders_slot",
-                  "slot_active" : true
+                  "slot_active" : true,
+                  "slot_exists" : true
                 }
               ],
               "consumers" : [
 
               ],
+              "database" : "shop",
               "events" : null,
               "events_exact" : false,
               "head" : null,
+              "keys" : [
+
+              ],
               "kind" : "faucet",
               "last_write_at" : null,
               "likely" : true,
               "listeners" : null,
+              "migration_version" : null,
+              "namespaces" : [
+
+              ],
+              "notify_queue_usage" : null,
               "outboxes" : [
 
               ],
               "schema" : "cdc",
+              "stream_count" : null,
+              "stream_count_exact" : false,
+              "streams" : [
+
+              ],
               "tables" : [
                 "pipeline_state"
               ],
               "version" : "",
               "warnings" : [
 
-              ]
+              ],
+              "writers_waiting" : null
+            },
+            {
+              "append_rate_per_second" : null,
+              "batch_size_avg" : null,
+              "batch_size_max" : null,
+              "batches_sampled" : null,
+              "bookmarks" : [
+
+              ],
+              "consumers" : [
+
+              ],
+              "database" : "shop",
+              "events" : null,
+              "events_exact" : false,
+              "head" : null,
+              "keys" : [
+
+              ],
+              "kind" : "axon",
+              "last_write_at" : null,
+              "likely" : false,
+              "listeners" : 3,
+              "migration_version" : null,
+              "namespaces" : [
+                {
+                  "name" : "",
+                  "sessions" : 1
+                },
+                {
+                  "name" : "acme",
+                  "sessions" : 2
+                }
+              ],
+              "notify_queue_usage" : null,
+              "outboxes" : [
+
+              ],
+              "schema" : "billing",
+              "stream_count" : null,
+              "stream_count_exact" : false,
+              "streams" : [
+
+              ],
+              "tables" : [
+
+              ],
+              "version" : "",
+              "warnings" : [
+
+              ],
+              "writers_waiting" : null
             }
           ],
           "outboxes" : [
@@ -503,7 +671,7 @@ enum ExportGoldens {
         }
         """#
     static let compactFirstReading = #"""
-        {"bookmarks":[{"age_seconds":7200,"key":"sync:b","tenant":"beta","updated_at":"2027-01-15T06:00:00.250Z"}],"cursors":[{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":0,"lag_positions":0,"lag_seconds":0,"moved_at":"2027-01-15T07:59:56.250Z","name":"fast","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":118,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":68,"lag_positions":68,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"slow","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":50,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":90,"heartbeat_at":"2027-01-15T07:50:00.250Z","kind":null,"lag_capped":false,"lag_events":80,"lag_positions":80,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"gone","owner_application":"st:svc/consumer/beta","owner_backend_pid":null,"owner_connected":false,"owner_host":"h1","owner_pid":77,"position":10,"reason":null,"source":"events","status":null,"tenant":"beta","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":40,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":"orders","lag_capped":false,"lag_events":20,"lag_positions":20,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"shipper","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":20,"reason":null,"source":"outbox","status":null,"tenant":"alpha","waiting_above_safe":false}],"errors":[{"disabled":false,"panel":"pools","reason":"pools: statement timeout (canceling statement)"}],"foreign":[{"bookmarks":[],"consumers":[{"lag_capped":false,"lag_events":40,"lag_positions":100,"leader_connected":null,"name":"projector","oldest_unhandled_age_seconds":95,"position":"1100","since_checkpoint_seconds":null,"status":"LAGGING","why":"40 events to handle, the oldest 95 s old"}],"events":1200,"events_exact":true,"head":"1200","kind":"factstr","last_write_at":"2027-01-15T07:59:57.250Z","likely":false,"listeners":null,"outboxes":[],"schema":"public","tables":["durable_stream_cursors","events","store_metadata"],"version":"0.5","warnings":[]},{"bookmarks":[],"consumers":[],"events":null,"events_exact":false,"head":null,"kind":"zestor","last_write_at":null,"likely":false,"listeners":2,"outboxes":[{"head_id":900,"kind":"orders","oldest_age_seconds":86400,"oldest_id":101,"rows":800,"rows_exact":false,"tenant":"7"}],"schema":"app","tables":["zestor_kv","zestor_outbox"],"version":"","warnings":["a listener has been idle for 2 h while rows pile up"]},{"bookmarks":[{"age_seconds":12,"bytes_behind":4096,"envelope":"bare","key":"postgres-cdc:orders_slot","slot":"orders_slot","slot_active":true}],"consumers":[],"events":null,"events_exact":false,"head":null,"kind":"faucet","last_write_at":null,"likely":true,"listeners":null,"outboxes":[],"schema":"cdc","tables":["pipeline_state"],"version":"","warnings":[]}],"outboxes":[{"appended_total":60,"growth_rows_per_second":null,"head_id":40,"kind":"orders","oldest_age_seconds":90,"oldest_at":"2027-01-15T07:58:30.250Z","oldest_id":16,"rows":25,"safe_to_prune_estimate":5,"slowest_watcher":"shipper","slowest_watcher_position":20,"tenant":"alpha","watchers":1}],"pools":[{"acquire_mean_milliseconds":0.75,"acquire_p99_milliseconds":12.5,"acquisitions_total":900,"application_name":"st:svc/events/alpha","connection_errors_total":1,"host":"h1","idle":1,"in_use":3,"interval_milliseconds":5000,"max_size":8,"peak_in_use":6,"pid":77,"report_age_seconds":1.5,"service":"svc","size":4,"stale":false,"started_at":"2027-01-15T07:50:00.250Z","store":"events","tenant":"alpha","timeouts_total":3,"waiting":2}],"server":{"connections":7,"database":"shop","database_bytes":9000000,"is_standby":false,"max_connections":100,"now":"2027-01-15T08:00:00.250Z","replicas":[{"address":"10.0.0.2","name":"standby1","replay_lag_seconds":0.125,"state":"streaming"}],"started_at":"2027-01-15T07:00:00.250Z","transactions":5000,"version":"PostgreSQL 15.8"},"sessions":{"all_databases":false,"backends":[{"application_name":"st:svc/events/alpha","blocked_by":[],"database":null,"pid":101,"query":"SELECT 101","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:58.750Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":null},{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42},{"application_name":"psql","blocked_by":[102],"database":null,"pid":103,"query":"SELECT 103","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:59.750Z","user":"app","wait_event":"relation","wait_event_type":"Lock","xmin_age":null}],"delivery_blockers":[{"application_name":"st:svc/kv/beta","log":"events","pid":102,"registered_after":95,"state":"idle in transaction","transaction_seconds":30}],"groups":[{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":1.5,"other":false,"service":"svc","store":"events","tenant":"alpha","total":1,"waiting":0},{"active":0,"idle":0,"idle_in_transaction":1,"library":null,"longest_idle_in_transaction_seconds":2,"longest_query_seconds":null,"oldest_transaction_seconds":30,"other":false,"service":"svc","store":"kv","tenant":"beta","total":1,"waiting":0},{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":0.5,"other":true,"service":"psql","store":"","tenant":null,"total":1,"waiting":1}],"sees_all":true,"xmin_holder":{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42}},"streams":{"append_rate_per_second":null,"head_position":120,"last_write_at":"2027-01-15T07:59:59.750Z","most_active":[{"head_position":118,"stream":"order-1","tenant":"alpha","updated_at":"2027-01-15T08:00:00.250Z","version":12}],"safe_position":110,"tenants":[{"events":80,"head_position":118,"last_write_at":"2027-01-15T08:00:00.250Z","streams":4,"tenant":"alpha","waiting_events":0},{"events":30,"head_position":90,"last_write_at":"2027-01-15T08:00:00.250Z","streams":2,"tenant":"beta","waiting_events":0}]},"taken_at":"2027-01-15T08:00:00.250Z","tenants":[{"append_rate_per_second":null,"events":80,"oldest_outbox_age_seconds":90,"outbox_rows":25,"pools":1,"sessions":1,"tenant":"alpha","worst_lag_events":68,"worst_lag_seconds":3.25,"worst_status":"ok"},{"append_rate_per_second":null,"events":30,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":1,"tenant":"beta","worst_lag_events":80,"worst_lag_seconds":3.25,"worst_status":"stopped"},{"append_rate_per_second":null,"events":0,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":0,"tenant":"gamma","worst_lag_events":0,"worst_lag_seconds":0,"worst_status":"ok"}]}
+        {"bookmarks":[{"age_seconds":7200,"key":"sync:b","tenant":"beta","updated_at":"2027-01-15T06:00:00.250Z"}],"cursors":[{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":0,"lag_positions":0,"lag_seconds":0,"moved_at":"2027-01-15T07:59:56.250Z","name":"fast","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":118,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":68,"lag_positions":68,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"slow","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":50,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":90,"heartbeat_at":"2027-01-15T07:50:00.250Z","kind":null,"lag_capped":false,"lag_events":80,"lag_positions":80,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"gone","owner_application":"st:svc/consumer/beta","owner_backend_pid":null,"owner_connected":false,"owner_host":"h1","owner_pid":77,"position":10,"reason":null,"source":"events","status":null,"tenant":"beta","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":40,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":"orders","lag_capped":false,"lag_events":20,"lag_positions":20,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"shipper","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":20,"reason":null,"source":"outbox","status":null,"tenant":"alpha","waiting_above_safe":false}],"errors":[{"disabled":false,"panel":"pools","reason":"pools: statement timeout (canceling statement)"}],"foreign":[{"append_rate_per_second":12.5,"batch_size_avg":3.5,"batch_size_max":9,"batches_sampled":40,"bookmarks":[],"consumers":[{"lag_capped":false,"lag_events":40,"lag_positions":100,"leader_connected":null,"name":"projector","oldest_unhandled_age_seconds":95,"position":"1100","since_checkpoint_seconds":null,"status":"LAGGING","why":"40 events to handle, the oldest 95 s old"}],"database":"shop","events":1200,"events_exact":true,"head":"1200","keys":[],"kind":"factstr","last_write_at":"2027-01-15T07:59:57.250Z","likely":false,"listeners":null,"migration_version":null,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"public","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["durable_stream_cursors","events","store_metadata"],"version":"0.5","warnings":[],"writers_waiting":1},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":5000,"events_exact":false,"head":"01890a5d-ac96-774b-bcce-b302099a8057","keys":[],"kind":"eventcore","last_write_at":"2027-01-15T07:59:59.250Z","likely":false,"listeners":null,"migration_version":7,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"ledger","stream_count":120,"stream_count_exact":true,"streams":[{"events":17,"name":"account-1","version":42}],"tables":["_sqlx_migrations","eventcore_events","eventcore_subscription_versions"],"version":"2","warnings":[],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[{"exact":false,"keys":10000,"kind":"orders","tenant":"7"}],"kind":"zestor","last_write_at":null,"likely":false,"listeners":2,"migration_version":null,"namespaces":[],"notify_queue_usage":0.0625,"outboxes":[{"head_id":900,"kind":"orders","oldest_age_seconds":86400,"oldest_id":101,"rows":800,"rows_exact":false,"rows_per_second":0.5,"tenant":"7"}],"schema":"app","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["zestor_kv","zestor_outbox"],"version":"","warnings":["a listener has been idle for 2 h while rows pile up"],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[{"age_seconds":12,"bytes_behind":4096,"envelope":"bare","key":"postgres-cdc:orders_slot","last_lsn":"0/16B3748","slot":"orders_slot","slot_active":true,"slot_exists":true}],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[],"kind":"faucet","last_write_at":null,"likely":true,"listeners":null,"migration_version":null,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"cdc","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["pipeline_state"],"version":"","warnings":[],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[],"kind":"axon","last_write_at":null,"likely":false,"listeners":3,"migration_version":null,"namespaces":[{"name":"","sessions":1},{"name":"acme","sessions":2}],"notify_queue_usage":null,"outboxes":[],"schema":"billing","stream_count":null,"stream_count_exact":false,"streams":[],"tables":[],"version":"","warnings":[],"writers_waiting":null}],"outboxes":[{"appended_total":60,"growth_rows_per_second":null,"head_id":40,"kind":"orders","oldest_age_seconds":90,"oldest_at":"2027-01-15T07:58:30.250Z","oldest_id":16,"rows":25,"safe_to_prune_estimate":5,"slowest_watcher":"shipper","slowest_watcher_position":20,"tenant":"alpha","watchers":1}],"pools":[{"acquire_mean_milliseconds":0.75,"acquire_p99_milliseconds":12.5,"acquisitions_total":900,"application_name":"st:svc/events/alpha","connection_errors_total":1,"host":"h1","idle":1,"in_use":3,"interval_milliseconds":5000,"max_size":8,"peak_in_use":6,"pid":77,"report_age_seconds":1.5,"service":"svc","size":4,"stale":false,"started_at":"2027-01-15T07:50:00.250Z","store":"events","tenant":"alpha","timeouts_total":3,"waiting":2}],"server":{"connections":7,"database":"shop","database_bytes":9000000,"is_standby":false,"max_connections":100,"now":"2027-01-15T08:00:00.250Z","replicas":[{"address":"10.0.0.2","name":"standby1","replay_lag_seconds":0.125,"state":"streaming"}],"started_at":"2027-01-15T07:00:00.250Z","transactions":5000,"version":"PostgreSQL 15.8"},"sessions":{"all_databases":false,"backends":[{"application_name":"st:svc/events/alpha","blocked_by":[],"database":null,"pid":101,"query":"SELECT 101","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:58.750Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":null},{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42},{"application_name":"psql","blocked_by":[102],"database":null,"pid":103,"query":"SELECT 103","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:59.750Z","user":"app","wait_event":"relation","wait_event_type":"Lock","xmin_age":null}],"delivery_blockers":[{"application_name":"st:svc/kv/beta","log":"events","pid":102,"registered_after":95,"state":"idle in transaction","transaction_seconds":30}],"groups":[{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":1.5,"other":false,"service":"svc","store":"events","tenant":"alpha","total":1,"waiting":0},{"active":0,"idle":0,"idle_in_transaction":1,"library":null,"longest_idle_in_transaction_seconds":2,"longest_query_seconds":null,"oldest_transaction_seconds":30,"other":false,"service":"svc","store":"kv","tenant":"beta","total":1,"waiting":0},{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":0.5,"other":true,"service":"psql","store":"","tenant":null,"total":1,"waiting":1}],"sees_all":true,"xmin_holder":{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42}},"streams":{"append_rate_per_second":null,"head_position":120,"last_write_at":"2027-01-15T07:59:59.750Z","most_active":[{"head_position":118,"stream":"order-1","tenant":"alpha","updated_at":"2027-01-15T08:00:00.250Z","version":12}],"safe_position":110,"tenants":[{"events":80,"head_position":118,"last_write_at":"2027-01-15T08:00:00.250Z","streams":4,"tenant":"alpha","waiting_events":0},{"events":30,"head_position":90,"last_write_at":"2027-01-15T08:00:00.250Z","streams":2,"tenant":"beta","waiting_events":0}]},"taken_at":"2027-01-15T08:00:00.250Z","tenants":[{"append_rate_per_second":null,"events":80,"oldest_outbox_age_seconds":90,"outbox_rows":25,"pools":1,"sessions":1,"tenant":"alpha","worst_lag_events":68,"worst_lag_seconds":3.25,"worst_status":"ok"},{"append_rate_per_second":null,"events":30,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":1,"tenant":"beta","worst_lag_events":80,"worst_lag_seconds":3.25,"worst_status":"stopped"},{"append_rate_per_second":null,"events":0,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":0,"tenant":"gamma","worst_lag_events":0,"worst_lag_seconds":0,"worst_status":"ok"}]}
         """#
     static let prometheusSortedLines = #"""
         # HELP storetop_bookmark_age_seconds Seconds since the bookmark was updated
@@ -520,21 +688,35 @@ enum ExportGoldens {
         # HELP storetop_events_head_position Highest allocated event position
         # HELP storetop_events_safe_position Highest position readers may deliver
         # HELP storetop_events_total Events appended by the tenant
+        # HELP storetop_foreign_append_rate_per_second Events per second between two snapshots' heads
+        # HELP storetop_foreign_batch_size_avg Mean events per sampled append batch
+        # HELP storetop_foreign_batch_size_max Largest sampled append batch (events)
+        # HELP storetop_foreign_batches_sampled Append batches sampled (the newest)
         # HELP storetop_foreign_bookmark_age_seconds Seconds since the bookmark was written
         # HELP storetop_foreign_bookmark_bytes_behind WAL bytes between the bookmark and now
+        # HELP storetop_foreign_bookmark_slot_exists 1 when the replication slot a CDC bookmark names exists
         # HELP storetop_foreign_consumer_lag_events Events the consumer still has to handle (capped)
         # HELP storetop_foreign_consumer_lag_positions Head minus the consumer's position
         # HELP storetop_foreign_consumer_oldest_unhandled_age_seconds Age of the first event the consumer has not handled
         # HELP storetop_foreign_consumer_status 1 for the consumer's current status
         # HELP storetop_foreign_events Events in the log (exact for factstr, the planner's estimate for eventcore)
         # HELP storetop_foreign_head_position Head sequence number (factstr)
+        # HELP storetop_foreign_kv_keys Keys per namespace and kind (exact, or the cap when exact is false)
         # HELP storetop_foreign_last_write_age_seconds Age of the newest event
         # HELP storetop_foreign_listeners Sessions of the store (zestor listeners, axon sessions)
+        # HELP storetop_foreign_migration_version The store's schema migration version
+        # HELP storetop_foreign_namespace_sessions Sessions of an axon store per namespace
+        # HELP storetop_foreign_notify_queue_usage_ratio Used fraction of the cluster's NOTIFY queue (0 to 1)
         # HELP storetop_foreign_outbox_head_id Newest outbox id
         # HELP storetop_foreign_outbox_oldest_age_seconds Age of the oldest outbox row
         # HELP storetop_foreign_outbox_rows Outbox rows (exact, or the id range as an upper bound)
+        # HELP storetop_foreign_outbox_rows_per_second Head-id growth per second (an upper bound of rows added)
         # HELP storetop_foreign_store 1 per store of another library found in the database
+        # HELP storetop_foreign_stream_recent_events Its events among the newest sampled
+        # HELP storetop_foreign_stream_version Current version of one of the most active streams
+        # HELP storetop_foreign_streams Streams in the log (counted, or the planner's estimate)
         # HELP storetop_foreign_warnings Findings a DBA should read (snapshot --json: foreign[].warnings)
+        # HELP storetop_foreign_writers_waiting Sessions waiting for a lock on the store's tables
         # HELP storetop_outbox_appended_total Rows ever written to the outbox
         # HELP storetop_outbox_oldest_age_seconds Age of the oldest outbox row
         # HELP storetop_outbox_rows Rows in the outbox
@@ -578,21 +760,35 @@ enum ExportGoldens {
         # TYPE storetop_events_head_position gauge
         # TYPE storetop_events_safe_position gauge
         # TYPE storetop_events_total counter
+        # TYPE storetop_foreign_append_rate_per_second gauge
+        # TYPE storetop_foreign_batch_size_avg gauge
+        # TYPE storetop_foreign_batch_size_max gauge
+        # TYPE storetop_foreign_batches_sampled gauge
         # TYPE storetop_foreign_bookmark_age_seconds gauge
         # TYPE storetop_foreign_bookmark_bytes_behind gauge
+        # TYPE storetop_foreign_bookmark_slot_exists gauge
         # TYPE storetop_foreign_consumer_lag_events gauge
         # TYPE storetop_foreign_consumer_lag_positions gauge
         # TYPE storetop_foreign_consumer_oldest_unhandled_age_seconds gauge
         # TYPE storetop_foreign_consumer_status gauge
         # TYPE storetop_foreign_events gauge
         # TYPE storetop_foreign_head_position gauge
+        # TYPE storetop_foreign_kv_keys gauge
         # TYPE storetop_foreign_last_write_age_seconds gauge
         # TYPE storetop_foreign_listeners gauge
+        # TYPE storetop_foreign_migration_version gauge
+        # TYPE storetop_foreign_namespace_sessions gauge
+        # TYPE storetop_foreign_notify_queue_usage_ratio gauge
         # TYPE storetop_foreign_outbox_head_id gauge
         # TYPE storetop_foreign_outbox_oldest_age_seconds gauge
         # TYPE storetop_foreign_outbox_rows gauge
+        # TYPE storetop_foreign_outbox_rows_per_second gauge
         # TYPE storetop_foreign_store gauge
+        # TYPE storetop_foreign_stream_recent_events gauge
+        # TYPE storetop_foreign_stream_version gauge
+        # TYPE storetop_foreign_streams gauge
         # TYPE storetop_foreign_warnings gauge
+        # TYPE storetop_foreign_writers_waiting gauge
         # TYPE storetop_outbox_appended_total counter
         # TYPE storetop_outbox_oldest_age_seconds gauge
         # TYPE storetop_outbox_rows gauge
@@ -672,28 +868,50 @@ enum ExportGoldens {
         storetop_events_safe_position{store="events"} 120.0
         storetop_events_total{tenant="alpha",store="events"} 90
         storetop_events_total{tenant="beta",store="events"} 30
-        storetop_foreign_bookmark_age_seconds{store_kind="faucet",schema="cdc",key="postgres-cdc:orders_slot"} 12.0
-        storetop_foreign_bookmark_bytes_behind{store_kind="faucet",schema="cdc",key="postgres-cdc:orders_slot"} 4096.0
-        storetop_foreign_consumer_lag_events{store_kind="factstr",schema="public",consumer="projector"} 40.0
-        storetop_foreign_consumer_lag_positions{store_kind="factstr",schema="public",consumer="projector"} 100.0
-        storetop_foreign_consumer_oldest_unhandled_age_seconds{store_kind="factstr",schema="public",consumer="projector"} 95.0
-        storetop_foreign_consumer_status{store_kind="factstr",schema="public",consumer="projector",status="lagging"} 1.0
-        storetop_foreign_consumer_status{store_kind="factstr",schema="public",consumer="projector",status="ok"} 0.0
-        storetop_foreign_consumer_status{store_kind="factstr",schema="public",consumer="projector",status="stalled"} 0.0
-        storetop_foreign_consumer_status{store_kind="factstr",schema="public",consumer="projector",status="unknown"} 0.0
-        storetop_foreign_events{store_kind="factstr",schema="public",exact="true"} 1200.0
-        storetop_foreign_head_position{store_kind="factstr",schema="public"} 1200.0
-        storetop_foreign_last_write_age_seconds{store_kind="factstr",schema="public"} 3.0
-        storetop_foreign_listeners{store_kind="zestor",schema="app"} 2.0
-        storetop_foreign_outbox_head_id{store_kind="zestor",schema="app",tenant="7",kind="orders"} 900.0
-        storetop_foreign_outbox_oldest_age_seconds{store_kind="zestor",schema="app",tenant="7",kind="orders"} 86400.0
-        storetop_foreign_outbox_rows{store_kind="zestor",schema="app",tenant="7",kind="orders",exact="false"} 800.0
-        storetop_foreign_store{store_kind="factstr",schema="public",version="0.5"} 1.0
-        storetop_foreign_store{store_kind="faucet",schema="cdc",version=""} 1.0
-        storetop_foreign_store{store_kind="zestor",schema="app",version=""} 1.0
-        storetop_foreign_warnings{store_kind="factstr",schema="public"} 0.0
-        storetop_foreign_warnings{store_kind="faucet",schema="cdc"} 0.0
-        storetop_foreign_warnings{store_kind="zestor",schema="app"} 1.0
+        storetop_foreign_append_rate_per_second{store_kind="factstr",schema="public",database="shop"} 12.5
+        storetop_foreign_batch_size_avg{store_kind="factstr",schema="public",database="shop"} 3.5
+        storetop_foreign_batch_size_max{store_kind="factstr",schema="public",database="shop"} 9.0
+        storetop_foreign_batches_sampled{store_kind="factstr",schema="public",database="shop"} 40.0
+        storetop_foreign_bookmark_age_seconds{store_kind="faucet",schema="cdc",database="shop",key="postgres-cdc:orders_slot"} 12.0
+        storetop_foreign_bookmark_bytes_behind{store_kind="faucet",schema="cdc",database="shop",key="postgres-cdc:orders_slot"} 4096.0
+        storetop_foreign_bookmark_slot_exists{store_kind="faucet",schema="cdc",database="shop",key="postgres-cdc:orders_slot"} 1.0
+        storetop_foreign_consumer_lag_events{store_kind="factstr",schema="public",database="shop",consumer="projector"} 40.0
+        storetop_foreign_consumer_lag_positions{store_kind="factstr",schema="public",database="shop",consumer="projector"} 100.0
+        storetop_foreign_consumer_oldest_unhandled_age_seconds{store_kind="factstr",schema="public",database="shop",consumer="projector"} 95.0
+        storetop_foreign_consumer_status{store_kind="factstr",schema="public",database="shop",consumer="projector",status="lagging"} 1.0
+        storetop_foreign_consumer_status{store_kind="factstr",schema="public",database="shop",consumer="projector",status="ok"} 0.0
+        storetop_foreign_consumer_status{store_kind="factstr",schema="public",database="shop",consumer="projector",status="stalled"} 0.0
+        storetop_foreign_consumer_status{store_kind="factstr",schema="public",database="shop",consumer="projector",status="unknown"} 0.0
+        storetop_foreign_events{store_kind="eventcore",schema="ledger",database="shop",exact="false"} 5000.0
+        storetop_foreign_events{store_kind="factstr",schema="public",database="shop",exact="true"} 1200.0
+        storetop_foreign_head_position{store_kind="factstr",schema="public",database="shop"} 1200.0
+        storetop_foreign_kv_keys{store_kind="zestor",schema="app",database="shop",tenant="7",kind="orders",exact="false"} 10000.0
+        storetop_foreign_last_write_age_seconds{store_kind="eventcore",schema="ledger",database="shop"} 1.0
+        storetop_foreign_last_write_age_seconds{store_kind="factstr",schema="public",database="shop"} 3.0
+        storetop_foreign_listeners{store_kind="axon",schema="billing",database="shop"} 3.0
+        storetop_foreign_listeners{store_kind="zestor",schema="app",database="shop"} 2.0
+        storetop_foreign_migration_version{store_kind="eventcore",schema="ledger",database="shop"} 7.0
+        storetop_foreign_namespace_sessions{store_kind="axon",schema="billing",database="shop",namespace=""} 1.0
+        storetop_foreign_namespace_sessions{store_kind="axon",schema="billing",database="shop",namespace="acme"} 2.0
+        storetop_foreign_notify_queue_usage_ratio{store_kind="zestor",schema="app",database="shop"} 0.0625
+        storetop_foreign_outbox_head_id{store_kind="zestor",schema="app",database="shop",tenant="7",kind="orders"} 900.0
+        storetop_foreign_outbox_oldest_age_seconds{store_kind="zestor",schema="app",database="shop",tenant="7",kind="orders"} 86400.0
+        storetop_foreign_outbox_rows_per_second{store_kind="zestor",schema="app",database="shop",tenant="7",kind="orders"} 0.5
+        storetop_foreign_outbox_rows{store_kind="zestor",schema="app",database="shop",tenant="7",kind="orders",exact="false"} 800.0
+        storetop_foreign_store{store_kind="axon",schema="billing",database="shop",version=""} 1.0
+        storetop_foreign_store{store_kind="eventcore",schema="ledger",database="shop",version="2"} 1.0
+        storetop_foreign_store{store_kind="factstr",schema="public",database="shop",version="0.5"} 1.0
+        storetop_foreign_store{store_kind="faucet",schema="cdc",database="shop",version=""} 1.0
+        storetop_foreign_store{store_kind="zestor",schema="app",database="shop",version=""} 1.0
+        storetop_foreign_stream_recent_events{store_kind="eventcore",schema="ledger",database="shop",stream="account-1"} 17.0
+        storetop_foreign_stream_version{store_kind="eventcore",schema="ledger",database="shop",stream="account-1"} 42.0
+        storetop_foreign_streams{store_kind="eventcore",schema="ledger",database="shop",exact="true"} 120.0
+        storetop_foreign_warnings{store_kind="axon",schema="billing",database="shop"} 0.0
+        storetop_foreign_warnings{store_kind="eventcore",schema="ledger",database="shop"} 0.0
+        storetop_foreign_warnings{store_kind="factstr",schema="public",database="shop"} 0.0
+        storetop_foreign_warnings{store_kind="faucet",schema="cdc",database="shop"} 0.0
+        storetop_foreign_warnings{store_kind="zestor",schema="app",database="shop"} 1.0
+        storetop_foreign_writers_waiting{store_kind="factstr",schema="public",database="shop"} 1.0
         storetop_outbox_appended_total{tenant="alpha",store="kv",kind="orders"} 70
         storetop_outbox_oldest_age_seconds{tenant="alpha",store="kv",kind="orders"} 90.0
         storetop_outbox_rows{tenant="alpha",store="kv",kind="orders"} 35.0

@@ -105,14 +105,27 @@ extension SampleSnapshot {
                 name: "projector", position: "1100", lagEvents: 40, lagCapped: false, lagPositions: 100, oldestUnhandledAgeSeconds: 95,
                 sinceCheckpointSeconds: nil, status: "LAGGING", why: "40 events to handle, the oldest 95 s old")
         ]
+        f.database = "shop"; f.writersWaiting = 1; f.appendRatePerSecond = 12.5
+        f.batchSizeAvg = 3.5; f.batchSizeMax = 9; f.batchesSampled = 40
         var z = Snapshot.ForeignStore(kind: .zestor, version: "", schema: "app", tables: ["zestor_kv", "zestor_outbox"])
         z.outboxes = [.init(tenant: "7", kind: "orders", headID: 900, oldestID: 101, rows: 800, rowsExact: false, oldestAgeSeconds: 86_400)]
         z.listeners = 2
+        z.database = "shop"; z.outboxes[0].rowsPerSecond = 0.5; z.notifyQueueUsage = 0.0625
+        z.keys = [.init(tenant: "7", kind: "orders", keys: 10_000, exact: false)]
         z.warnings = ["a listener has been idle for 2 h while rows pile up"]
         var q = Snapshot.ForeignStore(kind: .faucet, version: "", schema: "cdc", tables: ["pipeline_state"], likely: true)
         q.bookmarks = [
             .init(key: "postgres-cdc:orders_slot", ageSeconds: 12, envelope: "bare", slot: "orders_slot", bytesBehind: 4096, slotActive: true)
         ]
-        return [f, z, q]
+        q.database = "shop"; q.bookmarks[0].slotExists = true; q.bookmarks[0].lastLSN = "0/16B3748"
+        var e = Snapshot.ForeignStore(
+            kind: .eventcore, version: "2", schema: "ledger", tables: ["_sqlx_migrations", "eventcore_events", "eventcore_subscription_versions"])
+        e.database = "shop"; e.head = "01890a5d-ac96-774b-bcce-b302099a8057"; e.events = 5000; e.lastWriteAt = now.addingTimeInterval(-1)
+        e.migrationVersion = 7; e.streamCount = 120; e.streamCountExact = true
+        e.streams = [.init(name: "account-1", version: 42, events: 17)]
+        var a = Snapshot.ForeignStore(kind: .axon, version: "", schema: "billing", tables: [])
+        a.database = "shop"; a.listeners = 3
+        a.namespaces = [.init(name: "", sessions: 1), .init(name: "acme", sessions: 2)]
+        return [f, e, z, q, a]
     }
 }

@@ -82,10 +82,13 @@ import Testing
         #expect(byKey["orders::cdc"]?.envelope == "exactly_once seq=7" && byKey["orders::cdc"]?.slot == nil)
         let real = try #require(byKey["postgres-cdc:\(slot.name)"])
         #expect(real.slot == slot.name && real.slotActive == false && real.envelope == "bare")
+        #expect(real.slotExists == true && real.lastLSN == lsn)
+        #expect(byKey["orders::42"]?.slotExists == nil && byKey["orders::42"]?.lastLSN == nil)
         let behind = Double(try #require(real.bytesBehind))
         #expect(behind >= before && behind <= after, "\(before) ≤ \(behind) ≤ \(after)")
         let gone = try #require(byKey["postgres-cdc:gone_slot"])
         #expect(gone.slot == "gone_slot" && gone.slotActive == nil && gone.envelope == "exactly_once seq=3")
+        #expect(gone.slotExists == false && gone.lastLSN == lsn, "the LSN inside the envelope")
         #expect(Double(gone.bytesBehind ?? -1) >= before)
         #expect(statements == 1)
         #expect(store.warnings.contains { $0.contains("gone_slot, which does not exist") }, "\(store.warnings)")
@@ -133,6 +136,26 @@ import Testing
             #expect(b.envelope == "bare" && b.slot == nil && b.bytesBehind == nil)
         }
         #expect(statements == 0 && store.warnings.isEmpty)
+    }
+
+    /// faucet allows a table name that starts with a digit (`Identifier` refuses one): detected, quoted and read.
+    @Test func aTableNameStartingWithADigitIsDetectedAndRead() throws {
+        let server = try TestServer.current().inDatabase("storetop_foreign")
+        let schema = TestServer.freshSchemaName("zst")
+        let c = try ZFAFixtures.connect(server)
+        defer { c.close(); server.dropSchema(schema) }
+        let table = "2024_state"
+        try ZFAFixtures.createFaucet(c, schema: schema, table: table)
+        try ZFAFixtures.faucetPut(c, table: table, key: "orders::1", "{\"page\": 1}")
+        let found = ForeignDetect.stores(try ForeignDetect.read(c)).filter { $0.schema == schema }
+        #expect(found.map(\.tables) == [[table]] && found.first?.likely == true)
+        var store = try #require(found.first)
+        var statements = 0
+        try FaucetPanel.read(c, schema: schema, table: table, into: &store, now: try ZFAFixtures.serverNow(c), statements: &statements)
+        let keys = try c.query(SQL(unsafeRaw: "SELECT key FROM \"\(schema)\".\"\(table)\" ORDER BY key")).rows.map { $0["key"]! }
+        #expect(store.bookmarks.map(\.key) == keys && keys == ["orders::1"])
+        #expect(throws: StoreError.self) { try FaucetPanel.TableName("bad\"name") }
+        #expect(throws: StoreError.self) { try FaucetPanel.TableName(String(repeating: "x", count: 64)) }
     }
 
     @Test func everyStatementRunsAgainstAFaucetTable() throws {

@@ -109,7 +109,8 @@ enum ZFAFixtures {
         try c.query(SQL("SET search_path TO \(ident: try Identifier(schema))"))
         try c.query(
             SQL(
-                "CREATE TABLE IF NOT EXISTS \(ident: try Identifier(table)) (key TEXT PRIMARY KEY, value JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW())"
+                unsafeRaw:
+                    "CREATE TABLE IF NOT EXISTS \(quoted(table)) (key TEXT PRIMARY KEY, value JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW())"
             ))
     }
 
@@ -117,9 +118,12 @@ enum ZFAFixtures {
     static func faucetPut(_ c: Connection, table: String, key: String, _ json: String) throws {
         try c.query(
             SQL(
-                "INSERT INTO \(ident: try Identifier(table)) (key, value, updated_at) VALUES (\(key), \(JSONText(json))::jsonb, NOW()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = NOW()"
+                "INSERT INTO \(unsafeRaw: quoted(table)) (key, value, updated_at) VALUES (\(key), \(JSONText(json))::jsonb, NOW()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = NOW()"
             ))
     }
+
+    /// A faucet table name quoted as faucet quotes it (its rule, `[A-Za-z0-9_]{1,63}`, admits a leading digit).
+    static func quoted(_ table: String) -> String { "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     /// faucet's envelope for exactly-once delivery around `bookmark` (JSON text).
     static func exactlyOnce(_ bookmark: String, seq: Int) -> String { "{\"__faucet_eo\":1,\"bookmark\":\(bookmark),\"seq\":\(seq)}" }

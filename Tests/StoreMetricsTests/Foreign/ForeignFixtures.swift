@@ -98,6 +98,13 @@ enum ForeignFixtures {
             CREATE INDEX ON \(s).eventcore_subscription_versions (updated_at);
             CREATE TABLE \(s).eventcore_command_state_snapshots (snapshot_id text PRIMARY KEY, state jsonb,
                 stream_versions jsonb, replay_checkpoints jsonb DEFAULT '[]', updated_at timestamptz);
+            CREATE TABLE \(s)._sqlx_migrations (version bigint PRIMARY KEY, description text NOT NULL,
+                installed_on timestamptz NOT NULL DEFAULT now(), success boolean NOT NULL, checksum bytea NOT NULL,
+                execution_time bigint NOT NULL);
+            INSERT INTO \(s)._sqlx_migrations (version, description, success, checksum, execution_time)
+            SELECT v, CASE v WHEN 1 THEN 'create events table' WHEN 4 THEN 'add global sequence'
+                             WHEN 7 THEN 'add command state snapshots' ELSE 'eventcore migration ' || v END,
+                   true, '\\x00', 1 FROM generate_series(1, 7) v;
             """)
         try grantReads(server, s)
     }

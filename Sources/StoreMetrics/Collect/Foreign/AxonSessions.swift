@@ -12,18 +12,23 @@ enum AxonSessions {
     /// A session pinned longer than this (idle in a transaction, or running one statement) is named in a warning.
     static let pinnedAfter: Double = 60
 
-    /// One store per axon store name among `sessions.backends` (kind `.axon`, schema = the store name, listeners = its
-    /// sessions), sorted by name, with a warning for each session pinned longer than `pinnedAfter`.
-    static func stores(from sessions: Snapshot.Sessions, now: Date) -> [Snapshot.ForeignStore] {
-        var byStore: [String: [(Snapshot.Backend, String?)]] = [:]
+    /// One store per axon store name and database among `sessions.backends` (kind `.axon`, schema = the store name,
+    /// `database` the sessions' own, else `database`; listeners = its sessions, `namespaces` their count per
+    /// namespace), sorted by name then database, with a warning for each session pinned longer than `pinnedAfter`.
+    /// Keyed by database too: under `--all-databases` two databases' stores of one name are two stores.
+    static func stores(from sessions: Snapshot.Sessions, now: Date, database: String? = nil) -> [Snapshot.ForeignStore] {
+        var byStore: [Key: [(Snapshot.Backend, String?)]] = [:]
         for b in sessions.backends {
             guard let (store, namespace) = parse(b.applicationName) else { continue }
-            byStore[store, default: []].append((b, namespace))
+            byStore[Key(store: store, database: b.database ?? database), default: []].append((b, namespace))
         }
-        return byStore.keys.sorted().map { name in
-            let members = byStore[name] ?? []
-            var s = Snapshot.ForeignStore(kind: .axon, version: "", schema: name, tables: [])
+        return byStore.keys.sorted().map { key in
+            let members = byStore[key] ?? []
+            var s = Snapshot.ForeignStore(kind: .axon, version: "", schema: key.store, tables: [])
+            s.database = key.database
             s.listeners = members.count
+            s.namespaces = Dictionary(grouping: members, by: { $0.1 ?? "" }).map { .init(name: $0.key, sessions: $0.value.count) }
+                .sorted { $0.name < $1.name }
             s.warnings = members.sorted { $0.0.pid < $1.0.pid }.compactMap { warning($0.0, namespace: $0.1, now: now) }
             if !sessions.seesAll {
                 s.warnings.append(
@@ -31,6 +36,12 @@ enum AxonSessions {
             }
             return s
         }
+    }
+
+    /// A store: its name and database.
+    struct Key: Hashable, Comparable {
+        let store: String, database: String?
+        static func < (a: Key, b: Key) -> Bool { (a.store, a.database ?? "") < (b.store, b.database ?? "") }
     }
 
     /// The store and namespace of an axon application_name (namespace nil when there is none), or nil.

@@ -10,7 +10,7 @@ enum EventcorePanel: Panel {
     static let cap = 100_000
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [head(schema, table: "eventcore_events"), head(schema, table: "events"), subscriptions(schema), leaders]
+        [head(schema, table: "eventcore_events"), head(schema, table: "events"), subscriptions(schema), leaders, streams(schema), migration(schema)]
     }
 
     /// Session advisory locks of the shape eventcore 2's projector leadership takes (`pg_try_advisory_lock` on a
@@ -32,18 +32,21 @@ enum EventcorePanel: Panel {
     }
 
     /// The newest event, the planner's row estimate, the table's size and whether 0.1's scanning trigger is there.
+    /// `table` is one of this code's own names (`eventcore_events`, `events`); the catalog reads name it by the text
+    /// of a `$n::regclass` parameter, so no literal is built here.
     static func head(_ s: Identifier, table: String) -> SQL {
-        let t = s.quoted + "." + ((try? Identifier(table))?.quoted ?? "\"events\"")
-        let regclass = StoreProtocolLiteral.text(t)
+        let t = table == "events" ? "events" : "eventcore_events"
         return SQL(
-            unsafeRaw: """
-                SELECT (SELECT event_id::text FROM \(t) ORDER BY event_id DESC LIMIT 1) AS head,
-                       (SELECT created_at FROM \(t) ORDER BY event_id DESC LIMIT 1) AS last_write,
-                       (SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = \(regclass)::regclass) AS estimate,
-                       pg_catalog.pg_total_relation_size(\(regclass)::regclass) AS bytes,
-                       EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = \(regclass)::regclass
-                                AND tgname = 'validate_batch_versions_after_insert') AS scanning_trigger
-                """, name: "metrics.foreign.eventcore_head")
+            """
+            SELECT (SELECT event_id::text FROM \(ident: s).\(unsafeRaw: t) ORDER BY event_id DESC LIMIT 1) AS head,
+                   (SELECT created_at FROM \(ident: s).\(unsafeRaw: t) ORDER BY event_id DESC LIMIT 1) AS last_write,
+                   (SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = r.oid) AS estimate,
+                   pg_catalog.pg_total_relation_size(r.oid) AS bytes,
+                   EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = r.oid
+                            AND tgname = 'validate_batch_versions_after_insert') AS scanning_trigger
+              FROM (SELECT \(s.quoted + "." + t)::regclass AS oid) r
+            """
+        ).named("metrics.foreign.eventcore_head")
     }
 
     static func subscriptions(_ s: Identifier) -> SQL {
@@ -75,9 +78,10 @@ enum EventcorePanel: Panel {
                         + "(\(String(format: "%.1f", mb)) MB now): appends slow down as the table grows")
             }
         }
-        guard v2, store.tables.contains("eventcore_subscription_versions") else { return }
-        statements += 1
-        statements += 1
+        guard v2 else { return }
+        try readStreams(c, s, into: &store, statements: &statements)
+        guard store.tables.contains("eventcore_subscription_versions") else { return }
+        statements += 2
         let held = Set(try c.query(leaders).rows.map { "\(try $0.decode("hi", as: Int64.self))/\(try $0.decode("lo", as: Int64.self))" })
         store.consumers = try c.query(subscriptions(s)).rows.map { r in
             let backlog: Int64 = try r.decode("backlog")
@@ -93,9 +97,4 @@ enum EventcorePanel: Panel {
             store.consumers[i].leaderConnected = held.contains("\(k.hi)/\(k.lo)")
         }
     }
-}
-
-/// A SQL string literal (for a regclass text built from already-quoted identifiers).
-enum StoreProtocolLiteral {
-    static func text(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
 }

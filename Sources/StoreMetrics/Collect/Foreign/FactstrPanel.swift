@@ -10,7 +10,7 @@ enum FactstrPanel: Panel {
     /// The backlog count stops here (the consumer's row says "≥").
     static let cap = 100_000
 
-    static func statements(_ schema: Identifier) -> [SQL] { [head(schema), cursors(schema)] }
+    static func statements(_ schema: Identifier) -> [SQL] { [head(schema), cursors(schema), writes(schema)] }
 
     static func head(_ s: Identifier) -> SQL {
         SQL("SELECT sequence_number, occurred_at FROM \(ident: s).events ORDER BY sequence_number DESC LIMIT 1").named("metrics.foreign.factstr_head")
@@ -57,6 +57,10 @@ enum FactstrPanel: Panel {
             store.lastWriteAt = try h.decodeOptional("occurred_at")
         } else {
             store.head = "0"; store.events = 0; store.eventsExact = true
+        }
+        if store.tables.contains("append_batches") {
+            statements += 1
+            try readWrites(c, s, into: &store)
         }
         guard store.tables.contains("durable_stream_cursors") else { return }
         statements += 1

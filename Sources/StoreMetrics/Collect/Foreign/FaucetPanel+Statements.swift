@@ -5,7 +5,7 @@ extension FaucetPanel {
     /// The stalest bookmarks among the first `scanLimit` + 1 keys (a bounded scan of the key's primary-key index),
     /// the probe key skipped: age, envelope (`bare` or `exactly_once seq=N`) and the LSN of a postgres-cdc bookmark
     /// (bare `{"last_lsn": …}` or inside the envelope). `seen` is the keys looked at (more than `scanLimit`: cut).
-    static func bookmarks(_ schema: Identifier, _ table: Identifier) -> SQL {
+    static func bookmarks(_ schema: Identifier, _ table: TableName) -> SQL {
         SQL(
             """
             SELECT b.key, b.updated_at, count(*) OVER () AS seen,
@@ -14,7 +14,7 @@ extension FaucetPanel {
                    CASE WHEN jsonb_typeof(b.value) = 'object'
                         THEN coalesce(CASE WHEN jsonb_typeof(b.value -> 'bookmark') = 'object' THEN b.value #>> '{bookmark,last_lsn}' END,
                                       b.value ->> 'last_lsn') END AS last_lsn
-              FROM (SELECT f.key, f.value, f.updated_at FROM \(ident: schema).\(ident: table) f
+              FROM (SELECT f.key, f.value, f.updated_at FROM \(ident: schema).\(unsafeRaw: table.quoted) f
                      WHERE f.key <> \(probeKey) ORDER BY f.key LIMIT \(unsafeRaw: String(scanLimit + 1))) b
              ORDER BY b.updated_at, b.key LIMIT \(unsafeRaw: String(limit))
             """
@@ -33,5 +33,28 @@ extension FaucetPanel {
               LEFT JOIN pg_replication_slots s ON s.slot_name = k.slot
             """
         ).named("metrics.foreign.faucet_slots")
+    }
+
+    /// A faucet table's name. faucet allows 1–63 of `[A-Za-z0-9_]`, so a name may start with a digit, which
+    /// StoreAccess's `Identifier` refuses (its rule is stricter on purpose). Validated here against faucet's own
+    /// rule, which leaves no character that needs escaping, and always double-quoted.
+    struct TableName: Sendable, Equatable {
+        let name: String
+
+        init(_ name: String) throws {
+            let ok =
+                (1...63).contains(name.utf8.count)
+                && name.utf8.allSatisfy { b in
+                    (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
+                }
+            guard ok else { throw StoreError(.invalidName, "invalid faucet table name: faucet allows 1–63 of [A-Za-z0-9_]") }
+            self.name = name
+        }
+
+        /// A name of this code's own (the default), known to pass.
+        init(ours name: String) { self.name = name }
+
+        /// The name double-quoted (it holds no quote: the rule above admits none).
+        var quoted: String { "\"" + name + "\"" }
     }
 }

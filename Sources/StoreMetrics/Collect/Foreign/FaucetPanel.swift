@@ -19,7 +19,7 @@ enum FaucetPanel {
     static let cdcPrefix = "postgres-cdc:"
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [bookmarks(schema, (try? Identifier(defaultTable)) ?? schema), slots([("faucet_slot", "0/16B3748")])]
+        [bookmarks(schema, TableName(ours: defaultTable)), slots([("faucet_slot", "0/16B3748")])]
     }
 
     /// Reads the bookmarks of `schema`.`table` into `store.bookmarks` (stalest first), with a warning for each CDC
@@ -27,7 +27,7 @@ enum FaucetPanel {
     static func read(
         _ c: Connection, schema: String, table: String, into store: inout Snapshot.ForeignStore, now: Date, statements: inout Int
     ) throws {
-        let s = try Identifier(schema, what: "faucet schema"), t = try Identifier(table, what: "faucet table")
+        let s = try Identifier(schema, what: "faucet schema"), t = try TableName(table)
         let rows = try c.query(bookmarks(s, t)).rows
         if let seen = try rows.first?.decode("seen", as: Int.self), seen > scanLimit {
             store.warnings.append(
@@ -47,8 +47,10 @@ enum FaucetPanel {
             found = try slotStates(c, named)
         }
         for i in marks.indices {
+            marks[i].lastLSN = lsns[marks[i].key] ?? nil
             guard let slot = marks[i].slot, let state = found[slot] else { continue }
             marks[i].bytesBehind = state.bytesBehind
+            marks[i].slotExists = state.exists
             marks[i].slotActive = state.exists ? state.active : nil
             if let w = warning(marks[i], exists: state.exists) { store.warnings.append(w) }
         }

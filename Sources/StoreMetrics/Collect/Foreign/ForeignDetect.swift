@@ -30,7 +30,7 @@ enum ForeignDetect: Panel {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
                AND (c.relname IN ('events', 'append_batches', 'durable_stream_cursors', 'store_metadata',
                                   'subscription_checkpoints', 'eventcore_events', 'eventcore_subscription_versions',
-                                  'eventcore_command_state_snapshots', 'zestor_kv', 'zestor_outbox')
+                                  'eventcore_command_state_snapshots', 'zestor_kv', 'zestor_outbox', '_sqlx_migrations')
                     OR c.relname = 'faucet_state' OR c.relnatts = 3)
              GROUP BY 1, 2, 3
         ), k AS (
@@ -44,6 +44,7 @@ enum ForeignDetect: Panel {
               WHEN tbl = 'eventcore_events' AND cols @> '{event_id,stream_id,stream_version,event_type,event_data,created_at}' THEN 'eventcore2.events'
               WHEN tbl = 'eventcore_subscription_versions' AND cols @> '{subscription_name,last_position,updated_at}' THEN 'eventcore2.checkpoints'
               WHEN tbl = 'eventcore_command_state_snapshots' THEN 'eventcore2.snapshots'
+              WHEN tbl = '_sqlx_migrations' AND cols @> '{version,description,success}' THEN 'eventcore2.migrations'
               WHEN tbl = 'zestor_kv' AND cols @> '{ns_id,kind,key,value,version,updated_at}' THEN 'zestor.kv'
               WHEN tbl = 'zestor_outbox' AND cols @> '{id,ns_id,kind,key,etype,value,at}' THEN 'zestor.outbox'
               WHEN typed = ARRAY['key:text', 'value:jsonb', 'updated_at:timestamp with time zone']

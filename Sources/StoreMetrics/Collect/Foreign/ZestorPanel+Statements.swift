@@ -2,28 +2,37 @@ import Foundation
 import StoreAccess
 
 extension ZestorPanel {
-    /// Each (ns_id, kind) outbox: a loose scan of `idx_outbox_kind (ns_id, kind, id)` finds the pairs (one index
-    /// probe each, at most `groupLimit` + 1 so a cut is seen), then two probes per pair give its oldest and newest row.
+    /// Each (ns_id, kind) outbox (a loose scan of `idx_outbox_kind (ns_id, kind, id)`), with two probes per pair for
+    /// its oldest and newest row.
     static func outboxes(_ schema: Identifier) -> SQL {
-        SQL(
+        perPair(schema, "zestor_outbox", name: "metrics.foreign.zestor_outboxes") { t in
             """
-            WITH RECURSIVE g AS (
-                (SELECT o.ns_id, o.kind, 1 AS n FROM \(ident: schema).zestor_outbox o ORDER BY o.ns_id, o.kind LIMIT 1)
-                UNION ALL
-                SELECT x.ns_id, x.kind, g.n + 1
-                  FROM g CROSS JOIN LATERAL (
-                       SELECT o.ns_id, o.kind FROM \(ident: schema).zestor_outbox o
-                        WHERE (o.ns_id, o.kind) > (g.ns_id, g.kind) ORDER BY o.ns_id, o.kind LIMIT 1) x
-                 WHERE g.n <= \(unsafeRaw: String(groupLimit)))
             SELECT g.ns_id, g.kind, hi.id AS head_id, lo.id AS oldest_id, lo.at AS oldest_at
               FROM g
-             CROSS JOIN LATERAL (SELECT o.id, o.at FROM \(ident: schema).zestor_outbox o
-                                  WHERE o.ns_id = g.ns_id AND o.kind = g.kind ORDER BY o.id LIMIT 1) lo
-             CROSS JOIN LATERAL (SELECT o.id FROM \(ident: schema).zestor_outbox o
-                                  WHERE o.ns_id = g.ns_id AND o.kind = g.kind ORDER BY o.id DESC LIMIT 1) hi
+             CROSS JOIN LATERAL (SELECT o.id, o.at FROM \(t) o WHERE o.ns_id = g.ns_id AND o.kind = g.kind ORDER BY o.id LIMIT 1) lo
+             CROSS JOIN LATERAL (SELECT o.id FROM \(t) o WHERE o.ns_id = g.ns_id AND o.kind = g.kind ORDER BY o.id DESC LIMIT 1) hi
              ORDER BY g.ns_id, g.kind
             """
-        ).named("metrics.foreign.zestor_outboxes")
+        }
+    }
+
+    /// The one shape both tables are read in: a recursive CTE `g` finds the distinct (ns_id, kind) pairs of
+    /// `table` by a loose scan of its (ns_id, kind, …) index (one probe per pair, at most `groupLimit` + 1 so a cut
+    /// is seen), then `select` (given the quoted table) reads each pair. The table name is one of ours, never input.
+    private static func perPair(_ schema: Identifier, _ table: String, name: String, select: (String) -> String) -> SQL {
+        let t = "\(schema.quoted).\(table)"
+        return SQL(
+            unsafeRaw: """
+                WITH RECURSIVE g AS (
+                    (SELECT v.ns_id, v.kind, 1 AS n FROM \(t) v ORDER BY v.ns_id, v.kind LIMIT 1)
+                    UNION ALL
+                    SELECT x.ns_id, x.kind, g.n + 1
+                      FROM g CROSS JOIN LATERAL (
+                           SELECT v.ns_id, v.kind FROM \(t) v
+                            WHERE (v.ns_id, v.kind) > (g.ns_id, g.kind) ORDER BY v.ns_id, v.kind LIMIT 1) x
+                     WHERE g.n <= \(groupLimit))
+                \(select(t))
+                """, name: name)
     }
 
     /// The exact rows of the given pairs within their id ranges (each range at most `exactRange` ids, all of them
@@ -60,44 +69,27 @@ extension ZestorPanel {
         ).named("metrics.foreign.zestor_listeners")
     }
 
-    /// Keys per (ns_id, kind) of `zestor_kv`: a loose scan of its primary key for the pairs (at most `groupLimit`
-    /// + 1), each counted up to `kvKeyCap` + 1 keys (an index-only range scan). Not sent by `read` until the model has
-    /// a place for it (`kvKinds(_:schema:)`).
+    /// Keys per (ns_id, kind) of `zestor_kv` (a loose scan of its primary key), each counted up to `kvKeyCap` + 1
+    /// keys (an index-only range scan).
     static func kvKinds(_ schema: Identifier) -> SQL {
-        SQL(
+        perPair(schema, "zestor_kv", name: "metrics.foreign.zestor_kv_keys") { t in
             """
-            WITH RECURSIVE g AS (
-                (SELECT v.ns_id, v.kind, 1 AS n FROM \(ident: schema).zestor_kv v ORDER BY v.ns_id, v.kind LIMIT 1)
-                UNION ALL
-                SELECT x.ns_id, x.kind, g.n + 1
-                  FROM g CROSS JOIN LATERAL (
-                       SELECT v.ns_id, v.kind FROM \(ident: schema).zestor_kv v
-                        WHERE (v.ns_id, v.kind) > (g.ns_id, g.kind) ORDER BY v.ns_id, v.kind LIMIT 1) x
-                 WHERE g.n <= \(unsafeRaw: String(groupLimit)))
             SELECT g.ns_id, g.kind,
-                   (SELECT count(*) FROM (SELECT 1 FROM \(ident: schema).zestor_kv v
-                                           WHERE v.ns_id = g.ns_id AND v.kind = g.kind
-                                           LIMIT \(unsafeRaw: String(kvKeyCap + 1))) c) AS keys
+                   (SELECT count(*) FROM (SELECT 1 FROM \(t) v WHERE v.ns_id = g.ns_id AND v.kind = g.kind
+                                           LIMIT \(kvKeyCap + 1)) c) AS keys
               FROM g ORDER BY g.ns_id, g.kind
             """
-        ).named("metrics.foreign.zestor_kv_keys")
+        }
     }
 
     /// Keys are counted up to this many per (ns_id, kind).
     static let kvKeyCap = 10_000
 
-    /// A (ns_id, kind) of `zestor_kv` with its keys, counted up to `kvKeyCap` (`capped` when there are more).
-    struct KVKind: Equatable {
-        let tenant: String, kind: String, keys: Int64, capped: Bool
-    }
-
     /// Reads the keys per (ns_id, kind) of `zestor_kv` (one statement; at most `groupLimit` pairs).
-    static func kvKinds(_ c: Connection, schema: String) throws -> [KVKind] {
-        let rows = try c.query(kvKinds(try Identifier(schema, what: "zestor schema"))).rows.prefix(groupLimit)
-        return try rows.map { r in
+    static func kvKinds(_ c: Connection, schema: Identifier) throws -> [Snapshot.ForeignStore.KeyCount] {
+        try c.query(kvKinds(schema)).rows.prefix(groupLimit).map { r in
             let n: Int64 = try r.decode("keys")
-            return KVKind(
-                tenant: try r.decode("ns_id"), kind: try r.decode("kind"), keys: min(n, Int64(kvKeyCap)), capped: n > Int64(kvKeyCap))
+            return .init(tenant: try r.decode("ns_id"), kind: try r.decode("kind"), keys: min(n, Int64(kvKeyCap)), exact: n <= Int64(kvKeyCap))
         }
     }
 }

@@ -7,7 +7,8 @@ import StoreAccess
 ///
 /// Statements: the outboxes per (ns_id, kind) by a loose scan of `idx_outbox_kind` (at most `groupLimit` pairs,
 /// two index probes each), the listener sessions with the NOTIFY queue's usage, and — only for pairs whose id
-/// range is small — an exact count inside that range (`exactRange` per pair, `exactBudget` in all).
+/// range is small — an exact count inside that range (`exactRange` per pair, `exactBudget` in all), and the keys
+/// of `zestor_kv` per (ns_id, kind) by the same loose scan of its primary key.
 enum ZestorPanel {
     /// At most this many (ns_id, kind) pairs are read.
     static let groupLimit = 1000
@@ -48,7 +49,12 @@ enum ZestorPanel {
         }
         let listening = try sessions.filter { $0["pid"] != nil }.map(Listener.init)
         store.listeners = listening.count
-        let usage = try sessions.first?.decodeOptional("queue_usage", as: Double.self) ?? 0
+        store.notifyQueueUsage = try sessions.first?.decodeOptional("queue_usage", as: Double.self)
+        let usage = store.notifyQueueUsage ?? 0
+        if store.tables.contains("zestor_kv") {
+            statements += 1
+            store.keys = try kvKinds(c, schema: ident)
+        }
         let seesAll = try sessions.first?.decodeOptional("sees_all", as: Bool.self) ?? true
         store.warnings += warnings(
             listeners: listening, oldestRowAt: heads.map(\.oldestAt).min(), queueUsage: usage, seesAll: seesAll, now: now)
