@@ -37,6 +37,7 @@ extension Fixture {
     static func factstr(_ at: Date) -> Foreign {
         var f = Foreign(kind: .factstr, version: "0.5", schema: "public", tables: ["append_batches", "events", "durable_stream_cursors"])
         (f.head, f.events, f.eventsExact, f.lastWriteAt) = ("12040", 12040, true, at.addingTimeInterval(-1))
+        f.appendRatePerSecond = 12.5
         f.consumers = [
             .init(
                 name: "projector", position: "12040", lagEvents: 0, lagCapped: false, lagPositions: 0, oldestUnhandledAgeSeconds: nil,
@@ -51,6 +52,7 @@ extension Fixture {
     static func eventcore(_ at: Date) -> Foreign {
         var f = Foreign(kind: .eventcore, version: "2", schema: "ledger", tables: ["eventcore_events", "eventcore_subscription_versions"])
         (f.head, f.events, f.eventsExact, f.lastWriteAt) = ("019a4c1e-7b2d-7c11-9a3b-5f0e2d1c4b3a", 48_000, false, at.addingTimeInterval(-4))
+        (f.streamCount, f.streamCountExact) = (9_990, false)
         f.consumers = [
             .init(
                 name: "balances", position: "019a4c1e-6a00-7000-8000-000000000000", lagEvents: 10_000, lagCapped: true, lagPositions: nil,
@@ -63,7 +65,9 @@ extension Fixture {
         var f = Foreign(kind: .zestor, version: "", schema: "app", tables: ["zestor_kv", "zestor_outbox"])
         f.listeners = 1
         f.outboxes = [
-            .init(tenant: "acme", kind: "order", headID: 90_500, oldestID: 500, rows: 90_001, rowsExact: true, oldestAgeSeconds: 7_300),
+            .init(
+                tenant: "acme", kind: "order", headID: 90_500, oldestID: 500, rows: 90_001, rowsExact: true, oldestAgeSeconds: 7_300,
+                rowsPerSecond: 3.5),
             .init(tenant: "beta", kind: "invoice", headID: 91_000, oldestID: 1_000, rows: 90_001, rowsExact: false, oldestAgeSeconds: 120),
         ]
         f.warnings = ["a listener has been idle for 2h while acme/order rows pile up"]

@@ -50,7 +50,9 @@ import Testing
         let bookmarks = lines(.bookmarks)
         #expect(line(bookmarks, "postgres-cdc:orders_slot", "slot orders_slot missing", Format.bytes(3_145_728) + " behind", "faucet:public") != nil)
         let streams = lines(.streams)
-        #expect(line(streams, "factstr:public", "12040", n(12040)) != nil)
+        #expect(line(streams, "factstr:public", "12040", n(12040), Views.rate(12.5)) != nil)
+        #expect(line(streams, "eventcore:ledger", "~" + n(9_990)) != nil, "the stream count estimate is labelled")
+        #expect(line(outboxes, "acme/order", "≤+3.5") != nil, "zestor growth is an upper bound")
         #expect(line(streams, "eventcore:ledger", "~" + n(48_000), Format.duration(4) + " ago") != nil)
     }
 

@@ -25,6 +25,10 @@ extension ForeignRows {
         "OLDEST": .init(
             text: { $0.rows > 0 ? age($0.oldestAgeSeconds) : "-" }, role: { Views.ageRole($0.rows > 0 ? $0.oldestAgeSeconds : nil, 3600, 86400) },
             sort: { .num($0.oldestAgeSeconds ?? -1) }),
+        // the head id moves for every pair (ids are shared), so the growth of one pair is at most this
+        "GROWTH/S": .init(
+            text: { $0.rowsPerSecond.map { "≤" + String(format: "%+.1f", $0) } ?? "-" }, role: { ($0.rowsPerSecond ?? 0) > 0 ? .warning : .normal },
+            sort: { .num($0.rowsPerSecond ?? 0) }),
         "SLOWEST WATCHER": .init(text: { _ in "(in memory)" }, role: { _ in .dim }, sort: { _ in .text("") }),
     ]
 

@@ -53,6 +53,7 @@ enum ForeignRows {
         "TENANT": .init(text: { $0.label + ($0.likely ? " (likely)" : "") }, role: { _ in .accent }, sort: { .text($0.label) }),
         "SESS": .init(text: { $0.listeners.map(String.init) ?? "-" }, sort: { .num(Double($0.listeners ?? 0)) }),
         "EVENTS": .init(text: events, sort: { .num(Double($0.events ?? 0)) }),
+        "APPEND/S": .init(text: { Views.rate($0.appendRatePerSecond) }, sort: { .num($0.appendRatePerSecond ?? 0) }),
         "WORST LAG": .init(text: { lag(worst($0)) }, role: { lagRole(worst($0)) }, sort: { .num(Double(worst($0)?.lagEvents ?? 0)) }),
         "LAG TIME": .init(
             text: { f in worst(f).flatMap { $0.lagEvents == 0 ? nil : $0.oldestUnhandledAgeSeconds }.map(Format.duration) ?? "-" },
@@ -83,6 +84,10 @@ enum ForeignRows {
         "TENANT": .init(text: { $0.value.label }, role: { _ in .accent }, sort: { .text($0.value.label) }),
         "HEAD POS": .init(text: { $0.value.head.map(StoreColumn.position) ?? "-" }, sort: { .text($0.value.head ?? "") }),
         "EVENTS": .init(text: { events($0.value) }, sort: { .num(Double($0.value.events ?? 0)) }),
+        "STREAMS": .init(
+            text: { r in r.value.streamCount.map { (r.value.streamCountExact ? "" : "~") + Format.count($0) } ?? "-" },
+            sort: { .num(Double($0.value.streamCount ?? 0)) }),
+        "APPEND/S": .init(text: { Views.rate($0.value.appendRatePerSecond) }, sort: { .num($0.value.appendRatePerSecond ?? 0) }),
         "LAST WRITE": .init(
             text: { r in r.value.lastWriteAt.map { Format.duration(max(0, r.now.timeIntervalSince($0))) + " ago" } ?? "-" },
             sort: { r in .num(r.value.lastWriteAt.map { -r.now.timeIntervalSince($0) } ?? -1e12) }),
