@@ -218,6 +218,21 @@ public final class PrivateServer: @unchecked Sendable {
     public var bouncerDSN: String { env["STORETOP_TEST_BOUNCER_DSN"]! }
     public var monitorDSN: String { env["STORETOP_TEST_MONITOR_DSN"]! }
 
+    /// Starts a streaming standby of this server (`scripts/pg start-standby`: `pg_basebackup -R`, its own port) and
+    /// returns its variables (`STORETOP_TEST_STANDBY_ADMIN_DSN`, `…_MONITOR_DSN`, `…_PGPORT`). `stop()` stops it too.
+    public func startStandby() throws -> [String: String] {
+        let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "start-standby", dir], timeout: 120)
+        guard r.status == 0 else { throw StoreError(.connectionFailed, "could not start a standby: \(r.err)") }
+        var e: [String: String] = [:]
+        let text = (try? String(contentsOfFile: dir + "/standby.env", encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix("export ") {
+            let kv = line.dropFirst(7)
+            guard let eq = kv.firstIndex(of: "=") else { continue }
+            e[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+        return e
+    }
+
     /// Opens connections until the server refuses one (at most `limit`): every non-reserved slot is taken.
     public func occupyAllSlots(limit: Int = 20) throws -> [Connection] {
         var held: [Connection] = []

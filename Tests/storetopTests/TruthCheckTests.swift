@@ -124,7 +124,8 @@ struct TruthSnapshotCheck {
     func run(_ doc: TruthJSON) {
         #expect(
             doc.root.keys.sorted() == [
-                "bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants",
+                "bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "replication", "server", "sessions", "streams", "taken_at",
+                "tenants",
             ])
         #expect(doc.list("errors").isEmpty, "\(label): \(doc.list("errors"))")
         var d = TruthDiffs(label)

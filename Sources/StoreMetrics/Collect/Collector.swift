@@ -78,7 +78,7 @@ public final class Collector: @unchecked Sendable {
     /// Server, schema, locks and sessions; the store panels when the schema is there.
     private func collect(_ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, now: Date) throws {
         let name = schema.name
-        run.snapshot.server = try run(ServerPanel.name) { try ServerPanel.read(c, carry: &state.size) }
+        (run.snapshot.server, run.snapshot.replication) = try run(ServerPanel.name) { try ServerPanel.read(c, carry: &state.size) } ?? (nil, nil)
         let found = try run(StorePanel.name) { try StorePanel.read(c, name) }
         if found == false { run.note(StorePanel.name, StorePanel.missing(name)) }
         var locks: LockView?

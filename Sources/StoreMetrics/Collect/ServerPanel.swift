@@ -21,6 +21,7 @@ enum ServerPanel: Panel {
     static func statement(withSize: Bool) -> SQL {
         SQL(
             """
+            WITH \(unsafeRaw: currentPosition)
             SELECT version() AS version, pg_postmaster_start_time() AS started_at,
                    current_setting('max_connections')::int AS max_connections,
                    (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()) AS transactions,
@@ -28,13 +29,15 @@ enum ServerPanel: Panel {
                    current_database() AS database, pg_is_in_recovery() AS is_standby, now() AS now,
                    (SELECT coalesce(json_agg(json_build_object('name', application_name, 'address', client_addr::text,
                        'state', state, 'replay_lag', extract(epoch FROM replay_lag))), '[]')
-                      FROM (SELECT * FROM pg_stat_replication LIMIT 32) r) AS replicas
+                      FROM (SELECT * FROM pg_stat_replication LIMIT 32) r) AS replicas,
+                   \(unsafeRaw: replicationColumns)
             """
         ).named("metrics.server")
     }
 
-    /// Reads the panel; the size comes from `carry` while it is younger than `sizeEvery`.
-    static func read(_ c: Connection, carry: inout Carry?) throws -> Snapshot.Server {
+    /// Reads the panel (the server, and replication as it sees it); the size comes from `carry` while it is younger
+    /// than `sizeEvery`.
+    static func read(_ c: Connection, carry: inout Carry?) throws -> (Snapshot.Server, Snapshot.Replication) {
         let cached = carry.flatMap { ContinuousClock.now - $0.at < sizeEvery ? $0.bytes : nil }
         let r = try c.query(statement(withSize: cached == nil)).first!
         var bytes: Int64 = cached ?? 0
@@ -42,7 +45,7 @@ enum ServerPanel: Panel {
             bytes = try r.decode("database_bytes")
             carry = Carry(at: .now, bytes: bytes)
         }
-        return try decode(r, bytes: bytes)
+        return (try decode(r, bytes: bytes), try replication(r))
     }
 
     /// The server from its row (`connections` is filled in from the sessions panel).

@@ -6,6 +6,8 @@ extension JSONExport {
     struct Document: Encodable {
         let takenAt: Date
         let server: Snapshot.Server?
+        /// Standbys, slots and a standby's receiver (issue 19); null when the server panel failed.
+        let replication: Snapshot.Replication?
         let sessions: Snapshot.Sessions?
         let pools: [Snapshot.Pool]
         let streams: StreamsOut?

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The document `storetop snapshot --json` prints (DESIGN contract 7, docs/snapshot.md): exactly the top-level
-/// keys `taken_at, server, sessions, pools, streams, cursors, outboxes, bookmarks, tenants, foreign, errors`, snake_case,
+/// keys `taken_at, server, replication, sessions, pools, streams, cursors, outboxes, bookmarks, tenants, foreign, errors`, snake_case,
 /// dates in ISO 8601. Cursors and outboxes carry derived figures (status, rates) when two snapshots were taken.
 public enum JSONExport {
     /// Encodes `snapshot` (with `derived`, when available) as the snapshot document.
@@ -45,7 +45,7 @@ public enum JSONExport {
         let now = snapshot.clock
         let tenants = TenantSummary.rows(for: snapshot, derived: derived)
         return Document(
-            takenAt: snapshot.takenAt, server: snapshot.server, sessions: snapshot.sessions, pools: snapshot.pools,
+            takenAt: snapshot.takenAt, server: snapshot.server, replication: snapshot.replication, sessions: snapshot.sessions, pools: snapshot.pools,
             streams: snapshot.streams.map {
                 StreamsOut(
                     headPosition: $0.headPosition, safePosition: $0.safePosition, lastWriteAt: $0.lastWriteAt,

@@ -9,6 +9,7 @@ public enum PrometheusExport {
         let e = Emitter()
         e.scrape(s)
         e.server(s)
+        e.replication(s)
         e.sessions(s)
         e.pools(s)
         e.streams(s, d)

@@ -39,6 +39,7 @@ public enum TextReport {
             let warnings = foreign.flatMap { f in f.warnings.map { "! \(f.label): \($0)" } }
             section("OTHER LIBRARIES' STORES", ForeignView.storeTable(s), warnings)
         }
+        if let r = s.replication, !r.warnings.isEmpty { out += [""] + r.warnings.map { "! replication: \($0)" } }
         if !s.errors.isEmpty { out += [""] + s.errors.map { "! \($0.reason)" } }
         return out.joined(separator: "\n")
     }

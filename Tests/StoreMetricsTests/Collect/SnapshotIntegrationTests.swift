@@ -124,7 +124,11 @@ import Testing
         // exports
         let json = try JSONExport.encode(s, derived: d)
         let keys = try (JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]).keys.sorted()
-        #expect(keys == ["bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants"])
+        #expect(
+            keys == [
+                "bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "replication", "server", "sessions", "streams", "taken_at",
+                "tenants",
+            ])
         let prom = PrometheusExport.render(s, derived: d)
         #expect(prom.contains("storetop_consumer_lag_events{tenant=\"alpha\",store=\"events\",consumer=\"stopped\"}"))
         #expect(prom.contains("storetop_outbox_rows{tenant=\"alpha\",store=\"kv\",kind=\"orders\"} 10"))

@@ -43,6 +43,7 @@ import Testing
         snap.errors.append(.init(panel: "pools", reason: "pools: statement timeout", disabled: false))
         // stores of other libraries, one of each shape (their figures are checked against SQL in Foreign/)
         snap.foreign = SampleSnapshot.foreign(now: snap.clock)
+        snap.replication = SampleSnapshot.replication(now: snap.clock)
         let derived = history.add(snap)
         _ = done.wait(timeout: .now() + 5)
         sleeper.close()

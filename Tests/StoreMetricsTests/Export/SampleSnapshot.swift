@@ -80,6 +80,7 @@ enum SampleSnapshot {
         s.tenants = ["alpha", "beta", "gamma"]
         s.errors = [.init(panel: "pools", reason: "pools: statement timeout (canceling statement)", disabled: false)]
         s.foreign = foreign(now: now)
+        s.replication = replication(now: now)
         s.statements = 10
         s.collectMilliseconds = 3.5
         return s
@@ -127,5 +128,31 @@ extension SampleSnapshot {
         a.database = "shop"; a.listeners = 3
         a.namespaces = [.init(name: "", sessions: 1), .init(name: "acme", sessions: 2)]
         return [f, e, z, q, a]
+    }
+
+    /// One standby, an inactive slot past the rule and an active one, and a standby's receiver (a snapshot has either
+    /// standbys or a receiver in practice; the sample shows every key).
+    static func replication(now: Date) -> Snapshot.Replication {
+        var r = Snapshot.Replication(
+            standbys: [
+                .init(
+                    applicationName: "standby1", clientAddress: "10.0.0.2", state: "streaming", sentLSN: "0/5000148", writeLSN: "0/5000148",
+                    flushLSN: "0/5000148", replayLSN: "0/5000000", lagBytes: 328, writeLagSeconds: 0.001, flushLagSeconds: 0.002,
+                    replayLagSeconds: 0.125, syncState: "async")
+            ],
+            slots: [
+                .init(
+                    slotName: "cdc_orders", slotType: "logical", plugin: "pgoutput", database: "shop", active: false, retainedBytes: 2_147_483_648,
+                    walStatus: "extended", safeWalSize: nil),
+                .init(
+                    slotName: "standby1", slotType: "physical", plugin: nil, database: nil, active: true, retainedBytes: 328, walStatus: "reserved",
+                    safeWalSize: 1_073_741_824),
+            ],
+            receiver: .init(
+                receiveLSN: "0/5000148", replayLSN: "0/5000000", receiveLagBytes: 328, replayLagSeconds: 0.5,
+                lastReplayAt: now.addingTimeInterval(-0.5),
+                replayPaused: false, conflicts: 0, status: "streaming", senderHost: "10.0.0.1"))
+        r.warnings = ReplicationRules.standard.warnings(r)
+        return r
     }
 }
