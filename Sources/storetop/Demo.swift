@@ -42,6 +42,10 @@ struct DemoCommand: ParsableCommand {
         warn("storetop demo: seeding and starting the workload…")
         try workload.start()
         defer { workload.stop() }
+        // stores of three other libraries beside ours (issue 18): factstr, zestor, eventcore 2
+        let foreign = DemoForeign(dsn: dsn)
+        try foreign.start()
+        defer { foreign.stop() }
         Signals.install()
         if noTui {
             // the commands as they run from here: this binary's own path (it need not be on PATH), psql from the server's bin
@@ -51,6 +55,7 @@ struct DemoCommand: ParsableCommand {
             print("  \(psql) '\(dsn)'")
             print("  \(me) snapshot '\(dsn)'")
             print("  \(me) '\(dsn)'")
+            foreign.guide.forEach { print($0) }
             print("Ctrl-C stops the workload and removes the server.")
             fflush(nil)
             while quitSignal.load(ordering: .relaxed) == 0 { usleep(200_000) }
