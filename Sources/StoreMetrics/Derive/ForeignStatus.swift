@@ -26,14 +26,14 @@ enum ForeignStatus {
 
     static func lag(_ c: Snapshot.ForeignStore.Consumer) -> String {
         "\(c.lagCapped ? "≥" : "")\(c.lagEvents ?? 0) events to handle"
-            + (c.oldestUnhandledAgeSeconds.map { ", the oldest \(Int($0)) s old" } ?? "")
+            + (c.oldestUnhandledAgeSeconds.map { ", the oldest \(Format.duration($0)) old" } ?? "")
     }
 
     static func recorded(_ c: Snapshot.ForeignStore.Consumer) -> (String, String) {
         guard (c.lagEvents ?? 0) > 0 else { return ("OK", "caught up") }
         if let since = c.sinceCheckpointSeconds, since >= stallAfter {
             let leader = c.leaderConnected == false ? "; no process holds its leader lock" : ""
-            return ("STALLED", "no checkpoint for \(Int(since)) s with \(lag(c))\(leader)")
+            return ("STALLED", "no checkpoint for \(Format.duration(since)) with \(lag(c))\(leader)")
         }
         if let age = c.oldestUnhandledAgeSeconds, age >= lagAfter { return ("LAGGING", lag(c)) }
         return ("OK", lag(c))
@@ -43,10 +43,10 @@ enum ForeignStatus {
         guard (c.lagEvents ?? 0) > 0 else { return ("OK", "caught up") }
         let unrecorded = "factstr records no progress time or owner for a cursor"
         if let still, still >= stallAfter {
-            return ("STALLED", "position unchanged for \(Int(still)) s as storetop watched, with \(lag(c)) (\(unrecorded))")
+            return ("STALLED", "position unchanged for \(Format.duration(still)) as storetop watched, with \(lag(c)) (\(unrecorded))")
         }
         if let age = c.oldestUnhandledAgeSeconds, age >= lagAfter {
-            return ("LAGGING", "\(lag(c)); a stall shows after \(Int(stallAfter)) s of watching (\(unrecorded); watched \(Int(watched)) s)")
+            return ("LAGGING", "\(lag(c)); a stall shows after \(Format.duration(stallAfter)) of watching (\(unrecorded); watched \(Format.duration(watched)))")
         }
         return ("OK", lag(c))
     }
