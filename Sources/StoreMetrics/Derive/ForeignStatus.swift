@@ -46,7 +46,10 @@ enum ForeignStatus {
             return ("STALLED", "position unchanged for \(Format.duration(still)) as storetop watched, with \(lag(c)) (\(unrecorded))")
         }
         if let age = c.oldestUnhandledAgeSeconds, age >= lagAfter {
-            return ("LAGGING", "\(lag(c)); a stall shows after \(Format.duration(stallAfter)) of watching (\(unrecorded); watched \(Format.duration(watched)))")
+            return (
+                "LAGGING",
+                "\(lag(c)); a stall shows after \(Format.duration(stallAfter)) of watching (\(unrecorded); watched \(Format.duration(watched)))"
+            )
         }
         return ("OK", lag(c))
     }
