@@ -56,7 +56,8 @@ func httpGet(port: UInt16, path: String) -> String? {
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         #expect(
             doc.keys.sorted() == [
-                "bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "server", "sessions", "streams", "taken_at", "tenants",
+                "bookmarks", "cursors", "errors", "foreign", "outboxes", "pools", "replication", "server", "sessions", "streams", "taken_at",
+                "tenants",
             ])
         let outboxes = try #require(doc["outboxes"] as? [[String: Any]])
         #expect(outboxes.first?["rows"] as? Int == 20)
