@@ -72,7 +72,8 @@ enum EventcorePanel: Panel {
             store.head = try h.decodeOptional("head")
             store.lastWriteAt = try h.decodeOptional("last_write")
             let estimate: Int64? = try h.decodeOptional("estimate")
-            store.events = estimate.map { max($0, store.head == nil ? 0 : 1) }
+            // reltuples is -1 until the table is first vacuumed or analyzed: no estimate then, rather than "~1"
+            store.events = estimate.flatMap { $0 < 0 ? (store.head == nil ? 0 : nil) : max($0, store.head == nil ? 0 : 1) }
             store.eventsExact = false
             if try h.decode("scanning_trigger", as: Bool.self) {
                 let mb = Double(try h.decode("bytes", as: Int64.self)) / 1_048_576

@@ -7,8 +7,11 @@ import StoreAccess
 /// Its cursors record neither a time nor an owner: a stall shows only across snapshots (`ForeignStatus`).
 enum FactstrPanel: Panel {
     static let name = "foreign.factstr"
-    /// The backlog count stops here (the consumer's row says "≥").
-    static let cap = 100_000
+    /// The backlog is counted among the `window` positions after the cursor: its stored query is evaluated per row
+    /// (jsonb), so a count capped by matches alone still read every row up to the cap's match (3 s for a filtered
+    /// cursor 200k behind at 1M events). Further behind, the consumer's row says "≥" (positions are gap-free, so
+    /// the window is exactly `window` events).
+    static let window = 10_000
 
     static func statements(_ schema: Identifier) -> [SQL] { [head(schema), cursors(schema), writes(schema)] }
 
@@ -33,10 +36,12 @@ enum FactstrPanel: Panel {
             unsafeRaw: """
                 SELECT c.durable_stream_id AS name, c.last_processed_sequence_number AS position,
                        h.head - c.last_processed_sequence_number AS lag_positions,
-                       (SELECT count(*) FROM (SELECT 1 FROM \(s.quoted).events e
-                         WHERE e.sequence_number > q.after AND \(matches) LIMIT \(cap + 1)) x) AS backlog,
+                       (SELECT count(*) FROM \(s.quoted).events e
+                         WHERE e.sequence_number > q.after AND e.sequence_number <= q.after + \(window) AND \(matches)) AS backlog,
+                       h.head - q.after > \(window) AS windowed,
                        (SELECT e.occurred_at FROM \(s.quoted).events e
-                         WHERE e.sequence_number > q.after AND \(matches) ORDER BY e.sequence_number LIMIT 1) AS first_unhandled_at
+                         WHERE e.sequence_number > q.after AND e.sequence_number <= q.after + \(window) AND \(matches)
+                         ORDER BY e.sequence_number LIMIT 1) AS first_unhandled_at
                   FROM \(s.quoted).durable_stream_cursors c
                  CROSS JOIN (SELECT coalesce(max(sequence_number), 0) AS head FROM \(s.quoted).events) h
                  CROSS JOIN LATERAL (SELECT (c.event_query::jsonb) -> 'filters' AS f,
@@ -69,7 +74,7 @@ enum FactstrPanel: Panel {
             let first: Date? = try r.decodeOptional("first_unhandled_at")
             return .init(
                 name: try r.decode("name"), position: String(try r.decode("position", as: Int64.self)),
-                lagEvents: min(backlog, Int64(cap)), lagCapped: backlog > cap, lagPositions: try r.decode("lag_positions"),
+                lagEvents: backlog, lagCapped: try r.decode("windowed", as: Bool.self), lagPositions: try r.decode("lag_positions"),
                 oldestUnhandledAgeSeconds: first.map { max(0, now.timeIntervalSince($0)) }, sinceCheckpointSeconds: nil,
                 status: "UNKNOWN", why: "")
         }
