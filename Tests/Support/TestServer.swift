@@ -179,14 +179,19 @@ public final class PrivateServer: @unchecked Sendable {
                 ]) { $1 })
         guard r.status == 0 else { throw StoreError(.connectionFailed, "could not start a private server: \(r.err)") }
         dir = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        env = Self.exports(dir + "/env")
+    }
+
+    /// The `export NAME='value'` lines of a file `scripts/pg` wrote.
+    static func exports(_ path: String) -> [String: String] {
         var e: [String: String] = [:]
-        let text = (try? String(contentsOfFile: dir + "/env", encoding: .utf8)) ?? ""
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         for line in text.split(separator: "\n") where line.hasPrefix("export ") {
             let kv = line.dropFirst(7)
             guard let eq = kv.firstIndex(of: "=") else { continue }
             e[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
         }
-        env = e
+        return e
     }
 
     public var dsn: String { env["STORETOP_TEST_DSN"]! }
@@ -223,14 +228,7 @@ public final class PrivateServer: @unchecked Sendable {
     public func startStandby() throws -> [String: String] {
         let r = try runProcess("/bin/bash", [TestServer.repoRoot + "/scripts/pg", "start-standby", dir], timeout: 120)
         guard r.status == 0 else { throw StoreError(.connectionFailed, "could not start a standby: \(r.err)") }
-        var e: [String: String] = [:]
-        let text = (try? String(contentsOfFile: dir + "/standby.env", encoding: .utf8)) ?? ""
-        for line in text.split(separator: "\n") where line.hasPrefix("export ") {
-            let kv = line.dropFirst(7)
-            guard let eq = kv.firstIndex(of: "=") else { continue }
-            e[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
-        }
-        return e
+        return Self.exports(dir + "/standby.env")
     }
 
     /// Opens connections until the server refuses one (at most `limit`): every non-reserved slot is taken.
