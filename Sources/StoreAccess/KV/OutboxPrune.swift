@@ -44,13 +44,23 @@ public struct PrunePlan: Sendable, Equatable {
     public let plannedAt: Date
 }
 
-/// Progress of an executing prune, reported after every batch.
+/// Progress of an executing prune, reported after every batch (StoreAccess's own, and storetop's zestor prune).
 public struct PruneProgress: Sendable, Equatable {
+    /// Rows deleted so far (committed).
     public let deleted: Int
+    /// Rows the plan counted.
     public let planned: Int
+    /// Batches committed.
     public let batches: Int
+    /// The last id deleted.
     public let lastID: Int64?
+    /// deleted / planned, at most 1.
     public var fraction: Double { planned == 0 ? 1 : min(1, Double(deleted) / Double(planned)) }
+
+    /// Progress after a batch.
+    public init(deleted: Int, planned: Int, batches: Int, lastID: Int64?) {
+        (self.deleted, self.planned, self.batches, self.lastID) = (deleted, planned, batches, lastID)
+    }
 }
 
 /// The result of an executed prune (also written to `prune_audit`).

@@ -29,7 +29,7 @@ extension Actions {
     /// the age (`.conflict`, naming its pid, application and idle time); both are checked again here.
     public func executeZestorPrune(
         _ plan: ZestorPrunePlan, batchSize: Int = 1000, lockTimeout: Duration = .seconds(1),
-        progress: (ZestorPruneProgress) -> Bool = { _ in true }
+        progress: (PruneProgress) -> Bool = { _ in true }
     ) throws -> ZestorPruneReport {
         if readOnly { throw StoreError(.readOnly, "pruning is disabled: storetop runs with --read-only") }
         let pruner = try ZestorPruner(schema: plan.schema, tenant: plan.tenant, kind: plan.kind, auditSchema: plan.auditSchema)

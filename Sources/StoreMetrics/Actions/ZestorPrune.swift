@@ -76,20 +76,6 @@ public struct ZestorPrunePlan: Sendable, Equatable {
     }
 }
 
-/// Progress of an executing zestor prune, after every batch.
-public struct ZestorPruneProgress: Sendable, Equatable {
-    /// Rows deleted so far (committed).
-    public let deleted: Int
-    /// Rows the plan counted.
-    public let planned: Int
-    /// Batches committed.
-    public let batches: Int
-    /// The last id deleted.
-    public let lastID: Int64?
-    /// deleted / planned, at most 1.
-    public var fraction: Double { planned == 0 ? 1 : min(1, Double(deleted) / Double(planned)) }
-}
-
 /// The result of an executed zestor prune, as its audit row says it.
 public struct ZestorPruneReport: Sendable, Equatable {
     /// The plan executed.
@@ -111,5 +97,5 @@ public struct ZestorPruneReport: Sendable, Equatable {
     /// The audit row's id in `<auditSchema>.storetop_foreign_prune_audit`.
     public let auditID: Int64
     /// The audit table, qualified (for messages).
-    public var auditTable: String { "\(plan.auditSchema).\(ZestorPruneStatements.auditTable)" }
+    public var auditTable: String { plan.auditTable }
 }

@@ -17,7 +17,7 @@ extension ZestorPruner {
     /// `done`, `cancelled` or `failed` (an error is rethrown after that). Whatever stops the process, the row counts
     /// exactly what committed: a crash between batches leaves it `running` with those counts.
     func execute(
-        _ c: Connection, _ plan: ZestorPrunePlan, batchSize: Int, lockTimeout: Duration, progress: (ZestorPruneProgress) -> Bool
+        _ c: Connection, _ plan: ZestorPrunePlan, batchSize: Int, lockTimeout: Duration, progress: (PruneProgress) -> Bool
     ) throws -> ZestorPruneReport {
         guard batchSize >= 1 && batchSize <= 100_000 else { throw StoreError(.invalidArgument, "batch size must be 1…100000") }
         guard plan.schema == schema.name, plan.nsID == nsID, plan.kind == kind, plan.auditSchema == audit.name else {
@@ -58,7 +58,7 @@ extension ZestorPruner {
     /// Runs batches until one deletes nothing (false) or `progress` stops (true). A lock timeout retries the batch.
     private func runBatches(
         _ c: Connection, _ plan: ZestorPrunePlan, _ run: inout Run, batchSize: Int, lockTimeout: Duration,
-        progress: (ZestorPruneProgress) -> Bool
+        progress: (PruneProgress) -> Bool
     ) throws -> Bool {
         guard plan.lastID != nil else { return false }
         while true {
@@ -86,7 +86,7 @@ extension ZestorPruner {
             if run.first == nil { run.first = try row.decodeOptional("first_id") }
             run.last = try row.decodeOptional("last_id")
             run.after = run.last ?? run.after
-            if !progress(ZestorPruneProgress(deleted: run.deleted, planned: plan.rows, batches: run.batches, lastID: run.last)) { return true }
+            if !progress(PruneProgress(deleted: run.deleted, planned: plan.rows, batches: run.batches, lastID: run.last)) { return true }
         }
     }
 }

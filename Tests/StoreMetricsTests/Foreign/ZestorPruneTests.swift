@@ -39,7 +39,7 @@ import Testing
             let before = try f.rows()
             let p = try f.plan(a)
             let doomed = try f.older(ns: 7, kind: "orders", than: p.cutoff)
-            var seen: [ZestorPruneProgress] = []
+            var seen: [PruneProgress] = []
             let r = try a.executeZestorPrune(p, batchSize: 7) {
                 seen.append($0); return true
             }
