@@ -53,6 +53,7 @@ struct Top: ParsableCommand {
         dsn: String, schema: String, options: App.Options, rules: LagRules = LagRules(), allDatabases: Bool = false,
         foreign: Set<Snapshot.ForeignStore.Kind>? = Set(Snapshot.ForeignStore.Kind.allCases), auditSchema: String? = nil
     ) throws {
+        if isatty(1) != 0 { _ = try NCursesTerminal.terminalType() }
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema, allDatabases: allDatabases) }
         collector.foreignDetection.only = foreign
         defer { collector.close() }

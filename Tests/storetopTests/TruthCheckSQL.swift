@@ -166,7 +166,8 @@ struct TruthReading {
         }
     }
 
-    /// Who holds delivery back (`events_blockers()`), since when, who holds the xmin horizon, how many client backends.
+    /// Who holds delivery back (`events_blockers()`), since when, who holds the xmin horizon of this database (the
+    /// snapshot's scope: other databases' snapshots do not hold its tables back), how many client backends.
     private mutating func readSessions(_ f: TruthCheckStore) throws {
         blockers = try f.sql("SELECT pid, registered_after FROM @s.events_blockers() ORDER BY 2, 1", on: f.truth).map {
             "events pid \($0[0] ?? "") after \($0[1] ?? "")"
@@ -176,6 +177,7 @@ struct TruthReading {
         xminHolder = try f.value(
             """
             SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+               AND datname = current_database()
              ORDER BY age(backend_xmin) DESC, pid LIMIT 1
             """, on: f.truth
         ).flatMap { Int32($0) }

@@ -16,16 +16,23 @@ final class NCursesTerminal: Terminal {
     private var inFile: UnsafeMutablePointer<FILE>?
     private var outFile: UnsafeMutablePointer<FILE>?
 
-    /// Opens the terminal. Throws a clear error without TERM or a usable terminal (instead of ncurses exiting).
-    init(theme: Theme) throws {
-        // In a locale that is not UTF-8 (LANG=C, POSIX, Latin-1…) the terminal cannot show box drawing, bars or
-        // arrows: every cell is drawn with an ASCII stand-in instead of bytes the terminal would garble.
-        asciiOnly = !localeIsUTF8()
+    /// The terminal type from TERM; throws the dashboard's clear error without one (or with "dumb"). Called before
+    /// anything connects, so a missing terminal is said at once rather than after the first snapshot.
+    static func terminalType() throws -> String {
         guard let term = ProcessInfo.processInfo.environment["TERM"], !term.isEmpty, term != "dumb" else {
             throw CLIError(
                 message: "storetop: TERM is not set (or is \"dumb\"): the dashboard needs a terminal; use `storetop snapshot` for text output",
                 code: ExitStatus.unavailable)
         }
+        return term
+    }
+
+    /// Opens the terminal. Throws a clear error without TERM or a usable terminal (instead of ncurses exiting).
+    init(theme: Theme) throws {
+        // In a locale that is not UTF-8 (LANG=C, POSIX, Latin-1…) the terminal cannot show box drawing, bars or
+        // arrows: every cell is drawn with an ASCII stand-in instead of bytes the terminal would garble.
+        asciiOnly = !localeIsUTF8()
+        let term = try Self.terminalType()
         // ncurses only handles resizes when SIGWINCH has its default disposition; a parent may have left it
         // ignored (ignored signals survive exec), and then the screen would never follow the window.
         // The same for a blocked signal mask, which is inherited too (seen when started from a test runner).
