@@ -18,6 +18,8 @@ enum ExitStatus {
     static let unavailable: Int32 = 69
     /// EX_NOPERM: a privilege is missing, the password was refused, or `--read-only` refused a change.
     static let permission: Int32 = 77
+    /// A configuration error: the config file is unreadable or says something storetop cannot use (EX_CONFIG).
+    static let config: Int32 = 78
 
     /// The status of a process stopped by `signal` after it cleaned up (130 for SIGINT, 143 for SIGTERM, 129 for
     /// SIGHUP), as a shell reports a process the signal killed.
@@ -46,6 +48,9 @@ enum ExitStatus {
         case let e as CLIError:
             warn(e.message)
             Foundation.exit(e.code)
+        case let e as ConfigError:
+            warn(e.description)
+            Foundation.exit(config)
         default:
             StoreTop.exit(withError: error)
         }

@@ -6,7 +6,7 @@ import StoreAccess
 import StoreMetrics
 
 /// `storetop metrics --listen 127.0.0.1:9187`: a Prometheus endpoint at /metrics (docs/metrics.md).
-struct MetricsCommand: AsyncParsableCommand {
+struct MetricsCommand: AsyncParsableCommand, ConnectionCommand {
     static let configuration = CommandConfiguration(commandName: "metrics", abstract: "Serve Prometheus metrics at /metrics.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -46,10 +46,11 @@ struct MetricsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let dsn = try connection.resolved()
-        let collector = try reportingErrors { try Collector(dsn: dsn, schema: connection.schema, allDatabases: status.allDatabases) }
-        collector.foreignDetection.only = status.foreignKinds
-        let scraper = Scraper(collector: collector, rules: status.rules)
+        let targets = try connection.targets(status)
+        if targets.count > 1 { return try await runFleet(targets) }
+        let target = targets[0], dsn = target.dsn
+        let collector = try reportingErrors { try target.collector() }
+        let scraper = Scraper(collector: collector, history: target.history())
         if once {
             print(try reportingErrors { try scraper.scrape() }, terminator: "")
             return
@@ -58,13 +59,18 @@ struct MetricsCommand: AsyncParsableCommand {
         var config = MetricsServerConfiguration(host: host, port: port)
         config.maxConnections = maxConnections
         let server = MetricsServer(configuration: config) { route, reply in scraper.respond(route, reply) }
+        try await serve(server, host: host, port: port, what: DisplayText.sanitize(ConnectionString.mask(dsn)))
+    }
+
+    /// Starts `server` (a bad or busy address is a one-line error and its exit status), says where, and serves.
+    func serve(_ server: MetricsServer, host: String, port: Int, what: String) async throws {
         do {
             try await server.start()
         } catch let e as MetricsServerError {
             warn("storetop: \(DisplayText.sanitize(e.description))")
             throw ExitCode(e == .invalidAddress(MetricsServer.show(host, port)) ? ExitStatus.usage : ExitStatus.unavailable)
         }
-        warn("storetop: serving metrics on http://\(MetricsServer.show(host, port))/metrics for \(DisplayText.sanitize(ConnectionString.mask(dsn)))")
+        warn("storetop: serving metrics on http://\(MetricsServer.show(host, port))/metrics for \(what)")
         try await server.run()
     }
 }
@@ -76,18 +82,31 @@ final class Scraper: @unchecked Sendable {
     private let lock = NSLock()
     private var history: History
     private lazy var shared = SharedScrape<String> { [unowned self] in try self.scrape() }
+    private lazy var sharedRead = SharedScrape<(Snapshot, Derived)> { [unowned self] in try self.read() }
 
-    init(collector: Collector, rules: LagRules = LagRules()) {
+    init(collector: Collector, history: History = History()) {
         self.collector = collector
-        history = History(rules: rules)
+        self.history = history
     }
 
     func scrape() throws -> String {
+        let (s, d) = try read()
+        return PrometheusExport.render(s, derived: d)
+    }
+
+    /// A snapshot and what the history derives with it.
+    func read() throws -> (Snapshot, Derived) {
         let s = try collector.snapshot()
         lock.lock()
-        let d = history.add(s)
-        lock.unlock()
-        return PrometheusExport.render(s, derived: d)
+        defer { lock.unlock() }
+        return (s, history.add(s))
+    }
+
+    /// The reading in flight, or a new one (the fleet's `/metrics`).
+    func sharedReading() -> SharedScrape<(Snapshot, Derived)> {
+        lock.lock()
+        defer { lock.unlock() }
+        return sharedRead
     }
 
     /// The endpoint's answer for `route`, through `reply` (the scrape runs on its own thread).

@@ -5,7 +5,7 @@ import StoreMetrics
 
 /// `storetop prune --tenant T --kind K (--safe | --older-than 7d) [--dry-run] [--yes] [--batch N]`, and for a zestor
 /// store `storetop prune --store zestor:SCHEMA --tenant NS --kind K --older-than 7d --audit-schema NAME […]`.
-struct PruneCommand: ParsableCommand {
+struct PruneCommand: ParsableCommand, ConnectionCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune", abstract: "Prune an outbox in batches, with an audit row (docs/pruning.md).")
 
@@ -74,11 +74,12 @@ struct PruneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dsn = try connection.resolved()
+        let target = try connection.resolve()
+        let dsn = target.text
         if let zestor = try zestorSchema { return try runZestor(dsn, schema: zestor) }
         let mode = try self.mode
         try reportingErrors {
-            let actions = try Actions(dsn: dsn, schema: connection.schema, readOnly: readOnly || dryRun)
+            let actions = try Actions(dsn: dsn, schema: target.schema, readOnly: readOnly || dryRun)
             defer { actions.close() }
             let plan = try actions.planPrune(tenant: tenant, kind: kind, mode: mode)
             print(Self.describe(plan))

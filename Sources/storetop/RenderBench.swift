@@ -7,7 +7,7 @@ import StoreTopUI
 /// `storetop render-bench DSN`: takes two real snapshots, then renders every view at 200×50 many times and
 /// diffs each frame against the previous one (what the ncurses backend does before blitting). Prints the median
 /// time per frame. Used by scripts/bench.
-struct RenderBench: ParsableCommand {
+struct RenderBench: ParsableCommand, ConnectionCommand {
     static let configuration = CommandConfiguration(
         commandName: "render-bench", abstract: "Time rendering of 200×50 frames (benchmark).", shouldDisplay: false)
 
@@ -15,9 +15,10 @@ struct RenderBench: ParsableCommand {
     @Option var frames: Int = 2000
 
     func run() throws {
-        let dsn = try connection.resolved()
+        let target = try connection.resolve()
+        let dsn = target.text
         try reportingErrors {
-            let collector = try Collector(dsn: dsn, schema: connection.schema)
+            let collector = try Collector(dsn: dsn, schema: target.schema)
             defer { collector.close() }
             var h = History()
             _ = h.add(try collector.snapshot())

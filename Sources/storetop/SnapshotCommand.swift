@@ -6,7 +6,7 @@ import StoreMetrics
 import StoreTopUI
 
 /// `storetop snapshot [--json]`: one snapshot (two, `--sample` apart, so rates and statuses are filled in).
-struct SnapshotCommand: ParsableCommand {
+struct SnapshotCommand: ParsableCommand, ConnectionCommand {
     static let configuration = CommandConfiguration(commandName: "snapshot", abstract: "Print one snapshot as text or JSON (docs/snapshot.md).")
 
     @OptionGroup var connection: ConnectionOptions
@@ -23,12 +23,13 @@ struct SnapshotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dsn = try connection.resolved()
+        let targets = try connection.targets(status)
+        if targets.count > 1 { return try runFleet(targets) }
+        let target = targets[0]
         try reportingErrors {
-            let collector = try Collector(dsn: dsn, schema: connection.schema, allDatabases: status.allDatabases)
+            let collector = try target.collector()
             defer { collector.close() }
-            collector.foreignDetection.only = status.foreignKinds
-            var history = History(rules: status.rules)
+            var history = target.history()
             var derived = history.add(try collector.snapshot())
             var snap = history.snapshots.last!
             if sample > 0 {
@@ -43,6 +44,30 @@ struct SnapshotCommand: ParsableCommand {
                 warn("storetop: \(why)")
                 throw ExitCode(status)
             }
+        }
+    }
+
+    /// Several targets, read at once (docs/snapshot.md, "Several targets"): the fleet document, or one report per
+    /// target. Every target is printed; a target that could not be read makes the status 69.
+    func runFleet(_ targets: [Target]) throws {
+        let readings = Fleet.readAll(targets, sample: sample)
+        if json {
+            print(try JSONExport.encode(targets: readings))
+        } else {
+            for r in readings {
+                let role = [r.role, r.primary.map { "of \($0)" }, r.replayDelaySeconds.map { "replay \(Format.duration($0)) behind" }]
+                    .compactMap { $0 }.joined(separator: " ")
+                print("== \(DisplayText.sanitize(r.name))\(role.isEmpty ? "" : " (\(role))")")
+                let text = r.snapshot.map { TextReport.render($0, derived: r.derived) } ?? "error: \(DisplayText.sanitize(r.error ?? "not read"))\n"
+                print(localeIsUTF8() ? text : text.asciiFallback)
+            }
+        }
+        let failed = readings.filter { $0.snapshot == nil }
+        if !failed.isEmpty {
+            warn(
+                "storetop: \(failed.count) of \(readings.count) targets could not be read: "
+                    + failed.map { DisplayText.sanitize($0.name) }.joined(separator: ", "))
+            throw ExitCode(ExitStatus.unavailable)
         }
     }
 

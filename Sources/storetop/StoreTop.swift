@@ -37,6 +37,7 @@ struct StoreTop: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot()
+            try await ConfigFile.preload(for: command)
             if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
         } catch {
             ExitStatus.exit(reporting: error)
@@ -57,29 +58,44 @@ struct StoreTop: AsyncParsableCommand {
         defaultSubcommand: Top.self)
 }
 
-/// Connection options shared by every command.
+/// Connection options shared by every command: connection strings, or the names of targets and groups in the
+/// config file (docs/fleet.md).
 struct ConnectionOptions: ParsableArguments {
-    @Argument(help: "Connection string (URL or key=value); default: the libpq environment.")
-    var positionalDSN: String?
+    @Argument(
+        help:
+            "Connection strings (URL or key=value), or target and group names from the config file; default: the config file's targets, else the libpq environment."
+    )
+    var positional: [String] = []
 
     @Option(name: .customLong("dsn"), help: "Connection string (URL, key=value, or env:VAR).")
     var dsn: String?
 
-    @Option(help: "Store schema name.")
-    var schema: String = StoreSchema.defaultName
+    @Option(name: .customLong("schema"), help: "Store schema name (default: the config file's, else storeaccess).")
+    var schemaOption: String?
 
-    /// The DSN to use ("" = libpq environment), validated.
+    @Option(help: "Config file with named targets (default: STORETOP_CONFIG, else ~/.config/storetop/config.yaml when it exists).")
+    var config: String?
+
+    /// The schema the flag gives, or the default.
+    var schema: String { schemaOption ?? StoreSchema.defaultName }
+
+    /// The one target of a command that takes one (prune, and the dashboard or snapshot given one), validated.
+    func resolve(_ status: StatusOptions? = nil) throws -> ResolvedConnection {
+        let targets = try self.targets(status)
+        guard targets.count == 1, let t = targets.first else {
+            throw ValidationError("this command takes one target; \(targets.count) were given (\(targets.map(\.name).joined(separator: ", ")))")
+        }
+        return try resolved(t)
+    }
+
+    /// The DSN of the one target.
     func resolved() throws -> String { try resolve().text }
 
-    /// The DSN, parsed once (libpq's parser) and validated with the schema name.
-    func resolve() throws -> ResolvedConnection {
-        if positionalDSN != nil && dsn != nil { throw ValidationError("give the connection string once: positional or --dsn") }
-        let text = dsn ?? positionalDSN ?? ""
+    /// A target as the single-target commands take it.
+    func resolved(_ t: Target) throws -> ResolvedConnection {
         let parsed: ConnectionString
-        do { parsed = try ConnectionString(text) } catch let e as StoreError { throw ValidationError(e.message) }
-        do { _ = try StoreSchema(schema) } catch let e as StoreError { throw ValidationError(e.message) }
-        if Self.carriesPassword(text, parsed) { Self.warnPasswordOnce() }
-        return ResolvedConnection(text: text, parsed: parsed)
+        do { parsed = try ConnectionString(t.dsn) } catch let e as StoreError { throw ValidationError(e.message) }
+        return ResolvedConnection(text: t.dsn, parsed: parsed, schema: t.schema, target: t)
     }
 
     /// True when `text`, typed on the command line, holds a secret (`password`, `sslpassword`, a URL's
@@ -112,6 +128,10 @@ struct ConnectionOptions: ParsableArguments {
 struct ResolvedConnection {
     let text: String
     let parsed: ConnectionString
+    /// The store schema (the flag's, else the config file's target's, else the default).
+    var schema: String = StoreSchema.defaultName
+    /// The target, with its rules and the kinds of stores to look for.
+    var target: Target
 
     /// "host:port" for the header, from the parsed string or the libpq environment.
     var serverLabel: String {
@@ -200,4 +220,7 @@ struct StatusOptions: ParsableArguments {
 
     /// The rules these options give.
     var rules: LagRules { LagRules(stallAfter: stallAfter, lagSeconds: lagSeconds, lagEvents: lagEvents) }
+
+    /// The flags' defaults (a config target's figures are overridden only by flags that differ from them).
+    static let defaults = LagRules()
 }

@@ -5,7 +5,7 @@ import StoreMetrics
 import StoreTopUI
 
 /// The dashboard (default command).
-struct Top: ParsableCommand {
+struct Top: ParsableCommand, ConnectionCommand {
     static let configuration = CommandConfiguration(commandName: "top", abstract: "The interactive dashboard (default).")
 
     @OptionGroup var connection: ConnectionOptions
@@ -29,13 +29,16 @@ struct Top: ParsableCommand {
     }
 
     func run() throws {
-        let resolved = try connection.resolve()
+        let targets = try connection.targets(status)
+        if targets.count > 1 { return try Top.runFleet(targets, options: appOptions(serverLabel: "", schema: ""), auditSchema: auditSchema) }
+        let resolved = try connection.resolved(targets[0])
+        let t = resolved.target
         try Top.runDashboard(
-            dsn: resolved.text, schema: connection.schema, options: appOptions(serverLabel: resolved.serverLabel), rules: status.rules,
-            allDatabases: status.allDatabases, foreign: status.foreignKinds, auditSchema: auditSchema)
+            dsn: resolved.text, schema: t.schema, options: appOptions(serverLabel: resolved.serverLabel, schema: t.schema), rules: t.rules,
+            allDatabases: t.allDatabases, foreign: t.foreign, auditSchema: auditSchema)
     }
 
-    func appOptions(serverLabel: String) -> App.Options {
+    func appOptions(serverLabel: String, schema: String) -> App.Options {
         var o = App.Options()
         o.interval = interval
         o.tenant = tenant
@@ -44,7 +47,7 @@ struct Top: ParsableCommand {
         o.color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         o.iterations = iterations
         o.serverLabel = serverLabel
-        o.schema = connection.schema
+        o.schema = schema
         return o
     }
 
@@ -59,7 +62,9 @@ struct Top: ParsableCommand {
         defer { collector.close() }
         let actions = try Actions(dsn: dsn, schema: schema, readOnly: options.readOnly)
         defer { actions.close() }
-        let refresh = RefreshLoop(source: collector, interval: options.interval, clock: SystemClock(), history: History(rules: rules))
+        let refresh = RefreshLoop(
+            source: collector, interval: options.interval, clock: SystemClock(),
+            history: Target(name: "", dsn: dsn, schema: schema, rules: rules).history())
         Signals.install()
         let quitting = { quitSignal.load(ordering: .relaxed) != 0 }
         refresh.start()
@@ -83,5 +88,30 @@ struct Top: ParsableCommand {
             warn("storetop: stopping the prune after its current batch …")
             if !effects.stopActions() { warn("storetop: the prune did not stop within 30 s; its audit row says what committed") }
         }
+    }
+}
+
+extension Top {
+    /// The fleet dashboard (more than one target): a row per target, Enter opens one (docs/fleet.md).
+    static func runFleet(_ targets: [Target], options: App.Options, auditSchema: String?) throws {
+        if isatty(1) != 0 { _ = try NCursesTerminal.terminalType() }
+        let fleet = try reportingErrors { try Fleet(targets: targets, interval: options.interval) }
+        Signals.install()
+        let quitting = { quitSignal.load(ordering: .relaxed) != 0 }
+        fleet.start()
+        defer { fleet.stop() }
+        if isatty(1) == 0 {
+            let env = ProcessInfo.processInfo.environment
+            let ok = FleetApp.runPlain(
+                fleet, options: options, width: Int(env["COLUMNS"] ?? "") ?? 120, height: Int(env["LINES"] ?? "") ?? 40, shouldStop: quitting)
+            if !ok {
+                warn("storetop: none of the \(targets.count) targets could be read")
+                throw ExitCode(ExitStatus.unavailable)
+            }
+            return
+        }
+        let terminal = try NCursesTerminal(theme: Theme(useColor: options.color))
+        defer { terminal.end() }
+        FleetLoop(terminal: terminal, fleet: fleet, options: options, shouldStop: quitting).run()
     }
 }

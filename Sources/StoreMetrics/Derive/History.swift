@@ -1,4 +1,5 @@
 import Foundation
+import StoreAccess
 
 /// Keeps recent snapshots and derives `Derived` from them. Pure: time comes from the snapshots' `takenAt`,
 /// so tests drive it with made-up snapshots and no server.
@@ -13,6 +14,8 @@ public struct History: Sendable {
     public let capacity: Int
     /// The lag status thresholds.
     public var rules: LagRules
+    /// The store the consumers belong to, as `ConsumerThreshold.store` globs match it: `storeaccess:<schema>`.
+    public var store = "storeaccess:\(StoreSchema.defaultName)"
     private var appendHistory: [Double] = []
     private var tenantHistory: [String: [Double]] = [:]
 
@@ -91,6 +94,7 @@ public struct History: Sendable {
 
     /// The status of one consumer by `rules` (`LagRules.health`).
     func health(_ c: Snapshot.Cursor, samples: [(Date, Snapshot.Cursor)], snapshot: Snapshot, stillSince: Date? = nil) -> Derived.CursorHealth {
-        rules.health(c, samples: samples, snapshot: snapshot, stillSince: stillSince)
+        rules.resolved(store: store, tenant: c.tenant, consumer: c.name)
+            .health(c, samples: samples, snapshot: snapshot, stillSince: stillSince)
     }
 }

@@ -29,6 +29,8 @@ public struct LagRules: Sendable, Equatable {
     public var lagEvents: Int64 = 10
     /// A consumer whose owner holds no lock but that heartbeated this recently is running (driven from SQL).
     public var heartbeatFresh: TimeInterval = 60
+    /// Consumers' own thresholds, the first match wins (`resolved(store:tenant:consumer:)`); empty by default.
+    public var overrides: [ConsumerThreshold] = []
 
     /// Rules over the `window` most recent snapshots with these thresholds.
     public init(

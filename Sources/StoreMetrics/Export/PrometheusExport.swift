@@ -7,21 +7,38 @@ public enum PrometheusExport {
     /// Renders `snapshot` (and `derived`) as exposition text.
     public static func render(_ s: Snapshot, derived d: Derived? = nil) -> String {
         let e = Emitter()
-        e.scrape(s)
-        e.server(s)
-        e.replication(s)
-        e.sessions(s)
-        e.pools(s)
-        e.streams(s, d)
-        e.consumers(s, d)
-        e.outboxes(s)
-        e.foreign(s)
+        e.all(s, d)
+        return e.text.render()
+    }
+
+    /// Renders several targets' snapshots as one exposition: every sample carries its `target` label, and
+    /// `storetop_target_up` says which targets could be read (a target without a snapshot has only that).
+    public static func render(targets: [(name: String, snapshot: Snapshot?, derived: Derived?)]) -> String {
+        let e = Emitter()
+        for t in targets {
+            e.text.constantLabels = [("target", t.name)]
+            e.g("storetop_target_up", "1 when the target's last snapshot succeeded, 0 when it could not be read", [], t.snapshot == nil ? 0 : 1)
+            if let s = t.snapshot { e.all(s, t.derived) }
+        }
         return e.text.render()
     }
 
     /// One exposition filled panel by panel (one function per panel).
     final class Emitter {
         var text = PrometheusText()
+
+        /// Every panel of one snapshot.
+        func all(_ s: Snapshot, _ d: Derived?) {
+            scrape(s)
+            server(s)
+            replication(s)
+            sessions(s)
+            pools(s)
+            streams(s, d)
+            consumers(s, d)
+            outboxes(s)
+            foreign(s)
+        }
 
         func g(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Double) {
             text.gauge(name, help, labels, v)

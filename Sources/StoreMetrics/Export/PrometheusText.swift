@@ -24,6 +24,9 @@ public struct PrometheusText: Sendable {
 
     private var order: [String] = []
     private var families: [String: Family] = [:]
+    /// Labels put first on every sample added from now on (the fleet's `target`), so several snapshots share one
+    /// family each.
+    public var constantLabels: [(String, String)] = []
 
     /// An empty exposition.
     public init() {}
@@ -51,7 +54,8 @@ public struct PrometheusText: Sendable {
         return out
     }
 
-    private mutating func add(_ name: String, _ help: String, _ kind: Kind, _ labels: [(String, String)], _ value: String) {
+    private mutating func add(_ name: String, _ help: String, _ kind: Kind, _ given: [(String, String)], _ value: String) {
+        let labels = constantLabels.isEmpty ? given : constantLabels + given
         var key = ""
         if !labels.isEmpty {
             key.reserveCapacity(labels.count * 24)

@@ -40,6 +40,8 @@ public enum RowID: Hashable, Sendable {
     case foreign(String)
     /// A foreign outbox (zestor): its store label, namespace and kind.
     case foreignOutbox(store: String, tenant: String, kind: String)
+    /// A target of the fleet view.
+    case target(String)
 }
 
 /// Per-view table state.

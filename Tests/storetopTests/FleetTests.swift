@@ -1,0 +1,116 @@
+import Foundation
+import StoreAccess
+import StoreMetrics
+import StoreTestSupport
+import Testing
+
+/// The fleet (issue 19) against real servers: two primaries (a private server and the test server's second
+/// database), a streaming standby made with `pg_basebackup -R`, and a target that is down; read with the config
+/// file through the built `storetop`, compared with SQL on each server.
+@Suite(.serialized) struct FleetTests {
+    /// A config target for `dsn`: its password moved to `password: env:VAR` (the file takes no inline secret).
+    static func entry(_ name: String, _ dsn: String, env: inout [String: String], group: String? = nil) throws -> String {
+        var p = try ConnectionString(dsn).parameters(masked: false)
+        let pw = p.removeValue(forKey: "password")
+        let kv = p.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        var lines = ["  \(name):", "    dsn: \"\(kv)\""]
+        if let pw {
+            env["FLEET_PW_\(name.uppercased())"] = pw
+            lines.append("    password: env:FLEET_PW_\(name.uppercased())")
+        }
+        if let group { lines.append("    group: \(group)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func one(_ dsn: String, _ sql: String) throws -> String? {
+        let c = try Connection(try ConnectionString(dsn))
+        defer { c.close() }
+        return try c.query(SQL(unsafeRaw: sql)).rows.first?[0]
+    }
+
+    @Test func snapshotAndMetricsShowEveryTargetWithItsRole() throws {
+        let primary = try PrivateServer()
+        defer { primary.stop() }
+        let standby = try primary.startStandby()
+        let second = try TestServer.current().inDatabase("storetop_fleet")
+        var env = ProcessInfo.processInfo.environment
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        let file = NSTemporaryDirectory() + "fleet-\(getpid()).yaml"
+        let yaml = [
+            "targets:",
+            try Self.entry("primary", primary.monitorDSN, env: &env, group: "prod"),
+            try Self.entry("replica", standby["STORETOP_TEST_STANDBY_MONITOR_DSN"]!, env: &env, group: "prod"),
+            try Self.entry("second", second.directDSN, env: &env),
+            "  dead:\n    dsn: \"host=127.0.0.1 port=1 dbname=x connect_timeout=2\"",
+        ].joined(separator: "\n")
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let bin = TestServer.builtProduct("storetop")
+        let r = try runProcess(bin, ["snapshot", "--config", file, "--json", "--sample", "0", "--no-detect"], environment: env, timeout: 120)
+        #expect(r.status == 69, "a target that is down makes the status 69: \(r.err)")
+        #expect(r.err.contains("1 of 4 targets could not be read: dead"), "\(r.err)")
+        for pw in env.filter({ $0.key.hasPrefix("FLEET_PW_") }).values { #expect(!r.out.contains(pw) && !r.err.contains(pw), "no password printed") }
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let targets = try #require(doc["targets"] as? [[String: Any]])
+        #expect(targets.map { $0["name"] as? String } == ["primary", "replica", "second", "dead"])
+        let byName = Dictionary(targets.map { ($0["name"] as! String, $0) }, uniquingKeysWith: { a, _ in a })
+        // roles and databases as each server says (pg_is_in_recovery, current_database)
+        for (name, dsn) in [("primary", primary.adminDSN), ("replica", standby["STORETOP_TEST_STANDBY_ADMIN_DSN"]!), ("second", second.adminDSN)] {
+            let t = try #require(byName[name])
+            let recovery = try Self.one(dsn, "SELECT pg_is_in_recovery()")
+            #expect(t["role"] as? String == (recovery == "t" ? "standby" : "primary"), "\(name): \(t["role"] ?? "-")")
+            let server = ((t["snapshot"] as? [String: Any])?["server"] as? [String: Any])
+            #expect(server?["database"] as? String == (try Self.one(dsn, "SELECT current_database()")), "\(name)")
+            #expect(t["error"] is NSNull, "\(name): \(t["error"] ?? "")")
+        }
+        // the standby names its primary and how far its figures are behind it
+        let replica = try #require(byName["replica"])
+        #expect(replica["primary"] as? String == "127.0.0.1" || (replica["primary"] as? String)?.isEmpty == false)
+        #expect((replica["replay_delay_seconds"] as? Double).map { $0 >= 0 } == true, "\(replica["replay_delay_seconds"] ?? "-")")
+        let receiver = ((replica["snapshot"] as? [String: Any])?["replication"] as? [String: Any])?["receiver"] as? [String: Any]
+        #expect(receiver?["replay_paused"] as? Bool == false)
+        let dead = try #require(byName["dead"])
+        #expect(dead["snapshot"] is NSNull && (dead["error"] as? String)?.contains("could not connect") == true)
+        // metrics: one exposition, every sample labelled with its target; the dead one is down
+        let m = try runProcess(bin, ["metrics", "--once", "--config", file, "--no-detect"], environment: env, timeout: 120)
+        #expect(m.status == 0, "\(m.err)")
+        for name in ["primary", "replica", "second"] { #expect(m.out.contains("storetop_target_up{target=\"\(name)\"} 1"), "\(name)") }
+        #expect(m.out.contains("storetop_target_up{target=\"dead\"} 0"))
+        #expect(m.out.components(separatedBy: "# TYPE storetop_target_up ").count == 2, "one family, not one per target")
+        #expect(m.out.contains("storetop_server_standby{target=\"replica\"} 1") && m.out.contains("storetop_server_standby{target=\"primary\"} 0"))
+        // a group name on the command line is its targets
+        let g = try runProcess(bin, ["snapshot", "--config", file, "prod", "--json", "--sample", "0", "--no-detect"], environment: env, timeout: 120)
+        let gdoc = try JSONSerialization.jsonObject(with: Data(g.out.utf8)) as? [String: Any]
+        #expect((gdoc?["targets"] as? [[String: Any]])?.map { $0["name"] as? String } == ["primary", "replica"], "\(g.err)")
+    }
+
+    /// A server that accepts the TCP connection and never answers holds only its own target: the live target
+    /// refreshes again and again while the silent one is still connecting.
+    @Test func aSilentServerNeverHoldsTheOthers() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: addr.sin_port)
+        let live = Target(name: "live", dsn: try TestServer.current().directDSN, foreign: nil)
+        let silent = Target(name: "silent", dsn: "host=127.0.0.1 port=\(port) dbname=x user=x connect_timeout=20", foreign: nil)
+        let fleet = try Fleet(targets: [silent, live], interval: 0.5)
+        fleet.start()
+        defer { fleet.stop() }
+        var liveRefreshes = 0, silentEvents = 0
+        let deadline = Date().addingTimeInterval(50)
+        while liveRefreshes < 4 && Date() < deadline {
+            fleet.members[1].loop.waitForEvents(seconds: 0.5)
+            for e in fleet.members[1].loop.poll() { if case .refreshed = e { liveRefreshes += 1 } }
+            silentEvents += fleet.members[0].loop.poll().count
+        }
+        #expect(liveRefreshes >= 4, "the live target refreshed \(liveRefreshes) times")
+        #expect(silentEvents == 0, "the silent server is still being connected to (connect_timeout 20 s)")
+    }
+}
