@@ -53,5 +53,8 @@ import Testing
         ).first?[0]
         #expect(sql == "7" && lag == Double(sql ?? "") ?? -1, "Prometheus has \(lag), SQL counts \(sql ?? "nil")")
         #expect(prometheus.waitFor("up{job=\"storetop\"} == 1", timeout: 30).count == 1, "the exporter's scrape succeeds\n\(logs())")
+        // the exporter's /probe: a missing name is refused before anything runs, a name no target has is 404
+        #expect(httpGet10(port: exporterPort, path: "/probe")?.0 == 400)
+        #expect(httpGet10(port: exporterPort, path: "/probe?target=nope")?.0 == 404)
     }
 }
