@@ -9,6 +9,10 @@ public enum MetricsRoute: Sendable, Equatable {
     case healthy
     /// `/`: a short page naming the other two.
     case index
+    /// `/probe?target=NAME`: the exposition of one named target (the multi-target exporter pattern). The name is
+    /// percent-decoded, non-empty, and free of control and invisible characters; whether it names a target is the
+    /// responder's to say (404 when it does not).
+    case probe(target: String)
 }
 
 /// The responder the server calls for each route: it answers through the callback, from any thread, as late as a
@@ -71,18 +75,14 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         if head.headers.contains(name: "transfer-encoding") {
             return MetricsResponse(status: 413, body: "this endpoint takes no request body\n")
         }
-        return route(head.uri) == nil ? MetricsResponse(status: 404, body: "not found: try /metrics\n") : nil
+        if case .refuse(let response) = MetricsRoute.match(head.uri) { return response }
+        return nil
     }
 
-    /// The route of a request target (its path; a query string is ignored).
+    /// The route of a request target, or nil when it is refused (`MetricsRoute.match` says why).
     static func route(_ uri: String) -> MetricsRoute? {
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
-        switch path {
-        case "/metrics": return .metrics
-        case "/-/healthy": return .healthy
-        case "/": return .index
-        default: return nil
-        }
+        if case .serve(let route) = MetricsRoute.match(uri) { return route }
+        return nil
     }
 
     private func serve(_ context: ChannelHandlerContext, head: HTTPRequestHead) {

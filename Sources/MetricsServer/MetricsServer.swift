@@ -5,7 +5,7 @@ import Synchronization
 
 /// The Prometheus endpoint of `storetop metrics --listen`, on SwiftNIO's HTTP/1 parser with the limits of
 /// `MetricsServerConfiguration`: bounded request heads (431), deadlines for slow and idle clients, a cap on open
-/// connections (503), GET and HEAD only (405), `/metrics`, `/-/healthy` and `/`. One event-loop thread serves every
+/// connections (503), GET and HEAD only (405), `/metrics`, `/probe?target=NAME`, `/-/healthy` and `/`. One event-loop thread serves every
 /// connection; the responder runs off it, so a scrape in progress never stops the endpoint from answering others.
 public final class MetricsServer: Sendable {
     private let configuration: MetricsServerConfiguration

@@ -114,6 +114,8 @@ final class Scraper: @unchecked Sendable {
         switch route {
         case .healthy: reply(MetricsResponse(status: 200, body: "storetop metrics: up\n"))
         case .index: reply(MetricsResponse(status: 200, body: "storetop metrics: see /metrics\n"))
+        // no named targets yet: every probe names an unknown one (the config file's targets will answer here)
+        case .probe: reply(MetricsResponse(status: 404, body: "unknown target\n"))
         case .metrics:
             sharedScrape().value { result in
                 switch result {
