@@ -1,6 +1,6 @@
-/// The seven views, in key order.
+/// The eight views, in key order.
 public enum View: Int, CaseIterable, Sendable {
-    case overview = 1, sessions, pools, streams, consumers, outboxes, bookmarks
+    case overview = 1, sessions, pools, streams, consumers, outboxes, bookmarks, replication
 
     /// The tab and help title.
     public var title: String {
@@ -12,6 +12,7 @@ public enum View: Int, CaseIterable, Sendable {
         case .consumers: return "Consumers"
         case .outboxes: return "Outboxes"
         case .bookmarks: return "Bookmarks"
+        case .replication: return "Replication"
         }
     }
 
@@ -40,6 +41,14 @@ public enum RowID: Hashable, Sendable {
     case foreign(String)
     /// A foreign outbox (zestor): its store label, namespace and kind.
     case foreignOutbox(store: String, tenant: String, kind: String)
+    /// A standby streaming from this server, by its application_name (Replication).
+    case standby(String)
+    /// A replication slot, by name.
+    case slot(String)
+    /// This standby's WAL receiver.
+    case receiver
+    /// A Replication line that is text, not a thing: a warning, or what an empty section means.
+    case replicationNote(String)
 }
 
 /// Per-view table state.
