@@ -102,7 +102,8 @@ enum ReplicationView {
         if let x = r.receiver {
             out.append(.receiver(x, section: receiverAt, warnings: r.warnings, now: snap.clock))
         } else {
-            out.append(.note("this server is not a standby", section: receiverAt, kind: "receiver"))
+            let what = onStandby ? "this standby reported no receiver figures" : "this server is not a standby"
+            out.append(.note(what, section: receiverAt, kind: "receiver"))
         }
         out += r.standbys.map { .standby($0, section: standbysAt, warnings: r.warnings) }
         if r.standbys.isEmpty { out.append(.note("no standbys stream from this server", section: standbysAt, kind: "standby")) }
