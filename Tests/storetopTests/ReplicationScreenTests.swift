@@ -105,11 +105,17 @@ import Testing
         #expect(kept.contains(.standby("replica-dr")) && kept.contains(.slot("replica_dr")) && !kept.contains(.slot("orders_cdc")))
     }
 
-    /// A slot name holding an escape sequence and a bidi override is shown as visible escapes, as in every view.
-    @Test func namesFromTheDatabaseAreSafeText() {
+    /// A slot name holding an escape sequence and a bidi override is shown as visible escapes, as in every view: in its
+    /// row, in the warning that names it and in the header, which names the first warning (the lost slot's).
+    @Test func namesFromTheDatabaseAreSafeText() throws {
         var m = Fixture.primaryModel()
-        m.snapshot?.replication?.slots[0].slotName = "evil\u{1b}[2J\u{202e}x"
-        let text = render(m).text
-        #expect(text.contains("evil\\x1b[2J\\u{202e}x") && !text.contains("\u{1b}"))
+        var r = try #require(m.snapshot?.replication)
+        r.slots[2].slotName = "evil\u{1b}[2J\u{202e}x"
+        r.warnings = ReplicationRules.standard.warnings(r)
+        m.snapshot?.replication = r
+        let ls = lines(render(m, 300, 50))
+        #expect(ls[0].contains("replication: slot evil\\x1b[2J\\u{202e}x has lost WAL"), "\(ls[0])")
+        #expect(line(ls, "logical slot", "evil\\x1b[2J\\u{202e}x", "lost") != nil && line(ls, "warning", "slot evil\\x1b[2J") != nil)
+        #expect(!ls.joined().contains("\u{1b}") && !ls.joined().contains("\u{202e}"))
     }
 }
