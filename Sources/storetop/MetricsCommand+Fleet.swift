@@ -29,6 +29,7 @@ extension MetricsCommand {
             case .healthy: reply(MetricsResponse(status: 200, body: "storetop metrics: up (\(targets.count) targets)\n"))
             case .index: reply(MetricsResponse(status: 200, body: "storetop metrics: see /metrics, or /probe?target=NAME\n"))
             case .metrics: fleet.respondAll(reply)
+            case .probe(let name): fleet.probe(name, reply)
             }
         }
         try await serve(

@@ -58,7 +58,12 @@ struct MetricsCommand: AsyncParsableCommand, ConnectionCommand {
         let (host, port) = try Self.parseListen(listen)
         var config = MetricsServerConfiguration(host: host, port: port)
         config.maxConnections = maxConnections
-        let server = MetricsServer(configuration: config) { route, reply in scraper.respond(route, reply) }
+        let name = target.name
+        let server = MetricsServer(configuration: config) { route, reply in
+            // one target answers /probe under its own name too
+            if case .probe(let n) = route, n == name { return scraper.respond(.metrics, reply) }
+            scraper.respond(route, reply)
+        }
         try await serve(server, host: host, port: port, what: DisplayText.sanitize(ConnectionString.mask(dsn)))
     }
 
@@ -114,8 +119,8 @@ final class Scraper: @unchecked Sendable {
         switch route {
         case .healthy: reply(MetricsResponse(status: 200, body: "storetop metrics: up\n"))
         case .index: reply(MetricsResponse(status: 200, body: "storetop metrics: see /metrics\n"))
-        // no named targets yet: every probe names an unknown one (the config file's targets will answer here)
-        case .probe: reply(MetricsResponse(status: 404, body: "unknown target\n"))
+        // a name that is not this target's (the single-target server answers its own name before this)
+        case .probe: reply(MetricsResponse(status: 404, body: "storetop: unknown target\n"))
         case .metrics:
             sharedScrape().value { result in
                 switch result {

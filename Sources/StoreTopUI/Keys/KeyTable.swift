@@ -4,7 +4,7 @@ public struct KeyBinding: Sendable {
     /// Where a row is shown.
     public enum Shown: Sendable { case helpAndFooter, help, hidden }
 
-    /// How help and the footer spell the keys ("s S", "1-7 Tab S-Tab").
+    /// How help and the footer spell the keys ("s S", "1-8 Tab S-Tab").
     public let label: String
     /// What the keys do, in help and the footer.
     public let help: String
@@ -39,7 +39,7 @@ public enum KeyTable {
 
     /// The rows, in help order.
     public static let bindings: [KeyBinding] = [
-        .init("1-7 Tab S-Tab", "switch view", nil, .help, views.merging([.tab: .nextView, .backTab: .previousView]) { a, _ in a }),
+        .init("1-8 Tab S-Tab", "switch view", nil, .help, views.merging([.tab: .nextView, .backTab: .previousView]) { a, _ in a }),
         .init(
             "↑↓ PgUp PgDn Home End", "move", nil, .help,
             [.up: .move(.up), .down: .move(.down), .pageUp: .move(.pageUp), .pageDown: .move(.pageDown), .home: .move(.top), .end: .move(.bottom)]),

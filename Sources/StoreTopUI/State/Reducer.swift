@@ -22,8 +22,8 @@ public enum Reducer {
         switch command {
         case .quit: return (s, [.quit])
         case .showView(let v): s.view = v
-        case .nextView: s.view = View(rawValue: s.view.rawValue % 7 + 1)!
-        case .previousView: s.view = View(rawValue: (s.view.rawValue + 5) % 7 + 1)!
+        case .nextView: s.view = View(rawValue: s.view.rawValue % View.allCases.count + 1)!
+        case .previousView: s.view = View(rawValue: (s.view.rawValue + View.allCases.count - 2) % View.allCases.count + 1)!
         case .move(let m): move(&s, m, ctx)
         case .drillIn: drillIn(&s, ctx)
         case .consumerDetail:

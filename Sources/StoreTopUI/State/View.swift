@@ -1,6 +1,6 @@
-/// The seven views, in key order.
+/// The eight views, in key order.
 public enum View: Int, CaseIterable, Sendable {
-    case overview = 1, sessions, pools, streams, consumers, outboxes, bookmarks
+    case overview = 1, sessions, pools, streams, consumers, outboxes, bookmarks, replication
 
     /// The tab and help title.
     public var title: String {
@@ -12,6 +12,7 @@ public enum View: Int, CaseIterable, Sendable {
         case .consumers: return "Consumers"
         case .outboxes: return "Outboxes"
         case .bookmarks: return "Bookmarks"
+        case .replication: return "Replication"
         }
     }
 
@@ -42,6 +43,14 @@ public enum RowID: Hashable, Sendable {
     case foreignOutbox(store: String, tenant: String, kind: String)
     /// A target of the fleet view.
     case target(String)
+    /// A standby streaming from this server, by its application_name (Replication).
+    case standby(String)
+    /// A replication slot, by name.
+    case slot(String)
+    /// This standby's WAL receiver.
+    case receiver
+    /// A Replication line that is text, not a thing: a warning, or what an empty section means.
+    case replicationNote(String)
 }
 
 /// Per-view table state.

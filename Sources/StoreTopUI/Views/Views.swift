@@ -16,6 +16,7 @@ enum Views {
         case .consumers: return ConsumersView.table(snap, d, tenant: s.tenant, store: own)
         case .outboxes: return OutboxesView.table(snap, d, tenant: s.tenant, store: own)
         case .bookmarks: return BookmarksView.table(snap, tenant: s.tenant, store: own)
+        case .replication: return ReplicationView.table(snap)
         }
     }
 
