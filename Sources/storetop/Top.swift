@@ -13,7 +13,8 @@ struct Top: ParsableCommand, ConnectionCommand {
 
     @Option(help: "Seconds between refreshes (0.5 to 60).") var interval: Double = 2
     @Option(help: "Start narrowed to this tenant.") var tenant: String?
-    @Option(help: "Start on this view: overview, sessions, pools, streams, consumers, outboxes, bookmarks, replication (or 1-8).") var view: String = "overview"
+    @Option(help: "Start on this view: overview, sessions, pools, streams, consumers, outboxes, bookmarks, replication (or 1-8).") var view: String =
+        "overview"
     @Flag(help: "Turn off prune, cancel and terminate.") var readOnly = false
     @Option(help: "Schema for the audit of a zestor outbox prune (never zestor's own; docs/pruning.md).") var auditSchema: String?
     @Flag(help: "No colors (also when NO_COLOR is set).") var noColor = false
