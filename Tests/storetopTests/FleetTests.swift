@@ -78,6 +78,18 @@ import Testing
         #expect(m.out.contains("storetop_target_up{target=\"dead\"} 0"))
         #expect(m.out.components(separatedBy: "# TYPE storetop_target_up ").count == 2, "one family, not one per target")
         #expect(m.out.contains("storetop_server_standby{target=\"replica\"} 1") && m.out.contains("storetop_server_standby{target=\"primary\"} 0"))
+        // the fleet view (plain frames when stdout is no terminal): a row per target with its role, up or not, error
+        var plain = env
+        (plain["COLUMNS"], plain["LINES"]) = ("160", "20")
+        let v = try runProcess(bin, ["--config", file, "--no-detect"], environment: plain, timeout: 120)
+        #expect(v.status == 0, "\(v.err)")
+        let lines = v.out.split(separator: "\n").map(String.init)
+        func row(_ name: String) -> [String] { lines.first { $0.hasPrefix(name + " ") }?.split(separator: " ").map(String.init) ?? [] }
+        #expect(lines.first?.contains("4 targets, 3 up") == true, "\(lines.first ?? "")")
+        #expect(Array(row("primary").dropFirst().prefix(3)) == ["prod", "primary", "yes"], "\(row("primary"))")
+        #expect(Array(row("replica").dropFirst().prefix(3)) == ["prod", "standby", "yes"], "\(row("replica"))")
+        #expect(Array(row("second").dropFirst().prefix(2)) == ["primary", "yes"], "\(row("second"))")
+        #expect(row("dead").contains("NO") && lines.contains { $0.hasPrefix("dead ") && $0.contains("could not connect") })
         // a group name on the command line is its targets
         let g = try runProcess(bin, ["snapshot", "--config", file, "prod", "--json", "--sample", "0", "--no-detect"], environment: env, timeout: 120)
         let gdoc = try JSONSerialization.jsonObject(with: Data(g.out.utf8)) as? [String: Any]

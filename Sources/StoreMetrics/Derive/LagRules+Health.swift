@@ -14,16 +14,21 @@ extension LagRules {
         }
         let now = snapshot.clock, held = heldBack(c, snapshot: snapshot)
         let behind = "\(c.lagCapped ? "≥" : "")\(Format.count(c.lagEvents)) behind"
+        // on a standby the owners' locks and sessions are the primary's, invisible here: a consumer is judged there
+        // by what replicates (its moves, heartbeat and first unhandled row), never STOPPED for a lock it cannot see
+        let standby = snapshot.server?.isStandby == true
         if c.lagEvents == 0 {
-            let base = c.ownerConnected || heartbeatAge(c, snapshot) != nil ? "caught up" : "caught up; not running"
+            let base = c.ownerConnected || heartbeatAge(c, snapshot) != nil || standby ? "caught up" : "caught up; not running"
             return h(.ok, held.isEmpty ? base : "\(base); \(held)")
         }
         let beat = heartbeatAge(c, snapshot)
-        guard c.ownerConnected || beat != nil else {
+        guard c.ownerConnected || beat != nil || standby else {
             let since = c.heartbeatAt.map { "last heartbeat \(Format.duration(now.timeIntervalSince($0))) ago" } ?? "never ran"
             return h(.stopped, "not running, \(behind); \(since)")
         }
-        let lockless = c.ownerConnected ? "" : "; no consumer lock held, heartbeat \(Format.duration(beat ?? 0)) ago"
+        let lockless =
+            c.ownerConnected
+            ? "" : beat == nil ? "; read on a standby: its owner's lock is on the primary" : "; no consumer lock held, heartbeat \(Format.duration(beat ?? 0)) ago"
         let last = c.movedAt ?? c.createdAt ?? stillSince
         // work has waited since its first unhandled row was written; it has not moved since `last`
         let sinceMove = last.map { now.timeIntervalSince($0) }

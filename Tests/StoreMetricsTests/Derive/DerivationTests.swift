@@ -108,6 +108,30 @@ import Testing
         #expect(run([snap(0, position: 9, head: 9, blockers: [blocker])])[0].reason == "caught up")
     }
 
+    /// Read on a standby, an owner's lock (held on the primary) is invisible: the consumer is judged by what
+    /// replicates, never STOPPED for a lock it cannot see; one that does not move is still STALLED.
+    @Test func onAStandbyNoConsumerIsStoppedForALockOnThePrimary() {
+        func standby(_ s: Snapshot) -> Snapshot {
+            var s = s
+            s.server = .init(
+                version: "PostgreSQL 15", startedAt: t0, connections: 1, maxConnections: 10, transactions: 1, databaseBytes: 1,
+                database: "d", isStandby: true, replicas: [], now: s.takenAt)
+            return s
+        }
+        let old = t0.addingTimeInterval(-3600)
+        let moving = run([
+            standby(snap(0, position: 5, head: 10, connected: false, movedAt: t0.addingTimeInterval(-2), heartbeat: old, lagSeconds: 3))
+        ])
+        #expect(moving[0].status == .ok, "\(moving[0].reason)")
+        #expect(moving[0].reason.hasSuffix("read on a standby: its owner's lock is on the primary"), "\(moving[0].reason)")
+        let stuck = run([
+            standby(snap(0, position: 5, head: 10, connected: false, movedAt: t0.addingTimeInterval(-1200), heartbeat: old, lagSeconds: 1300))
+        ])
+        #expect(stuck[0].status == .stalled, "\(stuck[0].reason)")
+        // the same consumer read on the primary, with no lock and an old heartbeat, is STOPPED
+        #expect(run([snap(0, position: 5, head: 10, connected: false, heartbeat: old)])[0].status == .stopped)
+    }
+
     @Test func ratesFromHeadsAndCounters() {
         var a = snap(0, position: 0, head: 100)
         var b = snap(2, position: 0, head: 150)  // 10 s later
