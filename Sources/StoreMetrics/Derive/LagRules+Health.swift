@@ -26,9 +26,8 @@ extension LagRules {
             let since = c.heartbeatAt.map { "last heartbeat \(Format.duration(now.timeIntervalSince($0))) ago" } ?? "never ran"
             return h(.stopped, "not running, \(behind); \(since)")
         }
-        let lockless =
-            c.ownerConnected
-            ? "" : beat == nil ? "; read on a standby: its owner's lock is on the primary" : "; no consumer lock held, heartbeat \(Format.duration(beat ?? 0)) ago"
+        let onStandby = "; read on a standby: its owner's lock is on the primary"
+        let lockless = c.ownerConnected ? "" : beat.map { "; no consumer lock held, heartbeat \(Format.duration($0)) ago" } ?? onStandby
         let last = c.movedAt ?? c.createdAt ?? stillSince
         // work has waited since its first unhandled row was written; it has not moved since `last`
         let sinceMove = last.map { now.timeIntervalSince($0) }
