@@ -409,7 +409,9 @@ struct TruthMetricsCheck {
     func consumers(_ m: TruthMetrics, _ d: inout TruthDiffs) {
         for c in TruthCheckStore.consumers {
             guard let want = before.cursors[c.key] else { continue }
-            let labels = ["tenant": c.tenant, "store": c.source == "events" ? "events" : "kv", "consumer": c.name]
+            // an outbox watcher's series also name its outbox's kind
+            var labels = ["tenant": c.tenant, "store": c.source == "events" ? "events" : "kv", "consumer": c.name]
+            if let kind = c.kind { labels["kind"] = kind }
             d.check("storetop_consumer_position", c.key, m.value("storetop_consumer_position", labels), Double(want.position))
             d.check("storetop_consumer_up", c.key, m.value("storetop_consumer_up", labels), want.owned ? 1 : 0)
             d.check("storetop_consumer_lag_events", c.key, m.value("storetop_consumer_lag_events", labels), Double(want.lagEvents))
@@ -428,7 +430,8 @@ struct TruthMetricsCheck {
                 "storetop_consumer_status stalled (no move past the threshold)", c.key,
                 m.value(
                     "storetop_consumer_status",
-                    ["tenant": c.tenant, "store": c.source == "events" ? "events" : "kv", "consumer": c.name, "status": "stalled"]), 1)
+                    ["tenant": c.tenant, "store": c.source == "events" ? "events" : "kv", "consumer": c.name, "status": "stalled"]
+                        .merging(c.kind.map { ["kind": $0] } ?? [:]) { a, _ in a }), 1)
         }
         let lockless = TruthCheckStore.consumers.first { $0.key == TruthCheckStore.lockless }!
         d.check(

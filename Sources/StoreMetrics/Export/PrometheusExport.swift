@@ -132,7 +132,9 @@ extension PrometheusExport.Emitter {
 
     func consumers(_ s: Snapshot, _ d: Derived?) {
         for cur in s.cursors {
-            let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv"), ("consumer", cur.name)]
+            // an outbox watcher carries its outbox's kind, so a rule can tell which outbox has a watcher up
+            let kind = cur.source == "events" ? [] : [("kind", cur.kind ?? "")]
+            let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv")] + kind + [("consumer", cur.name)]
             g(
                 "storetop_consumer_lag_events",
                 "Rows of the consumer's own (tenant and filter, or tenant and kind) still to handle, counted up to 100000",

@@ -897,19 +897,19 @@ enum ExportGoldens {
         storetop_bookmark_age_seconds{tenant="beta",store="state",key="sync:b"} 7202.0
         storetop_consumer_lag_events{tenant="alpha",store="events",consumer="fast"} 0.0
         storetop_consumer_lag_events{tenant="alpha",store="events",consumer="slow"} 73.0
-        storetop_consumer_lag_events{tenant="alpha",store="kv",consumer="shipper"} 30.0
+        storetop_consumer_lag_events{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 30.0
         storetop_consumer_lag_events{tenant="beta",store="events",consumer="gone"} 80.0
         storetop_consumer_lag_positions{tenant="alpha",store="events",consumer="fast"} 0.0
         storetop_consumer_lag_positions{tenant="alpha",store="events",consumer="slow"} 73.0
-        storetop_consumer_lag_positions{tenant="alpha",store="kv",consumer="shipper"} 30.0
+        storetop_consumer_lag_positions{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 30.0
         storetop_consumer_lag_positions{tenant="beta",store="events",consumer="gone"} 80.0
         storetop_consumer_lag_seconds{tenant="alpha",store="events",consumer="fast"} 0.0
         storetop_consumer_lag_seconds{tenant="alpha",store="events",consumer="slow"} 3.25
-        storetop_consumer_lag_seconds{tenant="alpha",store="kv",consumer="shipper"} 3.25
+        storetop_consumer_lag_seconds{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 3.25
         storetop_consumer_lag_seconds{tenant="beta",store="events",consumer="gone"} 3.25
         storetop_consumer_position{tenant="alpha",store="events",consumer="fast"} 128.0
         storetop_consumer_position{tenant="alpha",store="events",consumer="slow"} 55.0
-        storetop_consumer_position{tenant="alpha",store="kv",consumer="shipper"} 20.0
+        storetop_consumer_position{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 20.0
         storetop_consumer_position{tenant="beta",store="events",consumer="gone"} 10.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="lagging"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="ok"} 1.0
@@ -921,11 +921,11 @@ enum ExportGoldens {
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="rewound"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="stalled"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="stopped"} 0.0
-        storetop_consumer_status{tenant="alpha",store="kv",consumer="shipper",status="lagging"} 0.0
-        storetop_consumer_status{tenant="alpha",store="kv",consumer="shipper",status="ok"} 1.0
-        storetop_consumer_status{tenant="alpha",store="kv",consumer="shipper",status="rewound"} 0.0
-        storetop_consumer_status{tenant="alpha",store="kv",consumer="shipper",status="stalled"} 0.0
-        storetop_consumer_status{tenant="alpha",store="kv",consumer="shipper",status="stopped"} 0.0
+        storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="lagging"} 0.0
+        storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="ok"} 1.0
+        storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="rewound"} 0.0
+        storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="stalled"} 0.0
+        storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="stopped"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="lagging"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="ok"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="rewound"} 0.0
@@ -933,7 +933,7 @@ enum ExportGoldens {
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="stopped"} 1.0
         storetop_consumer_up{tenant="alpha",store="events",consumer="fast"} 1.0
         storetop_consumer_up{tenant="alpha",store="events",consumer="slow"} 1.0
-        storetop_consumer_up{tenant="alpha",store="kv",consumer="shipper"} 1.0
+        storetop_consumer_up{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 1.0
         storetop_consumer_up{tenant="beta",store="events",consumer="gone"} 0.0
         storetop_database_size_bytes{database="shop"} 9000000.0
         storetop_database_transactions_total{database="shop"} 5030
