@@ -39,16 +39,23 @@ public enum TextReport {
             let warnings = foreign.flatMap { f in f.warnings.map { "! \(f.label): \($0)" } }
             section("OTHER LIBRARIES' STORES", ForeignView.storeTable(s), warnings)
         }
+        if let r = s.replication, !r.standbys.isEmpty || !r.slots.isEmpty || r.receiver != nil { section("REPLICATION", ReplicationView.table(s)) }
         if let r = s.replication, !r.warnings.isEmpty { out += [""] + r.warnings.map { "! replication: \($0)" } }
         if !s.errors.isEmpty { out += [""] + s.errors.map { "! \($0.reason)" } }
         return out.joined(separator: "\n")
+    }
+
+    /// primary, or standby with how far its figures are behind its primary.
+    static func role(_ s: Snapshot) -> String {
+        guard s.server?.isStandby == true else { return "primary" }
+        return s.replication?.receiver?.replayLagSeconds.map { "standby (replay \(Format.duration($0)) behind)" } ?? "standby"
     }
 
     static func summary(_ s: Snapshot, _ d: Derived?) -> [String] {
         var out: [String] = []
         if let sv = s.server {
             out.append(
-                "server     \(sv.version)  db \(sv.database) \(Format.bytes(sv.databaseBytes))  \(sv.isStandby ? "standby" : "primary")  up \(Format.duration(sv.now.timeIntervalSince(sv.startedAt)))"
+                "server     \(sv.version)  db \(sv.database) \(Format.bytes(sv.databaseBytes))  \(role(s))  up \(Format.duration(sv.now.timeIntervalSince(sv.startedAt)))"
             )
             out.append(
                 "           connections \(sv.connections)/\(sv.maxConnections)  tps \(d?.transactionRate.map { String(format: "%.1f", $0) } ?? "-")")
