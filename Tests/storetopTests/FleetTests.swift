@@ -90,6 +90,20 @@ import Testing
         #expect(Array(row("replica").dropFirst().prefix(3)) == ["prod", "standby", "yes"], "\(row("replica"))")
         #expect(Array(row("second").dropFirst().prefix(2)) == ["primary", "yes"], "\(row("second"))")
         #expect(row("dead").contains("NO") && lines.contains { $0.hasPrefix("dead ") && $0.contains("could not connect") })
+        // the multi-target exporter: /probe?target=NAME is that target's exposition (no target label: Prometheus'
+        // relabelling names it), an unknown name is 404, /metrics carries every target
+        let port = try freeLocalPort()
+        let exporter = try BackgroundProcess(bin, ["metrics", "--config", file, "--no-detect", "--listen", "127.0.0.1:\(port)"], environment: env)
+        defer { exporter.kill9() }
+        let up = Date().addingTimeInterval(60)
+        while httpGet10(port: port, path: "/-/healthy")?.0 != 200 && Date() < up { usleep(100_000) }
+        #expect(exporter.errors.contains("serving metrics on http://127.0.0.1:\(port)/metrics for 4 targets"), "\(exporter.errors)")
+        let probe = httpGet10(port: port, path: "/probe?target=replica")
+        #expect(probe?.0 == 200 && probe?.1.contains("\nstoretop_server_standby 1") == true, "\(probe?.1.prefix(400) ?? "no answer")")
+        #expect(probe?.1.contains("target=") == false)
+        #expect(httpGet10(port: port, path: "/probe?target=primary")?.1.contains("\nstoretop_server_standby 0") == true)
+        #expect(httpGet10(port: port, path: "/probe?target=nosuch")?.0 == 404)
+        #expect(httpGet10(port: port, path: "/metrics")?.1.contains("storetop_target_up{target=\"second\"} 1") == true)
         // a group name on the command line is its targets
         let g = try runProcess(bin, ["snapshot", "--config", file, "prod", "--json", "--sample", "0", "--no-detect"], environment: env, timeout: 120)
         let gdoc = try JSONSerialization.jsonObject(with: Data(g.out.utf8)) as? [String: Any]
