@@ -28,6 +28,12 @@ import Testing
         return try c.query(SQL(unsafeRaw: sql)).rows.first?[0]
     }
 
+    static func exec(_ dsn: String, _ sql: String) throws {
+        let c = try Connection(try ConnectionString(dsn))
+        defer { c.close() }
+        try c.executeScript(sql, name: "fixture.fleet")
+    }
+
     @Test func snapshotAndMetricsShowEveryTargetWithItsRole() throws {
         let primary = try PrivateServer()
         defer { primary.stop() }
@@ -45,8 +51,14 @@ import Testing
         ].joined(separator: "\n")
         try yaml.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
+        // an inactive physical slot on the first primary, retaining the WAL of writes that go on
+        try Self.exec(primary.adminDSN, "SELECT pg_create_physical_replication_slot('fleet_archive', true)")
+        try Self.exec(primary.adminDSN, "CREATE TABLE w AS SELECT g, repeat('x', 200) AS t FROM generate_series(1, 20000) g")
+        let retained = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint FROM pg_replication_slots WHERE slot_name = 'fleet_archive'"
+        let before = Int64(try Self.one(primary.adminDSN, retained) ?? "") ?? -1
         let bin = TestServer.builtProduct("storetop")
         let r = try runProcess(bin, ["snapshot", "--config", file, "--json", "--sample", "0", "--no-detect"], environment: env, timeout: 120)
+        let after = Int64(try Self.one(primary.adminDSN, retained) ?? "") ?? -1
         #expect(r.status == 69, "a target that is down makes the status 69: \(r.err)")
         #expect(r.err.contains("1 of 4 targets could not be read: dead"), "\(r.err)")
         for pw in env.filter({ $0.key.hasPrefix("FLEET_PW_") }).values { #expect(!r.out.contains(pw) && !r.err.contains(pw), "no password printed") }
@@ -69,6 +81,12 @@ import Testing
         #expect((replica["replay_delay_seconds"] as? Double).map { $0 >= 0 } == true, "\(replica["replay_delay_seconds"] ?? "-")")
         let receiver = ((replica["snapshot"] as? [String: Any])?["replication"] as? [String: Any])?["receiver"] as? [String: Any]
         #expect(receiver?["replay_paused"] as? Bool == false)
+        // the slot's retention on the primary's target lies between SQL's readings before and after
+        let slots = (((byName["primary"]?["snapshot"] as? [String: Any])?["replication"] as? [String: Any])?["slots"] as? [[String: Any]]) ?? []
+        let slot = slots.first { $0["slot_name"] as? String == "fleet_archive" }
+        let shown = (slot?["retained_bytes"] as? NSNumber)?.int64Value ?? -1
+        #expect(before > 4_000_000 && shown >= before && shown <= after, "\(before) ≤ \(shown) ≤ \(after)")
+        #expect(slot?["active"] as? Bool == false)
         let dead = try #require(byName["dead"])
         #expect(dead["snapshot"] is NSNull && (dead["error"] as? String)?.contains("could not connect") == true)
         // metrics: one exposition, every sample labelled with its target; the dead one is down
