@@ -103,6 +103,17 @@ import Testing
         #expect(try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \"\(schema)\".outbox")).first?[0] == "5")
     }
 
+    /// A bad config file stops every command before it connects, with the file and line (EX_CONFIG).
+    @Test func aBadConfigFileIs78() throws {
+        let path = NSTemporaryDirectory() + "storetop-bad-\(getpid()).yaml"
+        try "targets:\n  eu:\n    dsn: \"host=x\"\n    colour: blue\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for cmd in [["snapshot"], ["metrics", "--once"], ["top"]] {
+            try expectStatus(78, cmd + ["--config", path], says: "\(path):4:5: unknown key \"colour\" in target eu")
+        }
+        try expectStatus(78, ["snapshot"], says: "cannot read the config file", env: ["STORETOP_CONFIG": path + ".missing"])
+    }
+
     @Test func successIs0() throws {
         let (server, store, schema) = try seeded()
         defer { store.close(); server.dropSchema(schema) }
