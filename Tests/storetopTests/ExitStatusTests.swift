@@ -62,17 +62,8 @@ import Testing
         try expectStatus(69, ["metrics", "--once", "host=127.0.0.1 port=1 connect_timeout=2"], says: "could not connect")
         try expectStatus(69, ["prune", "host=127.0.0.1 port=1", "--tenant", "t", "--kind", "k", "--safe"], says: "could not connect")
         // an address already in use
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (fd, port) = try localSocket()
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        try #require(bound)
-        let port = UInt16(bigEndian: addr.sin_port)
         let dsn = try TestServer.current().directDSN
         try expectStatus(69, ["metrics", dsn, "--listen", "127.0.0.1:\(port)"], says: "address in use")
         // the dashboard without a usable terminal

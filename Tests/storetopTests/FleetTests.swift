@@ -131,17 +131,8 @@ import Testing
     /// A server that accepts the TCP connection and never answers holds only its own target: the live target
     /// refreshes again and again while the silent one is still connecting.
     @Test func aSilentServerNeverHoldsTheOthers() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (fd, port) = try localSocket()
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        try #require(bound)
-        let port = UInt16(bigEndian: addr.sin_port)
         let live = Target(name: "live", dsn: try TestServer.current().directDSN, foreign: nil)
         let silent = Target(name: "silent", dsn: "host=127.0.0.1 port=\(port) dbname=x user=x connect_timeout=20", foreign: nil)
         let fleet = try Fleet(targets: [silent, live], interval: 0.5)

@@ -70,18 +70,30 @@ final class PrometheusProcess {
 
 /// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's choice for port 0).
 func freeLocalPort() throws -> Int {
+    let (fd, port) = try localSocket(listening: false)
+    close(fd)
+    return Int(port)
+}
+
+/// A socket bound to a port the kernel chose on 127.0.0.1, listening (`listening`) with a backlog of 8 but never
+/// accepting: a connection to it completes the TCP handshake and then hears nothing. The caller closes it.
+func localSocket(listening: Bool = true) throws -> (fd: Int32, port: UInt16) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EMFILE) }
-    defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     let ok = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, len) == 0 && (!listening || listen(fd, 8) == 0) && getsockname(fd, $0, &len) == 0
+        }
     }
-    guard ok else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: addr.sin_port))
+    guard ok else {
+        close(fd)
+        throw POSIXError(.EADDRINUSE)
+    }
+    return (fd, UInt16(bigEndian: addr.sin_port))
 }
 
 /// An HTTP/1.0 GET (so the answer is never chunked) with a 10 s receive timeout: the status and the body.
