@@ -91,6 +91,8 @@ import Testing
         #expect(line(ls, "warning", "replay is paused on this standby") != nil)
         #expect(line(ls, "standby", "no standbys stream from this server") != nil && line(ls, "slot", "no replication slots") != nil)
         #expect(lines(render(Fixture.model())).contains { $0.contains("replication not read in this snapshot") })
+        // the header says how far a standby's figures are behind its primary, where it has the room
+        #expect(ls[0].contains("standby, \(Format.duration(x.replayLagSeconds!)) behind"), "\(ls[0])")
     }
 
     @Test func sortAndFilterWorkAcrossKinds() {

@@ -16,7 +16,13 @@ extension Screen {
             let short = sv.version.replacingOccurrences(of: "PostgreSQL ", with: "PG ")
             items.append(LineItem([([(sv.version, .header)], 2), ([(short, .header)], 1)]))
             items.append(LineItem([([("\(sv.database)@\(m.server)", .header)], 7), ([(sv.database, .header)], 6)]))
-            items.append(LineItem([([(sv.isStandby ? "standby" : "primary", .header)], sv.isStandby ? 8 : 3)]))
+            if sv.isStandby, let delay = m.snapshot?.replication?.receiver?.replayLagSeconds {
+                // a standby's figures are what it has replayed: say how far behind its primary they are
+                let role: Role = delay >= 60 ? .critical : .header
+                items.append(LineItem([([("standby, \(Format.duration(delay)) behind", role)], 5), ([("standby", .header)], 8)]))
+            } else {
+                items.append(LineItem([([(sv.isStandby ? "standby" : "primary", .header)], sv.isStandby ? 8 : 3)]))
+            }
             items.append(LineItem([([("up \(Format.duration(sv.now.timeIntervalSince(sv.startedAt)))", .header)], 1)]))
         } else {
             items.append(LineItem([([(m.server, .header)], 7)]))
