@@ -83,3 +83,17 @@ func synthetic(_ t: Double, tenants: [String] = ["a", "b"]) -> Snapshot {
         #expect(throws: RecordingError.self) { try RecordingTime.parse("yesterday", end: end) }
     }
 }
+
+/// What a user gets wrong, answered before anything is read or written.
+@Suite struct RecordingUsageTests {
+    @Test func misuseIsAUsageErrorOrNamesTheFile() throws {
+        let missing = NSTemporaryDirectory() + "storetop-no-such-\(UUID().uuidString).sqlite"
+        let at = try storetop(["snapshot", "--at=-5m"])
+        #expect(at.status == 64 && at.err.contains("--from-recording"), "\(at.err)")
+        let interval = try storetop(["record", "--output", missing, "--interval", "0.1"])
+        #expect(interval.status == 64 && interval.err.contains("--interval"), "\(interval.err)")
+        let absent = try storetop(["snapshot", "--from-recording", missing])
+        #expect(absent.status == 1 && absent.err.contains("no recording at"), "\(absent.err)")
+        #expect(!FileManager.default.fileExists(atPath: missing), "nothing was created")
+    }
+}
