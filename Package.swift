@@ -21,6 +21,8 @@ let package = Package(
         // its line.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", "5.4.0"..<"7.0.0"),
+        // Recordings (issue 20): one SQLite file per recording, through GRDB, kept out of StoreMetrics.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
@@ -50,12 +52,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Recordings of snapshots in SQLite (issue 20); the only target that links SQLite.
+        .target(name: "StoreRecording", dependencies: ["StoreMetrics", .product(name: "GRDB", package: "GRDB.swift")]),
         // Everything of the dashboard that needs no terminal; never imports StoreAccess.
         .target(name: "StoreTopUI", dependencies: ["StoreMetrics", "SafeText"]),
         .executableTarget(
             name: "storetop",
             dependencies: [
-                "StoreAccess", "StoreMetrics", "StoreTopUI", "SafeText", "CNCurses",
+                "StoreAccess", "StoreMetrics", "StoreTopUI", "SafeText", "CNCurses", "StoreRecording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "MetricsServer",
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +86,7 @@ let package = Package(
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer"]),
         .testTarget(name: "ConformanceTests", dependencies: ["StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreMetricsTests", dependencies: ["StoreMetrics", "StoreAccess", "StoreTestSupport"]),
+        .testTarget(name: "StoreRecordingTests", dependencies: ["StoreRecording", "StoreMetrics", "StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreTopUITests", dependencies: ["StoreTopUI", "StoreMetrics"]),
         .testTarget(
             name: "storetopTests", dependencies: ["storetop", "StoreTopUI", "StoreMetrics", "StoreAccess", "StoreTestSupport"],

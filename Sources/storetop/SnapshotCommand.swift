@@ -18,11 +18,19 @@ struct SnapshotCommand: ParsableCommand, ConnectionCommand {
     @Option(help: "Seconds between the two readings used for rates and statuses (0: one reading, no rates).")
     var sample: Double = 1
 
+    @Option(help: "Print a moment of a recording (docs/recording.md) instead of reading a server.")
+    var fromRecording: String?
+
+    @Option(help: "With --from-recording: an ISO 8601 time, or a duration back from the recording's end (--at=-5m; default: its end).")
+    var at: String?
+
     func validate() throws {
         guard sample >= 0 && sample <= 60 else { throw ValidationError("--sample must be between 0 and 60 seconds") }
+        if at != nil && fromRecording == nil { throw ValidationError("--at needs --from-recording FILE") }
     }
 
     func run() throws {
+        if let fromRecording { return try printRecorded(fromRecording) }
         let targets = try connection.targets(status)
         if targets.count > 1 { return try runFleet(targets) }
         let target = targets[0]
