@@ -46,7 +46,7 @@ struct FleetBench: ParsableCommand, ConnectionCommand {
         let total = log.reduce(0) { $0 + $1.refreshes }
         var rows: [[String: Any]] = []
         for (i, m) in fleet.members.enumerated() {
-            var row = log[i].summary
+            var row = log[i].summary(interval: interval)
             row["name"] = m.target.name
             rows.append(row)
         }
@@ -102,13 +102,14 @@ struct FleetBenchLog {
         }
     }
 
-    /// Refreshes, errors and the median, p95 and longest interval in ms.
-    var summary: [String: Any] {
+    /// Refreshes, errors, the median, p95 and longest interval in ms, and how many intervals were late: more
+    /// than 10% over the refresh `interval` (issue 19's criterion for a live target beside a dead one).
+    func summary(interval: Double) -> [String: Any] {
         let s = intervals.sorted()
         func q(_ p: Double) -> Any { s.isEmpty ? NSNull() : FleetBench.round(s[min(s.count - 1, Int(Double(s.count) * p))] * 1000) }
         var out: [String: Any] = [
-            "refreshes": refreshes, "errors": errors, "interval_ms_median": q(0.5), "interval_ms_p95": q(0.95),
-            "interval_ms_max": s.last.map { FleetBench.round($0 * 1000) } ?? NSNull(),
+            "refreshes": refreshes, "errors": errors, "intervals": s.count, "late": s.filter { $0 > interval * 1.1 }.count,
+            "interval_ms_median": q(0.5), "interval_ms_p95": q(0.95), "interval_ms_max": s.last.map { FleetBench.round($0 * 1000) } ?? NSNull(),
         ]
         if let lastError { out["last_error"] = lastError }
         return out
