@@ -15,8 +15,9 @@ struct StoreTop: AsyncParsableCommand {
     static func main() async {
         let args = CommandLine.arguments.dropFirst()
         let tui =
-            args.first.map { !["snapshot", "metrics", "prune", "record", "render-bench", "export-bench", "--help", "-h", "--version"].contains($0) }
-            ?? true
+            args.first.map {
+                !["snapshot", "metrics", "prune", "record", "render-bench", "export-bench", "fleet-bench", "--help", "-h", "--version"].contains($0)
+            } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
         let oneShot = args.first.map { ["snapshot", "prune"].contains($0) } == true || args.contains("--once")
         LoggingSystem.bootstrap { label in
@@ -55,7 +56,7 @@ struct StoreTop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, PruneCommand.self, DemoCommand.self, RenderBench.self,
-            ExportBench.self,
+            ExportBench.self, FleetBench.self,
         ],
         defaultSubcommand: Top.self)
 }

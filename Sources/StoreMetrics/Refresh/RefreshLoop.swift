@@ -30,7 +30,7 @@ public final class RefreshLoop<Source: SnapshotSource, Clock: WallClock>: @unche
         threaded = true
         lock.unlock()
         let t = Thread { [self] in run() }
-        t.name = "storetop-refresh"
+        t.name = "storetop-refrsh"  // Linux keeps 15 characters of a thread name: a longer one is never set
         t.start()
     }
 
