@@ -51,7 +51,9 @@ struct StoreTop: AsyncParsableCommand {
         abstract: "A top-like dashboard for PostgreSQL event stores, outboxes and state stores.",
         discussion: """
             Connects like psql: a positional DSN or --dsn (URL, key=value, env:VAR), or the libpq environment \
-            (PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE, .pgpass). Passwords are never printed.
+            (PGHOST, PGPORT, PGUSER, PGDATABASE, PGSERVICE, .pgpass). Several DSNs, or the targets and groups of a \
+            config file (--config, STORETOP_CONFIG, ~/.config/storetop/config.yaml; docs/fleet.md), make a fleet. \
+            Passwords are never printed.
             """,
         version: "0.1.0",
         subcommands: [
