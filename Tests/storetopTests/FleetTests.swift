@@ -55,6 +55,13 @@ import Testing
         try Self.exec(primary.adminDSN, "SELECT pg_create_physical_replication_slot('fleet_archive', true)")
         try Self.exec(primary.adminDSN, "CREATE TABLE w AS SELECT g, repeat('x', 200) AS t FROM generate_series(1, 20000) g")
         let retained = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint FROM pg_replication_slots WHERE slot_name = 'fleet_archive'"
+        // the standby has replayed those writes (a standby that has replayed no transaction since it started has
+        // no replay time to date its delay by: null, as PostgreSQL says)
+        let written = try Self.one(primary.adminDSN, "SELECT pg_current_wal_lsn()::text") ?? "0/0"
+        let standbyAdmin = standby["STORETOP_TEST_STANDBY_ADMIN_DSN"]!
+        let replayed = "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '\(written)') >= 0"
+        let caughtUp = Date().addingTimeInterval(90)
+        while try Self.one(standbyAdmin, replayed) != "t" && Date() < caughtUp { usleep(100_000) }
         let before = Int64(try Self.one(primary.adminDSN, retained) ?? "") ?? -1
         let bin = TestServer.builtProduct("storetop")
         let r = try runProcess(bin, ["snapshot", "--config", file, "--json", "--sample", "0", "--no-detect"], environment: env, timeout: 120)
