@@ -11,18 +11,26 @@ enum FleetView {
         var model: Model
         var now: Date
         var interval: Double
+        /// The worst consumer's tenant row and the replication figure, worked out once per row (each is read by a
+        /// column's text, role and sort).
+        let worst: TenantSummary?
+        let replication: (String, Double, Role)
+
+        init(name: String, group: String, model: Model, now: Date, interval: Double) {
+            (self.name, self.group, self.model, self.now, self.interval) = (name, group, model, now, interval)
+            worst = model.snapshot.flatMap { s in
+                TenantSummary.rows(for: s, derived: model.derived)
+                    .max { (Views.severity($0.worstStatus), $0.worstLagEvents) < (Views.severity($1.worstStatus), $1.worstLagEvents) }
+            }
+            replication = Self.replication(model.snapshot?.replication)
+        }
 
         var snap: Snapshot? { model.snapshot }
-        var worst: TenantSummary? {
-            guard let s = snap else { return nil }
-            return TenantSummary.rows(for: s, derived: model.derived)
-                .max { (Views.severity($0.worstStatus), $0.worstLagEvents) < (Views.severity($1.worstStatus), $1.worstLagEvents) }
-        }
         var backlog: Int64 { snap?.outboxes.reduce(Int64(0)) { $0 + $1.rows } ?? 0 }
         /// The replication figure a DBA checks first: a standby's replay delay; a primary's worst standby lag in
         /// bytes, or the most WAL an inactive slot retains.
-        var replication: (String, Double, Role) {
-            guard let r = snap?.replication else { return ("-", -1, .dim) }
+        static func replication(_ replication: Snapshot.Replication?) -> (String, Double, Role) {
+            guard let r = replication else { return ("-", -1, .dim) }
             if let rc = r.receiver {
                 let s = rc.replayLagSeconds ?? 0
                 return ("replay \(Format.duration(s))\(rc.replayPaused ? " PAUSED" : "")", s, rc.replayPaused || s >= 60 ? .critical : .normal)
