@@ -162,7 +162,7 @@ import Testing
     }
 
     /// Eight writers with out-of-order commits while a subscriber in another process reads: it sees every
-    /// committed event exactly once, in order; a naive reader under the same load skips some.
+    /// committed event exactly once, in order; a naive reader under the same load is run beside it.
     @Test func eightWritersAndASubscriberInAnotherProcess() throws {
         let server = try TestServer.current()
         let store = try server.store(maxConnections: 10)
@@ -221,8 +221,10 @@ import Testing
         #expect(Set(positions).count == total)
         let all = Set(try es.readAll(after: 0, limit: 100_000).map(\.position))
         #expect(Set(positions) == all)
-        let skipped = all.subtracting(naiveSeen.get()).count
-        #expect(skipped > 0, "the naive reader skipped \(skipped) events under this load")
+        // The naive reader runs beside it as load only: whether it skips under this load depends on timing (a
+        // loaded CI machine can serialise the writers), so it is not asserted here; the test before this one
+        // shows a naive reader skipping deterministically with two writers.
+        #expect(naiveSeen.get().isSubset(of: all))
     }
 }
 
