@@ -1,5 +1,15 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+/// `scripts/sanitize` sets STORETOP_SANITIZE_SCOPE: the sanitized suites (StoreAccessTests, StoreMetricsTests) need
+/// only the library targets and two small packages, and `swift build --build-tests` otherwise builds every test
+/// target and the whole dependency graph (NIO, GRDB, swift-configuration, the executable) twice more, instrumented,
+/// in CI. The scoped graph is the full one with targets and packages removed, never a different definition.
+let sanitizeScope = ProcessInfo.processInfo.environment["STORETOP_SANITIZE_SCOPE"] != nil
+let sanitizedTargets: Set<String> = [
+    "CLibPQ", "SafeText", "StoreAccess", "StoreMetrics", "StoreTestSupport", "FuzzChecks", "StoreAccessTests", "StoreMetricsTests",
+]
 
 let package = Package(
     name: "storetop",
@@ -89,8 +99,17 @@ let package = Package(
         .testTarget(name: "StoreRecordingTests", dependencies: ["StoreRecording", "StoreMetrics", "StoreAccess", "StoreTestSupport"]),
         .testTarget(name: "StoreTopUITests", dependencies: ["StoreTopUI", "StoreMetrics"]),
         .testTarget(
-            name: "storetopTests", dependencies: ["storetop", "StoreTopUI", "StoreMetrics", "StoreAccess", "StoreTestSupport"],
+            name: "storetopTests", dependencies: ["storetop", "StoreTopUI", "StoreMetrics", "StoreAccess", "StoreTestSupport", "StoreRecording"],
             exclude: ["Screens", "Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+if sanitizeScope {
+    package.targets.removeAll { !sanitizedTargets.contains($0.name) }
+    package.products.removeAll { !["StoreAccess", "StoreMetrics"].contains($0.name) }
+    package.dependencies.removeAll { d in
+        guard case .sourceControl(_, let location, _) = d.kind else { return false }
+        return !(location.hasSuffix("/swift-log") || location.hasSuffix("/hdrhistogram-swift"))
+    }
+}

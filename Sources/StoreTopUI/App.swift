@@ -1,38 +1,6 @@
 import Foundation
 import StoreMetrics
 
-/// The dashboard: its options, and the loop (`AppLoop`).
-public enum App {
-    /// What the command line sets.
-    public struct Options: Sendable {
-        /// Seconds between refreshes.
-        public var interval: Double = 2
-        /// Start narrowed to this tenant.
-        public var tenant: String?
-        /// The first view.
-        public var view: View = .overview
-        /// Prune, cancel and terminate are off.
-        public var readOnly = false
-        /// Use colours (off with `--no-color` or `NO_COLOR`).
-        public var color = true
-        /// Stop after this many drawn refreshes (scripts and tests).
-        public var iterations: Int?
-        /// The server label in the header ("db-1:5432").
-        public var serverLabel = ""
-        /// The schema of storetop's own store (the STORE column's `storeaccess:<schema>`).
-        public var schema = ""
-        /// The default options.
-        public init() {}
-
-        /// The UI state the command line asks for.
-        var initialState: UIState {
-            var s = UIState()
-            (s.view, s.tenant, s.readOnly, s.interval) = (view, tenant, readOnly, interval)
-            return s
-        }
-    }
-}
-
 /// The dashboard's main loop, generic over the terminal, the snapshot source and the clock. One tick: read a
 /// key (100 ms), apply new refresh results and action updates, hand the key to the reducer through the key
 /// table, perform the effects, and draw a frame when anything changed (at least once a second, for ages).
@@ -46,14 +14,25 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
     var model = Model()
     var state = UIState()
     var context = HandlerContext()
+    /// The past the time keys read (the rolling history, or the recording replayed); nil: no time keys.
+    let past: TimeMachine?
+    /// The past frame on screen while rewound.
+    var pastFrame: TimeMachine.Frame?
+    /// When playing last moved the rewind on (wall clock).
+    var lastPlayed: Date?
 
     /// A loop drawing on `terminal` from `refresh`; start the refresh thread yourself, or leave it stopped to
-    /// refresh inline (tests).
-    public init(terminal: T, refresh: RefreshLoop<S, C>, effects: EffectRunner, options: App.Options, shouldStop: @escaping () -> Bool = { false }) {
+    /// refresh inline (tests). With `past`, the time keys read it; replaying (`options.replayFrom`), only it.
+    public init(
+        terminal: T, refresh: RefreshLoop<S, C>, effects: EffectRunner, options: App.Options, past: TimeMachine? = nil,
+        shouldStop: @escaping () -> Bool = { false }
+    ) {
         (self.terminal, self.refresh, self.effects, self.options, self.shouldStop) = (terminal, refresh, effects, options, shouldStop)
+        self.past = past
         model.server = options.serverLabel
         model.schema = options.schema
         state = options.initialState
+        state.history = past != nil
     }
 
     /// Runs until q, Ctrl-C, `shouldStop`, or `iterations` drawn refreshes.
@@ -64,18 +43,21 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
         var lastSnapshotAt: Date?
         var drawnRefreshes = 0
         var dirty = true
+        if let at = state.rewind?.at { seek(to: at) }
         while !shouldStop() {
             let key = terminal.readKey(milliseconds: 100)
             dirty = applyUpdates() || dirty
             if let key, key != .resize, !handle(key) { return }
             let now = refresh.clock.now()
+            dirty = play(now: now) || dirty
             guard dirty || state != lastState || key == .resize || now.timeIntervalSince(lastDraw) >= 1 else { continue }
             let (w, h) = terminal.size
-            let frame = Screen.render(model, state, width: w, height: h, now: now)
+            let shown = shownModel
+            let frame = Screen.render(shown, state, width: w, height: h, now: now)
             (state, context) = (frame.state, frame.context)
             terminal.draw(frame.canvas)
             (lastDraw, lastState, dirty) = (now, state, false)
-            if let at = model.snapshot?.takenAt, at != lastSnapshotAt {
+            if let at = shown.snapshot?.takenAt, at != lastSnapshotAt {
                 lastSnapshotAt = at
                 drawnRefreshes += 1
                 if let n = options.iterations, drawnRefreshes >= n { return }
@@ -85,7 +67,7 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
 
     /// Applies refresh results and posted action updates; true when there were any.
     func applyUpdates() -> Bool {
-        let events = refresh.poll()
+        let events = state.replay ? [] : refresh.poll()
         for e in events { model.apply(e) }
         let updates = effects.drain()
         for u in updates { u(&state, &model) }
@@ -98,7 +80,7 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
         state = next
         for e in effs {
             if e == .quit { return false }
-            effects.perform(e)
+            if case .seek(let to) = e { seek(to) } else { effects.perform(e) }
         }
         return true
     }

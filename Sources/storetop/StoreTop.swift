@@ -57,7 +57,8 @@ struct StoreTop: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, PruneCommand.self, DemoCommand.self, RenderBench.self,
+            Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, ReplayCommand.self, PruneCommand.self, DemoCommand.self,
+            RenderBench.self,
             ExportBench.self, FleetBench.self,
         ],
         defaultSubcommand: Top.self)

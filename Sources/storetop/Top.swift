@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StoreAccess
 import StoreMetrics
+import StoreRecording
 import StoreTopUI
 
 /// The dashboard (default command).
@@ -19,6 +20,9 @@ struct Top: ParsableCommand, ConnectionCommand {
     @Option(help: "Schema for the audit of a zestor outbox prune (never zestor's own; docs/pruning.md).") var auditSchema: String?
     @Flag(help: "No colors (also when NO_COLOR is set).") var noColor = false
     @Option(help: "Draw this many refreshes, then exit (for scripts and tests).") var iterations: Int?
+    @Option(help: "How far back the time keys (← → [ ] { } g) can go: the rolling history, kept in a private temporary file (0: off).")
+    var history = "1h"
+    @Option(help: "Also keep everything the dashboard reads in this recording (storetop replay FILE reads it).") var record: String?
 
     func validate() throws {
         guard interval >= 0.5 && interval <= 60 else { throw ValidationError("--interval must be between 0.5 and 60 seconds") }
@@ -27,6 +31,7 @@ struct Top: ParsableCommand, ConnectionCommand {
         }
         if let i = iterations, i < 1 { throw ValidationError("--iterations must be at least 1") }
         if let t = tenant { do { _ = try Names.tenant(t) } catch let e as StoreError { throw ValidationError(e.message) } }
+        do { _ = try DurationText.seconds(history) } catch { throw ValidationError("--history \(history): \(error)") }
     }
 
     func run() throws {
@@ -34,9 +39,11 @@ struct Top: ParsableCommand, ConnectionCommand {
         if targets.count > 1 { return try Top.runFleet(targets, options: appOptions(serverLabel: "", schema: ""), auditSchema: auditSchema) }
         let resolved = try connection.resolved(targets[0])
         let t = resolved.target
+        let keep = try DurationText.seconds(history)
         try Top.runDashboard(
             dsn: resolved.text, schema: t.schema, options: appOptions(serverLabel: resolved.serverLabel, schema: t.schema), rules: t.rules,
-            allDatabases: t.allDatabases, foreign: t.foreign, auditSchema: auditSchema)
+            allDatabases: t.allDatabases, foreign: t.foreign, auditSchema: auditSchema,
+            history: HistoryFile(keep: keep, record: record, name: resolved.serverLabel, schema: t.schema))
     }
 
     func appOptions(serverLabel: String, schema: String) -> App.Options {
@@ -55,7 +62,8 @@ struct Top: ParsableCommand, ConnectionCommand {
     /// Wires the live collector, the actions and a terminal (ncurses, or plain text when stdout is not one).
     static func runDashboard(
         dsn: String, schema: String, options: App.Options, rules: LagRules = LagRules(), allDatabases: Bool = false,
-        foreign: Set<Snapshot.ForeignStore.Kind>? = Set(Snapshot.ForeignStore.Kind.allCases), auditSchema: String? = nil
+        foreign: Set<Snapshot.ForeignStore.Kind>? = Set(Snapshot.ForeignStore.Kind.allCases), auditSchema: String? = nil,
+        history: HistoryFile = HistoryFile(keep: 0, record: nil, name: "")
     ) throws {
         if isatty(1) != 0 { _ = try NCursesTerminal.terminalType() }
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema, allDatabases: allDatabases) }
@@ -63,9 +71,19 @@ struct Top: ParsableCommand, ConnectionCommand {
         defer { collector.close() }
         let actions = try Actions(dsn: dsn, schema: schema, readOnly: options.readOnly)
         defer { actions.close() }
-        let refresh = RefreshLoop(
-            source: collector, interval: options.interval, clock: SystemClock(),
-            history: Target(name: "", dsn: dsn, schema: schema, rules: rules).history())
+        let derive = Target(name: "", dsn: dsn, schema: schema, rules: rules).history()
+        guard let opened = try history.open(collector, interactive: isatty(1) != 0) else {
+            return try drive(collector, actions: actions, options: options, derive: derive, past: nil, auditSchema: auditSchema)
+        }
+        defer { opened.close() }
+        try drive(opened.tee, actions: actions, options: options, derive: derive, past: opened.machine(derive), auditSchema: auditSchema)
+    }
+
+    /// Runs the dashboard over `source` (the collector, or the collector through the history's recording).
+    static func drive<S: SnapshotSource>(
+        _ source: S, actions: Actions, options: App.Options, derive: History, past: TimeMachine?, auditSchema: String?
+    ) throws {
+        let refresh = RefreshLoop(source: source, interval: options.interval, clock: SystemClock(), history: derive)
         Signals.install()
         let quitting = { quitSignal.load(ordering: .relaxed) != 0 }
         refresh.start()
@@ -81,7 +99,7 @@ struct Top: ParsableCommand, ConnectionCommand {
         let terminal = try NCursesTerminal(theme: Theme(useColor: options.color))
         defer { terminal.end() }
         let effects = EffectRunner(refresh: refresh, actions: LiveActions(actions: actions, auditSchema: auditSchema))
-        AppLoop(terminal: terminal, refresh: refresh, effects: effects, options: options, shouldStop: quitting).run()
+        AppLoop(terminal: terminal, refresh: refresh, effects: effects, options: options, past: past, shouldStop: quitting).run()
         // a prune still running (the loop ended on a signal) stops after its current batch and closes its audit row
         // as cancelled before the process exits
         if effects.pruneRunning {

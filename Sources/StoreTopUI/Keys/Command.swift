@@ -24,6 +24,12 @@ public enum Command: Equatable, Sendable {
     case intervalUp, intervalDown
     case refreshNow
     case help
+    /// One snapshot back or on (← →).
+    case timeStep(Int)
+    /// By seconds (`[ ]` a minute, `{ }` an hour).
+    case timeJump(Double)
+    /// Types a time to go to (`g`).
+    case goToTime
     /// A key while a dialog is open (dialogs read keys directly: Up/Down, y/n, Enter, Esc).
     case dialogKey(Key)
     /// A key while the filter is being typed.

@@ -11,6 +11,10 @@ extension Screen {
         case .message(let title, let text):
             let lines = wrap(text, 56)
             putLines(&c, lines, box(&c, 62, lines.count + 4, title))
+        case .goToTime(let text):
+            let (x, y, w) = box(&c, 60, 5, "Go to")
+            c.put(x, y + 1, "time: \(text)▏", .dialog, maxWidth: w)
+            c.put(x, y + 2, "03:12  03:12:30  2026-12-05T03:12:00Z  -5m  +90s   Enter  Esc", .dim, maxWidth: w)
         case .tenantPicker(let sel): tenantPicker(&c, sel, ctx)
         case .sortMenu(let sel):
             let (x, y, w) = box(&c, 40, ctx.columnTitles.count + 4, "Sort by")

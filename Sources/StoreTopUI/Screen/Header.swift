@@ -38,6 +38,7 @@ extension Screen {
     /// Live, paused (refreshes held: the data is old on purpose), stale (the server answers late or not at all),
     /// connecting or reconnecting.
     static func connectionState(_ m: Model, _ s: UIState, now: Date) -> (String, Role) {
+        if let r = s.rewind { return rewindState(r, m, s, now: now) }
         switch m.connection {
         case .reconnecting(_, let at): return ("✖ reconnecting in \(max(0, Int(at.timeIntervalSince(now).rounded(.up))))s", .error)
         case .connecting: return ("○ connecting", .header)
@@ -45,6 +46,15 @@ extension Screen {
             if s.paused { return ("● paused", .warning) }
             return m.isStale(now: now, interval: s.interval) ? ("● stale", .warning) : ("● live", .header)
         }
+    }
+
+    /// A past moment: played or held, its time, and how long ago (the live history) or the speed (a replay).
+    static func rewindState(_ r: Rewind, _ m: Model, _ s: UIState, now: Date) -> (String, Role) {
+        let mark = r.playing ? "▶ ×\(Rewind.speedText(r.speed))" : "❚❚"
+        guard let at = m.snapshot?.takenAt else { return ("\(mark) no snapshot", .warning) }
+        if s.replay { return ("\(mark) replay \(TimeInput.clock(at, zone: s.timeZone))", .accent) }
+        let ago = Format.duration(max(0, now.timeIntervalSince(at)))
+        return ("\(mark) \(TimeInput.clock(at, zone: s.timeZone, reference: now)), \(ago) ago", .accent)
     }
 
     /// Delivery held back by an open append, and an xmin horizon holder older than `horizonWarnSeconds`.

@@ -64,6 +64,7 @@ public final class EffectRunner: @unchecked Sendable {
         case .executePrune(let plan): executePrune(plan)
         case .cancelPrune: pruneCancel.withLock { $0 = true }
         case .signal(let pid, let terminate): signal(pid, terminate)
+        case .seek: break  // the loop reads its archive itself
         }
     }
 

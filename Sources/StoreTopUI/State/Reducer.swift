@@ -35,6 +35,8 @@ public enum Reducer {
         case .back:
             if !s.current.filter.isEmpty {
                 s.current.filter = ""
+            } else if s.rewind != nil && !s.replay {
+                return (s, [.seek(.live)])
             } else if s.tenant != nil {
                 s.tenant = nil
                 s.status = "all tenants"
@@ -48,6 +50,9 @@ public enum Reducer {
             s.current.selected = 0
         case .reverseSort: s.current.sortReversed.toggle()
         case .sortMenu: s.dialog = .sortMenu(selected: min(s.current.sortColumn, max(0, ctx.columns - 1)))
+        case .togglePause where s.rewind != nil, .intervalUp where s.rewind != nil, .intervalDown where s.rewind != nil, .timeStep, .timeJump,
+            .goToTime:
+            return time(s, command)
         case .togglePause:
             s.paused.toggle()
             s.status = s.paused ? "paused: Space resumes" : "resumed"

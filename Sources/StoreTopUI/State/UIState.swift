@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the screen shows besides the data.
 public struct UIState: Equatable, Sendable {
     /// The view on screen.
@@ -16,6 +18,14 @@ public struct UIState: Equatable, Sendable {
     public var readOnly = false
     /// A one-key message in the status line (any next key clears it).
     var status: String?
+    /// The past moment on screen; nil while live.
+    public var rewind: Rewind?
+    /// The source is a recording (`storetop replay`): always rewound, nothing live to return to.
+    public var replay = false
+    /// The time keys have an archive to read (the rolling history or a recording).
+    public var history = false
+    /// The zone times are shown and typed in.
+    public var timeZone = TimeZone.current
 
     /// The default state.
     public init() {}
@@ -46,6 +56,8 @@ enum Dialog: Equatable, Sendable {
     case message(title: String, text: String)
     case consumerDetail(tenant: String, name: String)
     case sortMenu(selected: Int)
+    /// `g`: a time being typed.
+    case goToTime(text: String)
 }
 
 /// What the loop must do after a command: the reducer never touches the database or the terminal.
@@ -58,4 +70,6 @@ public enum Effect: Equatable, Sendable {
     case executePrune(PruneProposal)
     case cancelPrune
     case signal(pid: Int32, terminate: Bool)
+    /// A time key: the loop reads the archive and moves `UIState.rewind`.
+    case seek(Seek)
 }

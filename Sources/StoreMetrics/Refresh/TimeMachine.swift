@@ -1,0 +1,75 @@
+import Foundation
+
+/// The snapshot and derivations a dashboard showed (or would have shown) at a moment of an archive. The
+/// derivations are made by the same `History` the live loop uses, warmed with the snapshots before the moment
+/// (enough for the status window and the sparklines), so rates, statuses and sparklines of a past moment are the
+/// live ones, not a second definition. Stepping forward adds the snapshots in between to the kept history; a jump
+/// rebuilds it from a window read with one indexed query.
+public final class TimeMachine: @unchecked Sendable {
+    /// A moment: the snapshot and what its history derives.
+    public struct Frame: Sendable {
+        /// The snapshot shown.
+        public var snapshot: Snapshot
+        /// Rates, statuses and sparklines as the live dashboard derived them.
+        public var derived: Derived
+    }
+
+    /// Where the past is read.
+    public let archive: SnapshotArchive
+    private let empty: History
+    private var history: History
+    private var current: Frame?
+    private let lock = NSLock()
+
+    /// A machine over `archive` deriving with a copy of `history` (an empty one with the live loop's rules).
+    public init(archive: SnapshotArchive, history: History) {
+        self.archive = archive
+        empty = history
+        self.history = history
+    }
+
+    /// How many snapshots a jump feeds the history: the sparkline capacity plus one (rates need a previous
+    /// snapshot), and at least the status window.
+    public var warmup: Int { max(empty.capacity + 1, empty.rules.window) }
+
+    /// The time of the frame last returned.
+    public var currentTime: Date? { lock.withLock { current?.snapshot.takenAt } }
+
+    /// The frame at `time` (the latest snapshot at or before it); nil when the archive starts later.
+    public func frame(at time: Date) throws -> Frame? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let f = current, f.snapshot.takenAt <= time {
+            let between = try archive.times(after: f.snapshot.takenAt, through: time, limit: warmup)
+            if between.isEmpty { return f }
+            if between.count < warmup {
+                // forward by a few: add them to the kept history, as the live loop did
+                for s in try archive.snapshots(after: f.snapshot.takenAt, limit: between.count) {
+                    current = Frame(snapshot: s, derived: history.add(s))
+                }
+                return current
+            }
+        }
+        let window = try archive.window(endingAt: time, count: warmup)
+        (history, current) = (empty, nil)
+        for s in window { current = Frame(snapshot: s, derived: history.add(s)) }
+        return current
+    }
+
+    /// The frame after (or before) the current one; the first of the archive when none; nil past either end.
+    public func step(forward: Bool) throws -> Frame? {
+        guard let at = currentTime else {
+            guard let first = try archive.timeRange()?.lowerBound else { return nil }
+            return try frame(at: first)
+        }
+        if forward {
+            guard let next = try archive.times(after: at, through: .distantFuture, limit: 1).first else { return nil }
+            return try frame(at: next)
+        }
+        guard let previous = try archive.time(before: at) else { return nil }
+        return try frame(at: previous)
+    }
+
+    /// Forgets the kept history (after the archive changed underneath, e.g. retention dropped its start).
+    public func reset() { lock.withLock { (history, current) = (empty, nil) } }
+}

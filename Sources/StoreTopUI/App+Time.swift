@@ -1,0 +1,90 @@
+import Foundation
+import StoreMetrics
+
+/// The time keys in the loop: seeks read the archive through the `TimeMachine`, playing moves the rewind on with
+/// the wall clock, and the model drawn is the past frame over the live one.
+extension AppLoop {
+    /// The model drawn: the live one, or, while rewound, the past frame (its snapshot and derivations; no
+    /// receive time, so nothing calls it stale).
+    var shownModel: Model {
+        guard state.rewind != nil, let f = pastFrame else { return model }
+        var m = model
+        (m.snapshot, m.derived, m.receivedAt, m.connection) = (f.snapshot, f.derived, nil, .connected)
+        return m
+    }
+
+    /// Performs a time key's seek.
+    func seek(_ to: Seek) {
+        guard let past else { return }
+        do {
+            let range = try past.archive.timeRange()
+            guard let range else { return say("no history yet") }
+            let base = state.rewind?.at ?? model.snapshot?.takenAt ?? range.upperBound
+            switch to {
+            case .live: return goLive()
+            case .step(let n):
+                if state.rewind == nil || pastFrame == nil { _ = try past.frame(at: base) }
+                var f: TimeMachine.Frame?
+                for _ in 0..<abs(n) { f = try past.step(forward: n > 0) ?? f }
+                guard let f else { return n > 0 ? atEnd() : say("start of the history (\(clock(range.lowerBound)))") }
+                show(f)
+            case .by(let seconds): seek(to: base.addingTimeInterval(seconds), range: range)
+            case .typed(let text):
+                guard let t = TimeInput.parse(text, shown: base, zone: state.timeZone) else {
+                    return say("not a time: \(text) (03:12, 03:12:30, 2026-12-05T03:12:00Z, -5m)")
+                }
+                seek(to: t, range: range)
+            }
+        } catch { say("history: \(error)") }
+    }
+
+    /// Shows the moment `t` (clamped to the archive; past its end the live dashboard returns).
+    func seek(to t: Date, range: ClosedRange<Date>? = nil) {
+        guard let past else { return }
+        do {
+            guard let range = try range ?? past.archive.timeRange() else { return say("no history yet") }
+            if t > range.upperBound { return atEnd() }
+            let clamped = max(t, range.lowerBound)
+            guard let f = try past.frame(at: clamped) else { return say("no snapshot at \(clock(clamped))") }
+            show(f, at: clamped)
+            if t < range.lowerBound { say("start of the history (\(clock(range.lowerBound)))") }
+        } catch { say("history: \(error)") }
+    }
+
+    /// Moves a playing rewind on by the wall time since the last tick times its speed; true when the frame changed.
+    func play(now: Date) -> Bool {
+        guard let r = state.rewind, r.playing else {
+            lastPlayed = nil
+            return false
+        }
+        defer { lastPlayed = now }
+        guard let last = lastPlayed else { return false }
+        let before = pastFrame?.snapshot.takenAt
+        seek(to: r.at.addingTimeInterval(now.timeIntervalSince(last) * r.speed))
+        return state.rewind == nil || pastFrame?.snapshot.takenAt != before
+    }
+
+    private func show(_ f: TimeMachine.Frame, at: Date? = nil) {
+        var r = state.rewind ?? Rewind(at: f.snapshot.takenAt)
+        r.at = at ?? f.snapshot.takenAt
+        (state.rewind, pastFrame) = (r, f)
+    }
+
+    private func atEnd() {
+        if state.replay {
+            state.rewind?.playing = false
+            say("end of the recording")
+        } else {
+            goLive()
+        }
+    }
+
+    private func goLive() {
+        (state.rewind, pastFrame) = (nil, nil)
+        say("live")
+    }
+
+    private func say(_ text: String) { state.status = text }
+
+    private func clock(_ d: Date) -> String { TimeInput.clock(d, zone: state.timeZone) }
+}
