@@ -67,7 +67,9 @@ struct DemoCommand: ParsableCommand {
         o.iterations = iterations
         o.color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         o.serverLabel = "127.0.0.1:\(env["STORETOP_TEST_PGPORT"] ?? "?")"
-        try Top.runDashboard(dsn: dsn, schema: StoreSchema.defaultName, options: o)
+        try Top.runDashboard(
+            dsn: dsn, schema: StoreSchema.defaultName, options: o,
+            history: HistoryFile(keep: 3600, record: nil, name: "demo", schema: StoreSchema.defaultName))
     }
 
     /// scripts/pg, from STORETOP_HOME, next to the binary's checkout, or the current directory.

@@ -181,8 +181,12 @@ import Testing
         for view in View.allCases {
             var s = UIState()
             s.view = view
-            for dialog in [Dialog.none, .help, .signalConfirm(pid: 104, terminate: true, yes: false)] {
-                s.dialog = dialog
+            for (dialog, rewind) in [
+                (Dialog.none, nil), (.help, nil), (.signalConfirm(pid: 104, terminate: true, yes: false), nil),
+                (.goToTime(text: "-5m"), Rewind(at: m.receivedAt!)),
+            ] {
+                (s.dialog, s.rewind) = (dialog, rewind)
+                s.rewind?.playing = view == .sessions
                 for ch in Screen.render(m, s, width: 200, height: 50, now: m.receivedAt!).canvas.text where !ch.isASCII { glyphs.insert(ch) }
             }
         }

@@ -54,9 +54,9 @@ public enum KeyTable {
         .init("P", "prune", [.outboxes], dangerous: true, keys: [.char("P")], .prune),
         .init("C", "cancel query", [.sessions], dangerous: true, keys: [.char("C")], .cancelQuery),
         .init("K", "terminate", [.sessions], dangerous: true, keys: [.char("K")], .terminate),
-        .init("Space", "pause / play the past", keys: [.char(" ")], .togglePause),
-        .init("+ -", "interval / speed of play", nil, .help, [.char("+"): .intervalUp, .char("-"): .intervalDown]),
-        .init("← →", "back / on one snapshot (history)", nil, .help, [.left: .timeStep(-1), .right: .timeStep(1)]),
+        .init("Space", "pause", keys: [.char(" ")], .togglePause),
+        .init("+ -", "interval (rewound: speed)", nil, .help, [.char("+"): .intervalUp, .char("-"): .intervalDown]),
+        .init("← →", "back / on a snapshot (Space plays the past)", nil, .help, [.left: .timeStep(-1), .right: .timeStep(1)]),
         .init(
             "[ ] { }", "back / on a minute, an hour", nil, .help,
             [.char("["): .timeJump(-60), .char("]"): .timeJump(60), .char("{"): .timeJump(-3600), .char("}"): .timeJump(3600)]),

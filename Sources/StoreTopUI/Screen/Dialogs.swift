@@ -14,7 +14,7 @@ extension Screen {
         case .goToTime(let text):
             let (x, y, w) = box(&c, 60, 5, "Go to")
             c.put(x, y + 1, "time: \(text)▏", .dialog, maxWidth: w)
-            c.put(x, y + 2, "03:12  03:12:30  2026-12-05T03:12:00Z  -5m  +90s   Enter  Esc", .dim, maxWidth: w)
+            c.put(x, y + 2, "03:12  03:12:30  -5m  +90s  or ISO 8601     Enter  Esc", .dim, maxWidth: w)
         case .tenantPicker(let sel): tenantPicker(&c, sel, ctx)
         case .sortMenu(let sel):
             let (x, y, w) = box(&c, 40, ctx.columnTitles.count + 4, "Sort by")
