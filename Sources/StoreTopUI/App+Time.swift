@@ -64,10 +64,22 @@ extension AppLoop {
         return state.rewind == nil || pastFrame?.snapshot.takenAt != before
     }
 
+    /// Opens a replay at its first moment and says what the recording holds.
+    func startReplay(at: Date) {
+        seek(to: at)
+        guard let past, let range = try? past.archive.timeRange(), state.status == nil else { return }
+        let n = (try? past.archive.times(after: range.lowerBound.addingTimeInterval(-1), through: range.upperBound, limit: 10_000_000).count) ?? 0
+        say("replay of \(n) snapshots, \(clock(range.lowerBound)) to \(clock(range.upperBound)): Space plays, ← → step, g goes to a time")
+    }
+
     private func show(_ f: TimeMachine.Frame, at: Date? = nil) {
         var r = state.rewind ?? Rewind(at: f.snapshot.takenAt)
         r.at = at ?? f.snapshot.takenAt
         (state.rewind, pastFrame) = (r, f)
+        // the live dashboard said "reconnecting" here: the replay names the gap the recorder wrote
+        if let gap = (try? past?.archive.unreachable())?.first(where: { $0.from <= r.at && r.at <= $0.to }) {
+            say("server unreachable from \(clock(gap.from)) to \(clock(gap.to)): \(gap.error); showing the last snapshot before")
+        }
     }
 
     private func atEnd() {

@@ -43,7 +43,7 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
         var lastSnapshotAt: Date?
         var drawnRefreshes = 0
         var dirty = true
-        if let at = state.rewind?.at { seek(to: at) }
+        if let at = state.rewind?.at { startReplay(at: at) }
         while !shouldStop() {
             let key = terminal.readKey(milliseconds: 100)
             dirty = applyUpdates() || dirty

@@ -44,6 +44,8 @@ struct RecordCommand: ParsableCommand, ConnectionCommand {
         }
         let fleet = try reportingErrors { try Fleet(targets: targets, interval: interval) }
         var recorder = try Recorder(recording: recording, names: targets.map(\.name))
+        // a replay names the store schema in its STORE column as the live dashboard did
+        for t in targets { try recording.setMeta("schema.\(t.name)", t.schema) }
         let end = try duration.map { Date().addingTimeInterval(try DurationText.seconds($0)) }
         let keep = try retain.map { try DurationText.seconds($0) }
         Signals.install()

@@ -16,7 +16,10 @@ struct StoreTop: AsyncParsableCommand {
         let args = CommandLine.arguments.dropFirst()
         let tui =
             args.first.map {
-                !["snapshot", "metrics", "prune", "record", "render-bench", "export-bench", "fleet-bench", "--help", "-h", "--version"].contains($0)
+                ![
+                    "snapshot", "metrics", "prune", "record", "render-bench", "export-bench", "fleet-bench", "replay-bench", "--help", "-h",
+                    "--version",
+                ].contains($0)
             } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
         let oneShot = args.first.map { ["snapshot", "prune"].contains($0) } == true || args.contains("--once")
@@ -59,7 +62,7 @@ struct StoreTop: AsyncParsableCommand {
         subcommands: [
             Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, ReplayCommand.self, PruneCommand.self, DemoCommand.self,
             RenderBench.self,
-            ExportBench.self, FleetBench.self,
+            ExportBench.self, FleetBench.self, ReplayBench.self,
         ],
         defaultSubcommand: Top.self)
 }
