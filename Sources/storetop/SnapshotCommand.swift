@@ -45,9 +45,7 @@ struct SnapshotCommand: ParsableCommand, ConnectionCommand {
                 derived = history.add(try collector.snapshot())
                 snap = history.snapshots.last!
             }
-            // JSON is UTF-8 by definition; the text report follows the terminal's locale (ASCII stand-ins outside UTF-8)
-            let report = json ? try JSONExport.encode(snap, derived: derived) : TextReport.render(snap, derived: derived)
-            print(json || localeIsUTF8() ? report : report.asciiFallback)
+            try Self.printOne(snap, derived, json: json)
             if let (status, why) = Self.failure(of: snap) {
                 warn("storetop: \(why)")
                 throw ExitCode(status)
@@ -59,23 +57,33 @@ struct SnapshotCommand: ParsableCommand, ConnectionCommand {
     /// target. Every target is printed; a target that could not be read makes the status 69.
     func runFleet(_ targets: [Target]) throws {
         let readings = Fleet.readAll(targets, sample: sample)
-        if json {
-            print(try JSONExport.encode(targets: readings))
-        } else {
-            for r in readings {
-                let role = [r.role, r.primary.map { "of \($0)" }, r.replayDelaySeconds.map { "replay \(Format.duration($0)) behind" }]
-                    .compactMap { $0 }.joined(separator: " ")
-                print("== \(DisplayText.sanitize(r.name))\(role.isEmpty ? "" : " (\(role))")")
-                let text = r.snapshot.map { TextReport.render($0, derived: r.derived) } ?? "error: \(DisplayText.sanitize(r.error ?? "not read"))\n"
-                print(localeIsUTF8() ? text : text.asciiFallback)
-            }
-        }
+        try Self.printReadings(readings, json: json)
         let failed = readings.filter { $0.snapshot == nil }
         if !failed.isEmpty {
             warn(
                 "storetop: \(failed.count) of \(readings.count) targets could not be read: "
                     + failed.map { DisplayText.sanitize($0.name) }.joined(separator: ", "))
             throw ExitCode(ExitStatus.unavailable)
+        }
+    }
+
+    /// One snapshot as the text report or the JSON document. JSON is UTF-8 by definition; the text report follows
+    /// the terminal's locale (ASCII stand-ins outside UTF-8).
+    static func printOne(_ snap: Snapshot, _ derived: Derived?, json: Bool) throws {
+        let report = json ? try JSONExport.encode(snap, derived: derived) : TextReport.render(snap, derived: derived)
+        print(json || localeIsUTF8() ? report : report.asciiFallback)
+    }
+
+    /// Several targets' readings: the fleet document, or a titled report per target (a reading without a snapshot
+    /// prints its error).
+    static func printReadings(_ readings: [TargetReading], json: Bool) throws {
+        if json { return print(try JSONExport.encode(targets: readings)) }
+        for r in readings {
+            let role = [r.role, r.primary.map { "of \($0)" }, r.replayDelaySeconds.map { "replay \(Format.duration($0)) behind" }]
+                .compactMap { $0 }.joined(separator: " ")
+            print("== \(DisplayText.sanitize(r.name))\(role.isEmpty ? "" : " (\(role))")")
+            let text = r.snapshot.map { TextReport.render($0, derived: r.derived) } ?? "error: \(DisplayText.sanitize(r.error ?? "not read"))\n"
+            print(localeIsUTF8() ? text : text.asciiFallback)
         }
     }
 
