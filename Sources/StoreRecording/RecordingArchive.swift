@@ -52,6 +52,15 @@ public final class RecordingArchive: SnapshotArchive {
         }.map { Date(timeIntervalSince1970: $0) }
     }
 
+    /// The times of the `count` snapshots at or before `time`, oldest first.
+    public func times(endingAt time: Date, count: Int) throws -> [Date] {
+        try reader.queue.read { db in
+            try Double.fetchAll(
+                db, sql: "SELECT taken_at FROM snapshots WHERE target_id = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT ?",
+                arguments: [target, time.timeIntervalSince1970, count])
+        }.reversed().map { Date(timeIntervalSince1970: $0) }
+    }
+
     /// The last snapshot time before `time`.
     public func time(before time: Date) throws -> Date? {
         try reader.queue.read { db in

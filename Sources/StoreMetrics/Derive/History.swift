@@ -19,8 +19,12 @@ public struct History: Sendable {
     private var appendHistory: [Double] = []
     private var tenantHistory: [String: [Double]] = [:]
 
+    /// The rates kept by default: the widest sparkline any view draws (Streams' "RATE (last 20)"). Keeping no more
+    /// than is drawn also bounds what a past moment's warm-up reads (`TimeMachine.warmup`).
+    public static let sparklineCapacity = 20
+
     /// An empty history keeping `capacity` rates for the sparklines and judging consumers by `rules`.
-    public init(capacity: Int = 120, rules: LagRules = LagRules()) {
+    public init(capacity: Int = History.sparklineCapacity, rules: LagRules = LagRules()) {
         self.capacity = max(2, capacity)
         self.rules = rules
     }
@@ -42,6 +46,15 @@ public struct History: Sendable {
         }
         d.summary = (s.takenAt, TenantSummary.build(s, d))
         return d
+    }
+
+    /// Adds a snapshot whose derivations nobody will read (a past moment's warm-up): the kept state (window,
+    /// positions, sparkline rates) moves exactly as `add` moves it, without building statuses and the tenant summary.
+    public mutating func warm(_ s: Snapshot) {
+        remember(s)
+        guard snapshots.count >= 2 else { return }
+        var scratch = Derived()
+        rates(into: &scratch, now: s, previous: snapshots[snapshots.count - 2])
     }
 
     /// Keeps `s` (and its cursors by key) within the window and notes which positions changed.

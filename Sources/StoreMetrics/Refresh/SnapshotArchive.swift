@@ -14,6 +14,8 @@ public protocol SnapshotArchive: AnyObject, Sendable {
     func snapshots(after time: Date, limit: Int) throws -> [Snapshot]
     /// Up to `limit` snapshot times after `after` and at or before `through`, oldest first (times only: cheap).
     func times(after: Date, through: Date, limit: Int) throws -> [Date]
+    /// The times of the `count` snapshots at or before `time`, oldest first (times only: cheap).
+    func times(endingAt time: Date, count: Int) throws -> [Date]
     /// The last snapshot time before `time`; nil when there is none.
     func time(before time: Date) throws -> Date?
     /// The intervals when the target could not be read (server unreachable), oldest first.

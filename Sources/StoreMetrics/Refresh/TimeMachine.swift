@@ -19,6 +19,7 @@ public final class TimeMachine: @unchecked Sendable {
     private let empty: History
     private var history: History
     private var current: Frame?
+    private var decoded: [Date: Snapshot] = [:]
     private let lock = NSLock()
 
     /// A machine over `archive` deriving with a copy of `history` (an empty one with the live loop's rules).
@@ -50,10 +51,26 @@ public final class TimeMachine: @unchecked Sendable {
                 return current
             }
         }
-        let window = try archive.window(endingAt: time, count: warmup)
+        let window = try warmupWindow(endingAt: time)
         (history, current) = (empty, nil)
-        for s in window { current = Frame(snapshot: s, derived: history.add(s)) }
+        for s in window.dropLast() { history.warm(s) }
+        if let last = window.last { current = Frame(snapshot: last, derived: history.add(last)) }
         return current
+    }
+
+    /// The `warmup` snapshots at or before `time`, decoded ones taken from the cache: a step back needs one new
+    /// snapshot, not a whole window. The cache keeps the last window read.
+    private func warmupWindow(endingAt time: Date) throws -> [Snapshot] {
+        let times = try archive.times(endingAt: time, count: warmup)
+        let missing = times.filter { decoded[$0] == nil }
+        if missing.count > warmup / 2 {
+            for s in try archive.window(endingAt: time, count: warmup) { decoded[s.takenAt] = s }
+        } else {
+            for t in missing { if let s = try archive.snapshot(atOrBefore: t) { decoded[t] = s } }
+        }
+        let window = times.compactMap { decoded[$0] }
+        decoded = Dictionary(uniqueKeysWithValues: window.map { ($0.takenAt, $0) })
+        return window
     }
 
     /// The frame after (or before) the current one; the first of the archive when none; nil past either end.
@@ -71,5 +88,5 @@ public final class TimeMachine: @unchecked Sendable {
     }
 
     /// Forgets the kept history (after the archive changed underneath, e.g. retention dropped its start).
-    public func reset() { lock.withLock { (history, current) = (empty, nil) } }
+    public func reset() { lock.withLock { (history, current, decoded) = (empty, nil, [:]) } }
 }

@@ -15,6 +15,7 @@ final class MemoryArchive: SnapshotArchive, @unchecked Sendable {
     func times(after: Date, through: Date, limit: Int) throws -> [Date] {
         Array(all.map(\.takenAt).filter { $0 > after && $0 <= through }.prefix(limit))
     }
+    func times(endingAt time: Date, count: Int) throws -> [Date] { Array(all.map(\.takenAt).filter { $0 <= time }.suffix(count)) }
     func time(before time: Date) throws -> Date? { all.last { $0.takenAt < time }?.takenAt }
     func unreachable() throws -> [ArchiveGap] { [] }
 }
