@@ -37,6 +37,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        // zlib, for recordings' compressed snapshot bodies (SQLite's sqlar convention; docs/recording.md)
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The one function that makes text from the database safe to show (no dependencies, used by every layer).
         .target(name: "SafeText"),
         .target(
@@ -63,7 +65,7 @@ let package = Package(
             ]
         ),
         // Recordings of snapshots in SQLite (issue 20); the only target that links SQLite.
-        .target(name: "StoreRecording", dependencies: ["StoreMetrics", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "StoreRecording", dependencies: ["StoreMetrics", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         // Everything of the dashboard that needs no terminal; never imports StoreAccess.
         .target(name: "StoreTopUI", dependencies: ["StoreMetrics", "SafeText"]),
         .executableTarget(

@@ -35,11 +35,11 @@ public final class Recording: Sendable {
     @discardableResult
     public func append(_ snapshot: Snapshot, target: Int64) throws -> Int {
         let body = try SnapshotCoding.encode(snapshot)
-        let text = String(decoding: body, as: UTF8.self)
+        let stored = BodyCompression.pack(body)
         try queue.write { db in
             try db.execute(
                 sql: "INSERT INTO snapshots (target_id, taken_at, body, bytes) VALUES (?, ?, ?, ?)",
-                arguments: [target, snapshot.takenAt.timeIntervalSince1970, text, body.count])
+                arguments: [target, snapshot.takenAt.timeIntervalSince1970, stored, body.count])
         }
         return body.count
     }

@@ -61,22 +61,22 @@ public final class RecordingReader: Sendable {
 
     /// The snapshot of `target` taken at `time` or the latest before it; nil when the recording starts later.
     public func snapshot(target: Int64, atOrBefore time: Date) throws -> Snapshot? {
-        let body = try queue.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT body FROM snapshots WHERE target_id = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1",
+        let row = try queue.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT body, bytes FROM snapshots WHERE target_id = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1",
                 arguments: [target, time.timeIntervalSince1970])
         }
-        return try body.map(SnapshotCoding.decode)
+        return try row.map { try SnapshotCoding.decode(row: $0) }
     }
 
     /// Up to `limit` snapshots of `target` taken after `time` (from the start when nil), in time order.
     public func snapshots(target: Int64, after time: Date?, limit: Int) throws -> [Snapshot] {
-        let bodies = try queue.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT body FROM snapshots WHERE target_id = ? AND taken_at > ? ORDER BY taken_at LIMIT ?",
+        let rows = try queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT body, bytes FROM snapshots WHERE target_id = ? AND taken_at > ? ORDER BY taken_at LIMIT ?",
                 arguments: [target, time?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, limit])
         }
-        return try bodies.map(SnapshotCoding.decode)
+        return try rows.map { try SnapshotCoding.decode(row: $0) }
     }
 
     /// The intervals when `target` could not be read, in time order.

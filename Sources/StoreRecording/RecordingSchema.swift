@@ -6,7 +6,8 @@ import StoreMetrics
 /// snapshot's JSON, so `sqlite3` alone can query it.
 public enum RecordingSchema {
     /// The format version written to `meta`; a reader refuses a newer one.
-    public static let formatVersion = 1
+    /// 2: `body` may be zlib-compressed (`BodyCompression`); 1: `body` is the JSON text. Both read.
+    public static let formatVersion = 2
 
     /// The tables and the seek index. `auto_vacuum` is set before them (it only takes effect on an empty file), so
     /// retention can give pages back with `incremental_vacuum` instead of a full `VACUUM`.
@@ -30,6 +31,8 @@ public enum RecordingSchema {
     static func prepare(_ db: Database, storetopVersion: String, now: Date) throws {
         if try db.tableExists("meta") {
             try check(db)
+            // a format-1 file appended to holds compressed bodies from now on: say so, so an older reader refuses it
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'format_version'", arguments: [String(formatVersion)])
             return
         }
         for s in statements { try db.execute(sql: s) }
@@ -69,10 +72,24 @@ enum SnapshotCoding {
         return try enc.encode(s)
     }
 
-    static func decode(_ body: String) throws -> Snapshot {
+    /// The snapshot of a `snapshots` row read with its `body` and `bytes` columns (either format).
+    static func decode(row: Row) throws -> Snapshot {
+        let value: DatabaseValue = row["body"]
+        let body: DatabaseValueConvertibleBody
+        switch value.storage {
+        case .string(let s): body = .text(s)
+        case .blob(let d): body = .blob(d)
+        default: throw RecordingError("a snapshot's body is neither text nor a blob")
+        }
+        return try decode(BodyCompression.unpack(body, bytes: row["bytes"]))
+    }
+
+    static func decode(_ body: String) throws -> Snapshot { try decode(Data(body.utf8)) }
+
+    static func decode(_ data: Data) throws -> Snapshot {
         let dec = JSONDecoder()
         dec.dateDecodingStrategy = .secondsSince1970
         dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try dec.decode(Snapshot.self, from: Data(body.utf8))
+        return try dec.decode(Snapshot.self, from: data)
     }
 }
