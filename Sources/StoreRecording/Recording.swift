@@ -13,6 +13,13 @@ public final class Recording: Sendable {
     /// Opens (creating when missing) the recording at `path`; `storetopVersion` goes into `meta` of a new file.
     public init(path: String, storetopVersion: String, now: Date = Date()) throws {
         self.path = path
+        // snapshots hold query texts and application names: a new recording is readable by its owner only (SQLite
+        // gives its -wal and -shm files the same mode)
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw RecordingError("cannot create \(path)")
+            }
+        }
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
