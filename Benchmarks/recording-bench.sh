@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Recording figures (Benchmarks/results/recording.md): bytes per snapshot and per hour of `storetop record` on
-# the demo's workload, and the seek time at random points of a 24 h recording at 1 s (86,400 snapshots copied
-# from the recorded ones with shifted times). Needs a debug build (swift build --product storetop) and sqlite3.
+# Recording figures (Benchmarks/results/recording.md, replay.md): bytes per snapshot and per hour of `storetop
+# record` on the demo's workload, the seek time at random points of a 24 h recording at 1 s (86,400 snapshots
+# copied from the recorded ones with shifted times), and the replay's jump, step and draw times on it. Needs a debug build (swift build --product storetop) and sqlite3.
 #   Benchmarks/recording-bench.sh [SECONDS_TO_RECORD (20)] [SEEKS (20)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +20,15 @@ sleep 5  # let the workload fill the store
 rec=$work/demo.sqlite
 REC_DSN=$dsn "$bin" record --dsn env:REC_DSN --output "$rec" --interval 1 --duration "${secs}s" 2>"$work/rec.err"
 tail -1 "$work/rec.err"
-sqlite3 "$rec" "SELECT 'snapshots: ' || count(*) || ', body bytes per snapshot: avg ' || CAST(avg(bytes) AS INT)
-  || ', max ' || max(bytes) FROM snapshots"
+sqlite3 "$rec" "SELECT 'snapshots: ' || count(*) || ', JSON bytes per snapshot: avg ' || CAST(avg(bytes) AS INT)
+  || ', max ' || max(bytes) || '; stored (compressed) avg ' || CAST(avg(length(body)) AS INT) FROM snapshots"
 file_bytes=$(stat -c %s "$rec")
 n=$(sqlite3 "$rec" "SELECT count(*) FROM snapshots")
 per=$((file_bytes / n))
 echo "file: $file_bytes bytes for $n snapshots = $per bytes per snapshot on disk"
 echo "per hour: $((per * 3600 / 1000000)) MB at 1 s, $((per * 360 / 1000000)) MB at 10 s"
-# 24 h at 1 s: the recorded snapshots copied round-robin with shifted times
+# 24 h at 1 s: the recorded snapshots copied round-robin with shifted times (each body's takenAt set to its row's
+# time, recompressed as storetop stores it)
 big=$work/day.sqlite
 cp "$rec" "$big"
 start=$(date +%s.%N)
@@ -36,10 +37,12 @@ sqlite3 "$big" "
   DELETE FROM snapshots;
   WITH RECURSIVE i(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM i WHERE x < 86399)
   INSERT INTO snapshots (target_id, taken_at, body, bytes)
-    SELECT 1, 1800000000 + x, body, bytes FROM i JOIN src ON src.k = x % (SELECT count(*) FROM src);"
+    SELECT 1, 1800000000 + x, sqlar_compress(CAST(j AS BLOB)), length(j) FROM (
+      SELECT x, json_set(sqlar_uncompress(body, bytes), '$.takenAt', 1800000000 + x) AS j
+      FROM i JOIN src ON src.k = x % (SELECT count(*) FROM src));"
 echo "24 h recording: $(sqlite3 "$big" "SELECT count(*) FROM snapshots") snapshots, $(($(stat -c %s "$big") / 1000000)) MB, built in $(echo "$(date +%s.%N) - $start" | bc) s"
 # the seek alone (sqlite3's timer), then the whole command (process start, decode, derive, render)
-printf '.timer on\nSELECT length(body) FROM snapshots WHERE target_id = 1 AND taken_at <= 1800043210.5 ORDER BY taken_at DESC LIMIT 1;\n' |
+printf '.timer on\nSELECT length(sqlar_uncompress(body, bytes)) FROM snapshots WHERE target_id = 1 AND taken_at <= 1800043210.5 ORDER BY taken_at DESC LIMIT 1;\n' |
   sqlite3 "$big" | sed 's/^/sqlite3 seek: /'
 mean_ms() {  # mean_ms FILE FIRST_SECOND SPAN: `snapshot --from-recording --at` at random points of FILE
   local total=0 at iso t0
@@ -56,3 +59,5 @@ first=$(sqlite3 "$rec" "SELECT CAST(min(taken_at) AS INT) + 1 FROM snapshots")
 echo "snapshot --from-recording --at, random points, $seeks runs each (whole command: process start, seek, decode, derive, JSON):"
 echo "  24 h recording (86,400 snapshots): mean $(mean_ms "$big" 1800000000 86400) ms"
 echo "  the $n-snapshot recording:          mean $(mean_ms "$rec" "$first" $((n - 2))) ms"
+# the replay's keys through the TimeMachine (a jump: seek, warm-up window, derive; a step; a frame drawn), 3 runs
+for _ in 1 2 3; do "$bin" replay-bench "$big" --jumps 20 --steps 4; done | sed 's/^/replay-bench 24 h: /'

@@ -74,7 +74,7 @@ extension AppLoop {
 
     private func show(_ f: TimeMachine.Frame, at: Date? = nil) {
         var r = state.rewind ?? Rewind(at: f.snapshot.takenAt)
-        r.at = at ?? f.snapshot.takenAt
+        r.at = at ?? past?.currentTime ?? f.snapshot.takenAt  // the index's time: the next seek starts from it exactly
         (state.rewind, pastFrame) = (r, f)
         // the live dashboard said "reconnecting" here: the replay names the gap the recorder wrote
         if let gap = (try? past?.archive.unreachable())?.first(where: { $0.from <= r.at && r.at <= $0.to }) {

@@ -36,6 +36,8 @@ import Testing
         let sizes = try sqlite3(path, "SELECT sum(length(body)) || ' ' || sum(bytes) FROM snapshots").split(separator: " ").map { Double($0)! }
         #expect(sizes[0] * 4 < sizes[1], "stored \(sizes[0]) bytes for \(sizes[1]) bytes of JSON")
         #expect(try sqlite3(path, "SELECT typeof(body) FROM snapshots LIMIT 1") == "blob")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "a recording holds query texts: owner only")
         #expect(try sqlite3(path, "SELECT value FROM meta WHERE key = 'format_version'") == "2")
         // the shell alone: one consumer's lag through the documented function
         let lag = try sqlite3(

@@ -19,6 +19,7 @@ public final class TimeMachine: @unchecked Sendable {
     private let empty: History
     private var history: History
     private var current: Frame?
+    private var currentAt: Date?
     private var decoded: [Date: Snapshot] = [:]
     private let lock = NSLock()
 
@@ -33,44 +34,46 @@ public final class TimeMachine: @unchecked Sendable {
     /// snapshot), and at least the status window.
     public var warmup: Int { max(empty.capacity + 1, empty.rules.window) }
 
-    /// The time of the frame last returned.
-    public var currentTime: Date? { lock.withLock { current?.snapshot.takenAt } }
+    /// The archive's time of the frame last returned (the index's value: a decoded `takenAt` may differ from it
+    /// in the last bit, and paging by it could return the same snapshot twice).
+    public var currentTime: Date? { lock.withLock { currentAt } }
 
     /// The frame at `time` (the latest snapshot at or before it); nil when the archive starts later.
     public func frame(at time: Date) throws -> Frame? {
         lock.lock()
         defer { lock.unlock() }
-        if let f = current, f.snapshot.takenAt <= time {
-            let between = try archive.times(after: f.snapshot.takenAt, through: time, limit: warmup)
+        if let f = current, let at = currentAt, at <= time {
+            let between = try archive.times(after: at, through: time, limit: warmup)
             if between.isEmpty { return f }
             if between.count < warmup {
                 // forward by a few: add them to the kept history, as the live loop did
-                for s in try archive.snapshots(after: f.snapshot.takenAt, limit: between.count) {
-                    current = Frame(snapshot: s, derived: history.add(s))
+                for (t, s) in zip(between, try archive.snapshots(after: at, limit: between.count)) {
+                    (current, currentAt) = (Frame(snapshot: s, derived: history.add(s)), t)
                 }
                 return current
             }
         }
-        let window = try warmupWindow(endingAt: time)
-        (history, current) = (empty, nil)
+        let (times, window) = try warmupWindow(endingAt: time)
+        (history, current, currentAt) = (empty, nil, nil)
         for s in window.dropLast() { history.warm(s) }
-        if let last = window.last { current = Frame(snapshot: last, derived: history.add(last)) }
+        if let last = window.last { (current, currentAt) = (Frame(snapshot: last, derived: history.add(last)), times.last) }
         return current
     }
 
     /// The `warmup` snapshots at or before `time`, decoded ones taken from the cache: a step back needs one new
     /// snapshot, not a whole window. The cache keeps the last window read.
-    private func warmupWindow(endingAt time: Date) throws -> [Snapshot] {
+    private func warmupWindow(endingAt time: Date) throws -> ([Date], [Snapshot]) {
         let times = try archive.times(endingAt: time, count: warmup)
         let missing = times.filter { decoded[$0] == nil }
+        // keyed by the archive's times (the index), never by a decoded field: the two agree in any file storetop wrote
         if missing.count > warmup / 2 {
-            for s in try archive.window(endingAt: time, count: warmup) { decoded[s.takenAt] = s }
+            for (t, s) in zip(times, try archive.window(endingAt: time, count: warmup)) { decoded[t] = s }
         } else {
             for t in missing { if let s = try archive.snapshot(atOrBefore: t) { decoded[t] = s } }
         }
-        let window = times.compactMap { decoded[$0] }
-        decoded = Dictionary(uniqueKeysWithValues: window.map { ($0.takenAt, $0) })
-        return window
+        decoded = decoded.filter { times.contains($0.key) }
+        let kept = times.filter { decoded[$0] != nil }
+        return (kept, kept.compactMap { decoded[$0] })
     }
 
     /// The frame after (or before) the current one; the first of the archive when none; nil past either end.
@@ -88,5 +91,5 @@ public final class TimeMachine: @unchecked Sendable {
     }
 
     /// Forgets the kept history (after the archive changed underneath, e.g. retention dropped its start).
-    public func reset() { lock.withLock { (history, current, decoded) = (empty, nil, [:]) } }
+    public func reset() { lock.withLock { (history, current, currentAt, decoded) = (empty, nil, nil, [:]) } }
 }
