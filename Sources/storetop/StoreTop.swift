@@ -16,7 +16,8 @@ struct StoreTop: AsyncParsableCommand {
         let args = CommandLine.arguments.dropFirst()
         let tui =
             args.first.map {
-                !["snapshot", "metrics", "prune", "record", "render-bench", "export-bench", "fleet-bench", "--help", "-h", "--version"].contains($0)
+                !["snapshot", "metrics", "prune", "record", "report", "render-bench", "export-bench", "fleet-bench", "--help", "-h", "--version"]
+                    .contains($0)
             } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
         let oneShot = args.first.map { ["snapshot", "prune"].contains($0) } == true || args.contains("--once")
@@ -57,7 +58,8 @@ struct StoreTop: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, PruneCommand.self, DemoCommand.self, RenderBench.self,
+            Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, ReportCommand.self, PruneCommand.self, DemoCommand.self,
+            RenderBench.self,
             ExportBench.self, FleetBench.self,
         ],
         defaultSubcommand: Top.self)
