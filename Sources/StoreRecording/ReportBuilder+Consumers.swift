@@ -15,7 +15,10 @@ extension ReportBuilder {
                 seen.insert(statusKey)
             }
             if c.waitingAboveSafe {
-                track(heldKey, c, status: "held", reason: h.reason, holders: deliveryHolders(c, s), at: s.takenAt, first: first)
+                let holders = deliveryHolders(c, s)
+                // the dashboard names the blocker in the reason of a consumer caught up; one behind gets its status's
+                let reason = h.reason.contains("held back") ? h.reason : "delivery held back" + (holders.first.map { " by pid \($0.pid)" } ?? "")
+                track(heldKey, c, status: "held", reason: reason, holders: holders, at: s.takenAt, first: first)
                 seen.insert(heldKey)
             }
         }

@@ -7,6 +7,8 @@ import StoreMetrics
 public struct ReportBuilder: Sendable {
     /// How many of the longest transactions the report keeps.
     public static let transactionsKept = 10
+    /// Transactions seen open for less than this are not worth a line (every statement is a transaction).
+    public static let shortestTransaction = 1.0
     /// How many holders one interval names.
     static let holdersKept = 10
 
@@ -53,7 +55,8 @@ public struct ReportBuilder: Sendable {
         if let server = s.server { restart(server, s) }
     }
 
-    /// The report, with `gaps` (the target's unreachable intervals; those outside the snapshots read are left out).
+    /// The report, with `gaps`: the target's unreachable intervals that overlap the interval reported (a gap at the
+    /// end of a recording follows its last snapshot, so the caller chooses them by the interval asked for).
     public func finish(gaps: [RecordingReader.Gap] = []) -> RecordingReport {
         var r = report
         r.consumers = lags.values.sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
@@ -66,13 +69,9 @@ public struct ReportBuilder: Sendable {
         r.sessions.groups = groups.values.sorted {
             ($0.other ? 1 : 0, $0.service, $0.store, $0.tenant ?? "") < ($1.other ? 1 : 0, $1.service, $1.store, $1.tenant ?? "")
         }
-        r.longestTransactions = Self.longest(Array(transactions.values))
+        r.longestTransactions = Self.longest(Array(transactions.values)).filter { $0.seconds >= Self.shortestTransaction }
         r.pools = pools.values.sorted { ($0.service, $0.store, $0.tenant, $0.host) < ($1.service, $1.store, $1.tenant, $1.host) }
-        if let from = r.from, let to = r.to {
-            r.unreachable = gaps.filter { $0.to >= from && $0.from <= to }.map {
-                .init(from: $0.from, to: $0.to, seconds: $0.to.timeIntervalSince($0.from), error: $0.error)
-            }
-        }
+        r.unreachable = gaps.map { .init(from: $0.from, to: $0.to, seconds: $0.to.timeIntervalSince($0.from), error: $0.error) }
         for i in r.restarts.indices {
             let (a, b) = (r.restarts[i].lastBefore, r.restarts[i].firstAfter)
             r.restarts[i].afterGap = gaps.contains { $0.to >= a && $0.from <= b }

@@ -29,6 +29,7 @@ extension RecordingReport {
             guard page.count == pageSize, let last = page.last else { break }
             cursor = last.takenAt
         }
-        return builder.finish(gaps: try reader.gaps(target: target.id))
+        let gaps = try reader.gaps(target: target.id).filter { g in (from.map { g.to >= $0 } ?? true) && (to.map { g.from <= $0 } ?? true) }
+        return builder.finish(gaps: gaps)
     }
 }

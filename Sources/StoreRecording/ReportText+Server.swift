@@ -7,7 +7,7 @@ extension ReportText {
         for g in r.sessions.groups {
             let name =
                 g.other ? safe(g.service) : [g.service, g.store, g.tenant].compactMap { $0.map(safe) }.filter { !$0.isEmpty }.joined(separator: "/")
-            rows.append([name.isEmpty ? "(no name)" : name, String(g.total), time(g.at), String(g.idleInTransaction), String(g.waiting)])
+            rows.append([name.isEmpty ? "(no application_name)" : name, String(g.total), time(g.at), String(g.idleInTransaction), String(g.waiting)])
         }
         let peak = r.sessions.totalAt.map { ": peak \(r.sessions.total) at \(time($0))" } ?? ""
         return section("Sessions\(peak) (per application group: peak, most idle in a transaction and waiting at once)", rows)
