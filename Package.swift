@@ -65,7 +65,7 @@ let package = Package(
             ]
         ),
         // Recordings of snapshots in SQLite (issue 20); the only target that links SQLite.
-        .target(name: "StoreRecording", dependencies: ["StoreMetrics", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "StoreRecording", dependencies: ["StoreMetrics", "SafeText", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         // Everything of the dashboard that needs no terminal; never imports StoreAccess.
         .target(name: "StoreTopUI", dependencies: ["StoreMetrics", "SafeText"]),
         .executableTarget(

@@ -17,8 +17,8 @@ struct StoreTop: AsyncParsableCommand {
         let tui =
             args.first.map {
                 ![
-                    "snapshot", "metrics", "prune", "record", "render-bench", "export-bench", "fleet-bench", "replay-bench", "--help", "-h",
-                    "--version",
+                    "snapshot", "metrics", "prune", "record", "report", "render-bench", "export-bench", "fleet-bench", "replay-bench", "--help",
+                    "-h", "--version",
                 ].contains($0)
             } ?? true
         let logPath = ProcessInfo.processInfo.environment["STORETOP_LOG"]
@@ -60,9 +60,8 @@ struct StoreTop: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, ReplayCommand.self, PruneCommand.self, DemoCommand.self,
-            RenderBench.self,
-            ExportBench.self, FleetBench.self, ReplayBench.self,
+            Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, ReplayCommand.self, ReportCommand.self, PruneCommand.self,
+            DemoCommand.self, RenderBench.self, ExportBench.self, FleetBench.self, ReplayBench.self,
         ],
         defaultSubcommand: Top.self)
 }
