@@ -54,7 +54,14 @@ extension ReportBuilder {
             i.lastSeen = at
             i.seconds = at.timeIntervalSince(i.start)
             i.reason = reason
-            for h in holders where i.heldBy.count < Self.holdersKept && !i.heldBy.contains(h) { i.heldBy.append(h) }
+            for h in holders {
+                // one backend once, named by the first snapshot that knew its application
+                if let k = i.heldBy.firstIndex(where: { $0.pid == h.pid && $0.holds == h.holds }) {
+                    if i.heldBy[k].application == nil { i.heldBy[k].application = h.application }
+                } else if i.heldBy.count < Self.holdersKept {
+                    i.heldBy.append(h)
+                }
+            }
             open[key] = i
             return
         }
