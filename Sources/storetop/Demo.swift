@@ -98,8 +98,22 @@ struct DemoCommand: ParsableCommand {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = (["/bin/bash"] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The command runs on a thread of Swift's pool, whose signals are blocked; a child inherits that mask, and
+        // the PgBouncer `scripts/pg start` leaves running then ignored the SIGTERM of `scripts/pg stop` (every demo
+        // left one behind). The children start with an empty mask and default handlers.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, environ) == 0 else {
+        guard posix_spawn(&pid, "/bin/bash", &actions, &attr, argv, environ) == 0 else {
             throw CLIError(message: "storetop demo: cannot run bash", code: 1)
         }
         var status: Int32 = 0
