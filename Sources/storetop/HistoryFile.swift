@@ -42,11 +42,18 @@ struct HistoryFile {
                 tee: try RecordingTee(collector, recording: recording, name: name, schema: schema, retain: nil), path: record, directory: nil)
         }
         guard keep > 0, interactive else { return nil }
+        // the rolling history is a convenience: a temporary directory that cannot be written (full, read-only)
+        // leaves the dashboard without time keys, never without a dashboard
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("storetop-history-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        let path = dir.appendingPathComponent("history.sqlite").path
-        let recording = try Recording(path: path, storetopVersion: version)
-        return Opened(
-            tee: try RecordingTee(collector, recording: recording, name: name, schema: schema, retain: keep), path: path, directory: dir.path)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            let path = dir.appendingPathComponent("history.sqlite").path
+            let recording = try Recording(path: path, storetopVersion: version)
+            return Opened(
+                tee: try RecordingTee(collector, recording: recording, name: name, schema: schema, retain: keep), path: path, directory: dir.path)
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            return nil
+        }
     }
 }

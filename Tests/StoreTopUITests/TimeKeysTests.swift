@@ -41,7 +41,7 @@ import Testing
     @Test func withoutHistoryTheKeysSaySo() {
         let (s, e) = run([.left], UIState())
         #expect(e.isEmpty)
-        #expect(s.status?.contains("--history") == true)
+        #expect(s.status?.contains("--history 0") == true)
     }
 
     @Test func goToTakesATypedTime() {

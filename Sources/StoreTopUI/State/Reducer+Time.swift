@@ -3,7 +3,7 @@ extension Reducer {
     static func time(_ s0: UIState, _ command: Command) -> (UIState, [Effect]) {
         var s = s0
         guard s.history else {
-            s.status = "no history to go back in (started with --history 0)"
+            s.status = "no history to go back in (--history 0, or its temporary file could not be created)"
             return (s, [])
         }
         switch command {
