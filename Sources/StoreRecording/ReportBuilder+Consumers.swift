@@ -99,7 +99,7 @@ extension ReportBuilder {
     static func severity(_ s: LagStatus) -> Int {
         switch s {
         case .ok: 0
-        case .lagging: 1
+        case .lagging, .paused: 1
         case .rewound: 2
         case .stalled: 3
         case .stopped: 4

@@ -110,8 +110,8 @@ public final class Collector: @unchecked Sendable {
                 carry: &state.streams, arrivals: &state.arrivals)
         }
         var heads = run.snapshot.streams.map { Dictionary($0.tenants.map { ($0.tenant, $0.headPosition) }, uniquingKeysWith: max) }
-        let recorded = (locks?.schemaVersion ?? StoreSchema.currentVersion) >= 4
-        var rows = try run(CursorsPanel.name) { n in try CursorsPanel.read(c, name, recorded: recorded, carry: &state.cursors, statements: &n) }
+        let version = locks?.schemaVersion ?? StoreSchema.currentVersion
+        var rows = try run(CursorsPanel.name) { n in try CursorsPanel.read(c, name, version: version, carry: &state.cursors, statements: &n) }
         if let r = rows, r.count > CursorsPanel.limit {
             rows = Array(r.prefix(CursorsPanel.limit))
             run.note(CursorsPanel.name, "cursors: more than \(CursorsPanel.limit) durable consumers; showing \(CursorsPanel.limit) of them")

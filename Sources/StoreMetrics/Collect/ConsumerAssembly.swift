@@ -17,7 +17,7 @@ enum ConsumerAssembly {
         let gap = max(0, head - r.position)
         let events = lag?.lag ?? gap
         let next = events > 0 ? answers.next[r.key] : nil
-        return Snapshot.Cursor(
+        var c = Snapshot.Cursor(
             tenant: r.tenant, name: r.name, source: r.source, kind: r.kind,
             position: r.position, head: head, lagEvents: events, lagCapped: lag?.capped ?? false, lagPositions: gap,
             filter: r.filter, waitingAboveSafe: lag?.waiting ?? false, handledSincePrevious: lag?.handled,
@@ -25,6 +25,11 @@ enum ConsumerAssembly {
             ownerApplication: r.ownerApplication, ownerHost: r.ownerHost, ownerPid: r.ownerPid,
             ownerBackendPid: r.ownerBackendPid, ownerConnected: held.contains(r.lockKey),
             heartbeatAt: r.heartbeatAt, movedAt: r.movedAt, createdAt: r.createdAt)
+        let o = r.ops
+        (c.pausedAt, c.pausedBy, c.pauseReason, c.pauseAcknowledged) = (o.pausedAt, o.pausedBy, o.pauseReason, o.pauseAcknowledged)
+        (c.onFailure, c.maxAttempts, c.failingPosition, c.failingError) = (o.onFailure, o.maxAttempts, o.failingPosition, o.failingError)
+        (c.failingAttempts, c.failingSince, c.parked, c.parkedReplaying) = (o.failingAttempts, o.failingSince, o.parked, o.parkedReplaying)
+        return c
     }
 
     /// One outbox from its head row, its oldest row (answered) and its watchers (from the cursors).

@@ -11,7 +11,10 @@ extension CursorsPanel {
     /// value) selects every changed row and re-reads at most a few unchanged ones; nil reads every row. The count
     /// and the key sum tell the collector that a consumer was deleted (it then reads every row). One row past the
     /// bound tells it the list was cut.
-    static func statement(_ schema: Identifier, since: String?, recorded: Bool = true) -> SQL {
+    ///
+    /// From schema version 9 (`ops`) each row also carries its pause, failure policy and failing handler, and the
+    /// table row carries the parked events per consumer (`parkedSQL`).
+    static func statement(_ schema: Identifier, since: String?, recorded: Bool = true, ops: Bool = true) -> SQL {
         // The consumer lock key's text as StoreProtocol spells it, over the table's own columns.
         let bare = StoreProtocol.consumerLockKeySQL(tenant: "tenant", name: "name")
         let key = StoreProtocol.consumerLockKeySQL(tenant: "c.tenant", name: "c.name")
@@ -22,7 +25,7 @@ extension CursorsPanel {
             : "false AS record_current, NULL::bigint AS next_position, NULL::timestamptz AS next_at, NULL::bigint AS next_checked, NULL::bigint AS next_pruned"
         return SQL(
             """
-            SELECT t.n, t.keys, t.xmin::text AS xmin, c.*
+            SELECT t.n, t.keys, t.xmin::text AS xmin, \(unsafeRaw: parkedSQL(schema, ops: ops)) AS parked, c.*
               FROM (SELECT count(*) AS n, coalesce(sum(\(unsafeRaw: bare)), 0) AS keys,
                            pg_snapshot_xmin(pg_current_snapshot()) AS xmin
                       FROM \(ident: schema).cursors) t
@@ -31,7 +34,7 @@ extension CursorsPanel {
                           c.owner_pid, c.owner_backend_pid, \(unsafeRaw: key) AS lock_key,
                           c.heartbeat_at, c.moved_at, c.created_at,
                           CASE WHEN c.source = 'events' AND c.filter <> '[]' AND c.filter <> '{}' THEN c.filter::text END AS filter,
-                          \(unsafeRaw: next)
+                          \(unsafeRaw: next), \(unsafeRaw: opsColumns(ops))
                      FROM \(ident: schema).cursors c WHERE \(unsafeRaw: changed) LIMIT \(unsafeRaw: String(limit + 1))) c ON true
             """
         ).named("metrics.cursors")

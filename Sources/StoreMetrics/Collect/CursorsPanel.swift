@@ -14,61 +14,71 @@ enum CursorsPanel: Panel {
     struct Carry: Sendable {
         var rows: [CursorKey: CursorRow]
         var xmin: String
+        var form: Form
+    }
+
+    /// Which columns the store's schema version has.
+    struct Form: Sendable, Equatable {
+        /// Version 4 or later: consumers record their first unhandled row.
         var recorded: Bool
+        /// Version 9 or later: pause, failure policy, failing handler and parked events (`CursorsPanel+Ops`).
+        var ops: Bool
+        init(version: Int) { (recorded, ops) = (version >= 4, version >= 9) }
     }
 
     static func statements(_ schema: Identifier) -> [SQL] {
-        [
-            statement(schema, since: nil), statement(schema, since: "123", recorded: false),
+        let ops = StoreSchema.currentVersion >= 9
+        return [
+            statement(schema, since: nil, ops: ops), statement(schema, since: "123", recorded: false, ops: false),
             tenantHeadsStatement(schema, tenants: ["a"], safe: 0),
         ]
     }
 
     /// Reads the consumers (unsorted; at most `limit` + 1, so the caller sees that the list was cut).
     /// - Parameters:
-    ///   - recorded: the store is at schema version 4 or later (consumers record their first unhandled row).
+    ///   - version: the store's schema version (which columns it has, `Form`).
     ///   - statements: counts a second statement when one is sent.
     static func read(
-        _ c: Connection, _ schema: Identifier, recorded: Bool = true, carry: inout Carry?,
-        statements: inout Int
+        _ c: Connection, _ schema: Identifier, version: Int, carry: inout Carry?, statements: inout Int
     ) throws -> [CursorRow] {
-        let previous = carry
-        let since = previous?.recorded == recorded ? previous?.xmin : nil
-        var got = try read(c, schema, since: since, recorded: recorded)
+        let previous = carry, form = Form(version: version)
+        let since = previous?.form == form ? previous?.xmin : nil
+        var got = try read(c, schema, since: since, form: form)
         if let previous, since != nil {
             var merged = previous.rows
             for r in got.rows { merged[r.key] = r }
             if got.count <= limit, merged.count == got.count, merged.values.reduce(0, { $0 + $1.lockKey }) == got.keys {
-                carry = Carry(rows: merged, xmin: got.xmin, recorded: recorded)
-                return Array(merged.values)
+                carry = Carry(rows: merged, xmin: got.xmin, form: form)
+                return withParked(Array(merged.values), got.parked)
             }
             // a consumer was deleted, or there are more than the bound: read them all
             statements += 1
-            got = try read(c, schema, since: nil, recorded: recorded)
+            got = try read(c, schema, since: nil, form: form)
         }
         let carried =
             got.count <= limit && !got.xmin.isEmpty && got.xmin.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-            ? Carry(rows: Dictionary(got.rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }), xmin: got.xmin, recorded: recorded) : nil
+            ? Carry(rows: Dictionary(got.rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }), xmin: got.xmin, form: form) : nil
         carry = carried
-        return got.rows
+        return withParked(got.rows, got.parked)
     }
 
-    /// One statement: the changed rows and the table's count, key sum and oldest running transaction.
-    static func read(_ c: Connection, _ schema: Identifier, since: String?, recorded: Bool)
-        throws -> (rows: [CursorRow], count: Int, keys: Int64, xmin: String)
+    /// One statement: the changed rows and the table's count, key sum, oldest running transaction and parked counts.
+    static func read(_ c: Connection, _ schema: Identifier, since: String?, form: Form)
+        throws -> (rows: [CursorRow], count: Int, keys: Int64, xmin: String, parked: [CursorKey: ParkedCount])
     {
-        let result = try c.query(statement(schema, since: since, recorded: recorded)).rows
+        let result = try c.query(statement(schema, since: since, recorded: form.recorded, ops: form.ops)).rows
         let first = result.first!
         let rows = try result.compactMap { r -> CursorRow? in
             guard r["tenant"] != nil else { return nil }  // the LATERAL side is NULL when no row changed
             return try decode(r)
         }
-        return (rows, try first.decode("n"), try first.decode("keys"), try first.decode("xmin"))
+        return (rows, try first.decode("n"), try first.decode("keys"), try first.decode("xmin"), try decodeParked(first["parked"]))
     }
 
     /// One consumer from its row.
     static func decode(_ r: Row) throws -> CursorRow {
         var row = try decodeColumns(r)
+        row.ops = try decodeOps(r)
         if row.source == "events" { row.lagFilter = LagFilter(recorded: row.filter) }
         return row
     }
@@ -109,5 +119,7 @@ struct CursorRow: Sendable {
     /// What the consumer recorded when it last moved (schema version 4, `cursor_next`): its first unhandled row
     /// among the positions up to `nextChecked`, and for an outbox watcher the outbox's pruned count then.
     var nextPosition: Int64? = nil, nextAt: Date? = nil, nextChecked: Int64? = nil, nextPruned: Int64? = nil
+    /// Its pause, failure policy, failing handler and parked events (schema version 9; `CursorsPanel+Ops`).
+    var ops = CursorOps()
     var key: CursorKey { CursorKey(tenant: tenant, name: name) }
 }

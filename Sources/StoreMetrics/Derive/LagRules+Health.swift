@@ -1,7 +1,8 @@
 import Foundation
 
 extension LagRules {
-    /// The status of one consumer (rules in `LagStatus`): rewound → caught up → stopped → stalled → lagging → ok.
+    /// The status of one consumer (rules in `LagStatus`): paused → failing handler (stalled) → rewound → caught up →
+    /// stopped → stalled → lagging → ok.
     /// `samples`: the consumer in the window's snapshots, oldest first (the current one last). `stillSince`: since
     /// when storetop has seen its position unchanged (used only when the store records no move or creation time).
     func health(_ c: Snapshot.Cursor, samples: [(Date, Snapshot.Cursor)], snapshot: Snapshot, stillSince: Date? = nil) -> Derived.CursorHealth {
@@ -9,6 +10,7 @@ extension LagRules {
         func h(_ s: LagStatus, _ why: String) -> Derived.CursorHealth {
             .init(status: s, reason: why, consumeRate: consume, catchUpSeconds: c.lagEvents == 0 ? 0 : catchUp)
         }
+        if let (status, why) = operated(c, snapshot: snapshot) { return h(status, why) }
         for (a, b) in zip(samples, samples.dropFirst()) where b.1.position < a.1.position {
             return h(.rewound, "position moved back from \(a.1.position) to \(b.1.position)")
         }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A consumer's health. Decided from what the database records — its last move, heartbeat, owner lock and
-/// creation time, and the age of its first unhandled row — so it is right on the first snapshot; the window of
+/// creation time, the age of its first unhandled row, its pause and its failing handler (schema version 9) — so it
+/// is right on the first snapshot; the window of
 /// snapshots adds only what needs two readings (a rewind, rates, catch-up time).
 public enum LagStatus: String, Sendable, Codable, Equatable, CaseIterable {
     /// Caught up, or behind by less than the lagging thresholds and moving.
@@ -15,6 +16,9 @@ public enum LagStatus: String, Sendable, Codable, Equatable, CaseIterable {
     case stopped
     /// Its position moved backwards.
     case rewound
+    /// A pause was asked for (`consumer_pause`, schema version 9): the consumer loop stops after its current handler
+    /// and keeps its lock until it is resumed. Shown PAUSED; the reason says whether the loop acknowledged it.
+    case paused
 }
 
 /// Thresholds for `LagStatus` (storetop's `--stall-after`, `--lag-seconds`, `--lag-events`).

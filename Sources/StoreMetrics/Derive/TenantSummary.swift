@@ -29,8 +29,8 @@ public struct TenantSummary: Sendable, Equatable {
     /// Its bookmarks.
     public var bookmarks: Int
 
-    /// Order of badness, for "worst".
-    public static let severity: [LagStatus: Int] = [.ok: 0, .lagging: 1, .rewound: 2, .stalled: 3, .stopped: 4]
+    /// Order of badness, for "worst" (a pause is asked for by a person: as bad as lagging, not an alarm).
+    public static let severity: [LagStatus: Int] = [.ok: 0, .lagging: 1, .paused: 1, .rewound: 2, .stalled: 3, .stopped: 4]
 
     /// The per-tenant rows of `s`: the ones `History.add` built once for it when `d` came from there, else built
     /// now. Callers that render every frame use this rather than `build`.

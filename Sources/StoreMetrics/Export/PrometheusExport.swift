@@ -145,6 +145,7 @@ extension PrometheusExport.Emitter {
             g("storetop_consumer_lag_seconds", "Age of the oldest unhandled event or outbox row", labels, cur.lagSeconds)
             g("storetop_consumer_position", "Consumer position", labels, Double(cur.position))
             g("storetop_consumer_up", "1 when a process holds the consumer", labels, cur.ownerConnected ? 1 : 0)
+            operations(cur, labels)
             if let h = d?.cursors[cur.key] {
                 for st in LagStatus.allCases {
                     g("storetop_consumer_status", "1 for the consumer's current status", labels + [("status", st.rawValue)], h.status == st ? 1 : 0)

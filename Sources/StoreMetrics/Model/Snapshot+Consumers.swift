@@ -50,5 +50,62 @@ extension Snapshot {
         public var movedAt: Date?
         /// When it was registered.
         public var createdAt: Date? = nil
+        /// When a pause was asked for (schema version 9, `consumer_pause`); nil: not paused.
+        public var pausedAt: Date? = nil
+        /// Who asked for the pause (the role and application `consumer_pause` recorded).
+        public var pausedBy: String? = nil
+        /// Why, as the pause's reason text said.
+        public var pauseReason: String? = nil
+        /// The consumer loop itself reported that it is paused (`loop_state = 'paused'`): it stopped after its
+        /// current handler and keeps its lock. False while the pause is only requested.
+        public var pauseAcknowledged: Bool = false
+        /// What a handler that keeps failing leads to: `stop` (the consumer stops there) or `park` (the event is
+        /// parked and the consumer moves on); nil before schema version 9.
+        public var onFailure: String? = nil
+        /// Attempts before that policy applies.
+        public var maxAttempts: Int? = nil
+        /// The position its handler fails at now (cleared when the cursor moves past it).
+        public var failingPosition: Int64? = nil
+        /// The handler's last error there, as the consumer recorded it.
+        public var failingError: String? = nil
+        /// Attempts at that position so far.
+        public var failingAttempts: Int? = nil
+        /// When the first of those attempts failed.
+        public var failingSince: Date? = nil
+        /// Parked events of this consumer (its rows in `parked`, replays still pending included).
+        public var parked: Int64 = 0
+        /// Of those, the ones whose replay was asked for and that the consumer has not redelivered yet.
+        public var parkedReplaying: Int64 = 0
+    }
+}
+
+extension Snapshot.Cursor {
+    enum CodingKeys: String, CodingKey {
+        case tenant, name, source, kind, position, head, lagEvents, lagCapped, lagPositions, filter, waitingAboveSafe
+        case handledSincePrevious, lagSeconds, ownerApplication, ownerHost, ownerPid, ownerBackendPid, ownerConnected
+        case heartbeatAt, movedAt, createdAt, pausedAt, pausedBy, pauseReason, pauseAcknowledged, onFailure, maxAttempts
+        case failingPosition, failingError, failingAttempts, failingSince, parked, parkedReplaying
+    }
+
+    /// Decodes a consumer; keys a document or recording written before them does not have take their defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func opt<T: Decodable>(_ k: CodingKeys) throws -> T? { try c.decodeIfPresent(T.self, forKey: k) }
+        self.init(
+            tenant: try c.decode(String.self, forKey: .tenant), name: try c.decode(String.self, forKey: .name),
+            source: try c.decode(String.self, forKey: .source), kind: try opt(.kind), position: try c.decode(Int64.self, forKey: .position),
+            head: try c.decode(Int64.self, forKey: .head), lagEvents: try c.decode(Int64.self, forKey: .lagEvents),
+            lagCapped: try opt(.lagCapped) ?? false, lagPositions: try opt(.lagPositions) ?? 0, filter: try opt(.filter),
+            waitingAboveSafe: try opt(.waitingAboveSafe) ?? false, handledSincePrevious: try opt(.handledSincePrevious),
+            lagSeconds: try c.decode(Double.self, forKey: .lagSeconds), ownerApplication: try opt(.ownerApplication),
+            ownerHost: try opt(.ownerHost), ownerPid: try opt(.ownerPid), ownerBackendPid: try opt(.ownerBackendPid),
+            ownerConnected: try c.decode(Bool.self, forKey: .ownerConnected), heartbeatAt: try opt(.heartbeatAt),
+            movedAt: try opt(.movedAt), createdAt: try opt(.createdAt))
+        (pausedAt, pausedBy, pauseReason) = (try opt(.pausedAt), try opt(.pausedBy), try opt(.pauseReason))
+        pauseAcknowledged = try opt(.pauseAcknowledged) ?? false
+        (onFailure, maxAttempts) = (try opt(.onFailure), try opt(.maxAttempts))
+        (failingPosition, failingError) = (try opt(.failingPosition), try opt(.failingError))
+        (failingAttempts, failingSince) = (try opt(.failingAttempts), try opt(.failingSince))
+        (parked, parkedReplaying) = (try opt(.parked) ?? 0, try opt(.parkedReplaying) ?? 0)
     }
 }

@@ -52,7 +52,7 @@ enum Views {
     static func statusRole(_ s: LagStatus) -> Role {
         switch s {
         case .ok: return .ok
-        case .lagging, .rewound: return .warning
+        case .lagging, .rewound, .paused: return .warning
         case .stalled, .stopped: return .critical
         }
     }

@@ -15,6 +15,10 @@ enum ExportGoldens {
               "catch_up_seconds" : 0,
               "consume_rate_per_second" : null,
               "created_at" : null,
+              "failing_attempts" : null,
+              "failing_error" : null,
+              "failing_position" : null,
+              "failing_since" : null,
               "filter" : null,
               "handled_since_previous" : null,
               "head" : 128,
@@ -24,13 +28,21 @@ enum ExportGoldens {
               "lag_events" : 0,
               "lag_positions" : 0,
               "lag_seconds" : 0,
+              "max_attempts" : null,
               "moved_at" : "2027-01-15T07:59:58.250Z",
               "name" : "fast",
+              "on_failure" : null,
               "owner_application" : "st:svc/consumer/alpha",
               "owner_backend_pid" : 301,
               "owner_connected" : true,
               "owner_host" : "h1",
               "owner_pid" : 77,
+              "parked" : 0,
+              "parked_replaying" : 0,
+              "pause_acknowledged" : false,
+              "pause_reason" : null,
+              "paused_at" : null,
+              "paused_by" : null,
               "position" : 128,
               "reason" : "caught up",
               "source" : "events",
@@ -42,6 +54,10 @@ enum ExportGoldens {
               "catch_up_seconds" : null,
               "consume_rate_per_second" : null,
               "created_at" : null,
+              "failing_attempts" : null,
+              "failing_error" : null,
+              "failing_position" : null,
+              "failing_since" : null,
               "filter" : null,
               "handled_since_previous" : null,
               "head" : 128,
@@ -51,13 +67,21 @@ enum ExportGoldens {
               "lag_events" : 73,
               "lag_positions" : 73,
               "lag_seconds" : 3.25,
+              "max_attempts" : null,
               "moved_at" : "2027-01-15T07:59:58.250Z",
               "name" : "slow",
+              "on_failure" : null,
               "owner_application" : "st:svc/consumer/alpha",
               "owner_backend_pid" : 301,
               "owner_connected" : true,
               "owner_host" : "h1",
               "owner_pid" : 77,
+              "parked" : 0,
+              "parked_replaying" : 0,
+              "pause_acknowledged" : false,
+              "pause_reason" : null,
+              "paused_at" : null,
+              "paused_by" : null,
               "position" : 55,
               "reason" : "catching up: 73 behind, oldest 3.2s",
               "source" : "events",
@@ -69,6 +93,10 @@ enum ExportGoldens {
               "catch_up_seconds" : null,
               "consume_rate_per_second" : null,
               "created_at" : null,
+              "failing_attempts" : null,
+              "failing_error" : null,
+              "failing_position" : null,
+              "failing_since" : null,
               "filter" : null,
               "handled_since_previous" : null,
               "head" : 90,
@@ -78,13 +106,21 @@ enum ExportGoldens {
               "lag_events" : 80,
               "lag_positions" : 80,
               "lag_seconds" : 3.25,
+              "max_attempts" : null,
               "moved_at" : "2027-01-15T07:59:58.250Z",
               "name" : "gone",
+              "on_failure" : null,
               "owner_application" : "st:svc/consumer/beta",
               "owner_backend_pid" : null,
               "owner_connected" : false,
               "owner_host" : "h1",
               "owner_pid" : 77,
+              "parked" : 0,
+              "parked_replaying" : 0,
+              "pause_acknowledged" : false,
+              "pause_reason" : null,
+              "paused_at" : null,
+              "paused_by" : null,
               "position" : 10,
               "reason" : "not running, 80 behind; last heartbeat 10m00s ago",
               "source" : "events",
@@ -96,6 +132,10 @@ enum ExportGoldens {
               "catch_up_seconds" : null,
               "consume_rate_per_second" : null,
               "created_at" : null,
+              "failing_attempts" : null,
+              "failing_error" : null,
+              "failing_position" : null,
+              "failing_since" : null,
               "filter" : null,
               "handled_since_previous" : null,
               "head" : 50,
@@ -105,13 +145,21 @@ enum ExportGoldens {
               "lag_events" : 30,
               "lag_positions" : 30,
               "lag_seconds" : 3.25,
+              "max_attempts" : null,
               "moved_at" : "2027-01-15T07:59:58.250Z",
               "name" : "shipper",
+              "on_failure" : null,
               "owner_application" : "st:svc/consumer/alpha",
               "owner_backend_pid" : 301,
               "owner_connected" : true,
               "owner_host" : "h1",
               "owner_pid" : 77,
+              "parked" : 0,
+              "parked_replaying" : 0,
+              "pause_acknowledged" : false,
+              "pause_reason" : null,
+              "paused_at" : null,
+              "paused_by" : null,
               "position" : 20,
               "reason" : "catching up: 30 behind, oldest 3.2s",
               "source" : "outbox",
@@ -725,13 +773,16 @@ enum ExportGoldens {
         }
         """#
     static let compactFirstReading = #"""
-        {"bookmarks":[{"age_seconds":7200,"key":"sync:b","tenant":"beta","updated_at":"2027-01-15T06:00:00.250Z"}],"cursors":[{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":0,"lag_positions":0,"lag_seconds":0,"moved_at":"2027-01-15T07:59:56.250Z","name":"fast","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":118,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":68,"lag_positions":68,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"slow","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":50,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":90,"heartbeat_at":"2027-01-15T07:50:00.250Z","kind":null,"lag_capped":false,"lag_events":80,"lag_positions":80,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"gone","owner_application":"st:svc/consumer/beta","owner_backend_pid":null,"owner_connected":false,"owner_host":"h1","owner_pid":77,"position":10,"reason":null,"source":"events","status":null,"tenant":"beta","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"filter":null,"handled_since_previous":null,"head":40,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":"orders","lag_capped":false,"lag_events":20,"lag_positions":20,"lag_seconds":3.25,"moved_at":"2027-01-15T07:59:56.250Z","name":"shipper","owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"position":20,"reason":null,"source":"outbox","status":null,"tenant":"alpha","waiting_above_safe":false}],"errors":[{"disabled":false,"panel":"pools","reason":"pools: statement timeout (canceling statement)"}],"foreign":[{"append_rate_per_second":12.5,"batch_size_avg":3.5,"batch_size_max":9,"batches_sampled":40,"bookmarks":[],"consumers":[{"lag_capped":false,"lag_events":40,"lag_positions":100,"leader_connected":null,"name":"projector","oldest_unhandled_age_seconds":95,"position":"1100","since_checkpoint_seconds":null,"status":"LAGGING","why":"40 events to handle, the oldest 95 s old"}],"database":"shop","events":1200,"events_exact":true,"head":"1200","keys":[],"kind":"factstr","last_write_at":"2027-01-15T07:59:57.250Z","likely":false,"listeners":null,"migration_version":null,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"public","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["durable_stream_cursors","events","store_metadata"],"version":"0.5","warnings":[],"writers_waiting":1},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":5000,"events_exact":false,"head":"01890a5d-ac96-774b-bcce-b302099a8057","keys":[],"kind":"eventcore","last_write_at":"2027-01-15T07:59:59.250Z","likely":false,"listeners":null,"migration_version":7,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"ledger","stream_count":120,"stream_count_exact":true,"streams":[{"events":17,"name":"account-1","version":42}],"tables":["_sqlx_migrations","eventcore_events","eventcore_subscription_versions"],"version":"2","warnings":[],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[{"exact":false,"keys":10000,"kind":"orders","tenant":"7"}],"kind":"zestor","last_write_at":null,"likely":false,"listeners":2,"migration_version":null,"namespaces":[],"notify_queue_usage":0.0625,"outboxes":[{"head_id":900,"kind":"orders","oldest_age_seconds":86400,"oldest_id":101,"rows":800,"rows_exact":false,"rows_per_second":0.5,"tenant":"7"}],"schema":"app","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["zestor_kv","zestor_outbox"],"version":"","warnings":["a listener has been idle for 2 h while rows pile up"],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[{"age_seconds":12,"bytes_behind":4096,"envelope":"bare","key":"postgres-cdc:orders_slot","last_lsn":"0/16B3748","slot":"orders_slot","slot_active":true,"slot_exists":true}],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[],"kind":"faucet","last_write_at":null,"likely":true,"listeners":null,"migration_version":null,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"cdc","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["pipeline_state"],"version":"","warnings":[],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[],"kind":"axon","last_write_at":null,"likely":false,"listeners":3,"migration_version":null,"namespaces":[{"name":"","sessions":1},{"name":"acme","sessions":2}],"notify_queue_usage":null,"outboxes":[],"schema":"billing","stream_count":null,"stream_count_exact":false,"streams":[],"tables":[],"version":"","warnings":[],"writers_waiting":null}],"outboxes":[{"appended_total":60,"growth_rows_per_second":null,"head_id":40,"kind":"orders","oldest_age_seconds":90,"oldest_at":"2027-01-15T07:58:30.250Z","oldest_id":16,"rows":25,"safe_to_prune_estimate":5,"slowest_watcher":"shipper","slowest_watcher_position":20,"tenant":"alpha","watchers":1}],"pools":[{"acquire_mean_milliseconds":0.75,"acquire_p99_milliseconds":12.5,"acquisitions_total":900,"application_name":"st:svc/events/alpha","connection_errors_total":1,"host":"h1","idle":1,"in_use":3,"interval_milliseconds":5000,"max_size":8,"peak_in_use":6,"pid":77,"report_age_seconds":1.5,"service":"svc","size":4,"stale":false,"started_at":"2027-01-15T07:50:00.250Z","store":"events","tenant":"alpha","timeouts_total":3,"waiting":2}],"replication":{"receiver":{"conflicts":0,"last_replay_at":"2027-01-15T07:59:59.750Z","receive_lag_bytes":328,"receive_lsn":"0/5000148","replay_lag_seconds":0.5,"replay_lsn":"0/5000000","replay_paused":false,"sender_host":"10.0.0.1","status":"streaming"},"slots":[{"active":false,"database":"shop","plugin":"pgoutput","retained_bytes":2147483648,"safe_wal_size":null,"slot_name":"cdc_orders","slot_type":"logical","wal_status":"extended"},{"active":true,"database":null,"plugin":null,"retained_bytes":328,"safe_wal_size":1073741824,"slot_name":"standby1","slot_type":"physical","wal_status":"reserved"}],"standbys":[{"application_name":"standby1","client_address":"10.0.0.2","flush_lag_seconds":0.002,"flush_lsn":"0/5000148","lag_bytes":328,"replay_lag_seconds":0.125,"replay_lsn":"0/5000000","sent_lsn":"0/5000148","state":"streaming","sync_state":"async","write_lag_seconds":0.001,"write_lsn":"0/5000148"}],"warnings":["inactive slot cdc_orders retains 2.0GB of WAL: drop it or bring its consumer back"]},"server":{"connections":7,"database":"shop","database_bytes":9000000,"is_standby":false,"max_connections":100,"now":"2027-01-15T08:00:00.250Z","replicas":[{"address":"10.0.0.2","name":"standby1","replay_lag_seconds":0.125,"state":"streaming"}],"started_at":"2027-01-15T07:00:00.250Z","transactions":5000,"version":"PostgreSQL 15.8"},"sessions":{"all_databases":false,"backends":[{"application_name":"st:svc/events/alpha","blocked_by":[],"database":null,"pid":101,"query":"SELECT 101","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:58.750Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":null},{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42},{"application_name":"psql","blocked_by":[102],"database":null,"pid":103,"query":"SELECT 103","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:59.750Z","user":"app","wait_event":"relation","wait_event_type":"Lock","xmin_age":null}],"delivery_blockers":[{"application_name":"st:svc/kv/beta","log":"events","pid":102,"registered_after":95,"state":"idle in transaction","transaction_seconds":30}],"groups":[{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":1.5,"other":false,"service":"svc","store":"events","tenant":"alpha","total":1,"waiting":0},{"active":0,"idle":0,"idle_in_transaction":1,"library":null,"longest_idle_in_transaction_seconds":2,"longest_query_seconds":null,"oldest_transaction_seconds":30,"other":false,"service":"svc","store":"kv","tenant":"beta","total":1,"waiting":0},{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":0.5,"other":true,"service":"psql","store":"","tenant":null,"total":1,"waiting":1}],"sees_all":true,"xmin_holder":{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42}},"streams":{"append_rate_per_second":null,"head_position":120,"last_write_at":"2027-01-15T07:59:59.750Z","most_active":[{"head_position":118,"stream":"order-1","tenant":"alpha","updated_at":"2027-01-15T08:00:00.250Z","version":12}],"safe_position":110,"tenants":[{"events":80,"head_position":118,"last_write_at":"2027-01-15T08:00:00.250Z","streams":4,"tenant":"alpha","waiting_events":0},{"events":30,"head_position":90,"last_write_at":"2027-01-15T08:00:00.250Z","streams":2,"tenant":"beta","waiting_events":0}]},"taken_at":"2027-01-15T08:00:00.250Z","tenants":[{"append_rate_per_second":null,"events":80,"oldest_outbox_age_seconds":90,"outbox_rows":25,"pools":1,"sessions":1,"tenant":"alpha","worst_lag_events":68,"worst_lag_seconds":3.25,"worst_status":"ok"},{"append_rate_per_second":null,"events":30,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":1,"tenant":"beta","worst_lag_events":80,"worst_lag_seconds":3.25,"worst_status":"stopped"},{"append_rate_per_second":null,"events":0,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":0,"tenant":"gamma","worst_lag_events":0,"worst_lag_seconds":0,"worst_status":"ok"}]}
+        {"bookmarks":[{"age_seconds":7200,"key":"sync:b","tenant":"beta","updated_at":"2027-01-15T06:00:00.250Z"}],"cursors":[{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"failing_attempts":null,"failing_error":null,"failing_position":null,"failing_since":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":0,"lag_positions":0,"lag_seconds":0,"max_attempts":null,"moved_at":"2027-01-15T07:59:56.250Z","name":"fast","on_failure":null,"owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"parked":0,"parked_replaying":0,"pause_acknowledged":false,"pause_reason":null,"paused_at":null,"paused_by":null,"position":118,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"failing_attempts":null,"failing_error":null,"failing_position":null,"failing_since":null,"filter":null,"handled_since_previous":null,"head":118,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":null,"lag_capped":false,"lag_events":68,"lag_positions":68,"lag_seconds":3.25,"max_attempts":null,"moved_at":"2027-01-15T07:59:56.250Z","name":"slow","on_failure":null,"owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"parked":0,"parked_replaying":0,"pause_acknowledged":false,"pause_reason":null,"paused_at":null,"paused_by":null,"position":50,"reason":null,"source":"events","status":null,"tenant":"alpha","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"failing_attempts":null,"failing_error":null,"failing_position":null,"failing_since":null,"filter":null,"handled_since_previous":null,"head":90,"heartbeat_at":"2027-01-15T07:50:00.250Z","kind":null,"lag_capped":false,"lag_events":80,"lag_positions":80,"lag_seconds":3.25,"max_attempts":null,"moved_at":"2027-01-15T07:59:56.250Z","name":"gone","on_failure":null,"owner_application":"st:svc/consumer/beta","owner_backend_pid":null,"owner_connected":false,"owner_host":"h1","owner_pid":77,"parked":0,"parked_replaying":0,"pause_acknowledged":false,"pause_reason":null,"paused_at":null,"paused_by":null,"position":10,"reason":null,"source":"events","status":null,"tenant":"beta","waiting_above_safe":false},{"catch_up_seconds":null,"consume_rate_per_second":null,"created_at":null,"failing_attempts":null,"failing_error":null,"failing_position":null,"failing_since":null,"filter":null,"handled_since_previous":null,"head":40,"heartbeat_at":"2027-01-15T07:59:59.250Z","kind":"orders","lag_capped":false,"lag_events":20,"lag_positions":20,"lag_seconds":3.25,"max_attempts":null,"moved_at":"2027-01-15T07:59:56.250Z","name":"shipper","on_failure":null,"owner_application":"st:svc/consumer/alpha","owner_backend_pid":301,"owner_connected":true,"owner_host":"h1","owner_pid":77,"parked":0,"parked_replaying":0,"pause_acknowledged":false,"pause_reason":null,"paused_at":null,"paused_by":null,"position":20,"reason":null,"source":"outbox","status":null,"tenant":"alpha","waiting_above_safe":false}],"errors":[{"disabled":false,"panel":"pools","reason":"pools: statement timeout (canceling statement)"}],"foreign":[{"append_rate_per_second":12.5,"batch_size_avg":3.5,"batch_size_max":9,"batches_sampled":40,"bookmarks":[],"consumers":[{"lag_capped":false,"lag_events":40,"lag_positions":100,"leader_connected":null,"name":"projector","oldest_unhandled_age_seconds":95,"position":"1100","since_checkpoint_seconds":null,"status":"LAGGING","why":"40 events to handle, the oldest 95 s old"}],"database":"shop","events":1200,"events_exact":true,"head":"1200","keys":[],"kind":"factstr","last_write_at":"2027-01-15T07:59:57.250Z","likely":false,"listeners":null,"migration_version":null,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"public","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["durable_stream_cursors","events","store_metadata"],"version":"0.5","warnings":[],"writers_waiting":1},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":5000,"events_exact":false,"head":"01890a5d-ac96-774b-bcce-b302099a8057","keys":[],"kind":"eventcore","last_write_at":"2027-01-15T07:59:59.250Z","likely":false,"listeners":null,"migration_version":7,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"ledger","stream_count":120,"stream_count_exact":true,"streams":[{"events":17,"name":"account-1","version":42}],"tables":["_sqlx_migrations","eventcore_events","eventcore_subscription_versions"],"version":"2","warnings":[],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[{"exact":false,"keys":10000,"kind":"orders","tenant":"7"}],"kind":"zestor","last_write_at":null,"likely":false,"listeners":2,"migration_version":null,"namespaces":[],"notify_queue_usage":0.0625,"outboxes":[{"head_id":900,"kind":"orders","oldest_age_seconds":86400,"oldest_id":101,"rows":800,"rows_exact":false,"rows_per_second":0.5,"tenant":"7"}],"schema":"app","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["zestor_kv","zestor_outbox"],"version":"","warnings":["a listener has been idle for 2 h while rows pile up"],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[{"age_seconds":12,"bytes_behind":4096,"envelope":"bare","key":"postgres-cdc:orders_slot","last_lsn":"0/16B3748","slot":"orders_slot","slot_active":true,"slot_exists":true}],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[],"kind":"faucet","last_write_at":null,"likely":true,"listeners":null,"migration_version":null,"namespaces":[],"notify_queue_usage":null,"outboxes":[],"schema":"cdc","stream_count":null,"stream_count_exact":false,"streams":[],"tables":["pipeline_state"],"version":"","warnings":[],"writers_waiting":null},{"append_rate_per_second":null,"batch_size_avg":null,"batch_size_max":null,"batches_sampled":null,"bookmarks":[],"consumers":[],"database":"shop","events":null,"events_exact":false,"head":null,"keys":[],"kind":"axon","last_write_at":null,"likely":false,"listeners":3,"migration_version":null,"namespaces":[{"name":"","sessions":1},{"name":"acme","sessions":2}],"notify_queue_usage":null,"outboxes":[],"schema":"billing","stream_count":null,"stream_count_exact":false,"streams":[],"tables":[],"version":"","warnings":[],"writers_waiting":null}],"outboxes":[{"appended_total":60,"growth_rows_per_second":null,"head_id":40,"kind":"orders","oldest_age_seconds":90,"oldest_at":"2027-01-15T07:58:30.250Z","oldest_id":16,"rows":25,"safe_to_prune_estimate":5,"slowest_watcher":"shipper","slowest_watcher_position":20,"tenant":"alpha","watchers":1}],"pools":[{"acquire_mean_milliseconds":0.75,"acquire_p99_milliseconds":12.5,"acquisitions_total":900,"application_name":"st:svc/events/alpha","connection_errors_total":1,"host":"h1","idle":1,"in_use":3,"interval_milliseconds":5000,"max_size":8,"peak_in_use":6,"pid":77,"report_age_seconds":1.5,"service":"svc","size":4,"stale":false,"started_at":"2027-01-15T07:50:00.250Z","store":"events","tenant":"alpha","timeouts_total":3,"waiting":2}],"replication":{"receiver":{"conflicts":0,"last_replay_at":"2027-01-15T07:59:59.750Z","receive_lag_bytes":328,"receive_lsn":"0/5000148","replay_lag_seconds":0.5,"replay_lsn":"0/5000000","replay_paused":false,"sender_host":"10.0.0.1","status":"streaming"},"slots":[{"active":false,"database":"shop","plugin":"pgoutput","retained_bytes":2147483648,"safe_wal_size":null,"slot_name":"cdc_orders","slot_type":"logical","wal_status":"extended"},{"active":true,"database":null,"plugin":null,"retained_bytes":328,"safe_wal_size":1073741824,"slot_name":"standby1","slot_type":"physical","wal_status":"reserved"}],"standbys":[{"application_name":"standby1","client_address":"10.0.0.2","flush_lag_seconds":0.002,"flush_lsn":"0/5000148","lag_bytes":328,"replay_lag_seconds":0.125,"replay_lsn":"0/5000000","sent_lsn":"0/5000148","state":"streaming","sync_state":"async","write_lag_seconds":0.001,"write_lsn":"0/5000148"}],"warnings":["inactive slot cdc_orders retains 2.0GB of WAL: drop it or bring its consumer back"]},"server":{"connections":7,"database":"shop","database_bytes":9000000,"is_standby":false,"max_connections":100,"now":"2027-01-15T08:00:00.250Z","replicas":[{"address":"10.0.0.2","name":"standby1","replay_lag_seconds":0.125,"state":"streaming"}],"started_at":"2027-01-15T07:00:00.250Z","transactions":5000,"version":"PostgreSQL 15.8"},"sessions":{"all_databases":false,"backends":[{"application_name":"st:svc/events/alpha","blocked_by":[],"database":null,"pid":101,"query":"SELECT 101","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:58.750Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":null},{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42},{"application_name":"psql","blocked_by":[102],"database":null,"pid":103,"query":"SELECT 103","query_start":"2027-01-15T07:59:58.750Z","state":"active","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:59.750Z","user":"app","wait_event":"relation","wait_event_type":"Lock","xmin_age":null}],"delivery_blockers":[{"application_name":"st:svc/kv/beta","log":"events","pid":102,"registered_after":95,"state":"idle in transaction","transaction_seconds":30}],"groups":[{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":1.5,"other":false,"service":"svc","store":"events","tenant":"alpha","total":1,"waiting":0},{"active":0,"idle":0,"idle_in_transaction":1,"library":null,"longest_idle_in_transaction_seconds":2,"longest_query_seconds":null,"oldest_transaction_seconds":30,"other":false,"service":"svc","store":"kv","tenant":"beta","total":1,"waiting":0},{"active":1,"idle":0,"idle_in_transaction":0,"library":null,"longest_idle_in_transaction_seconds":null,"longest_query_seconds":1.5,"oldest_transaction_seconds":0.5,"other":true,"service":"psql","store":"","tenant":null,"total":1,"waiting":1}],"sees_all":true,"xmin_holder":{"application_name":"st:svc/kv/beta","blocked_by":[],"database":null,"pid":102,"query":"SELECT 102","query_start":"2027-01-15T07:59:58.750Z","state":"idle in transaction","state_change":"2027-01-15T07:59:58.250Z","transaction_start":"2027-01-15T07:59:30.250Z","user":"app","wait_event":null,"wait_event_type":null,"xmin_age":42}},"streams":{"append_rate_per_second":null,"head_position":120,"last_write_at":"2027-01-15T07:59:59.750Z","most_active":[{"head_position":118,"stream":"order-1","tenant":"alpha","updated_at":"2027-01-15T08:00:00.250Z","version":12}],"safe_position":110,"tenants":[{"events":80,"head_position":118,"last_write_at":"2027-01-15T08:00:00.250Z","streams":4,"tenant":"alpha","waiting_events":0},{"events":30,"head_position":90,"last_write_at":"2027-01-15T08:00:00.250Z","streams":2,"tenant":"beta","waiting_events":0}]},"taken_at":"2027-01-15T08:00:00.250Z","tenants":[{"append_rate_per_second":null,"events":80,"oldest_outbox_age_seconds":90,"outbox_rows":25,"pools":1,"sessions":1,"tenant":"alpha","worst_lag_events":68,"worst_lag_seconds":3.25,"worst_status":"ok"},{"append_rate_per_second":null,"events":30,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":1,"tenant":"beta","worst_lag_events":80,"worst_lag_seconds":3.25,"worst_status":"stopped"},{"append_rate_per_second":null,"events":0,"oldest_outbox_age_seconds":null,"outbox_rows":0,"pools":0,"sessions":0,"tenant":"gamma","worst_lag_events":0,"worst_lag_seconds":0,"worst_status":"ok"}]}
         """#
     static let prometheusSortedLines = #"""
         # HELP storetop_bookmark_age_seconds Seconds since the bookmark was updated
+        # HELP storetop_consumer_failing 1 while the consumer's handler fails at a position
         # HELP storetop_consumer_lag_events Rows of the consumer's own (tenant and filter, or tenant and kind) still to handle, counted up to 100000
         # HELP storetop_consumer_lag_positions Position gap: the tenant's (outbox's) deliverable head minus the consumer position
         # HELP storetop_consumer_lag_seconds Age of the oldest unhandled event or outbox row
+        # HELP storetop_consumer_parked_events Events the consumer parked after its handler failed (replays still pending included)
+        # HELP storetop_consumer_paused 1 while a pause of the consumer is asked for (acknowledged or not)
         # HELP storetop_consumer_position Consumer position
         # HELP storetop_consumer_status 1 for the consumer's current status
         # HELP storetop_consumer_up 1 when a process holds the consumer
@@ -812,9 +863,12 @@ enum ExportGoldens {
         # HELP storetop_tenants Registered tenants
         # HELP storetop_xmin_horizon_age_transactions Age of the oldest snapshot held by a backend
         # TYPE storetop_bookmark_age_seconds gauge
+        # TYPE storetop_consumer_failing gauge
         # TYPE storetop_consumer_lag_events gauge
         # TYPE storetop_consumer_lag_positions gauge
         # TYPE storetop_consumer_lag_seconds gauge
+        # TYPE storetop_consumer_parked_events gauge
+        # TYPE storetop_consumer_paused gauge
         # TYPE storetop_consumer_position gauge
         # TYPE storetop_consumer_status gauge
         # TYPE storetop_consumer_up gauge
@@ -895,6 +949,10 @@ enum ExportGoldens {
         # TYPE storetop_tenants gauge
         # TYPE storetop_xmin_horizon_age_transactions gauge
         storetop_bookmark_age_seconds{tenant="beta",store="state",key="sync:b"} 7202.0
+        storetop_consumer_failing{tenant="alpha",store="events",consumer="fast"} 0.0
+        storetop_consumer_failing{tenant="alpha",store="events",consumer="slow"} 0.0
+        storetop_consumer_failing{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 0.0
+        storetop_consumer_failing{tenant="beta",store="events",consumer="gone"} 0.0
         storetop_consumer_lag_events{tenant="alpha",store="events",consumer="fast"} 0.0
         storetop_consumer_lag_events{tenant="alpha",store="events",consumer="slow"} 73.0
         storetop_consumer_lag_events{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 30.0
@@ -907,27 +965,39 @@ enum ExportGoldens {
         storetop_consumer_lag_seconds{tenant="alpha",store="events",consumer="slow"} 3.25
         storetop_consumer_lag_seconds{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 3.25
         storetop_consumer_lag_seconds{tenant="beta",store="events",consumer="gone"} 3.25
+        storetop_consumer_parked_events{tenant="alpha",store="events",consumer="fast"} 0.0
+        storetop_consumer_parked_events{tenant="alpha",store="events",consumer="slow"} 0.0
+        storetop_consumer_parked_events{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 0.0
+        storetop_consumer_parked_events{tenant="beta",store="events",consumer="gone"} 0.0
+        storetop_consumer_paused{tenant="alpha",store="events",consumer="fast"} 0.0
+        storetop_consumer_paused{tenant="alpha",store="events",consumer="slow"} 0.0
+        storetop_consumer_paused{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 0.0
+        storetop_consumer_paused{tenant="beta",store="events",consumer="gone"} 0.0
         storetop_consumer_position{tenant="alpha",store="events",consumer="fast"} 128.0
         storetop_consumer_position{tenant="alpha",store="events",consumer="slow"} 55.0
         storetop_consumer_position{tenant="alpha",store="kv",kind="orders",consumer="shipper"} 20.0
         storetop_consumer_position{tenant="beta",store="events",consumer="gone"} 10.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="lagging"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="ok"} 1.0
+        storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="paused"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="rewound"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="stalled"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="fast",status="stopped"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="lagging"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="ok"} 1.0
+        storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="paused"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="rewound"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="stalled"} 0.0
         storetop_consumer_status{tenant="alpha",store="events",consumer="slow",status="stopped"} 0.0
         storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="lagging"} 0.0
         storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="ok"} 1.0
+        storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="paused"} 0.0
         storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="rewound"} 0.0
         storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="stalled"} 0.0
         storetop_consumer_status{tenant="alpha",store="kv",kind="orders",consumer="shipper",status="stopped"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="lagging"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="ok"} 0.0
+        storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="paused"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="rewound"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="stalled"} 0.0
         storetop_consumer_status{tenant="beta",store="events",consumer="gone",status="stopped"} 1.0
