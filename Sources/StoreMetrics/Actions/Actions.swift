@@ -61,14 +61,22 @@ public final class Actions: @unchecked Sendable {
         public var prune: String?
         /// Why this role may not signal other roles' backends (nil: it may).
         public var signal: String?
+        /// Why this role may not operate consumers: move, pause, resume, replay or discard (nil: it may).
+        public var consumers: String?
     }
 
     /// Checks privileges without changing anything.
     public func permissions() throws -> Permissions {
-        let s = try openStore()
+        let s: Store
+        do { s = try openStore() } catch let e as StoreError where e.code == .schemaMissing {
+            guard let p = try olderSchemaPermissions(e) else { throw e }
+            return p
+        }
         let r = try s.pool.query(ActionStatements.permissions(s.schema.name)).first!
         let user: String = try r.decode("role")
         var p = Permissions()
+        p.consumers = Self.consumersRefusal(
+            user: user, schema: schema.name, version: try r.decodeOptional("version"), allowed: try r.decodeOptional("consumers"))
         if try !r.decode("prune", as: Bool.self) {
             p.prune =
                 "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT/UPDATE on prune_audit (pruning needs the store owner's role)"
@@ -79,6 +87,7 @@ public final class Actions: @unchecked Sendable {
         if readOnly {
             p.prune = "read-only mode"
             p.signal = "read-only mode"
+            p.consumers = "read-only mode"
         }
         return p
     }

@@ -15,16 +15,23 @@ enum ActionStatements {
     static func all(_ schema: Identifier) -> [SQL] { [permissions(schema)] + Signal.allCases.map { signal($0, pid: 0) } }
 
     /// May this role prune (DELETE on the outbox, UPDATE on its heads, INSERT and UPDATE on the audit, which is written per batch) and signal other
-    /// roles' backends (superuser or pg_signal_backend)? And who is it?
+    /// roles' backends (superuser or pg_signal_backend)? And who is it, at which schema version? `consumers`: may it
+    /// operate consumers (schema version 9: UPDATE on `cursors` for moves and pauses, INSERT on `actions_audit` and
+    /// USAGE on its id sequence, UPDATE and DELETE on `parked` for replays and discards); NULL when a table is
+    /// missing (an older schema: `to_regclass` is NULL, and so is every privilege function given it).
     static func permissions(_ schema: Identifier) -> SQL {
-        let q = schema.quoted
+        let q = schema.quoted, audit = q + ".actions_audit"
         return SQL(
             """
             SELECT has_table_privilege(\(q + ".outbox"), 'DELETE') AND has_table_privilege(\(q + ".outbox_heads"), 'UPDATE')
                    AND has_table_privilege(\(q + ".prune_audit"), 'INSERT') AND has_table_privilege(\(q + ".prune_audit"), 'UPDATE') AS prune,
                    (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
                    OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signal,
-                   current_user AS role
+                   current_user AS role, (SELECT max(version) FROM \(unsafeRaw: q).schema_version) AS version,
+                   has_table_privilege(to_regclass(\(q + ".cursors")), 'UPDATE') AND has_table_privilege(to_regclass(\(audit)), 'INSERT')
+                   AND CASE WHEN to_regclass(\(audit)) IS NOT NULL THEN has_sequence_privilege(pg_get_serial_sequence(\(audit), 'id'), 'USAGE') END
+                   AND has_table_privilege(to_regclass(\(q + ".parked")), 'UPDATE') AND has_table_privilege(to_regclass(\(q + ".parked")), 'DELETE')
+                   AS consumers
             """
         ).named("actions.permissions")
     }
