@@ -61,6 +61,7 @@ struct StoreTop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, ReplayCommand.self, ReportCommand.self, PruneCommand.self,
+            ConsumerCommand.self,
             DemoCommand.self, RenderBench.self, ExportBench.self, FleetBench.self, ReplayBench.self,
         ],
         defaultSubcommand: Top.self)

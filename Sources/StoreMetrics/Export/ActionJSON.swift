@@ -22,12 +22,13 @@ public enum ActionJSON {
     /// Parked events.
     public static func encode(parked: [ParkedEvent]) throws -> String { try encode(parked.map(ParkedOut.init)) }
 
-    /// A replay's or discard's preview.
-    public static func encode(parked p: ParkedPreview) throws -> String {
+    /// A replay's or discard's preview, with its audit row once executed.
+    public static func encode(parked p: ParkedPreview, record: ActionRecord? = nil) throws -> String {
         try encode(
             ParkedPreviewOut(
                 tenant: p.consumer.tenant, consumer: p.consumer.name, positions: p.positions,
-                events: p.events.map(ParkedOut.init), running: p.running.map(RunnerOut.init), previewedAt: p.previewedAt))
+                events: p.events.map(ParkedOut.init), running: p.running.map(RunnerOut.init), previewedAt: p.previewedAt,
+                result: record.map(RecordOut.init)))
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
@@ -94,5 +95,6 @@ extension ActionJSON {
 
     struct ParkedPreviewOut: Encodable {
         let tenant: String, consumer: String, positions: [Int64], events: [ParkedOut], running: RunnerOut?, previewedAt: Date
+        let result: RecordOut?
     }
 }
