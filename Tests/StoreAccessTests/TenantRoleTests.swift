@@ -41,6 +41,8 @@ import Testing
         try store.snapshots(tenant: "globex").save("balance", state: JSONText("1"), versions: ["o": 1])
         let sub = try store.events(tenant: "globex").subscribeDurable(name: "projector") { _ in }
         sub.stop()
+        try store.pool.query(  // a parked event of globex's consumer
+            SQL("SELECT \(ident: store.schema.name).consumer_park('globex', 'projector', 2, 'o', 'G', 'failed', 1, now())"))
         let pg = try store.outboxPruner(tenant: "globex", kind: "items")
         _ = try pg.execute(try pg.plan(.forced(olderThan: .zero)))  // globex's audit row, done
         _ = try kg.set("items", "k3", [3])  // and an outbox row left to protect
@@ -67,7 +69,10 @@ import Testing
     static func untouchable(_ f: Fixture) throws -> [String] {
         let s = f.s
         var out: [String] = []
-        for t in ["tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "prune_audit", "snapshots"] {
+        for t in [
+            "tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "actions_audit", "parked",
+            "snapshots",
+        ] {
             out += try f.admin("SELECT '\(t)', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM \(s).\(t) x WHERE tenant = 'globex'")
         }
         out += try f.admin("SELECT 'audit', md5(string_agg(x::text, ',' ORDER BY x.id)) FROM \(s).prune_audit x")
@@ -90,8 +95,10 @@ import Testing
                 try c.query(SQL(unsafeRaw: q)).rows.map { $0.values.map { $0 ?? "NULL" }.joined(separator: "|") }
             }
             // reads: the role sees its own tenant and nothing else, in every table and through every read function
-            for t in ["tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "prune_audit", "snapshots"]
-            {
+            for t in [
+                "tenants", "streams", "events", "cursors", "state", "kv", "outbox", "outbox_heads", "pool_reports", "actions_audit", "parked",
+                "snapshots",
+            ] {
                 #expect(try rows("SELECT count(*) FROM \(s).\(t) WHERE tenant <> 'acme'") == ["0"], "\(t): another tenant's rows are visible")
                 #expect(try f.admin("SELECT count(*) > 0 FROM \(s).\(t) WHERE tenant = 'globex'") == ["t"], "\(t): the fixture has no globex row")
             }
@@ -121,7 +128,7 @@ import Testing
                 "SELECT setval('\(s).outbox_position', 1)",
                 "SELECT nextval('\(s).event_position')",
                 "SELECT nextval('\(s).outbox_position')",
-                "SELECT setval('\(s).prune_audit_id_seq', 1)",
+                "SELECT setval('\(s).actions_audit_id_seq', 1)",
                 // the schema version and the schema itself
                 "INSERT INTO \(s).schema_version (version, library) VALUES (99, 'forged')",
                 "UPDATE \(s).schema_version SET version = version + 100",
@@ -131,10 +138,13 @@ import Testing
                 "ALTER FUNCTION \(s).allocate(text, regclass, int) SECURITY INVOKER",
                 // the audit: no forged rows, no deletes, another tenant's never
                 "DELETE FROM \(s).prune_audit",
-                "INSERT INTO \(s).prune_audit (started_at, tenant, kind, mode, rows_deleted, batches, duration_ms, status) VALUES (now(), 'acme', 'items', 'forced', 5, 1, 1, 'done')",
-                "INSERT INTO \(s).prune_audit (started_at, tenant, kind, mode, rows_deleted, batches, duration_ms, status, by_user) VALUES (now(), 'acme', 'items', 'forced', 0, 0, 0, 'running', 'someone_else')",
+                "INSERT INTO \(s).actions_audit (action, status, tenant, target, rows) VALUES ('prune', 'done', 'acme', 'items', 5)",
+                "INSERT INTO \(s).actions_audit (action, status, tenant, target, by_user) VALUES ('prune', 'running', 'acme', 'items', 'someone_else')",
                 "UPDATE \(s).prune_audit SET by_user = 'someone_else'",
                 "UPDATE \(s).prune_audit SET tenant = 'acme'",
+                "DELETE FROM \(s).actions_audit",
+                "INSERT INTO \(s).actions_audit (action, status, tenant, target) VALUES ('rewind', 'done', 'acme', 'projector')",
+                "UPDATE \(s).actions_audit SET by_user = 'someone_else'",
                 // the SQL functions, asked to write into globex
                 "SELECT \(s).append('globex', 'o', -1, '[{\"type\":\"Forged\",\"payload\":{}}]')",
                 "SELECT \(s).kv_set('globex', 'items', 'forged', '\\x00')",
@@ -161,7 +171,7 @@ import Testing
                 "DELETE FROM \(s).outbox WHERE tenant = 'globex'",
                 "UPDATE \(s).cursors SET position = 0 WHERE tenant = 'globex'",
                 "DELETE FROM \(s).pool_reports",
-                "UPDATE \(s).prune_audit SET rows_deleted = 0",  // its own finished rows included
+                "UPDATE \(s).actions_audit SET rows = 0",  // its own finished rows included
                 "SELECT \(s).kv_delete('globex', 'items', 'k')",
                 "SELECT \(s).state_delete('globex', 'sync')",
                 "SELECT \(s).cursor_delete('globex', 'projector')",
@@ -170,6 +180,14 @@ import Testing
                 "SELECT \(s).outbox_prune_end(id, 'done', 0) FROM generate_series(1, 5) id",
             ]
             for q in invisible { _ = try c.query(SQL(unsafeRaw: q)) }
+            // consumer operations on another tenant's consumer: it does not exist for this role
+            for q in [
+                "SELECT \(s).consumer_move('globex', 'projector', 0, 0, 'reset', 'forged', true, 0)",
+                "SELECT \(s).consumer_pause('globex', 'projector', 'forged')",
+                "SELECT \(s).parked_discard('globex', 'projector', NULL, 'forged')",
+            ] {
+                #expect(throws: StoreError.self, "\(q) ran") { try c.query(SQL(unsafeRaw: q)) }
+            }
             let step = "SELECT * FROM \(s).outbox_prune_step(1, 'globex', 'items', 1000000, NULL, 1000, 1000, 0)"
             #expect(throws: StoreError.self, "a prune step of globex's audit row ran") { try c.query(SQL(unsafeRaw: step)) }
 

@@ -19,6 +19,17 @@ protocol ConsumerBody: AnyObject, Sendable {
     func ended(_ end: ConsumerLoop.End)
     /// The store whose `close()` stops this consumer (and which refuses to start it once closed).
     var owner: Store { get }
+    /// An operator moved the (durable) consumer to `position`: forget what was read or handled past it.
+    func reposition(to position: Int64)
+    /// Delivers the parked events an operator asked to replay (durable subscriptions; watches have no handler).
+    func replayParked(on c: Connection, cursor: Cursor) throws
+    /// The failure policy to record on the cursor (nil: none, the consumer has no handler).
+    var failurePolicy: FailurePolicy? { get }
+}
+
+extension ConsumerBody {
+    func replayParked(on c: Connection, cursor: Cursor) throws {}
+    var failurePolicy: FailurePolicy? { nil }
 }
 
 /// The one lifecycle of a consumer, on its own thread and its own direct connection: connect and LISTEN; when
@@ -61,6 +72,8 @@ final class ConsumerLoop: @unchecked Sendable {
     private var closingStore = false
     /// The loop's own thread, so a stop from inside a handler does not wait for itself.
     private var runningOn: pthread_t?
+    /// The cursor's epoch as this loop last knew it, across reconnects (only the loop's thread uses it).
+    private var knownEpoch: Int64?
 
     init(_ configuration: Configuration, body: ConsumerBody, logger: Logger) {
         self.configuration = configuration
@@ -99,6 +112,14 @@ final class ConsumerLoop: @unchecked Sendable {
         let t = thread
         state.unlock()
         t?.requestStop()
+    }
+
+    /// Sleeps on the loop's thread (a handler's retry backoff); false when the loop is stopping.
+    func sleep(_ duration: Duration) -> Bool {
+        state.lock()
+        let t = thread
+        state.unlock()
+        return t?.sleep(duration) ?? false
     }
 
     /// Asks the loop to stop and waits until it ended. Called from the loop's own thread (a handler stopping its
@@ -154,6 +175,8 @@ final class ConsumerLoop: @unchecked Sendable {
         let connection: Connection
         var position: Int64
         var recorded: Int64
+        /// The cursor's epoch when the loop last read it (durable): an advance records only while it is unchanged.
+        var epoch: Int64 = 0
     }
 
     /// Opens the connection, LISTENs, and (durable) takes the lock and opens the cursor.
@@ -168,17 +191,27 @@ final class ConsumerLoop: @unchecked Sendable {
                         .consumerBusy, "consumer \(cursor.name) of tenant \(cursor.tenant) is already running (\(cursor.ownerDescription(on: c)))")
                 }
                 recorded = try cursor.open(on: c, owner: .thisProcess(c))
+                if let policy = body.failurePolicy { try cursor.setPolicy(policy, on: c) }
             }
+            // The epoch before the cursor's recorded position is trusted: an operator may have moved the consumer
+            // while this loop was disconnected.
+            let epoch = try configuration.cursor.map { try $0.control(on: c).epoch }
+            let moved = epoch != nil && knownEpoch != nil && epoch != knownEpoch
+            if moved, let r = recorded { body.reposition(to: r) }
             var start = try body.connected(on: c, recorded: recorded, first: first)
             // After a lost connection this process may have handled past the recorded cursor (the connection broke
             // before the advance was recorded): record it and go on from there, so nothing is delivered twice.
-            if let cursor = configuration.cursor, let r = recorded, !first, body.handled > r {
-                try cursor.advance(to: body.handled, on: c)
+            if let cursor = configuration.cursor, let r = recorded, let epoch, !first, !moved, body.handled > r,
+                try cursor.advance(to: body.handled, epoch: epoch, on: c)
+            {
                 recorded = body.handled
                 start = max(start, body.handled)
             }
+            knownEpoch = epoch
             body.connectionChanged(true)
-            return Session(connection: c, position: start, recorded: recorded ?? start)
+            var session = Session(connection: c, position: start, recorded: recorded ?? start)
+            session.epoch = epoch ?? 0
+            return session
         } catch {
             c.close()
             throw error
@@ -194,7 +227,8 @@ final class ConsumerLoop: @unchecked Sendable {
             finish(&s)
             return .stopped
         } catch let e as HandlerFailed {
-            c.close()
+            // the events before the failing one were handled: record them, release the lock, close
+            finish(&s)
             return .handlerFailed(e.message)
         } catch let e as StoreError where e.isConnectionError {
             c.close()
@@ -211,24 +245,73 @@ final class ConsumerLoop: @unchecked Sendable {
     private func loop(_ s: inout Session, _ thread: BackgroundThread) throws {
         let c = s.connection
         var lastBeat = ContinuousClock.now
+        // Operator control is read before a read that follows work or a notification, and at each heartbeat: a
+        // pause holds before the next batch, a move or a replay is seen within a heartbeat while idle.
+        var check = true
         while !thread.isStopping {
+            if let cursor = configuration.cursor, check || lastBeat.duration(to: .now) >= configuration.heartbeatInterval {
+                if try honour(cursor, &s, thread) { lastBeat = .now }
+                if thread.isStopping { break }
+            }
             let read = try body.step(on: c, after: s.position)
             if let read { s.position = read }
             if try record(&s) {
                 lastBeat = .now
             } else if let cursor = configuration.cursor, lastBeat.duration(to: .now) >= configuration.heartbeatInterval {
-                try cursor.heartbeat(on: c)
+                try cursor.heartbeat(on: c, state: "running")
                 lastBeat = .now
             }
-            if read == nil { _ = try c.waitForNotifications(timeout: configuration.pollInterval) }
+            check = read != nil
+            if read == nil { check = try !c.waitForNotifications(timeout: configuration.pollInterval).isEmpty }
         }
+    }
+
+    /// Honours the cursor's control row: follows a move, holds while paused (keeping the lock, heartbeating
+    /// "paused"), delivers replays. True when it wrote a heartbeat.
+    private func honour(_ cursor: Cursor, _ s: inout Session, _ thread: BackgroundThread) throws -> Bool {
+        let c = s.connection
+        var control = try cursor.control(on: c)
+        if control.epoch != s.epoch { follow(control, &s) }
+        guard control.paused else {
+            if control.replays > 0 { try body.replayParked(on: c, cursor: cursor) }
+            return false
+        }
+        try cursor.heartbeat(on: c, state: "paused")
+        var lastBeat = ContinuousClock.now
+        while !thread.isStopping {
+            _ = try c.waitForNotifications(timeout: configuration.pollInterval)
+            control = try cursor.control(on: c)
+            if control.epoch != s.epoch { follow(control, &s) }
+            if !control.paused { break }
+            if lastBeat.duration(to: .now) >= configuration.heartbeatInterval {
+                try cursor.heartbeat(on: c, state: "paused")
+                lastBeat = .now
+            }
+        }
+        try cursor.heartbeat(on: c, state: "running")
+        return true
+    }
+
+    /// An operator moved the consumer: go on from its new position, forgetting what was read or handled past it.
+    private func follow(_ control: Cursor.Control, _ s: inout Session) {
+        knownEpoch = control.epoch
+        logger.notice(
+            "consumer was moved by an operator", metadata: ["from": "\(s.recorded)", "to": "\(control.position)"])
+        s.epoch = control.epoch
+        s.position = control.position
+        s.recorded = control.position
+        body.reposition(to: control.position)
     }
 
     /// Moves the cursor (durable) or the delivered position (live) to what was handled. True when it moved.
     private func record(_ s: inout Session) throws -> Bool {
         let handled = body.handled
         guard handled > s.recorded else { return false }
-        try configuration.cursor?.advance(to: handled, on: s.connection)
+        if let cursor = configuration.cursor, try !cursor.advance(to: handled, epoch: s.epoch, on: s.connection) {
+            // Moved by an operator while this batch was handled (a forced move): the move wins.
+            follow(try cursor.control(on: s.connection), &s)
+            return false
+        }
         s.recorded = handled
         body.advanced(to: handled)
         return configuration.cursor != nil

@@ -8,7 +8,9 @@ import Logging
 ///
 /// The handler runs on the subscription's thread, one batch at a time, so a slow handler slows reading
 /// (backpressure) instead of growing a buffer. A durable subscription moves its cursor only after the
-/// handler returned; if the handler throws, the subscription stops with that error and the cursor stays.
+/// handler returned. If the handler throws, the batch is retried one event at a time; an event that keeps failing
+/// stops the subscription (the cursor stays before it, the failure is recorded on it) or, by `Options.failure`, is
+/// parked and passed.
 public final class Subscription: @unchecked Sendable {
     /// Options for subscriptions.
     public struct Options: Sendable {
@@ -23,6 +25,12 @@ public final class Subscription: @unchecked Sendable {
         /// Only events of streams matching this glob (see `EventStore.read(streamGlob:)`), filtered in SQL.
         /// Non-durable subscriptions only: `subscribeDurable` refuses it (`.invalidArgument`).
         public var streamGlob: String?
+        /// What happens when the handler keeps failing (docs/operations.md): retried one event at a time with
+        /// backoff, then stop (the default, after 3 attempts) or park the event and go on. Parking needs a durable
+        /// subscription (a live one stops).
+        public var failure: FailurePolicy = .stop(afterAttempts: 3)
+        /// The first delay between attempts (doubling, at most 30 s).
+        public var retryDelay: Duration = .milliseconds(100)
         public init() {}
     }
 
@@ -38,11 +46,11 @@ public final class Subscription: @unchecked Sendable {
     let durableName: String?
     let options: Options
     let handler: @Sendable ([RecordedEvent]) throws -> Void
-    private let lock = NSCondition()
+    let lock = NSCondition()
     private var end: End?
     private var _position: Int64
     /// The last position the handler returned from (ahead of `_position` while its cursor advance is in flight).
-    private var handledUpTo: Int64 = 0
+    var handledUpTo: Int64 = 0
     private var _connected = false
     private var loop: ConsumerLoop?
 
@@ -131,13 +139,26 @@ extension Subscription: ConsumerBody {
             "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json), true, \(options.streamGlob))"
         let batch = try c.query(sql.named("events.subscription_read")).rows.map(RecordedEvent.init(row:))
         guard let last = batch.last?.position else { return nil }
-        do { try handler(batch) } catch { throw ConsumerLoop.HandlerFailed(message: "\(error)") }
+        do {
+            try handler(batch)
+        } catch {
+            try deliverOneByOne(batch, firstError: error, on: c)
+        }
         // handled: from here on this process never delivers these again (also across reconnects)
         lock.lock(); handledUpTo = last; lock.unlock()
         return last
     }
 
     var handled: Int64 { lock.lock(); defer { lock.unlock() }; return handledUpTo }
+
+    func reposition(to position: Int64) {
+        lock.lock(); handledUpTo = position; _position = position; lock.broadcast(); lock.unlock()
+    }
+
+    var failurePolicy: FailurePolicy? { options.failure }
+
+    /// Sleeps on the subscription's thread (retry backoff); false when it is stopping.
+    func loopSleep(_ duration: Duration) -> Bool { loop?.sleep(duration) ?? false }
 
     func advanced(to position: Int64) {
         lock.lock(); _position = position; lock.broadcast(); lock.unlock()

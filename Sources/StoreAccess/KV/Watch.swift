@@ -201,6 +201,18 @@ extension Watch: ConsumerBody {
 
     func advanced(to position: Int64) {}
 
+    /// An operator moved the watcher: changes read past the new position and not taken yet are dropped (they are
+    /// read again from there).
+    func reposition(to p: Int64) {
+        lock.lock()
+        buffer.removeAll()
+        head = 0
+        position = p
+        handledUpTo = p
+        lastReturned = p
+        lock.unlock()
+    }
+
     func connectionChanged(_ up: Bool) {}
 
     func ended(_ end: ConsumerLoop.End) {

@@ -42,8 +42,9 @@ enum ConsumerOpsMigrations {
                LATERAL (SELECT tableoid FROM @schema@.actions_audit LIMIT 1) a;
         DROP TABLE @schema@.prune_audit;
 
-        -- Readers of versions 3 to 8 keep their columns.
-        CREATE VIEW @schema@.prune_audit AS
+        -- Readers of versions 3 to 8 keep their columns. The view reads with its caller's rights, so row-level
+        -- security on actions_audit (docs/tenant-rls.sql) applies through it.
+        CREATE VIEW @schema@.prune_audit WITH (security_invoker = true) AS
         SELECT a.id, a.started_at, coalesce(a.finished_at, a.started_at) AS finished_at, a.by_user, a.by_application,
                a.tenant, a.target AS kind, a.detail ->> 'mode' AS mode, (a.detail ->> 'older_than')::timestamptz AS older_than,
                (a.detail ->> 'upto_id')::bigint AS upto_id, a.from_position AS first_id, a.to_position AS last_id,
