@@ -79,7 +79,7 @@ public final class Actions: @unchecked Sendable {
             user: user, schema: schema.name, version: try r.decodeOptional("version"), allowed: try r.decodeOptional("consumers"))
         if try !r.decode("prune", as: Bool.self) {
             p.prune =
-                "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT/UPDATE on prune_audit (pruning needs the store owner's role)"
+                "role \(user) lacks DELETE on \(schema.name).outbox, UPDATE on outbox_heads or INSERT/UPDATE on actions_audit (prune_audit before schema version 9; pruning needs the store owner's role)"
         }
         if try !r.decode("signal", as: Bool.self) {
             p.signal = "role \(user) may only cancel its own sessions; others need pg_signal_backend"

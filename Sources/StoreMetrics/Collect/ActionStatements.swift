@@ -14,7 +14,8 @@ enum ActionStatements {
     /// Every statement (sample arguments; a test runs each against a real schema).
     static func all(_ schema: Identifier) -> [SQL] { [permissions(schema)] + Signal.allCases.map { signal($0, pid: 0) } }
 
-    /// May this role prune (DELETE on the outbox, UPDATE on its heads, INSERT and UPDATE on the audit, which is written per batch) and signal other
+    /// May this role prune (DELETE on the outbox, UPDATE on its heads, INSERT and UPDATE on the audit, which is written per batch:
+    /// `actions_audit` from schema version 9, where `prune_audit` became a view over it, else `prune_audit`) and signal other
     /// roles' backends (superuser or pg_signal_backend)? And who is it, at which schema version? `consumers`: may it
     /// operate consumers (schema version 9: UPDATE on `cursors` for moves and pauses, INSERT on `actions_audit` and
     /// USAGE on its id sequence, UPDATE and DELETE on `parked` for replays and discards); NULL when a table is
@@ -24,7 +25,8 @@ enum ActionStatements {
         return SQL(
             """
             SELECT has_table_privilege(\(q + ".outbox"), 'DELETE') AND has_table_privilege(\(q + ".outbox_heads"), 'UPDATE')
-                   AND has_table_privilege(\(q + ".prune_audit"), 'INSERT') AND has_table_privilege(\(q + ".prune_audit"), 'UPDATE') AS prune,
+                   AND has_table_privilege(coalesce(to_regclass(\(audit)), to_regclass(\(q + ".prune_audit"))), 'INSERT')
+                   AND has_table_privilege(coalesce(to_regclass(\(audit)), to_regclass(\(q + ".prune_audit"))), 'UPDATE') AS prune,
                    (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
                    OR pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signal,
                    current_user AS role, (SELECT max(version) FROM \(unsafeRaw: q).schema_version) AS version,
