@@ -28,6 +28,8 @@ public struct TenantSummary: Sendable, Equatable {
     public var oldestOutboxAge: Double?
     /// Its bookmarks.
     public var bookmarks: Int
+    /// Events its consumers parked (schema version 9; replays still pending included).
+    public var parked: Int64 = 0
 
     /// Order of badness, for "worst" (a pause is asked for by a person: as bad as lagging, not an alarm).
     public static let severity: [LagStatus: Int] = [.ok: 0, .lagging: 1, .paused: 1, .rewound: 2, .stalled: 3, .stopped: 4]
@@ -68,6 +70,7 @@ public struct TenantSummary: Sendable, Equatable {
                     row.worstLagCapped = c.lagCapped
                 }
                 row.worstLagEvents = max(row.worstLagEvents, c.lagEvents)
+                row.parked += c.parked
                 row.worstLagSeconds = max(row.worstLagSeconds, c.lagSeconds)
             }
             for o in outboxes[t] ?? [] {

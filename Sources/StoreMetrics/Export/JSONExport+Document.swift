@@ -77,5 +77,7 @@ extension JSONExport {
         let worstStatus: String
         let outboxRows: Int64
         let oldestOutboxAgeSeconds: Double?
+        /// Events the tenant's consumers parked (schema version 9; 0 before it).
+        let parked: Int64
     }
 }

@@ -78,6 +78,9 @@ import Testing
         #expect(prom.contains("storetop_consumer_paused{tenant=\"acme\",store=\"events\",consumer=\"paused\"} 1.0"))
         #expect(prom.contains("storetop_consumer_failing{tenant=\"acme\",store=\"events\",consumer=\"failing\"} 1.0"))
         #expect(prom.contains("storetop_consumer_status{tenant=\"acme\",store=\"events\",consumer=\"paused\",status=\"paused\"} 1.0"))
+        // the tenant's row (Overview, `tenants` in the JSON document) sums its consumers' parked events
+        let tenantParked = try #require(try f.one("SELECT count(*) FROM \(f.q).parked WHERE tenant = 'acme'"))
+        #expect(TenantSummary.rows(for: s, derived: d).first { $0.tenant == "acme" }?.parked == Int64(tenantParked))
 
         // a discard changes parked rows only (no cursor row): the next, incremental snapshot still counts afresh
         try f.sql("SELECT \(f.q).parked_discard('acme', 'parking', '{2}', 'duplicate')")
