@@ -23,6 +23,16 @@ extension Collector {
         return lags
     }
 
+    /// Bookmarks, tenants and (schema version 9) parked events: bounded lists read as they are.
+    func collectLists(_ c: Connection, _ run: inout PanelRun, schemaVersion: Int?) throws {
+        let name = schema.name
+        run.snapshot.bookmarks = try run(BookmarksPanel.name) { try BookmarksPanel.read(c, name) } ?? []
+        run.snapshot.tenants = try run(TenantsPanel.name) { try TenantsPanel.read(c, name) } ?? []
+        if (schemaVersion ?? StoreSchema.currentVersion) >= 9 {
+            run.snapshot.parked = try run(ParkedPanel.name) { try ParkedPanel.read(c, name) }
+        }
+    }
+
     /// Tries every switched-off panel again at the next snapshot (the dashboard's `r`).
     public func retryDisabledPanels() { disabled.retryAll() }
 
