@@ -207,7 +207,8 @@ final class DemoWorkload: @unchecked Sendable {
         }
     }
 
-    /// A slow consumer, a stuck one, and one a non-Swift service drives through the SQL API.
+    /// A slow consumer, one that parks events it cannot handle, a stuck one, and one a non-Swift service drives
+    /// through the SQL API.
     private func startConsumers() throws {
         let acme = try stores[0].events(tenant: "acme")
         subs.append(
@@ -217,6 +218,16 @@ final class DemoWorkload: @unchecked Sendable {
                     var o = Subscription.Options(); o.batchSize = 1; return o
                 }()
             ) { _ in usleep(60_000) })
+        // An invoicer whose handler cannot invoice some orders: by its policy it parks them and goes on (the Parked
+        // view; replay them after "fixing" it and they fail again, discard them, or rewind it).
+        var parking = Subscription.Options()
+        (parking.failure, parking.retryDelay) = (.park(afterAttempts: 3), .milliseconds(50))
+        subs.append(
+            try acme.subscribeDurable(name: "invoicer", query: .types("OrderPaid"), options: parking) { batch in
+                if let bad = batch.first(where: { $0.stream.hasSuffix("70") }) {
+                    throw DemoFailure(message: "no invoice template for \(bad.stream)")
+                }
+            })
         let globex = try stores[1].events(tenant: "globex")
         subs.append(try globex.subscribeDurable(name: "mailer") { [self] _ in while !stopping { usleep(100_000) } })
         // A consumer a service in another language drives through the SQL API; it stopped at position 120.
@@ -326,4 +337,10 @@ final class DemoWorkload: @unchecked Sendable {
         _ = group.wait(timeout: .now() + 25)
         stores.forEach { $0.close() }
     }
+}
+
+/// The demo invoicer's handler error.
+struct DemoFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

@@ -22,11 +22,13 @@ import Testing
     @Test func viewSwitching() {
         #expect(run([.char("5")]).0.view == .consumers)
         #expect(run([.tab, .tab]).0.view == .pools)
-        #expect(run([.backTab]).0.view == .replication)
+        #expect(run([.backTab]).0.view == .parked)
         #expect(run([.char("7"), .tab]).0.view == .replication)
-        #expect(run([.char("8"), .tab]).0.view == .overview)
+        #expect(run([.char("8"), .tab]).0.view == .parked)
+        #expect(run([.char("9"), .tab]).0.view == .overview)
         #expect(run([.char("8"), .backTab]).0.view == .bookmarks)
-        #expect(run([.char("9")]).0.view == .overview)
+        #expect(run([.char("9")]).0.view == .parked)
+        #expect(run([.char("0")]).0.view == .overview)
     }
 
     @Test func movingIsClampedToTheRows() {

@@ -7,8 +7,9 @@ import StoreAccess
 /// mode, as a prune's plan is; what changes something refuses there (`.readOnly`) and without the privileges
 /// (`.insufficientPrivilege`, saying which are missing), before any statement that writes.
 extension Actions {
-    /// StoreAccess's consumer operations on this store.
-    func consumerAdmin() throws -> ConsumerAdmin { ConsumerAdmin(store: try openStore()) }
+    /// StoreAccess's consumer operations on this store, for reads too (`consumerAdmin()` refuses in read-only mode;
+    /// previews and lists change nothing, so they are allowed there, as a prune's plan is).
+    func consumerReader() throws -> ConsumerAdmin { ConsumerAdmin(store: try openStore()) }
 
     /// Refuses a change to consumers in read-only mode, without the privileges, or before schema version 9.
     func mayOperateConsumers(_ what: String) throws {
@@ -19,53 +20,53 @@ extension Actions {
     /// What moving `consumer` would do: its position now and after, the exact events delivered again or skipped,
     /// the first and last of them, whether it runs and why executing would refuse now. Changes nothing.
     public func previewMove(_ consumer: ConsumerRef, _ move: ConsumerMove) throws -> MovePreview {
-        try consumerAdmin().preview(consumer, move)
+        try consumerReader().preview(consumer, move)
     }
 
     /// Moves the consumer as `preview` showed, in one transaction that refuses when its position moved since
     /// (`.conflict`) or while it runs unpaused without `force` (`.consumerBusy`); the audit row records `reason`.
     public func executeMove(_ preview: MovePreview, reason: String, force: Bool = false) throws -> ActionRecord {
         try mayOperateConsumers(preview.move.action)
-        return try consumerAdmin().execute(preview, reason: reason, force: force)
+        return try consumerReader().execute(preview, reason: reason, force: force)
     }
 
     /// Asks the consumer's loop to pause after its current handler (it keeps its lock and heartbeats "paused").
     public func pauseConsumer(_ consumer: ConsumerRef, reason: String) throws -> ActionRecord {
         try mayOperateConsumers("pause")
-        return try consumerAdmin().pause(consumer, reason: reason)
+        return try consumerReader().pause(consumer, reason: reason)
     }
 
     /// Lets a paused consumer go on.
     public func resumeConsumer(_ consumer: ConsumerRef, reason: String) throws -> ActionRecord {
         try mayOperateConsumers("resume")
-        return try consumerAdmin().resume(consumer, reason: reason)
+        return try consumerReader().resume(consumer, reason: reason)
     }
 
     /// Parked events, of one tenant and consumer when given (at most `limit`). Changes nothing.
     public func parkedEvents(tenant: String? = nil, consumer: String? = nil, limit: Int = 500) throws -> [ParkedEvent] {
-        try consumerAdmin().parked(tenant: tenant, consumer: consumer, limit: limit)
+        try consumerReader().parked(tenant: tenant, consumer: consumer, limit: limit)
     }
 
     /// What replaying or discarding the consumer's parked events at `positions` (nil: all) would touch. Changes
     /// nothing.
     public func previewParked(_ consumer: ConsumerRef, positions: [Int64]?) throws -> ParkedPreview {
-        try consumerAdmin().previewParked(consumer, positions: positions)
+        try consumerReader().previewParked(consumer, positions: positions)
     }
 
     /// Asks for the previewed parked events to be delivered again, to that consumer only (audited).
     public func replayParked(_ preview: ParkedPreview, reason: String) throws -> ActionRecord {
         try mayOperateConsumers("replay")
-        return try consumerAdmin().replay(preview, reason: reason)
+        return try consumerReader().replay(preview, reason: reason)
     }
 
     /// Deletes the previewed parked events (audited: the audit row keeps the record).
     public func discardParked(_ preview: ParkedPreview, reason: String) throws -> ActionRecord {
         try mayOperateConsumers("discard")
-        return try consumerAdmin().discard(preview, reason: reason)
+        return try consumerReader().discard(preview, reason: reason)
     }
 
     /// The newest rows of the actions audit (prunes, moves, pauses, replays, discards). Changes nothing.
-    public func actionsAudit(limit: Int = 100) throws -> [ActionRecord] { try consumerAdmin().audit(limit: limit) }
+    public func actionsAudit(limit: Int = 100) throws -> [ActionRecord] { try consumerReader().audit(limit: limit) }
 }
 
 extension Actions {

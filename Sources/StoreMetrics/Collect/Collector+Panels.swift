@@ -23,6 +23,22 @@ extension Collector {
         return lags
     }
 
+    /// Bookmarks, tenants and (schema version 9) parked events: bounded lists read as they are.
+    func collectLists(_ c: Connection, _ run: inout PanelRun, schemaVersion: Int?) throws {
+        let name = schema.name
+        run.snapshot.bookmarks = try run(BookmarksPanel.name) { try BookmarksPanel.read(c, name) } ?? []
+        run.snapshot.tenants = try run(TenantsPanel.name) { try TenantsPanel.read(c, name) } ?? []
+        // the consumers' statement counted every consumer's parked events: the list is read only when there are some
+        // (or that count is unknown), so a quiet refresh of a store without parked events sends no statement more
+        guard (schemaVersion ?? StoreSchema.currentVersion) >= 9 else { return }
+        let cursorsFailed = run.snapshot.errors.contains { $0.panel == CursorsPanel.name }
+        guard cursorsFailed || run.snapshot.cursors.contains(where: { $0.parked > 0 }) else {
+            run.snapshot.parked = []
+            return
+        }
+        run.snapshot.parked = try run(ParkedPanel.name) { try ParkedPanel.read(c, name) }
+    }
+
     /// Tries every switched-off panel again at the next snapshot (the dashboard's `r`).
     public func retryDisabledPanels() { disabled.retryAll() }
 

@@ -123,8 +123,7 @@ public final class Collector: @unchecked Sendable {
         }
         let outRows = try run(OutboxesPanel.name) { try OutboxesPanel.read(c, name) }
         try collectConsumers(c, &run, &state, rows: rows, outRows: outRows, heads: heads ?? [:], locks: locks, now: now)
-        run.snapshot.bookmarks = try run(BookmarksPanel.name) { try BookmarksPanel.read(c, name) } ?? []
-        run.snapshot.tenants = try run(TenantsPanel.name) { try TenantsPanel.read(c, name) } ?? []
+        try collectLists(c, &run, schemaVersion: locks?.schemaVersion)
     }
 
     /// Plans the probes, sends them when needed, keeps the answers, and assembles consumers and outboxes.

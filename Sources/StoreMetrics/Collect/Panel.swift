@@ -19,6 +19,7 @@ enum Panels {
         [
             ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, PoolsPanel.self, StreamsPanel.self,
             CursorsPanel.self, OutboxesPanel.self, LagPanel.self, ProbesPanel.self, BookmarksPanel.self, TenantsPanel.self,
+            ParkedPanel.self,
         ]
     }
 

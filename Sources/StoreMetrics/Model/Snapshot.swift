@@ -22,6 +22,8 @@ public struct Snapshot: Sendable, Codable, Equatable {
     public var bookmarks: [Bookmark]
     /// The registered tenants.
     public var tenants: [String]
+    /// Parked events (schema version 9; nil before, or when the panel failed): `Snapshot+Parked.swift`.
+    public var parked: [Parked]?
     /// Standbys, slots and (on a standby) its receiver, from the server panel's statement (nil when it failed).
     public var replication: Replication?
     /// Stores of other libraries in the database (factstr, eventcore, zestor, faucet-state, axon); nil when

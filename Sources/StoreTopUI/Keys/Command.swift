@@ -19,6 +19,13 @@ public enum Command: Equatable, Sendable {
     /// Opens the menu of the view's columns to sort by.
     case sortMenu
     case prune
+    /// `R` in Consumers: rewind, skip or reset the selected consumer.
+    case moveConsumer
+    /// `Z` in Consumers: pause or resume the selected consumer.
+    case pauseConsumer
+    /// `R` / `A` / `D` in Parked: replay the selected event, replay all of its consumer's, discard it.
+    case replayParked(all: Bool)
+    case discardParked
     case cancelQuery, terminate
     case togglePause
     case intervalUp, intervalDown

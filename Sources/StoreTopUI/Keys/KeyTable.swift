@@ -39,7 +39,7 @@ public enum KeyTable {
 
     /// The rows, in help order.
     public static let bindings: [KeyBinding] = [
-        .init("1-8 Tab S-Tab", "switch view", nil, .help, views.merging([.tab: .nextView, .backTab: .previousView]) { a, _ in a }),
+        .init("1-9 Tab S-Tab", "switch view", nil, .help, views.merging([.tab: .nextView, .backTab: .previousView]) { a, _ in a }),
         .init(
             "↑↓ PgUp PgDn Home End", "move", nil, .help,
             [.up: .move(.up), .down: .move(.down), .pageUp: .move(.pageUp), .pageDown: .move(.pageDown), .home: .move(.top), .end: .move(.bottom)]),
@@ -52,6 +52,12 @@ public enum KeyTable {
         .init("s S", "sort by… / reverse", nil, .helpAndFooter, [.char("s"): .sortMenu, .char("S"): .reverseSort]),
         .init(">", "next sort column", nil, .help, keys: [.char(">")], .nextSortColumn),
         .init("P", "prune", [.outboxes], dangerous: true, keys: [.char("P")], .prune),
+        .init("R", "rewind/skip/reset", [.consumers], dangerous: true, keys: [.char("R")], .moveConsumer),
+        .init("Z", "pause/resume it", [.consumers], dangerous: true, keys: [.char("Z")], .pauseConsumer),
+        .init(
+            "R A", "replay it / all its consumer's", [.parked], dangerous: true,
+            [.char("R"): .replayParked(all: false), .char("A"): .replayParked(all: true)]),
+        .init("D", "discard event", [.parked], dangerous: true, keys: [.char("D")], .discardParked),
         .init("C", "cancel query", [.sessions], dangerous: true, keys: [.char("C")], .cancelQuery),
         .init("K", "terminate", [.sessions], dangerous: true, keys: [.char("K")], .terminate),
         .init("Space", "pause", keys: [.char(" ")], .togglePause),

@@ -1,4 +1,5 @@
 import Foundation
+import SafeText
 import StoreMetrics
 
 /// Dialogs drawn over the frame. Help is generated from the key table.
@@ -37,6 +38,11 @@ extension Screen {
             c.put(x, y + 2, "\(d) of \(p) rows deleted   Esc: cancel after this batch", .dialog, maxWidth: w)
         case .signalConfirm(let pid, let term, let yes): signalConfirm(&c, m, pid, term, yes)
         case .consumerDetail(let t, let n): consumerDetail(&c, m, tenant: t, name: n)
+        case .moveMenu(let target, let choice, let text): moveMenu(&c, target, choice, text)
+        case .proposing(let target):
+            let (x, y, _) = box(&c, 50, 4, DisplayText.sanitize(target.label))
+            c.put(x, y + 1, "previewing…", .dialog)
+        case .opConfirm(let p, let yes, let force): opConfirm(&c, p, yes, force)
         }
     }
 
@@ -56,7 +62,7 @@ extension Screen {
             KeyTable.helpRows(readOnly: s.readOnly).map { b in
                 b.label.padding(toLength: 22, withPad: " ", startingAt: 0) + b.help
                     + (b.views.map { " (" + $0.map(\.title).joined(separator: ", ") + ")" } ?? "")
-            } + (s.readOnly ? ["", "read-only mode: prune, cancel and terminate are off"] : [])
+            } + (s.readOnly ? ["", "read-only mode: prune, consumer operations, cancel and terminate are off"] : [])
         if c.width >= 150 {
             let n = max(keys.count, legend.count)
             let (x, y, _) = box(&c, 140, n + 4, "Keys and legend")

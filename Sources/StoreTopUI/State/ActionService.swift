@@ -15,9 +15,23 @@ public protocol ActionService: Sendable {
     func cancelBackend(_ pid: Int32) throws -> Bool
     /// `pg_terminate_backend`; false when the backend is gone.
     func terminateBackend(_ pid: Int32) throws -> Bool
+    /// Previews an operation on a consumer (changes nothing).
+    func proposeConsumerOp(_ target: OpTarget, _ op: ConsumerOp) throws -> OpProposal
+    /// Carries out a previewed operation (refused if the consumer moved since); returns what to tell the DBA.
+    func executeConsumerOp(_ proposal: OpProposal, force: Bool) throws -> String
 }
 
 extension ActionService {
+    /// Consumer operations are not offered (test fakes, recordings).
+    public func proposeConsumerOp(_ target: OpTarget, _ op: ConsumerOp) throws -> OpProposal {
+        throw ActionRefused(message: "consumer operations are not offered here")
+    }
+
+    /// Consumer operations are not offered.
+    public func executeConsumerOp(_ proposal: OpProposal, force: Bool) throws -> String {
+        throw ActionRefused(message: "consumer operations are not offered here")
+    }
+
     /// The own store's outboxes only, for services that prune nothing else (test fakes).
     public func planPrune(_ target: PruneTarget, choice: PruneChoice) throws -> PruneProposal {
         guard target.store == nil else { throw ActionRefused(message: "pruning \(target.name) is not offered here") }

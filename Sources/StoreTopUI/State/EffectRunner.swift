@@ -65,6 +65,8 @@ public final class EffectRunner: @unchecked Sendable {
         case .cancelPrune: pruneCancel.withLock { $0 = true }
         case .signal(let pid, let terminate): signal(pid, terminate)
         case .seek: break  // the loop reads its archive itself
+        case .proposeOp(let target, let op): proposeOp(target, op)
+        case .executeOp(let p, let force): executeOp(p, force: force)
         }
     }
 

@@ -28,6 +28,10 @@ extension Reducer {
                 s.dialog = .pruneProgress(deleted: d, planned: p, cancelling: true)
                 return (s, [.cancelPrune])
             }
+        case .moveMenu(let target, let choice, let text): return moveMenu(s, target, choice, text, key)
+        case .proposing:
+            if key == .escape { s.dialog = .none }
+        case .opConfirm(let p, let yes, let force): return opConfirm(s, p, yes, force, key)
         case .signalConfirm(let pid, let term, let yes):
             switch confirm(key, yes: yes) {
             case .toggle(let y): s.dialog = .signalConfirm(pid: pid, terminate: term, yes: y)

@@ -65,6 +65,7 @@ public enum Reducer {
         case .refreshNow: return (s, [.refreshNow])
         case .help: s.dialog = .help
         case .prune: prune(&s, ctx)
+        case .moveConsumer, .pauseConsumer, .replayParked, .discardParked: return consumerOp(s, command, ctx)
         case .cancelQuery, .terminate: signal(&s, terminate: command == .terminate, ctx)
         case .dialogKey, .filterKey: break
         }

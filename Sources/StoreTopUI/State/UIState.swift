@@ -58,6 +58,12 @@ enum Dialog: Equatable, Sendable {
     case sortMenu(selected: Int)
     /// `g`: a time being typed.
     case goToTime(text: String)
+    /// `R` on a consumer: where to move it, and the typed argument.
+    case moveMenu(OpTarget, choice: Int, text: String)
+    /// A consumer operation being previewed.
+    case proposing(OpTarget)
+    /// A previewed consumer operation: Yes/No (default No), `f` toggles force where offered.
+    case opConfirm(OpProposal, yes: Bool, force: Bool)
 }
 
 /// What the loop must do after a command: the reducer never touches the database or the terminal.
@@ -72,4 +78,8 @@ public enum Effect: Equatable, Sendable {
     case signal(pid: Int32, terminate: Bool)
     /// A time key: the loop reads the archive and moves `UIState.rewind`.
     case seek(Seek)
+    /// Preview an operation on a consumer.
+    case proposeOp(OpTarget, ConsumerOp)
+    /// Carry out a previewed operation.
+    case executeOp(OpProposal, force: Bool)
 }

@@ -1,6 +1,6 @@
-/// The eight views, in key order.
+/// The nine views, in key order.
 public enum View: Int, CaseIterable, Sendable {
-    case overview = 1, sessions, pools, streams, consumers, outboxes, bookmarks, replication
+    case overview = 1, sessions, pools, streams, consumers, outboxes, bookmarks, replication, parked
 
     /// The tab and help title.
     public var title: String {
@@ -13,6 +13,7 @@ public enum View: Int, CaseIterable, Sendable {
         case .outboxes: return "Outboxes"
         case .bookmarks: return "Bookmarks"
         case .replication: return "Replication"
+        case .parked: return "Parked"
         }
     }
 
@@ -36,6 +37,8 @@ public enum RowID: Hashable, Sendable {
     case tenantHead(String)
     case stream(String)
     case cursor(String, String)
+    /// A parked event: its consumer's tenant and name, and its position.
+    case parked(tenant: String, consumer: String, position: Int64)
     case outbox(tenant: String, kind: String)
     case bookmark(String)
     case foreign(String)

@@ -17,6 +17,7 @@ enum Views {
         case .outboxes: return OutboxesView.table(snap, d, tenant: s.tenant, store: own)
         case .bookmarks: return BookmarksView.table(snap, tenant: s.tenant, store: own)
         case .replication: return ReplicationView.table(snap)
+        case .parked: return ParkedView.table(snap, tenant: s.tenant)
         }
     }
 

@@ -81,6 +81,8 @@ import Testing
         // the tenant's row (Overview, `tenants` in the JSON document) sums its consumers' parked events
         let tenantParked = try #require(try f.one("SELECT count(*) FROM \(f.q).parked WHERE tenant = 'acme'"))
         #expect(TenantSummary.rows(for: s, derived: d).first { $0.tenant == "acme" }?.parked == Int64(tenantParked))
+        // with parked events counted, the Parked view's list is read too (without any it is not: no statement more)
+        #expect(s.parked?.count == Int(tenantParked))
 
         // a discard changes parked rows only (no cursor row): the next, incremental snapshot still counts afresh
         try f.sql("SELECT \(f.q).parked_discard('acme', 'parking', '{2}', 'duplicate')")

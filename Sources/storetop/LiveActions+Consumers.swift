@@ -1,0 +1,73 @@
+import Foundation
+import StoreAccess
+import StoreMetrics
+import StoreTopUI
+
+/// The dashboard's consumer operations over StoreAccess's `ConsumerAdmin`: the UI's request becomes a preview
+/// (carried as payload), the preview is executed as previewed, and the audit row is named in the answer.
+extension LiveActions {
+    func proposeConsumerOp(_ target: OpTarget, _ op: ConsumerOp) throws -> OpProposal {
+        let admin = try actions.consumerAdmin()
+        let ref = ConsumerRef(tenant: target.tenant, name: target.name)
+        switch op {
+        case .move(let request):
+            let p = try admin.preview(ref, try move(request))
+            let verb = p.move.action
+            return OpProposal(
+                target: target, op: op, title: "\(verb.capitalized) \(target.label)?", lines: ConsumerPreviewText.lines(p),
+                yesLabel: "Yes, \(verb) (\(p.events) events)", refusal: p.refusal, canForce: p.refusal != nil, payload: p)
+        case .pauseOrResume:
+            let p = try admin.preview(ref, .skip(events: 1))
+            let pausing = !p.pause.isPaused
+            return OpProposal(
+                target: target, op: op, title: "\(pausing ? "Pause" : "Resume") \(target.label)?",
+                lines: [
+                    pausing
+                        ? "It stops before its next batch, keeps its lock and heartbeats \"paused\"."
+                        : "It goes on from position \(p.from).",
+                    ConsumerPreviewText.running(p.running, p.pause),
+                ], yesLabel: pausing ? "Yes, pause" : "Yes, resume", payload: pausing)
+        case .replayParked(let positions), .discardParked(let positions):
+            let replay: Bool
+            if case .replayParked = op { replay = true } else { replay = false }
+            let p = try admin.previewParked(ref, positions: positions)
+            return OpProposal(
+                target: target, op: op, title: "\(replay ? "Replay" : "Discard") parked events of \(target.label)?",
+                lines: ConsumerPreviewText.lines(p, replay: replay),
+                yesLabel: "Yes, \(replay ? "replay" : "discard") \(p.events.count)", payload: p)
+        }
+    }
+
+    func executeConsumerOp(_ proposal: OpProposal, force: Bool) throws -> String {
+        let admin = try actions.consumerAdmin()
+        let ref = ConsumerRef(tenant: proposal.target.tenant, name: proposal.target.name)
+        let reason = "storetop dashboard"
+        let r: ActionRecord
+        switch proposal.payload {
+        case let p as MovePreview: r = try admin.execute(p, reason: reason, force: force)
+        case let pausing as Bool: r = try pausing ? admin.pause(ref, reason: reason) : admin.resume(ref, reason: reason)
+        case let p as ParkedPreview:
+            if case .replayParked = proposal.op { r = try admin.replay(p, reason: reason) } else { r = try admin.discard(p, reason: reason) }
+        default: throw StoreError(.invalidArgument, "the operation was not previewed by this dashboard")
+        }
+        let moved = r.fromPosition.map { from in r.toPosition.map { " from \(from) to \($0)" } ?? "" } ?? ""
+        return "\(r.action.capitalized) of \(r.tenant)/\(r.target)\(moved): \(r.rows) rows. Audit row \(r.id) in actions_audit."
+    }
+
+    /// The StoreAccess move for the dialog's request (a typed time is read like `g`'s, in the local zone).
+    private func move(_ r: MoveRequest) throws -> ConsumerMove {
+        switch r {
+        case .rewindBy(let n): return .rewindBy(events: n)
+        case .rewindTo(let p): return .rewindTo(position: p)
+        case .skip(let n): return .skip(events: n)
+        case .skipToHead: return .skipToHead
+        case .resetToStart: return .resetToStart
+        case .resetToNow: return .resetToNow
+        case .rewindToTime(let text):
+            guard let t = TimeInput.parse(text, shown: Date(), zone: .current) else {
+                throw StoreError(.invalidArgument, "not a time: \(text) (03:12, 03:12:30, -5m, ISO 8601)")
+            }
+            return .rewindToTime(t)
+        }
+    }
+}
