@@ -25,7 +25,11 @@ enum ConsumerText {
         var lines = ["\(p.move.action) \(c) (\(safe(p.source))): position \(p.from) → \(p.to)"]
         let range = p.redeliver ? "positions \(p.to + 1)…\(p.from)" : "positions \(p.from + 1)…\(p.to)"
         let what = p.redeliver ? "delivered again" : "skipped (never delivered to it)"
-        lines.append("events of its own \(what): \(p.events)" + (p.events > 0 ? " (\(range))" : ""))
+        // an outbox watcher's positions are outbox ids, its events the rows of its tenant and kind
+        let own = p.source == "outbox" ? "outbox rows of its own" : "events of its own"
+        lines.append(
+            "\(own) \(what): \(p.events)"
+                + (p.events > 0 ? " (\(p.source == "outbox" ? range.replacingOccurrences(of: "positions", with: "ids") : range))" : ""))
         if let f = p.first { lines.append("first: \(event(f))") }
         if let l = p.last, l != p.first { lines.append("last:  \(event(l))") }
         lines.append("running: " + runner(p.running))

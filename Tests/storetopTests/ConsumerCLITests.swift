@@ -66,6 +66,22 @@ import Testing
         #expect(result["id"] as? Int == Int(try s.one("SELECT max(id) FROM \(s.q).actions_audit")!))
     }
 
+    @Test func anOutboxWatcherIsPreviewedInItsOwnRows() throws {
+        let s = try Seeded(at: 0)
+        defer { s.close() }
+        let kv = try s.store.kv(tenant: "acme", codec: RawCodec())
+        for i in 0..<5 { try kv.set("orders", "o\(i)", [1]) }
+        try s.sql("SELECT \(s.q).cursor_open('acme', 'shipper', 'outbox', '{\"kind\":\"orders\"}', 'st:svc/consumer/acme', 'h1', 77)")
+        let r = try s.run(["skip", "--tenant", "acme", "shipper", "--to-head", "--read-only"])
+        let rows = try #require(
+            try s.one(
+                "SELECT count(*) FROM \(s.q).outbox WHERE tenant = 'acme' AND kind = 'orders' AND id > (SELECT position FROM \(s.q).cursors WHERE name = 'shipper')"
+            ))
+        #expect(r.status == 77, "\(r.err)")
+        #expect(r.out.contains("skip acme/shipper (outbox): position "), "\(r.out)")
+        #expect(r.out.contains("outbox rows of its own skipped (never delivered to it): \(rows) (ids "), "\(r.out)")
+    }
+
     @Test func withoutYesAndNoTerminalNothingMoves() throws {
         let s = try Seeded(at: 8)
         defer { s.close() }
