@@ -93,6 +93,10 @@ import Testing
         #expect(try s.one("SELECT count(*) FROM \(s.q).actions_audit") == "0")
         let ro = try s.run(["reset", "--tenant", "acme", "plain", "--to-start", "--yes", "--read-only"])
         #expect(ro.status == 77 && ro.err.contains("read-only"), "\(ro.err)")
+        // --json: the preview alone is the one document when it stops before executing
+        let roJSON = try s.run(["rewind", "--tenant", "acme", "plain", "--to-time", "2000-01-01T00:00:00Z", "--read-only", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(roJSON.out.utf8)) as? [String: Any], "\(roJSON.out) \(roJSON.err)")
+        #expect(roJSON.status == 77 && doc["from"] as? Int == 8 && doc["to"] as? Int == 0 && doc["result"] is NSNull, "\(roJSON.out)")
         let listed = try storetop(["consumer", "parked", s.server.directDSN, "--schema", s.schema])
         #expect(listed.status == 0 && listed.out == "no parked events\n", "\(listed.status) \(listed.out) \(listed.err)")
         let usage = try s.run(["rewind", "--tenant", "acme", "plain", "--to-position", "1", "--by", "2"])
