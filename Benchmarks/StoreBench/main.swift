@@ -66,18 +66,26 @@ do {
         )
         store.close()
     case "latency-sub":
-        // latency-sub --count N: subscribes live; each event carries its send time; prints p50/p99 in ms.
+        // latency-sub --count N [--durable NAME]: subscribes live (or as a durable consumer, which also reads its
+        // operator control and records each batch); each event carries its send time; prints p50/p99 in ms.
         let n = Int(arg("count", "5000"))!
+        let durable = arg("durable", "")
         let store = try open(2)
         let es = try store.events(tenant: "latency")
         let hist = LockedHistogram()
         let head = try es.readAll(after: 0, limit: 100_000).last?.position ?? 0
-        let sub = try es.subscribe(after: head) { batch in
+        let handler: @Sendable ([RecordedEvent]) throws -> Void = { batch in
             let now = Date().timeIntervalSince1970
             for e in batch {
                 if let t = try? e.payload.decode([String: Double].self)["t"] { hist.record(UInt64(max(0, (now - t) * 1_000_000))) }
             }
         }
+        if !durable.isEmpty {
+            // start at the head: a durable consumer made now starts at 0, so move it there first
+            let c = try es.registerExternalConsumer(name: durable, owner: ConsumerOwner(application: "bench", host: "bench", pid: 1))
+            try c.advance(to: head)
+        }
+        let sub = try durable.isEmpty ? es.subscribe(after: head, handler: handler) : es.subscribeDurable(name: durable, handler: handler)
         say("ready")
         while hist.count < n { usleep(10_000) }
         sub.stop()
