@@ -4,7 +4,8 @@ import StoreMetrics
 import StoreTopUI
 
 /// The dashboard's consumer operations over StoreAccess's `ConsumerAdmin`: the UI's request becomes a preview
-/// (carried as payload), the preview is executed as previewed, and the audit row is named in the answer.
+/// (carried as payload), the preview is executed as previewed, and the audit row is named in the answer. The
+/// wording is `storetop consumer`'s (`ConsumerText`), so the dialog and the command line read the same.
 extension LiveActions {
     func proposeConsumerOp(_ target: OpTarget, _ op: ConsumerOp) throws -> OpProposal {
         let admin = try actions.consumerAdmin()
@@ -13,8 +14,9 @@ extension LiveActions {
         case .move(let request):
             let p = try admin.preview(ref, try move(request))
             let verb = p.move.action
+            let lines = ConsumerText.preview(p).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("REFUSED") }
             return OpProposal(
-                target: target, op: op, title: "\(verb.capitalized) \(target.label)?", lines: ConsumerPreviewText.lines(p),
+                target: target, op: op, title: "\(verb.capitalized) \(target.label)?", lines: lines,
                 yesLabel: "Yes, \(verb) (\(p.events) events)", refusal: p.refusal, canForce: p.refusal != nil, payload: p)
         case .pauseOrResume:
             let p = try admin.preview(ref, .skip(events: 1))
@@ -25,7 +27,7 @@ extension LiveActions {
                     pausing
                         ? "It stops before its next batch, keeps its lock and heartbeats \"paused\"."
                         : "It goes on from position \(p.from).",
-                    ConsumerPreviewText.running(p.running, p.pause),
+                    "running: " + ConsumerText.runner(p.running), "pause: " + ConsumerText.pause(p.pause),
                 ], yesLabel: pausing ? "Yes, pause" : "Yes, resume", payload: pausing)
         case .replayParked(let positions), .discardParked(let positions):
             let replay: Bool
@@ -33,8 +35,7 @@ extension LiveActions {
             let p = try admin.previewParked(ref, positions: positions)
             return OpProposal(
                 target: target, op: op, title: "\(replay ? "Replay" : "Discard") parked events of \(target.label)?",
-                lines: ConsumerPreviewText.lines(p, replay: replay),
-                yesLabel: "Yes, \(replay ? "replay" : "discard") \(p.events.count)", payload: p)
+                lines: parkedLines(p, replay: replay), yesLabel: "Yes, \(replay ? "replay" : "discard") \(p.events.count)", payload: p)
         }
     }
 
@@ -50,8 +51,24 @@ extension LiveActions {
             if case .replayParked = proposal.op { r = try admin.replay(p, reason: reason) } else { r = try admin.discard(p, reason: reason) }
         default: throw StoreError(.invalidArgument, "the operation was not previewed by this dashboard")
         }
-        let moved = r.fromPosition.map { from in r.toPosition.map { " from \(from) to \($0)" } ?? "" } ?? ""
-        return "\(r.action.capitalized) of \(r.tenant)/\(r.target)\(moved): \(r.rows) rows. Audit row \(r.id) in actions_audit."
+        return ConsumerText.done(r) + " (in actions_audit)"
+    }
+
+    /// A parked replay's or discard's preview: how many, the first few with their error, when it is delivered.
+    private func parkedLines(_ p: ParkedPreview, replay: Bool) -> [String] {
+        let c = "\(ConsumerText.safe(p.consumer.tenant))/\(ConsumerText.safe(p.consumer.name))"
+        var out = ["\(p.events.count) parked event(s) will be " + (replay ? "delivered again to \(c) only" : "discarded")]
+        for e in p.events.prefix(5) {
+            out.append(
+                "\(e.position) \(ConsumerText.safe(e.type)) in stream \(ConsumerText.safe(e.stream)), \(e.attempts) tries: \(ConsumerText.safe(String(e.error.prefix(60))))"
+            )
+        }
+        if p.events.count > 5 { out.append("… and \(p.events.count - 5) more") }
+        out.append(
+            replay
+                ? (p.running == nil ? "not running: delivered when it starts" : "running: delivered before its next batch")
+                : "the audit keeps their positions")
+        return out
     }
 
     /// The StoreAccess move for the dialog's request (a typed time is read like `g`'s, in the local zone).
