@@ -63,10 +63,10 @@ import Testing
         let codes = SQLState.all.map(\.code)
         #expect(Set(codes).count == codes.count, "\(codes)")
         #expect(codes.allSatisfy { $0.utf8.count == 5 })
-        #expect(SQLState.storeCodes.map(\.code) == ["SA001", "SA002", "SA003", "SA004", "SA005", "SA006"])
+        #expect(SQLState.storeCodes.map(\.code) == ["SA001", "SA002", "SA003", "SA004", "SA005", "SA006", "SA007"])
         // every store code maps to its own StoreError code (SA005 was missing before)
         let mapped = SQLState.storeCodes.map { SQLState.errorCode(for: $0.code) }
-        #expect(mapped == [.conflict, .notFound, .invalidArgument, .invalidName, .immutable, .duplicateEvent])
+        #expect(mapped == [.conflict, .notFound, .invalidArgument, .invalidName, .immutable, .duplicateEvent, .consumerBusy])
         #expect(SQLState.errorCode(for: "08006") == .connectionLost)
         #expect(SQLState.errorCode(for: "57P01") == .connectionLost)
         #expect(SQLState.errorCode(for: "42501") == .insufficientPrivilege)

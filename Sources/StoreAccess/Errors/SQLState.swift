@@ -36,6 +36,8 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let immutable = SQLState("SA005", "the event log is append-only", .immutable)
     /// An append gave an event id that its tenant already has (and was not the same append retried idempotently).
     public static let duplicateEvent = SQLState("SA006", "an event with this id already exists", .duplicateEvent)
+    /// An operator function refused to move a running consumer (pause it first, or force).
+    public static let consumerBusy = SQLState("SA007", "the consumer is running", .consumerBusy)
 
     // MARK: standard PostgreSQL codes the library maps or checks
 
@@ -83,7 +85,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
 
     /// Every code of the table, for enumeration (docs and the one-definition test).
     public static let all: [SQLState] = [
-        conflict, notFound, invalidArgument, invalidName, immutable, duplicateEvent,
+        conflict, notFound, invalidArgument, invalidName, immutable, duplicateEvent, consumerBusy,
         insufficientPrivilege, queryCanceled, lockNotAvailable, adminShutdown, crashShutdown, cannotConnectNow,
         invalidSchemaName, invalidPassword, invalidCatalogName, tooManyConnections, duplicateDatabase,
         uniqueViolation, undefinedColumn, datatypeMismatch, invalidTextRepresentation, featureNotSupported,

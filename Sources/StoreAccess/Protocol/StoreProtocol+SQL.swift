@@ -28,6 +28,16 @@ extension StoreProtocol {
         "(hashtext(\(consumerKeySQL(tenant: tenant, name: name)))::bigint) & 4294967295"
     }
 
+    /// The SQL expression of the backend pid holding a consumer's owner lock (NULL when the consumer is not
+    /// running), from two SQL expressions for the tenant and the name: what operator functions check.
+    public static func consumerLockHolderSQL(tenant: String, name: String, in schema: Identifier) -> String {
+        """
+        (SELECT l.pid FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 \
+        AND l.classid = \(classIDSQL(.consumer, in: schema)) \
+        AND l.objid = (\(consumerLockKeySQL(tenant: tenant, name: name)))::oid LIMIT 1)
+        """
+    }
+
     /// The SQL literal of a NOTIFY channel's name in `schema` (the first argument of `pg_notify`).
     public static func channelLiteral(_ channel: Channel, in schema: Identifier) -> String {
         literal(channel.name(in: schema).name)
@@ -55,6 +65,7 @@ extension StoreProtocol {
             ("@lock_reg_of_p_key@", perSequenceClassSQL(keyExpression: "p_key", suffix: registrationSuffix, in: schema)),
             ("@channel_events@", channelLiteral(.events, in: schema)),
             ("@channel_outbox@", channelLiteral(.outbox, in: schema)),
+            ("@consumer_lock_holder@", consumerLockHolderSQL(tenant: "p_tenant", name: "p_name", in: schema)),
         ]
         for state in SQLState.storeCodes { out.append(("@sqlstate_\((state.maps ?? .server).rawValue)@", literal(state.code))) }
         return out

@@ -22,6 +22,7 @@ struct Migration: Sendable {
         Migration(version: 6, name: "kv_issue17", sql: StoreMigrationsV6.v6KV),
         Migration(version: 7, name: "prune_audit_running", sql: StoreMigrationsV7.v7PruneAudit),
         Migration(version: 8, name: "event_ids_snapshots", sql: EventMigrationsV8.v8Events),
+        Migration(version: 9, name: "consumer_operations", sql: ConsumerOpsMigrations.v9ConsumerOps),
     ]
 
     /// The script for `schema`, every placeholder expanded.
