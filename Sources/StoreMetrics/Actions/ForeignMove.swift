@@ -1,0 +1,131 @@
+import Foundation
+import StoreAccess
+
+/// A consumer of another library's store whose cursor storetop can move (today factstr's `durable_stream_cursors`).
+public struct ForeignConsumerRef: Sendable, Hashable {
+    /// The library (only `.factstr` is supported yet).
+    public var kind: Snapshot.ForeignStore.Kind
+    /// The store's schema.
+    public var schema: String
+    /// The cursor's name (factstr: `durable_stream_id`).
+    public var name: String
+
+    /// A consumer of the store of `kind` in `schema`.
+    public init(kind: Snapshot.ForeignStore.Kind, schema: String, name: String) {
+        (self.kind, self.schema, self.name) = (kind, schema, name)
+    }
+}
+
+/// What moving a foreign cursor would do, computed now; execute it with `Actions.executeForeignMove`.
+public struct ForeignMovePreview: Sendable, Equatable {
+    /// One of the consumer's events.
+    public struct Event: Sendable, Equatable {
+        /// Its position (factstr: `sequence_number`).
+        public var position: Int64
+        /// Its type.
+        public var type: String
+        /// When it was recorded (factstr: `occurred_at`, the appender's clock).
+        public var recordedAt: Date
+    }
+
+    public var consumer: ForeignConsumerRef
+    public var move: ConsumerMove
+    /// The cursor's position now and after the move.
+    public var from: Int64
+    public var to: Int64
+    /// The store's head now.
+    public var head: Int64
+    /// true: a rewind (the events in (to, from] are delivered again); false: the events in (from, to] are skipped.
+    public var redeliver: Bool
+    /// Exactly how many of the consumer's events (by its own query) lie in that range.
+    public var events: Int
+    public var first: Event?
+    public var last: Event?
+    /// Why execute refuses without `force` (factstr records no owner, so whether a process consumes is unknown).
+    public var refusal: String?
+    public var previewedAt: Date
+}
+
+/// A foreign move that was executed: its audit row.
+public struct ForeignMoveRecord: Sendable, Equatable {
+    /// The row's id in `<auditSchema>.storetop_foreign_actions_audit`.
+    public var auditID: Int64
+    /// The audit table, qualified.
+    public var auditTable: String
+    public var preview: ForeignMovePreview
+}
+
+extension Actions {
+    /// Previews moving a foreign cursor (read-only: allowed in read-only mode). Throws `.notFound` for a missing
+    /// cursor, `.invalidArgument` for a store kind storetop cannot move yet.
+    public func previewForeignMove(_ c: ForeignConsumerRef, _ move: ConsumerMove, now: Date = Date()) throws -> ForeignMovePreview {
+        guard c.kind == .factstr else {
+            throw StoreError(.invalidArgument, "moving a \(c.kind.rawValue) consumer is not supported yet (factstr only)")
+        }
+        let s = try Identifier(c.schema)
+        let conn = try Connection(try ConnectionString(dsn), applicationName: Self.zestorPruneApplicationName)
+        defer { conn.close() }
+        guard let row = try conn.query(ForeignMoveStatements.cursor(s, c.name)).first else {
+            throw StoreError(.notFound, "factstr store \(c.schema) has no durable stream \(c.name)")
+        }
+        let (from, query, head): (Int64, String, Int64) = (try row.decode("position"), try row.decode("query"), try row.decode("head"))
+        let to = try Self.target(conn, s, query, move, from: from, head: head)
+        let lo = min(from, to), hi = max(from, to)
+        let r = try conn.query(ForeignMoveStatements.range(s, query, lo: lo, hi: hi)).first!
+        func event(_ p: String) throws -> ForeignMovePreview.Event? {
+            guard let pos = try r.decodeOptional("\(p)_position", as: Int64.self) else { return nil }
+            return .init(position: pos, type: try r.decode("\(p)_type"), recordedAt: try r.decode("\(p)_at"))
+        }
+        return ForeignMovePreview(
+            consumer: c, move: move, from: from, to: to, head: head, redeliver: to < from, events: try r.decode("events"),
+            first: try event("first"), last: try event("last"),
+            refusal: "factstr records no owner of a cursor: storetop cannot tell whether a process is consuming it; "
+                + "stop the consumer, then force the move", previewedAt: now)
+    }
+
+    /// The position `move` leads to from `from`.
+    static func target(_ c: Connection, _ s: Identifier, _ q: String, _ move: ConsumerMove, from: Int64, head: Int64) throws -> Int64 {
+        switch move {
+        case .rewindTo(let p): return max(0, min(p, from))
+        case .rewindToTime(let at): return min(from, try c.query(ForeignMoveStatements.before(s, at)).first!.decode(0, as: Int64.self))
+        case .rewindBy(let n):
+            // the nth of its events at or below the position is delivered again, with everything after it
+            let nth = try c.query(ForeignMoveStatements.nth(s, q, from: from, n: n, after: false)).first?.decode(0, as: Int64.self)
+            return n <= 0 ? from : (nth.map { $0 - 1 } ?? 0)
+        case .skip(let n):
+            let nth = try c.query(ForeignMoveStatements.nth(s, q, from: from, n: n, after: true)).first?.decode(0, as: Int64.self)
+            return n <= 0 ? from : (nth ?? max(from, head))
+        case .skipToHead, .resetToNow: return max(from, head)
+        case .resetToStart: return 0
+        }
+    }
+
+    /// Moves the cursor as previewed, in one transaction that first checks the position did not move since the
+    /// preview (`.conflict` when it did), with an audit row in `<auditSchema>.storetop_foreign_actions_audit`
+    /// (created when missing). Refuses in read-only mode, and without `force` while `preview.refusal` says why.
+    public func executeForeignMove(_ p: ForeignMovePreview, reason: String, force: Bool = false, auditSchema: String) throws -> ForeignMoveRecord {
+        if readOnly { throw StoreError(.readOnly, "moving a consumer is disabled: storetop runs with --read-only") }
+        if let why = p.refusal, !force { throw StoreError(.conflict, "move refused: \(why)") }
+        let s = try Identifier(p.consumer.schema), audit = try Identifier(auditSchema)
+        guard auditSchema != p.consumer.schema else {
+            throw StoreError(.invalidArgument, "the audit schema must not be the store's own: storetop never writes into it")
+        }
+        let conn = try Connection(try ConnectionString(dsn), applicationName: Self.zestorPruneApplicationName)
+        defer { conn.close() }
+        let detail =
+            "{\"head\":\(p.head),\"redeliver\":\(p.redeliver),\"first\":\(p.first?.position.description ?? "null"),"
+            + "\"last\":\(p.last?.position.description ?? "null")}"
+        let id: Int64 = try conn.transaction { c in
+            try c.query(ForeignMoveStatements.createAudit(audit))
+            guard let now = try c.query(ForeignMoveStatements.lock(s, p.consumer.name)).first?.decode(0, as: Int64.self) else {
+                throw StoreError(.notFound, "factstr store \(p.consumer.schema) has no durable stream \(p.consumer.name)")
+            }
+            guard now == p.from else {
+                throw StoreError(.conflict, "the cursor moved since the preview (\(p.from) then, \(now) now): preview again")
+            }
+            try c.query(ForeignMoveStatements.move(s, p.consumer.name, to: p.to))
+            return try c.query(ForeignMoveStatements.audit(audit, p, reason: reason, forced: force, detail: detail)).first!.decode(0)
+        }
+        return ForeignMoveRecord(auditID: id, auditTable: "\(auditSchema).\(ForeignMoveStatements.auditTable)", preview: p)
+    }
+}
