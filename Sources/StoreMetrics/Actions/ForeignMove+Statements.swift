@@ -59,8 +59,8 @@ enum ForeignMoveStatements {
                  m AS (SELECT e.sequence_number, e.event_type, e.occurred_at FROM \(ident: s).events e, q
                         WHERE e.sequence_number > \(lo) AND e.sequence_number <= \(hi) AND \(unsafeRaw: matches))
             SELECT (SELECT count(*) FROM m) AS events,
-                   f.sequence_number AS first_position, f.event_type AS first_type, f.occurred_at AS first_at,
-                   l.sequence_number AS last_position, l.event_type AS last_type, l.occurred_at AS last_at
+                   f.sequence_number::text AS first_position, f.event_type AS first_type, f.occurred_at AS first_at,
+                   l.sequence_number::text AS last_position, l.event_type AS last_type, l.occurred_at AS last_at
               FROM (SELECT 1) one
               LEFT JOIN (SELECT * FROM m ORDER BY sequence_number LIMIT 1) f ON true
               LEFT JOIN (SELECT * FROM m ORDER BY sequence_number DESC LIMIT 1) l ON true
@@ -71,7 +71,7 @@ enum ForeignMoveStatements {
     /// Locks the cursor row and reads its position (inside the move's transaction).
     static func lock(_ s: Identifier, _ name: String) -> SQL {
         SQL(
-            "SELECT last_processed_sequence_number FROM \(ident: s).durable_stream_cursors WHERE durable_stream_id = \(name) FOR UPDATE"
+            "SELECT last_processed_sequence_number::text FROM \(ident: s).durable_stream_cursors WHERE durable_stream_id = \(name) FOR UPDATE"
         ).named("actions.foreign_move.lock")
     }
 
@@ -108,8 +108,8 @@ enum ForeignMoveStatements {
             """
             INSERT INTO \(ident: audit).\(unsafeRaw: auditTable) (store_kind, store_schema, action, target, from_position,
                    to_position, rows, reason, forced, detail)
-            VALUES (\(p.consumer.kind.rawValue), \(p.consumer.schema), \(p.move.action), \(p.consumer.name), \(String(p.from)),
-                    \(String(p.to)), \(Int64(p.events)), \(reason), \(forced), \(JSONText(detail))::jsonb)
+            VALUES (\(p.consumer.kind.rawValue), \(p.consumer.schema), \(p.move.action), \(p.consumer.name), \(p.from),
+                    \(p.to), \(Int64(p.events)), \(reason), \(forced), \(JSONText(detail))::jsonb)
             RETURNING id
             """
         ).named("actions.foreign_move.audit")
