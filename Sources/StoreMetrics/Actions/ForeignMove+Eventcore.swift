@@ -13,6 +13,7 @@ extension ForeignMoveStatements {
         SQL(
             """
             SELECT v.last_position::text AS position,
+                   has_table_privilege(\(s.quoted + ".eventcore_subscription_versions"), 'UPDATE') AS may_update, current_user AS role,
                    coalesce((SELECT e.event_id::text FROM \(ident: s).eventcore_events e ORDER BY e.event_id DESC LIMIT 1), \(nilID)) AS head
               FROM \(ident: s).eventcore_subscription_versions v WHERE v.subscription_name = \(name)
             """
@@ -99,7 +100,7 @@ extension Actions {
             consumer: c, move: move, from: from, to: to, head: head, redeliver: try r.decode("redeliver"), events: try r.decode("events"),
             first: try event("first"), last: try event("last"),
             refusal: leader.map { "backend \($0) holds the subscription's leader lock: stop its projector first" }, forceRequired: nil,
-            previewedAt: now)
+            missingPrivileges: try Self.mayUpdate(row, "eventcore_subscription_versions"), previewedAt: now)
     }
 
     /// The eventcore position `move` leads to from `from`.
@@ -122,6 +123,11 @@ extension Actions {
         case .skipToHead, .resetToNow: return try step(0, after: true) == nil ? from : head
         case .resetToStart: return ForeignMoveStatements.nilID
         }
+    }
+
+    /// Why this role may not move the cursor (nil: it may), from the cursor statement's `may_update` and `role`.
+    static func mayUpdate(_ row: Row, _ table: String) throws -> String? {
+        try row.decode("may_update", as: Bool.self) ? nil : "role \(try row.decode("role", as: String.self)) lacks UPDATE on \(table)"
     }
 
     /// The backend holding eventcore's leader lock of subscription `name`, if any.

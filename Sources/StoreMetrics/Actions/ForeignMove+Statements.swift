@@ -26,7 +26,8 @@ enum ForeignMoveStatements {
         SQL(
             """
             SELECT c.last_processed_sequence_number AS position, c.event_query AS query,
-                   (SELECT coalesce(max(sequence_number), 0) FROM \(ident: s).events) AS head
+                   (SELECT coalesce(max(sequence_number), 0) FROM \(ident: s).events) AS head,
+                   has_table_privilege(\(s.quoted + ".durable_stream_cursors"), 'UPDATE') AS may_update, current_user AS role
               FROM \(ident: s).durable_stream_cursors c WHERE c.durable_stream_id = \(name)
             """
         ).named("actions.foreign_move.cursor")

@@ -46,6 +46,8 @@ public struct ForeignMovePreview: Sendable, Equatable {
     public var refusal: String?
     /// Why execute needs `force` (factstr records no owner, so whether a process consumes is unknown).
     public var forceRequired: String?
+    /// Why this role may not move the cursor (nil: it may; the audit table also needs CREATE or INSERT in its schema).
+    public var missingPrivileges: String?
     public var previewedAt: Date
 }
 
@@ -88,7 +90,8 @@ extension Actions {
             consumer: c, move: move, from: String(from), to: String(to), head: String(head), redeliver: to < from,
             events: try r.decode("events"), first: try event("first"), last: try event("last"), refusal: nil,
             forceRequired: "factstr records no owner of a cursor: storetop cannot tell whether a process is consuming it; "
-                + "stop the consumer, then force the move", previewedAt: now)
+                + "stop the consumer, then force the move", missingPrivileges: try Self.mayUpdate(row, "durable_stream_cursors"),
+            previewedAt: now)
     }
 
     /// The factstr position `move` leads to from `from`.
@@ -113,6 +116,7 @@ extension Actions {
     /// (created when missing). Refuses in read-only mode, and without `force` while `preview.refusal` says why.
     public func executeForeignMove(_ p: ForeignMovePreview, reason: String, force: Bool = false, auditSchema: String) throws -> ForeignMoveRecord {
         if readOnly { throw StoreError(.readOnly, "moving a consumer is disabled: storetop runs with --read-only") }
+        if let why = p.missingPrivileges { throw StoreError(.insufficientPrivilege, "cannot move the consumer: \(why)") }
         if let why = p.forceRequired, !force { throw StoreError(.conflict, "move refused without force: \(why)") }
         if let why = p.refusal { throw StoreError(.consumerBusy, "move refused: \(why)") }
         let s = try Identifier(p.consumer.schema), audit = try Identifier(auditSchema)

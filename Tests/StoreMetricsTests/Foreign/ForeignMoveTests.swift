@@ -33,7 +33,14 @@ import Testing
         let redelivered = try one(
             server, "SELECT count(*) FROM \(s).events WHERE event_type = 'B' AND sequence_number > \(p.to) AND sequence_number <= 4")
         #expect(String(p.events) == redelivered && p.first?.type == "B" && p.last?.position == "4")
-        #expect(p.forceRequired?.contains("records no owner") == true && p.refusal == nil)
+        #expect(p.forceRequired?.contains("records no owner") == true && p.refusal == nil && p.missingPrivileges == nil)
+        // the monitoring role reads the store but may not move its cursors: the preview says so, execute refuses
+        let monitor = try Actions(dsn: server.directDSN, readOnly: false)
+        defer { monitor.close() }
+        let denied = try monitor.previewForeignMove(b, .rewindBy(events: 2))
+        #expect(
+            denied.missingPrivileges?.contains("lacks UPDATE on durable_stream_cursors") == true, "\(String(describing: denied.missingPrivileges))")
+        #expect(throws: StoreError.self) { try monitor.executeForeignMove(denied, reason: "x", force: true, auditSchema: audit) }
         #expect(throws: StoreError.self) { try actions.executeForeignMove(p, reason: "rebuild", auditSchema: audit) }
         #expect(try one(server, "SELECT last_processed_sequence_number FROM \(s).durable_stream_cursors WHERE durable_stream_id = 'only-b'") == "4")
         let ro = try Actions(dsn: server.adminDSN, readOnly: true)
