@@ -21,6 +21,9 @@ public enum App {
         public var serverLabel = ""
         /// The schema of storetop's own store (the STORE column's `storeaccess:<schema>`).
         public var schema = ""
+        /// The retention policy text of a tenant's outbox of a kind, from the config file's rules (the Outboxes view's
+        /// POLICY column); nil: no rules.
+        public var outboxPolicy: (@Sendable (_ tenant: String, _ kind: String) -> String?)?
         /// Replaying a recording from this moment (`storetop replay`): no live source, actions off.
         public var replayFrom: Date?
         /// The zone times are shown and typed in.

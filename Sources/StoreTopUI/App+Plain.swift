@@ -11,7 +11,7 @@ extension App {
     ) -> Bool {
         var model = Model()
         model.server = options.serverLabel
-        model.schema = options.schema
+        (model.schema, model.outboxPolicy) = (options.schema, options.outboxPolicy)
         let state = options.initialState
         var drawn = 0
         let limit = options.iterations ?? 1

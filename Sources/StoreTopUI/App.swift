@@ -30,7 +30,7 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
         (self.terminal, self.refresh, self.effects, self.options, self.shouldStop) = (terminal, refresh, effects, options, shouldStop)
         self.past = past
         model.server = options.serverLabel
-        model.schema = options.schema
+        (model.schema, model.outboxPolicy) = (options.schema, options.outboxPolicy)
         state = options.initialState
         state.history = past != nil
     }

@@ -14,7 +14,7 @@ extension PruneCommand {
             let actions = try Actions(dsn: dsn, readOnly: readOnly || dryRun)
             defer { actions.close() }
             let plan = try actions.planZestorPrune(
-                schema: schema, tenant: tenant, kind: kind, olderThan: age, auditSchema: auditSchema ?? "")
+                schema: schema, tenant: tenant ?? "", kind: kind ?? "", olderThan: age, auditSchema: auditSchema ?? "")
             print(Self.describe(plan))
             if dryRun { print("dry run: nothing deleted"); return }
             if plan.rows == 0 { print("nothing to delete"); return }

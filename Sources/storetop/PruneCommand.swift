@@ -3,8 +3,9 @@ import Foundation
 import StoreAccess
 import StoreMetrics
 
-/// `storetop prune --tenant T --kind K (--safe | --older-than 7d) [--dry-run] [--yes] [--batch N]`, and for a zestor
-/// store `storetop prune --store zestor:SCHEMA --tenant NS --kind K --older-than 7d --audit-schema NAME […]`.
+/// `storetop prune --tenant T --kind K (--safe | --older-than 7d) [--dry-run] [--yes] [--batch N]`, for a zestor
+/// store `storetop prune --store zestor:SCHEMA --tenant NS --kind K --older-than 7d --audit-schema NAME […]`, and
+/// `storetop prune --policy [--config FILE] [--target NAME] [--dry-run] [--json]` (the config file's retention rules).
 struct PruneCommand: ParsableCommand, ConnectionCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune", abstract: "Prune an outbox in batches, with an audit row (docs/pruning.md).")
@@ -12,8 +13,8 @@ struct PruneCommand: ParsableCommand, ConnectionCommand {
     @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "A foreign store's outbox, zestor:SCHEMA (leave it out for StoreAccess's own, in --schema).") var store: String?
-    @Option(help: "Tenant of the outbox (for zestor: the namespace, ns_id).") var tenant: String
-    @Option(help: "Kind of the outbox.") var kind: String
+    @Option(help: "Tenant of the outbox (for zestor: the namespace, ns_id).") var tenant: String?
+    @Option(help: "Kind of the outbox.") var kind: String?
     @Flag(help: "Delete only rows every registered watcher has passed.") var safe = false
     @Option(
         help: "Safe mode: also only rows older than this. Alone: forced mode, rows older than this whatever the watchers (e.g. 90s, 30m, 12h, 7d).")
@@ -23,6 +24,10 @@ struct PruneCommand: ParsableCommand, ConnectionCommand {
     @Option(help: "Rows per batch.") var batch: Int = 1000
     @Flag(help: "Refuse to change anything.") var readOnly = false
     @Option(help: "With --store: the schema of storetop's audit table (never the store's own schema).") var auditSchema: String?
+    @Flag(help: "Apply the config file's retention rules to every outbox, without confirmation (one run, for cron or a systemd timer).")
+    var policy = false
+    @Option(help: "With --policy: only this target (or group) of the config file.") var target: String?
+    @Flag(help: "With --policy: print the run as JSON.") var json = false
 
     /// The zestor schema of `--store zestor:SCHEMA` (nil: StoreAccess's own outbox).
     var zestorSchema: String? {
@@ -55,6 +60,9 @@ struct PruneCommand: ParsableCommand, ConnectionCommand {
 
     func validate() throws {
         guard batch >= 1 && batch <= 100_000 else { throw ValidationError("--batch must be 1…100000") }
+        if policy { return try validatePolicy() }
+        if target != nil || json { throw ValidationError("--target and --json are for --policy") }
+        guard let tenant, let kind else { throw ValidationError("name the outbox with --tenant and --kind (or apply the retention rules: --policy)") }
         guard let zestor = try zestorSchema else {
             _ = try mode
             if auditSchema != nil { throw ValidationError("--audit-schema is for --store: StoreAccess audits in its own prune_audit") }
@@ -74,6 +82,8 @@ struct PruneCommand: ParsableCommand, ConnectionCommand {
     }
 
     func run() throws {
+        if policy { return try runPolicy() }
+        let (tenant, kind) = (self.tenant ?? "", self.kind ?? "")
         let target = try connection.resolve()
         let dsn = target.text
         if let zestor = try zestorSchema { return try runZestor(dsn, schema: zestor) }

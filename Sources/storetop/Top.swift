@@ -41,12 +41,13 @@ struct Top: ParsableCommand, ConnectionCommand {
         let t = resolved.target
         let keep = try DurationText.seconds(history)
         try Top.runDashboard(
-            dsn: resolved.text, schema: t.schema, options: appOptions(serverLabel: resolved.serverLabel, schema: t.schema), rules: t.rules,
+            dsn: resolved.text, schema: t.schema, options: appOptions(serverLabel: resolved.serverLabel, schema: t.schema, target: t.name),
+            rules: t.rules,
             allDatabases: t.allDatabases, foreign: t.foreign, auditSchema: auditSchema,
             history: HistoryFile(keep: keep, record: record, name: resolved.serverLabel, schema: t.schema))
     }
 
-    func appOptions(serverLabel: String, schema: String) -> App.Options {
+    func appOptions(serverLabel: String, schema: String, target: String = "") -> App.Options {
         var o = App.Options()
         o.interval = interval
         o.tenant = tenant
@@ -56,6 +57,7 @@ struct Top: ParsableCommand, ConnectionCommand {
         o.iterations = iterations
         o.serverLabel = serverLabel
         o.schema = schema
+        o.outboxPolicy = ConfigFile.loaded.flatMap { $0.retention.rules.isEmpty ? nil : $0.retention.resolver(target: target, schema: schema) }
         return o
     }
 

@@ -53,7 +53,8 @@ enum ConsumerAssembly {
             tenant: b.tenant, kind: b.kind, rows: rows, headID: head, appendedTotal: b.appended,
             oldestAt: oldest?.at, oldestID: oldest?.id, slowestWatcher: slowest?.name,
             slowestWatcherPosition: slowest?.position, watchers: watchers?.count ?? 0,
-            safeToPruneEstimate: rows == 0 ? 0 : safe)
+            safeToPruneEstimate: rows == 0 ? 0 : safe, lastPruneAt: b.lastPrune?.at,
+            lastPruneStatus: b.lastPrune?.status, lastPruneRows: b.lastPrune?.rows)
     }
 }
 

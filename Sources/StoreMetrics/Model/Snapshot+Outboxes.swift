@@ -26,6 +26,13 @@ extension Snapshot {
         public var watchers: Int
         /// Rows a safe prune would delete, estimated from the id range (exact figure: `prune --dry-run`).
         public var safeToPruneEstimate: Int64
+        /// When its newest prune in `prune_audit` ended, or started while it runs (nil: none among the newest
+        /// 10,000 audit rows, or none ever).
+        public var lastPruneAt: Date? = nil
+        /// That prune's status: `running`, `done`, `cancelled` or `failed`.
+        public var lastPruneStatus: String? = nil
+        /// The rows that prune deleted (so far, while it runs).
+        public var lastPruneRows: Int64? = nil
     }
 
     /// A bookmark (a key of the state store) and when it was last written.

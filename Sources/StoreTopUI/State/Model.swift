@@ -22,6 +22,8 @@ public struct Model: Sendable {
     public var server: String = ""
     /// The schema of storetop's own store (the STORE column's `storeaccess:<schema>`).
     public var schema: String = ""
+    /// The retention policy text of a tenant's outbox of a kind (the config file's rule; nil: none).
+    public var outboxPolicy: (@Sendable (_ tenant: String, _ kind: String) -> String?)?
     /// What this role may do (checked once at start).
     public var permissions: Actions.Permissions?
 

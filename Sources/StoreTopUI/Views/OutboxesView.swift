@@ -1,13 +1,18 @@
 import Foundation
 import StoreMetrics
 
-/// 6 Outboxes: per tenant and kind, the backlog, its growth and what is safe to prune.
+/// 6 Outboxes: per tenant and kind, the backlog, its growth, what is safe to prune, its retention policy (the config
+/// file's rule) and its newest prune.
 enum OutboxesView {
     struct Row: Sendable {
         let o: Snapshot.Outbox
         /// Age of the oldest row (nil when unknown).
         let age: Double?
         let growth: Double?
+        /// The retention rule's policy text (nil: no rule, or no config file).
+        var policy: String? = nil
+        /// Seconds since the newest prune ended (or started, while it runs).
+        var pruneAge: Double? = nil
     }
 
     static let columns: [ColumnSpec<Row>] = [
@@ -29,15 +34,36 @@ enum OutboxesView {
         .init("SAFE TO PRUNE", 13, right: true, priority: 7, role: { _ in .ok }, sort: { .num(Double($0.o.safeToPruneEstimate)) }) {
             "~" + Format.count($0.o.safeToPruneEstimate)
         },
+        .init("POLICY", 14, priority: 1, role: { $0.policy == nil ? .dim : .normal }, sort: { .text($0.policy ?? "") }) { $0.policy ?? "-" },
+        .init("LAST PRUNE", 18, priority: 1, role: { pruneRole($0.o.lastPruneStatus) }, sort: { .num($0.pruneAge ?? .infinity) }) { lastPrune($0) },
     ]
+
+    /// "12m done 1.2k": how long ago the newest prune ended, its status and the rows it deleted.
+    @Sendable static func lastPrune(_ r: Row) -> String {
+        guard let status = r.o.lastPruneStatus else { return "-" }
+        return "\(r.pruneAge.map(Format.duration) ?? "-") \(status) \(Format.count(r.o.lastPruneRows ?? 0))"
+    }
+
+    @Sendable static func pruneRole(_ status: String?) -> Role {
+        switch status {
+        case nil: return .dim
+        case "failed"?: return .critical
+        case "cancelled"?, "running"?: return .warning
+        default: return .normal
+        }
+    }
 
     @Sendable static func name(_ r: Row) -> String { "\(r.o.tenant)/\(r.o.kind)" }
 
-    static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?, store: String = "storeaccess") -> Table {
+    /// - Parameter policy: the retention policy text of a tenant's outbox of a kind (`App.Options.outboxPolicy`).
+    static func table(
+        _ snap: Snapshot, _ d: Derived?, tenant: String?, store: String = "storeaccess", policy: (@Sendable (String, String) -> String?)? = nil
+    ) -> Table {
         let rows = snap.outboxes.filter { tenant == nil || $0.tenant == tenant }.map { o in
             Row(
                 o: o, age: o.oldestAt.map { snap.clock.timeIntervalSince($0) },
-                growth: d?.outboxGrowth[Derived.OutboxKey(tenant: o.tenant, kind: o.kind)])
+                growth: d?.outboxGrowth[Derived.OutboxKey(tenant: o.tenant, kind: o.kind)], policy: policy?(o.tenant, o.kind),
+                pruneAge: o.lastPruneAt.map { max(0, snap.clock.timeIntervalSince($0)) })
         }
         let foreign = ForeignRows.stores(snap, tenant: tenant).flatMap { f in
             f.outboxes.map { ForeignLine(row: $0, id: .foreignOutbox(store: f.label, tenant: $0.tenant, kind: $0.kind), store: f.label) }

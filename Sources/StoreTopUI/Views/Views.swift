@@ -14,7 +14,7 @@ enum Views {
         case .pools: return PoolsView.table(snap, tenant: s.tenant)
         case .streams: return StreamsView.table(snap, d, tenant: s.tenant, store: own)
         case .consumers: return ConsumersView.table(snap, d, tenant: s.tenant, store: own)
-        case .outboxes: return OutboxesView.table(snap, d, tenant: s.tenant, store: own)
+        case .outboxes: return OutboxesView.table(snap, d, tenant: s.tenant, store: own, policy: m.outboxPolicy)
         case .bookmarks: return BookmarksView.table(snap, tenant: s.tenant, store: own)
         case .replication: return ReplicationView.table(snap)
         case .parked: return ParkedView.table(snap, tenant: s.tenant)

@@ -6,7 +6,7 @@ import StoreMetrics
 import SystemPackage
 import Yams
 
-/// The config file (docs/fleet.md): named targets, groups, defaults and consumer thresholds. Found at `--config`,
+/// The config file (docs/fleet.md): named targets, groups, defaults, consumer thresholds and retention rules. Found at `--config`,
 /// `STORETOP_CONFIG`, or `$XDG_CONFIG_HOME/storetop/config.yaml` (`~/.config/...`). Values are read with
 /// swift-configuration, the environment first (`STORETOP_TARGETS_PROD_EU_DSN` over `targets: prod-eu: dsn:`),
 /// then the file; Yams' node tree gives every error its line. Secrets are taken by reference only.
@@ -17,11 +17,14 @@ struct ConfigFile {
     let targets: [Target]
     /// Group name → its targets' names, in file order (a target's `group:` joins it too).
     let groups: [(String, [String])]
+    /// The `retention:` rules `storetop prune --policy` applies (docs/pruning.md).
+    var retention = RetentionPolicy()
 
-    static let top: Set = ["defaults", "targets", "groups", "thresholds"]
+    static let top: Set = ["defaults", "targets", "groups", "thresholds", "retention"]
     static let settings: Set = ["schema", "all_databases", "stores", "detect", "stall_after", "lag_seconds", "lag_events"]
     static let targetKeys = settings.union(["dsn", "group", "passfile", "password"])
     static let thresholdKeys: Set = ["target", "store", "tenant", "consumer", "stall_after", "lag_seconds", "lag_events"]
+    static let retentionKeys: Set = ["target", "schema", "tenant", "kind", "mode", "max_age", "min_age", "batch"]
 
     /// The file to read: `explicit` (--config) or STORETOP_CONFIG, which must exist; else the default path when
     /// it exists; else none.

@@ -45,7 +45,9 @@ struct ConfigParse {
             let node = try targetsNode.pairs("targets").first { $0.0 == name }!.1
             targets.append(try target(name, node, group: groups.first { $0.1.contains(name) }?.0, thresholds: thresholds))
         }
-        return ConfigFile(path: path, targets: targets, groups: groups)
+        var file = ConfigFile(path: path, targets: targets, groups: groups)
+        if let r = section["retention"] { file.retention = try readRetention(r, targets: names) }
+        return file
     }
 
     static func join(_ groups: inout [(String, [String])], _ group: String, _ name: String) {
