@@ -98,7 +98,9 @@ extension PruneCommand {
                 step.status = dryRun ? "dry-run" : "nothing"
                 return step
             }
-            let r = try actions.executePrune(plan, batchSize: batch) { _ in quitSignal.load(ordering: .relaxed) == 0 }
+            let r = try actions.executePrune(plan, batchSize: batch, reason: "retention policy \(rule.describe)") { _ in
+                quitSignal.load(ordering: .relaxed) == 0
+            }
             step.executed(r)
         } catch {
             step.status = "failed"

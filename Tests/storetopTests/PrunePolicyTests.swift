@@ -119,6 +119,9 @@ import Testing
             }
         }
         #expect(audit == executed && audit.count == 3, "\(audit)")
+        // each audit row names the rule that asked for it
+        let reasons = try server.admin(SQL(unsafeRaw: "SELECT reason FROM \(q).prune_audit ORDER BY id")).rows.map { $0[0] ?? "" }
+        #expect(reasons.count == 3 && reasons.allSatisfy { $0.hasPrefix("retention policy rule ") }, "\(reasons)")
         let summary = doc["summary"] as? [String: Any]
         #expect(summary?["rows_deleted"] as? Int == 25 - acmeKept - betaKept && summary?["failed"] as? Int == 0)
         try outboxesShowPolicyAndLastPrune(server, schema, path, env)

@@ -169,12 +169,12 @@ public struct OutboxPruner: Sendable {
     /// rethrown after that): whatever stops the process, the row counts exactly what committed. In safe mode the
     /// watcher bound is checked again before every batch, so a watcher registered meanwhile is respected.
     public func execute(
-        _ plan: PrunePlan, batchSize: Int = 1000, lockTimeout: Duration = .seconds(1),
+        _ plan: PrunePlan, batchSize: Int = 1000, lockTimeout: Duration = .seconds(1), reason: String = "",
         progress: (PruneProgress) -> Bool = { _ in true }
     ) throws -> PruneReport {
         guard batchSize >= 1 && batchSize <= 100_000 else { throw StoreError(.invalidArgument, "batch size must be 1…100000") }
         let t0 = ContinuousClock.now
-        let auditID = try begin(plan, startedAt: Date())
+        let auditID = try begin(plan, startedAt: Date(), reason: reason)
         var run = PruneRun(auditID: auditID, t0: t0)
         let cancelled: Bool
         do {
@@ -232,16 +232,22 @@ public struct OutboxPruner: Sendable {
     }
 
     /// Writes the `running` audit row; returns its id.
-    private func begin(_ plan: PrunePlan, startedAt: Date) throws -> Int64 {
-        let missed = "[" + plan.missedWatchers.map { "{\"name\":\(jsonString($0.name)),\"position\":\($0.position)}" }.joined(separator: ",") + "]"
-        return try store.pool.query(
-            SQL(
-                """
-                SELECT \(ident: schema).outbox_prune_begin(\(startedAt), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
-                \(plan.uptoID), \(JSONText(missed)))
-                """
-            ).named("prune.audit_begin")
-        ).first!.decode(0, as: Int64.self)
+    /// (`reason`, e.g. the retention rule that asked for the prune, goes into the audit from schema version 9; the
+    /// call without one also works on older schemas.)
+    private func begin(_ plan: PrunePlan, startedAt: Date, reason: String) throws -> Int64 {
+        let missed = JSONText(
+            "[" + plan.missedWatchers.map { "{\"name\":\(jsonString($0.name)),\"position\":\($0.position)}" }.joined(separator: ",") + "]")
+        let sql: SQL =
+            reason.isEmpty
+            ? """
+            SELECT \(ident: schema).outbox_prune_begin(\(startedAt), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
+            \(plan.uptoID), \(missed))
+            """
+            : """
+            SELECT \(ident: schema).outbox_prune_begin(\(startedAt), \(tenant), \(kind), \(plan.mode.name), \(plan.olderThan), \
+            \(plan.uptoID), \(missed), \(reason))
+            """
+        return try store.pool.query(sql.named("prune.audit_begin")).first!.decode(0, as: Int64.self)
     }
 
     /// Closes the audit row with `status`.

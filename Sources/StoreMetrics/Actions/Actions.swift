@@ -99,11 +99,13 @@ public final class Actions: @unchecked Sendable {
 
     /// Executes a planned prune in batches with progress and cancel. Refuses in read-only mode or without the
     /// privileges, naming what is missing.
-    public func executePrune(_ plan: PrunePlan, batchSize: Int = 1000, progress: (PruneProgress) -> Bool) throws -> PruneReport {
+    public func executePrune(
+        _ plan: PrunePlan, batchSize: Int = 1000, reason: String = "", progress: (PruneProgress) -> Bool
+    ) throws -> PruneReport {
         try refuseIfReadOnly("pruning")
         if let why = try permissions().prune { throw StoreError(.insufficientPrivilege, "cannot prune: \(why)") }
         return try OutboxPruner(store: try openStore(), tenant: plan.tenant, kind: plan.kind)
-            .execute(plan, batchSize: batchSize, progress: progress)
+            .execute(plan, batchSize: batchSize, reason: reason, progress: progress)
     }
 
     /// `pg_cancel_backend(pid)`: cancels the backend's current query. Returns whether a signal was sent.
