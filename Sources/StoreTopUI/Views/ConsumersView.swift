@@ -25,6 +25,9 @@ enum ConsumersView {
         .init("CATCH-UP", 8, right: true, priority: 4, sort: { .num($0.h?.catchUpSeconds ?? 1e12) }) {
             $0.h?.catchUpSeconds.map { $0 == 0 ? "-" : Format.duration($0) } ?? ($0.c.lagEvents > 0 && $0.status != .ok ? "never" : "-")
         },
+        .init("PARKED", 6, right: true, priority: 5, role: { $0.c.parked > 0 ? .critical : .dim }, sort: { .num(Double($0.c.parked)) }) {
+            $0.c.parked > 0 ? Format.count($0.c.parked) : "-"
+        },
         .init("STATUS", 8, priority: 9, descending: true, role: { Views.statusRole($0.status) }, sort: { .num(Double(Views.severity($0.status))) }) {
             $0.status.rawValue.uppercased()
         },
