@@ -14,6 +14,7 @@ struct ConsumerRewind: ConsumerMoveCommand {
     @Option(help: "Go back by this many of its own events.") var by: Int?
     @Flag(help: "Move it even while it runs unpaused.") var force = false
     @OptionGroup var options: ConsumerActionOptions
+    @OptionGroup var foreign: ForeignMoveOptions
 
     var move: ConsumerMove {
         get throws {
@@ -50,6 +51,7 @@ struct ConsumerSkip: ConsumerMoveCommand {
     @Flag(help: "Skip to the deliverable head.") var toHead = false
     @Flag(help: "Move it even while it runs unpaused.") var force = false
     @OptionGroup var options: ConsumerActionOptions
+    @OptionGroup var foreign: ForeignMoveOptions
 
     var move: ConsumerMove {
         get throws {
@@ -74,6 +76,7 @@ struct ConsumerReset: ConsumerMoveCommand {
     @Flag(help: "To the deliverable head: nothing written so far is delivered to it.") var toNow = false
     @Flag(help: "Move it even while it runs unpaused.") var force = false
     @OptionGroup var options: ConsumerActionOptions
+    @OptionGroup var foreign: ForeignMoveOptions
 
     var move: ConsumerMove {
         get throws {
@@ -92,15 +95,24 @@ protocol ConsumerMoveCommand: ParsableCommand, ConnectionCommand {
     var force: Bool { get }
     var options: ConsumerActionOptions { get }
     var move: ConsumerMove { get throws }
+    var foreign: ForeignMoveOptions { get }
 }
 
 extension ConsumerMoveCommand {
-    func validate() throws { _ = try move }
+    func validate() throws {
+        _ = try move
+        if try foreign.ref(consumer.name, tenant: consumer.tenant) == nil, consumer.tenant == nil {
+            throw ValidationError("--tenant is required for StoreAccess's consumers (or --store KIND:SCHEMA for another library's)")
+        }
+    }
 
     func run() throws {
         let move = try self.move
         try withActions(readOnly: options.readOnly) { actions in
-            let preview = try actions.previewMove(consumer.ref, move)
+            if let ref = try foreign.ref(consumer.name, tenant: consumer.tenant), let audit = foreign.auditSchema {
+                return try runForeign(actions, ref, move, auditSchema: audit)
+            }
+            let preview = try actions.previewMove(try consumer.ref, move)
             // with --json stdout holds one document: the preview with its result, or the preview alone when it stops here
             let alone = { if options.json { print(try ActionJSON.encode(preview: preview)) } }
             if !options.json { print(ConsumerText.preview(preview)) }

@@ -73,7 +73,7 @@ extension ConsumerParkedCommand {
 
     func run() throws {
         try withActions(readOnly: options.readOnly) { actions in
-            let preview = try actions.previewParked(consumer.ref, positions: all ? nil : positions)
+            let preview = try actions.previewParked(try consumer.ref, positions: all ? nil : positions)
             let c = "\(ConsumerText.safe(preview.consumer.tenant))/\(ConsumerText.safe(preview.consumer.name))"
             let text =
                 "\(Self.verb) \(preview.events.count) parked events of \(c); running: \(ConsumerText.runner(preview.running))"

@@ -13,7 +13,7 @@ struct ConsumerPause: ParsableCommand, ConnectionCommand {
 
     func run() throws {
         try withActions(readOnly: options.readOnly) { actions in
-            let record = try actions.pauseConsumer(consumer.ref, reason: options.reason)
+            let record = try actions.pauseConsumer(try consumer.ref, reason: options.reason)
             try options.show(ConsumerText.done(record), json: try ActionJSON.encode(record: record))
         }
     }
@@ -28,7 +28,7 @@ struct ConsumerResume: ParsableCommand, ConnectionCommand {
 
     func run() throws {
         try withActions(readOnly: options.readOnly) { actions in
-            let record = try actions.resumeConsumer(consumer.ref, reason: options.reason)
+            let record = try actions.resumeConsumer(try consumer.ref, reason: options.reason)
             try options.show(ConsumerText.done(record), json: try ActionJSON.encode(record: record))
         }
     }

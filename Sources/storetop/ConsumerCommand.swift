@@ -43,13 +43,24 @@ struct ConsumerActionOptions: ParsableArguments {
 
 /// The consumer a command names, checked before anything is sent.
 struct ConsumerName: ParsableArguments {
-    @Option(help: "Tenant of the consumer.") var tenant: String
-    @Argument(help: "The consumer's name.") var name: String
+    @Option(help: "Tenant of the consumer (StoreAccess's consumers; not with --store).") var tenant: String?
+    @Argument(help: "The consumer's name (with --store: factstr's durable_stream_id, eventcore's subscription name).") var name: String
 
-    var ref: ConsumerRef { ConsumerRef(tenant: tenant, name: name) }
+    /// The StoreAccess consumer named (a tenant is required for it).
+    var ref: ConsumerRef {
+        get throws {
+            guard let tenant else { throw ValidationError("--tenant is required for StoreAccess's consumers") }
+            return ConsumerRef(tenant: tenant, name: name)
+        }
+    }
 
     func validate() throws {
-        do { _ = try Names.tenant(tenant); _ = try Names.consumer(name) } catch let e as StoreError { throw ValidationError(e.message) }
+        do {
+            if let tenant {
+                _ = try Names.tenant(tenant)
+                _ = try Names.consumer(name)
+            }
+        } catch let e as StoreError { throw ValidationError(e.message) }
     }
 }
 
