@@ -23,9 +23,11 @@ private func produce(
 /// Waits for `condition`. 120 s: the whole suite runs in parallel on 2 cores, and Swift's cooperative pool (one
 /// thread per core, which these async tests need to make progress) can be held by blocking tests for tens of
 /// seconds (seen in a PgBouncer-lane run); the conditions normally hold within milliseconds.
-private func eventually(_ timeout: Duration = .seconds(120), _ condition: () throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
+/// Polls `condition` up to `polls` times, 20 ms apart. Counted in polls, not by the clock: when blocking tests beside
+/// it starve the cooperative pool, this task is not run for minutes, and a clock deadline would pass without a
+/// single look at the condition (a CI run failed so after 199 s).
+private func eventually(polls: Int = 6000, _ condition: () throws -> Bool) async rethrows -> Bool {
+    for _ in 0..<polls {
         if try condition() { return true }
         try? await Task.sleep(for: .milliseconds(20))
     }
