@@ -70,6 +70,15 @@ import Testing
         #expect(past.status?.contains("present") == true)
     }
 
+    @Test func aRoleWithoutThePrivilegesIsToldWhyBeforeAnything() {
+        let (s, base) = consumers()
+        var ctx = base
+        ctx.consumerOpsRefusal = "role monitor lacks UPDATE on storeaccess.cursors"
+        let (after, effects) = keys([.char("R")], s, ctx)
+        #expect(effects.isEmpty && after.dialog == .none)
+        #expect(after.status == "consumer operations are off: role monitor lacks UPDATE on storeaccess.cursors")
+    }
+
     @Test func parkedKeysActOnTheSelectedEvent() {
         var s = UIState()
         s.view = .parked

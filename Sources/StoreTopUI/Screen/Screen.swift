@@ -22,6 +22,7 @@ public enum Screen {
         var c = Canvas(width: width, height: height)
         var ctx = HandlerContext()
         ctx.tenants = tenants(m)
+        ctx.consumerOpsRefusal = m.permissions?.consumers
         if width < minWidth || height < minHeight {
             tooSmall(&c)
             return Frame(canvas: c, context: ctx, state: s)

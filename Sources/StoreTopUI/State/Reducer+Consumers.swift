@@ -5,6 +5,7 @@ extension Reducer {
         var s = s0
         if s.readOnly { s.status = "read-only mode: consumer operations are off"; return (s, []) }
         if s.rewind != nil { s.status = "showing the past: consumer operations act on the present (Esc goes live)"; return (s, []) }
+        if let why = ctx.consumerOpsRefusal { s.status = "consumer operations are off: \(why)"; return (s, []) }
         let row = selectedRow(s, ctx)
         switch (command, row) {
         case (.moveConsumer, .cursor(let t, let n)?):

@@ -73,4 +73,7 @@ public struct HandlerContext: Sendable {
     var columnTitles: [String] = []
     var pageSize: Int = 10
     var tenants: [String] = []
+    /// Why this role may not operate consumers (the privilege check at start), so the keys say so before
+    /// offering anything; nil: allowed, or not known yet (the action itself checks again).
+    var consumerOpsRefusal: String? = nil
 }
