@@ -48,6 +48,30 @@ extension Screen {
             ("", cur.lagEvents > 0 ? "oldest unhandled written \(Format.duration(cur.lagSeconds)) ago" : "caught up", .dialog),
             ("rate", "\(h?.consumeRate.map { String(format: "%.1f/s", $0) } ?? "-")   catch-up \(catchUp(h, status, cur))", .dialog),
         ] + (cur.waitingAboveSafe ? [("held back", "its next events are committed but held back by an open append", .warning)] : [])
+            + operations(cur, ago)
+    }
+
+    /// Schema version 9: its failure policy, a failing handler, parked events, a pause.
+    static func operations(_ cur: Snapshot.Cursor, _ ago: (Date?, String) -> String) -> [(String, String, Role)] {
+        var out: [(String, String, Role)] = []
+        if let policy = cur.onFailure {
+            out.append(("on failure", "\(policy) after \(cur.maxAttempts.map(String.init) ?? "?") attempts", .dialog))
+        }
+        if let at = cur.failingPosition {
+            let error = cur.failingError.map { String($0.replacingOccurrences(of: "\n", with: " ").prefix(100)) } ?? "?"
+            out.append(("failing", "at position \(at), \(cur.failingAttempts ?? 0) attempts since \(ago(cur.failingSince, "?"))", .critical))
+            out.append(("", error, .critical))
+        }
+        if cur.parked > 0 {
+            let pending = cur.parkedReplaying > 0 ? ", \(cur.parkedReplaying) to replay" : ""
+            out.append(("parked", "\(cur.parked) events\(pending) (9 Parked: R replays, D discards)", .critical))
+        }
+        if cur.pausedAt != nil {
+            let state = cur.pauseAcknowledged ? "paused by its loop" : "pause asked, not acknowledged yet"
+            out.append(("paused", "\(state): by \(cur.pausedBy ?? "?") \(ago(cur.pausedAt, "?"))", .warning))
+            if let why = cur.pauseReason, !why.isEmpty { out.append(("", "why: \(why)", .warning)) }
+        }
+        return out
     }
 
     /// The one line a DBA needs: which process to restart (or that none runs it).
