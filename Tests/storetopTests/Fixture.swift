@@ -86,6 +86,8 @@ enum Fixture {
         var billing = cur(
             "acme", "billing", "events", pos: 7000 + Int64(k) * 100, head: 9000 + ev, own: 743, lagS: 42, conn: true, moved: 0.5, held: true)
         billing.filter = #"{"types":["InvoiceIssued","PaymentReceived"]}"#
+        // schema 9: billing parks the invoices it cannot issue (policy park after 5 attempts)
+        (billing.onFailure, billing.maxAttempts, billing.parked, billing.parkedReplaying) = ("park", 5, 2, 1)
         var legacy = cur("initech", "legacy-sync", "events", pos: 120, head: 4000, own: 100_000, lagS: 86_400, conn: false, moved: 86_400)
         legacy.lagCapped = true
         legacy.ownerBackendPid = nil
@@ -110,6 +112,16 @@ enum Fixture {
             .init(tenant: "acme", key: "sync:erp", updatedAt: at.addingTimeInterval(-2)),
         ]
         s.tenants = ["acme", "globex", "initech"]
+        s.parked = [
+            .init(
+                tenant: "acme", consumer: "billing", position: 6120, stream: "invoice-77", type: "InvoiceIssued",
+                error: "invalid_argument: no template for currency XAU", attempts: 5, firstFailedAt: at.addingTimeInterval(-3700),
+                lastFailedAt: at.addingTimeInterval(-3600), parkedAt: at.addingTimeInterval(-3600), replayRequested: false),
+            .init(
+                tenant: "acme", consumer: "billing", position: 6544, stream: "invoice-91", type: "PaymentReceived",
+                error: "timeout calling ledger", attempts: 5, firstFailedAt: at.addingTimeInterval(-700), lastFailedAt: at.addingTimeInterval(-600),
+                parkedAt: at.addingTimeInterval(-600), replayRequested: true),
+        ]
         s.errors = []
         return s
     }

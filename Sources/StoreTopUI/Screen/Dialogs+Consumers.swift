@@ -22,7 +22,13 @@ extension Screen {
             lines.append("REFUSED: " + DisplayText.sanitize(why))
             if p.canForce { lines.append(force ? "FORCE: on (f turns it off)" : "f: force it anyway") }
         }
-        let (x, y, w) = box(&c, 76, lines.count + 5, DisplayText.sanitize(p.title))
+        // as wide as the longest line allows, long lines wrapped: a preview is read in full before saying Yes
+        let width = min(c.width - 6, max(60, (lines.map(\.count).max() ?? 0) + 4))
+        lines = lines.flatMap { l -> [String] in
+            let parts = wrap(l, width - 6)
+            return [parts[0]] + parts.dropFirst().map { "  " + $0 }
+        }
+        let (x, y, w) = box(&c, width, lines.count + 5, DisplayText.sanitize(p.title))
         for (i, l) in lines.enumerated() {
             let role: Role = l.hasPrefix("REFUSED") || l.hasPrefix("FORCE") || l.hasPrefix("WARNING") ? .critical : .dialog
             c.put(x, y + 1 + i, l, role, maxWidth: w)

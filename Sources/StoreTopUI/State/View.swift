@@ -17,9 +17,15 @@ public enum View: Int, CaseIterable, Sendable {
         }
     }
 
-    /// The column a view sorts by until the user picks another: Bookmarks stalest first (AGE), the others by
-    /// their first column.
-    var defaultSortColumn: Int { self == .bookmarks ? 2 : 0 }
+    /// The column a view sorts by until the user picks another: Bookmarks stalest first (AGE), Parked longest
+    /// parked first (FAILED), the others by their first column.
+    var defaultSortColumn: Int {
+        switch self {
+        case .bookmarks: return 2
+        case .parked: return 6  // FAILED: the longest-parked first
+        default: return 0
+        }
+    }
 
     /// A view by title (any case) or number, as `--view` takes it.
     public init?(name: String) {
