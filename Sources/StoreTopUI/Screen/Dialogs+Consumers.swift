@@ -22,21 +22,19 @@ extension Screen {
             lines.append("REFUSED: " + DisplayText.sanitize(why))
             if p.canForce { lines.append(force ? "FORCE: on (f turns it off)" : "f: force it anyway") }
         }
-        // as wide as the longest line allows, long lines wrapped: a preview is read in full before saying Yes
+        // as wide as the longest line allows, long lines wrapped (in their colour): a preview is read in full before Yes
         let width = min(c.width - 6, max(60, (lines.map(\.count).max() ?? 0) + 4))
-        lines = lines.flatMap { l -> [String] in
-            let parts = wrap(l, width - 6)
-            return [parts[0]] + parts.dropFirst().map { "  " + $0 }
-        }
-        let (x, y, w) = box(&c, width, lines.count + 5, DisplayText.sanitize(p.title))
-        for (i, l) in lines.enumerated() {
+        let shown = lines.flatMap { l -> [(String, Role)] in
             let role: Role = l.hasPrefix("REFUSED") || l.hasPrefix("FORCE") || l.hasPrefix("WARNING") ? .critical : .dialog
-            c.put(x, y + 1 + i, l, role, maxWidth: w)
+            let parts = wrap(l, width - 6)
+            return ([parts[0]] + parts.dropFirst().map { "  " + $0 }).map { ($0, role) }
         }
+        let (x, y, w) = box(&c, width, shown.count + 5, DisplayText.sanitize(p.title))
+        for (i, l) in shown.enumerated() { c.put(x, y + 1 + i, l.0, l.1, maxWidth: w) }
         if p.refusal != nil && !force {
-            c.put(x, y + lines.count + 2, "Esc: close (nothing changes)", .dialog, maxWidth: w)
+            c.put(x, y + shown.count + 2, "Esc: close (nothing changes)", .dialog, maxWidth: w)
         } else {
-            buttons(&c, x, y + lines.count + 2, w, yes, p.yesLabel)
+            buttons(&c, x, y + shown.count + 2, w, yes, p.yesLabel)
         }
     }
 }
