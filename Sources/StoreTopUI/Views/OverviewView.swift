@@ -31,6 +31,9 @@ enum OverviewView {
             $0.t.worstStatus.rawValue.uppercased()
         },
         .init("CONSUMER", 14, priority: 4, sort: { .text($0.t.worstConsumer ?? "") }) { $0.t.worstConsumer ?? "-" },
+        .init("PARKED", 6, right: true, priority: 5, role: { $0.t.parked > 0 ? .critical : .dim }, sort: { .num(Double($0.t.parked)) }) {
+            $0.t.parked > 0 ? Format.count($0.t.parked) : "-"
+        },
         .init("OUTBOX", 7, right: true, priority: 6, sort: { .num(Double($0.t.outboxRows)) }) { Format.count($0.t.outboxRows) },
         .init(
             "OLDEST", 7, right: true, priority: 4, role: { Views.ageRole($0.t.oldestOutboxAge, 3600, 86400) },
