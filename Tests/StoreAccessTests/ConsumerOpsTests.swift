@@ -166,4 +166,31 @@ import Testing
             #expect(try auditRows(server, store).first?[0] == "reset")
         }
     }
+
+    @Test func aPausedWatcherHoldsItsChangesUntilResumed() throws {
+        try withStore { store, server in
+            let kv = try store.kv(tenant: "shop", codec: RawCodec())
+            var o = WatchOptions()
+            o.durableName = "indexer"
+            o.pollInterval = .milliseconds(50)
+            o.heartbeatInterval = .milliseconds(200)
+            let w = try kv.watch("items", options: o)
+            defer { w.cancel() }
+            _ = try kv.set("items", "a", [1])
+            #expect(try w.next(timeout: .seconds(10))?.key == "a")
+            let admin = ConsumerAdmin(store: store)
+            let ref = ConsumerRef(tenant: "shop", name: "indexer")
+            _ = try admin.pause(ref, reason: "reindex")
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try cursorField(server, store, "indexer", "loop_state") != "paused", ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(try cursorField(server, store, "indexer", "loop_state") == "paused")
+            _ = try kv.set("items", "b", [2])
+            #expect(try w.next(timeout: .seconds(1)) == nil, "a paused watcher delivers nothing")
+            _ = try admin.resume(ref, reason: "done")
+            #expect(try w.next(timeout: .seconds(10))?.key == "b")
+            #expect(try auditRows(server, store).map { $0[0] } == ["pause", "resume"])
+        }
+    }
 }
