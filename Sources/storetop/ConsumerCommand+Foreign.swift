@@ -30,30 +30,32 @@ extension ConsumerMoveCommand {
     /// Moves a foreign consumer: preview, refusals, confirm, execute, its audit row.
     func runForeign(_ actions: Actions, _ ref: ForeignConsumerRef, _ move: ConsumerMove, auditSchema: String) throws {
         let p = try actions.previewForeignMove(ref, move)
-        print(Self.text(p))
+        print(ConsumerText.foreign(p))
         if options.readOnly { throw StoreError(.readOnly, "\(move.action) is disabled: storetop runs with --read-only") }
         if let why = p.missingPrivileges { throw StoreError(.insufficientPrivilege, "\(move.action) refused: \(why)") }
         if let why = p.refusal { throw StoreError(.consumerBusy, "\(move.action) refused: \(why)") }
         if let why = p.forceRequired, !force { throw StoreError(.consumerBusy, "\(move.action) refused without --force: \(why)") }
         if p.from == p.to { return print("nothing to move: the position stays \(p.from)") }
-        guard try options.confirmed(move.action, preview: Self.text(p)) else { return print("cancelled") }
+        guard try options.confirmed(move.action, preview: ConsumerText.foreign(p)) else { return print("cancelled") }
         let r = try actions.executeForeignMove(p, reason: options.reason, force: force, auditSchema: auditSchema)
         let c = "\(ref.kind.rawValue):\(Self.safe(ref.schema)) \(Self.safe(ref.name))"
         print("\(move.action) \(c): done, position \(p.from) → \(p.to), \(p.events) events; audit id \(r.auditID) in \(Self.safe(r.auditTable))")
     }
 
-    /// The preview as `storetop consumer` prints it for StoreAccess's consumers.
-    static func text(_ p: ForeignMovePreview) -> String {
+    static func safe(_ s: String) -> String { DisplayText.sanitize(s) }
+}
+
+extension ConsumerText {
+    /// A foreign move's preview, worded as StoreAccess's: positions, its own events, first and last, refusals.
+    static func foreign(_ p: ForeignMovePreview) -> String {
         let c = "\(p.consumer.kind.rawValue):\(safe(p.consumer.schema)) \(safe(p.consumer.name))"
         var lines = ["\(p.move.action) \(c): position \(p.from) → \(p.to) (head \(p.head))"]
         lines.append("events of its own \(p.redeliver ? "delivered again" : "skipped (never delivered to it)"): \(p.events)")
-        if let f = p.first { lines.append("first: \(safe(f.position)) \(safe(f.type)) at \(ConsumerText.time(f.recordedAt))") }
-        if let l = p.last, l != p.first { lines.append("last:  \(safe(l.position)) \(safe(l.type)) at \(ConsumerText.time(l.recordedAt))") }
+        if let f = p.first { lines.append("first: \(safe(f.position)) \(safe(f.type)) at \(time(f.recordedAt))") }
+        if let l = p.last, l != p.first { lines.append("last:  \(safe(l.position)) \(safe(l.type)) at \(time(l.recordedAt))") }
         if let why = p.forceRequired { lines.append("needs --force: \(safe(why))") }
         if let why = p.refusal { lines.append("REFUSED: \(safe(why))") }
         if let why = p.missingPrivileges { lines.append("REFUSED: \(safe(why))") }
         return lines.joined(separator: "\n")
     }
-
-    static func safe(_ s: String) -> String { DisplayText.sanitize(s) }
 }

@@ -8,6 +8,7 @@ import StoreTopUI
 /// wording is `storetop consumer`'s (`ConsumerText`), so the dialog and the command line read the same.
 extension LiveActions {
     func proposeConsumerOp(_ target: OpTarget, _ op: ConsumerOp) throws -> OpProposal {
+        if target.store != nil { return try proposeForeign(target, op) }
         let admin = try actions.consumerAdmin()
         let ref = ConsumerRef(tenant: target.tenant, name: target.name)
         switch op {
@@ -40,6 +41,7 @@ extension LiveActions {
     }
 
     func executeConsumerOp(_ proposal: OpProposal, force: Bool) throws -> String {
+        if let p = proposal.payload as? ForeignMovePreview { return try executeForeign(p, force: force) }
         let admin = try actions.consumerAdmin()
         let ref = ConsumerRef(tenant: proposal.target.tenant, name: proposal.target.name)
         let reason = "storetop dashboard"
@@ -52,6 +54,41 @@ extension LiveActions {
         default: throw StoreError(.invalidArgument, "the operation was not previewed by this dashboard")
         }
         return ConsumerText.done(r) + " (in actions_audit)"
+    }
+
+    /// A factstr or eventcore 2 cursor: moved with the same preview (`storetop consumer --store`'s wording); force is
+    /// offered where the library records no owner (factstr), never past a held leader lock (eventcore).
+    private func proposeForeign(_ target: OpTarget, _ op: ConsumerOp) throws -> OpProposal {
+        guard case .move(let request) = op, let store = target.store else {
+            throw StoreError(.invalidArgument, "\(target.store ?? "this store")'s consumers can only be moved from here")
+        }
+        guard auditSchema != nil else {
+            throw StoreError(
+                .invalidArgument,
+                "a foreign consumer's move keeps its audit in a schema you name: start storetop with --audit-schema NAME (docs/operations.md)")
+        }
+        let parts = store.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = Snapshot.ForeignStore.Kind(rawValue: parts[0]) else {
+            throw StoreError(.invalidArgument, "not a store label: \(store)")
+        }
+        let p = try actions.previewForeignMove(ForeignConsumerRef(kind: kind, schema: parts[1], name: target.name), try move(request))
+        let lines = ConsumerText.foreign(p).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("REFUSED") }
+        let refusal = p.missingPrivileges ?? p.refusal ?? p.forceRequired
+        return OpProposal(
+            target: target, op: op, title: "\(p.move.action.capitalized) \(target.label)?", lines: lines,
+            yesLabel: "Yes, \(p.move.action) (\(p.events) events)", refusal: refusal,
+            canForce: p.missingPrivileges == nil && p.refusal == nil && p.forceRequired != nil, payload: p)
+    }
+
+    private func executeForeign(_ p: ForeignMovePreview, force: Bool) throws -> String {
+        guard let auditSchema else {
+            throw StoreError(
+                .invalidArgument,
+                "a foreign consumer's move keeps its audit in a schema you name: start storetop with --audit-schema NAME (docs/operations.md)")
+        }
+        let r = try actions.executeForeignMove(p, reason: "storetop dashboard", force: force, auditSchema: auditSchema)
+        return "\(p.move.action) \(p.consumer.kind.rawValue):\(ConsumerText.safe(p.consumer.schema)) \(ConsumerText.safe(p.consumer.name)): done, "
+            + "position \(p.from) → \(p.to), \(p.events) events; audit id \(r.auditID) in \(ConsumerText.safe(r.auditTable))"
     }
 
     /// A parked replay's or discard's preview: how many, the first few with their error, when it is delivered.

@@ -79,6 +79,18 @@ import Testing
         #expect(after.status == "consumer operations are off: role monitor lacks UPDATE on storeaccess.cursors")
     }
 
+    @Test func aFactstrOrEventcoreCursorIsMovedButNotPaused() {
+        var s = UIState()
+        s.view = .consumers
+        var ctx = HandlerContext()
+        ctx.rows = [.foreignConsumer(store: "factstr:public", name: "invoices")]
+        let target = OpTarget(tenant: "", name: "invoices", store: "factstr:public")
+        #expect(keys([.char("R"), .char("2"), .enter], s, ctx).1 == [.proposeOp(target, .move(.rewindBy(2)))])
+        #expect(keys([.char("Z")], s, ctx).0.status == "factstr:public's consumers cannot be paused from here")
+        ctx.rows = [.foreignConsumer(store: "zestor:app", name: "w")]
+        #expect(keys([.char("R")], s, ctx).0.status == "zestor:app's consumers keep no cursor storetop can move")
+    }
+
     @Test func parkedKeysActOnTheSelectedEvent() {
         var s = UIState()
         s.view = .parked

@@ -2,16 +2,18 @@ import Foundation
 
 /// A consumer the dashboard operates: tenant and name (StoreAccess's own consumers).
 public struct OpTarget: Equatable, Hashable, Sendable {
-    /// The consumer's tenant.
+    /// The consumer's tenant (empty for a foreign consumer).
     public var tenant: String
     /// The consumer's name.
     public var name: String
+    /// Another library's store (`factstr:public`, `eventcore:ledger`) whose cursor this is; nil: StoreAccess's own.
+    public var store: String? = nil
 
     /// A target.
-    public init(tenant: String, name: String) { (self.tenant, self.name) = (tenant, name) }
+    public init(tenant: String, name: String, store: String? = nil) { (self.tenant, self.name, self.store) = (tenant, name, store) }
 
-    /// `tenant/name`.
-    public var label: String { tenant + "/" + name }
+    /// `tenant/name`, or `factstr:public name`.
+    public var label: String { store.map { "\($0) \(name)" } ?? tenant + "/" + name }
 }
 
 /// Where a move takes a consumer, as the dialog asks for it (the UI does not import StoreAccess).

@@ -10,6 +10,10 @@ extension Reducer {
         switch (command, row) {
         case (.moveConsumer, .cursor(let t, let n)?):
             s.dialog = .moveMenu(OpTarget(tenant: t, name: n), choice: 0, text: "")
+        case (.moveConsumer, .foreignConsumer(let store, let n)?) where store.hasPrefix("factstr:") || store.hasPrefix("eventcore:"):
+            s.dialog = .moveMenu(OpTarget(tenant: "", name: n, store: store), choice: 0, text: "")
+        case (.moveConsumer, .foreignConsumer(let store, _)?): s.status = "\(store)'s consumers keep no cursor storetop can move"
+        case (.pauseConsumer, .foreignConsumer(let store, _)?): s.status = "\(store)'s consumers cannot be paused from here"
         case (.pauseConsumer, .cursor(let t, let n)?):
             return propose(s, OpTarget(tenant: t, name: n), .pauseOrResume)
         case (.replayParked(let all), .parked(let t, let n, let p)?):

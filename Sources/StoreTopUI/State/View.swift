@@ -48,6 +48,8 @@ public enum RowID: Hashable, Sendable {
     case outbox(tenant: String, kind: String)
     case bookmark(String)
     case foreign(String)
+    /// A foreign consumer: its store label (`factstr:public`) and cursor name.
+    case foreignConsumer(store: String, name: String)
     /// A foreign outbox (zestor): its store label, namespace and kind.
     case foreignOutbox(store: String, tenant: String, kind: String)
     /// A target of the fleet view.

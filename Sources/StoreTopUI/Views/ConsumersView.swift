@@ -51,7 +51,7 @@ enum ConsumersView {
     static func table(_ snap: Snapshot, _ d: Derived?, tenant: String?, store: String = "storeaccess") -> Table {
         let rows = rows(snap, d).filter { tenant == nil || $0.c.tenant == tenant }
         let foreign = ForeignRows.stores(snap, tenant: tenant).flatMap { f in
-            f.consumers.map { ForeignLine(row: $0, id: .foreign(f.label + "/" + $0.name), store: f.label) }
+            f.consumers.map { ForeignLine(row: $0, id: .foreignConsumer(store: f.label, name: $0.name), store: f.label) }
         }
         let own = rows.map { TableRow(columns, $0, id: .cursor($0.c.tenant, $0.c.name)) }
         return StoreColumn.merge(columns, own: own, ownStore: store, foreign: foreign, cells: ForeignRows.consumers)
