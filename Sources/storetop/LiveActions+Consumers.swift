@@ -20,14 +20,14 @@ extension LiveActions {
                 target: target, op: op, title: "\(verb.capitalized) \(target.label)?", lines: lines,
                 yesLabel: "Yes, \(verb) (\(p.events) events)", refusal: p.refusal, canForce: p.refusal != nil, payload: p)
         case .pauseOrResume:
-            let p = try admin.preview(ref, .skip(events: 1))
+            let p = try admin.status(ref)
             let pausing = !p.pause.isPaused
             return OpProposal(
                 target: target, op: op, title: "\(pausing ? "Pause" : "Resume") \(target.label)?",
                 lines: [
                     pausing
                         ? "It stops before its next batch, keeps its lock and heartbeats \"paused\"."
-                        : "It goes on from position \(p.from).",
+                        : "It goes on from position \(p.position).",
                     "running: " + ConsumerText.runner(p.running), "pause: " + ConsumerText.pause(p.pause),
                 ], yesLabel: pausing ? "Yes, pause" : "Yes, resume", payload: pausing)
         case .replayParked(let positions), .discardParked(let positions):

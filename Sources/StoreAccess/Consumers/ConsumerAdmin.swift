@@ -41,6 +41,14 @@ public final class ConsumerAdmin: Sendable {
         }
     }
 
+    /// Where consumer `c` is, who runs it and its pause: one read of its row (what a pause or resume dialog shows).
+    public func status(_ c: ConsumerRef) throws -> (position: Int64, running: ConsumerRunner?, pause: PauseState) {
+        try store.pool.withConnection { conn in
+            let row = try state(c, on: conn)
+            return (try row.decode("position"), try runner(row), try pauseState(row))
+        }
+    }
+
     /// Carries out a previewed move; refuses (`.conflict`) when the consumer moved since the preview, and
     /// (`.consumerBusy`) while it runs without an acknowledged pause unless `force`.
     public func execute(_ p: MovePreview, reason: String, force: Bool = false) throws -> ActionRecord {
