@@ -9,6 +9,8 @@ struct LiveActions: ActionService {
     let actions: Actions
     /// Where a zestor prune keeps its audit (`--audit-schema`); nil: zestor prunes are refused, saying so.
     var auditSchema: String? = nil
+    /// Backend detail and EXPLAIN (its connection opens on first use).
+    var inspector: BackendInspector? = nil
 
     func permissions() throws -> Actions.Permissions { try actions.permissions() }
 
@@ -28,6 +30,16 @@ struct LiveActions: ActionService {
         let r = try actions.executePrune(plan) { quitSignal.load(ordering: .relaxed) == 0 && progress($0.deleted, $0.planned) }
         return PruneOutcome(
             deleted: r.deleted, batches: r.batches, milliseconds: r.duration.seconds * 1000, cancelled: r.cancelled, auditID: r.auditID)
+    }
+
+    func inspectBackend(_ pid: Int32) throws -> BackendDetail? {
+        guard let inspector else { throw StoreError(.invalidArgument, "backend detail is not available here") }
+        return try inspector.detail(pid: pid)
+    }
+
+    func explainBackend(_ pid: Int32) throws -> ExplainOutcome {
+        guard let inspector else { return .refused("EXPLAIN is not available here") }
+        return try inspector.explain(pid: pid)
     }
 
     func cancelBackend(_ pid: Int32) throws -> Bool { try actions.cancelBackend(pid) }

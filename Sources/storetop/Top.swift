@@ -100,7 +100,9 @@ struct Top: ParsableCommand, ConnectionCommand {
         }
         let terminal = try NCursesTerminal(theme: Theme(useColor: options.color))
         defer { terminal.end() }
-        let effects = EffectRunner(refresh: refresh, actions: LiveActions(actions: actions, auditSchema: auditSchema))
+        let inspector = try? actions.makeInspector()
+        defer { inspector?.close() }
+        let effects = EffectRunner(refresh: refresh, actions: LiveActions(actions: actions, auditSchema: auditSchema, inspector: inspector))
         AppLoop(terminal: terminal, refresh: refresh, effects: effects, options: options, past: past, shouldStop: quitting).run()
         // a prune still running (the loop ended on a signal) stops after its current batch and closes its audit row
         // as cancelled before the process exits

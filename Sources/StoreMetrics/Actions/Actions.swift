@@ -42,6 +42,10 @@ public final class Actions: @unchecked Sendable {
         return s
     }
 
+    /// A reader of backends in depth and their EXPLAIN, on a connection of its own to the same server (reads only:
+    /// offered in read-only mode too).
+    public func makeInspector() throws -> BackendInspector { try BackendInspector(dsn: dsn, logger: logger) }
+
     /// Closes the store handle, if one was opened.
     public func close() {
         lock.lock()

@@ -11,7 +11,8 @@ enum SessionsPanel: Panel {
 
     static func statements(_ schema: Identifier) -> [SQL] { [statement(all: false), statement(all: true)] }
 
-    /// The client backends of the store's database (`all`: of every database), with the whole cluster's count and
+    /// The client backends of the store's database (`all`: of every database), when each started waiting for a lock
+    /// (one pass over pg_locks), with the whole cluster's count and
     /// whether this role sees every session's details (`pg_monitor` or superuser; otherwise PostgreSQL shows other
     /// roles' sessions without their query, state and times). The first row carries the counts even when no backend
     /// matches (the LATERAL side is then NULL).
@@ -27,8 +28,11 @@ enum SessionsPanel: Panel {
                    SELECT a.pid, coalesce(a.application_name, '') AS application_name, a.usename, coalesce(a.state, 'unknown') AS state,
                           a.wait_event_type, a.wait_event, a.query_start, a.xact_start, a.state_change, age(a.backend_xmin) AS xmin_age,
                           CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid)::text END AS blocked_by,
-                          left(a.query, 300) AS query, a.datname
+                          left(a.query, 300) AS query, a.datname, host(a.client_addr) AS client_addr,
+                          nullif(a.client_port, -1) AS client_port, a.backend_start, w.wait_start, a.query_id
                      FROM pg_stat_activity a
+                     LEFT JOIN (SELECT l.pid, min(l.waitstart) AS wait_start FROM pg_locks l
+                                 WHERE NOT l.granted GROUP BY l.pid) w ON w.pid = a.pid
                     WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()\(unsafeRaw: scope)
                     ORDER BY a.xact_start NULLS LAST LIMIT \(unsafeRaw: String(limit))) b ON true
             """
@@ -62,6 +66,9 @@ enum SessionsPanel: Panel {
             state: try r.decode("state"), waitEventType: r["wait_event_type"], waitEvent: r["wait_event"],
             queryStart: try r.decodeOptional("query_start"), transactionStart: try r.decodeOptional("xact_start"),
             stateChange: try r.decodeOptional("state_change"), xminAge: try r.decodeOptional("xmin_age"),
-            blockedBy: blocked, query: QueryText.redactPasswords(r["query"] ?? ""), database: r["datname"])
+            blockedBy: blocked, query: QueryText.redactPasswords(r["query"] ?? ""), database: r["datname"],
+            clientAddress: r["client_addr"], clientPort: try r.decodeOptional("client_port"),
+            backendStart: try r.decodeOptional("backend_start"), waitStart: try r.decodeOptional("wait_start"),
+            queryId: try r.decodeOptional("query_id"))
     }
 }

@@ -79,6 +79,16 @@ extension Snapshot {
         public var query: String
         /// The database it is connected to.
         public var database: String? = nil
+        /// The client's IP address (nil: a unix socket, or not shown to this role).
+        public var clientAddress: String? = nil
+        /// The client's TCP port (nil: a unix socket).
+        public var clientPort: Int32? = nil
+        /// When the backend started (the connection was opened).
+        public var backendStart: Date? = nil
+        /// When it started waiting for the lock it waits on (`pg_locks.waitstart`; nil when not waiting).
+        public var waitStart: Date? = nil
+        /// Its statement's query identifier (`compute_query_id`; what pg_stat_statements keys by).
+        public var queryId: Int64? = nil
     }
 
     /// A backend holding event or outbox delivery back: an append registered and not yet committed.

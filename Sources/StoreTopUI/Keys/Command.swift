@@ -11,7 +11,12 @@ public enum Command: Equatable, Sendable {
     case drillIn
     /// Opens the detail of the selected consumer.
     case consumerDetail
+    /// Enter in Sessions: a group expands or collapses, a backend opens its detail.
     case toggleGroup
+    /// `e` in Sessions: every group expanded, or (all open already) every group collapsed.
+    case expandAll
+    /// `a` `L` `w` `Q` in Sessions: show that mode (again: back to the groups).
+    case sessionsMode(SessionsMode)
     case back
     case pickTenant
     case editFilter

@@ -44,7 +44,14 @@ public enum KeyTable {
             "↑↓ PgUp PgDn Home End", "move", nil, .help,
             [.up: .move(.up), .down: .move(.down), .pageUp: .move(.pageUp), .pageDown: .move(.pageDown), .home: .move(.top), .end: .move(.bottom)]),
         .init("Enter", "drill into tenant", [.overview], keys: [.enter], .drillIn),
-        .init("Enter", "expand group", [.sessions], keys: [.enter], .toggleGroup),
+        .init("Enter", "expand / detail", [.sessions], keys: [.enter], .toggleGroup),
+        .init(
+            "a L w Q", "list/locks/waits/queries", [.sessions], .helpAndFooter,
+            [
+                .char("a"): .sessionsMode(.backends), .char("L"): .sessionsMode(.locks), .char("w"): .sessionsMode(.waits),
+                .char("Q"): .sessionsMode(.queries),
+            ]),
+        .init("e", "expand/collapse all groups", [.sessions], .help, keys: [.char("e")], .expandAll),
         .init("Enter", "consumer detail", [.consumers], keys: [.enter], .consumerDetail),
         .init("Esc", "back / clear filter", keys: [.escape], .back),
         .init("t", "tenant", keys: [.char("t")], .pickTenant),

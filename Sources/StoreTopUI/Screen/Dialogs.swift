@@ -38,6 +38,7 @@ extension Screen {
             c.put(x, y + 2, "\(d) of \(p) rows deleted   Esc: cancel after this batch", .dialog, maxWidth: w)
         case .signalConfirm(let pid, let term, let yes): signalConfirm(&c, m, pid, term, yes)
         case .consumerDetail(let t, let n): consumerDetail(&c, m, tenant: t, name: n)
+        case .backendDetail(let pid, let scroll): backendDetail(&c, m, pid: pid, scroll: scroll)
         case .moveMenu(let target, let choice, let text): moveMenu(&c, target, choice, text)
         case .proposing(let target):
             let (x, y, _) = box(&c, 50, 4, DisplayText.sanitize(target.label))

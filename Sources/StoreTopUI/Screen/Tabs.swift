@@ -14,13 +14,18 @@ extension Screen {
         if !filter.isEmpty, x + filter.count < room { c.put(room - filter.count, y, filter, .warning) }
     }
 
+    /// A view's title; the Sessions view's names its mode when it is not the groups (`Sessions: lock tree`).
+    static func title(_ v: View, _ s: UIState) -> String {
+        v == .sessions && s.sessionsMode != .groups ? "\(v.title): \(s.sessionsMode.title)" : v.title
+    }
+
     /// The tab labels at a level of shortening (0: full titles; 5: numbers only but the current view's).
     static func tabLabels(_ s: UIState, level: Int) -> [String] {
         View.allCases.map { v in
             let current = v == s.view
             switch level {
-            case 0: return " \(v.rawValue) \(v.title) "
-            case 1: return " \(v.rawValue) \(v.title)"
+            case 0: return " \(v.rawValue) \(title(v, s)) "
+            case 1: return " \(v.rawValue) \(title(v, s))"
             case 2: return " \(v.rawValue)\(v.title.prefix(8)) "
             case 3: return " \(v.rawValue)\(v.title.prefix(current ? 8 : 4)) "
             case 4: return " \(v.rawValue)\(v.title.prefix(current ? 8 : 4))"

@@ -19,6 +19,10 @@ public protocol ActionService: Sendable {
     func proposeConsumerOp(_ target: OpTarget, _ op: ConsumerOp) throws -> OpProposal
     /// Carries out a previewed operation (refused if the consumer moved since); returns what to tell the DBA.
     func executeConsumerOp(_ proposal: OpProposal, force: Bool) throws -> String
+    /// A backend read in depth (a read: offered in read-only mode too); nil when it has ended.
+    func inspectBackend(_ pid: Int32) throws -> BackendDetail?
+    /// Plain EXPLAIN of a backend's query, or why not (a read: offered in read-only mode too).
+    func explainBackend(_ pid: Int32) throws -> ExplainOutcome
 }
 
 extension ActionService {
@@ -31,6 +35,14 @@ extension ActionService {
     public func executeConsumerOp(_ proposal: OpProposal, force: Bool) throws -> String {
         throw ActionRefused(message: "consumer operations are not offered here")
     }
+
+    /// Not offered (test fakes): the detail shows what the snapshot holds.
+    public func inspectBackend(_ pid: Int32) throws -> BackendDetail? {
+        throw ActionRefused(message: "no live read here: what the snapshot holds")
+    }
+
+    /// Not offered (test fakes).
+    public func explainBackend(_ pid: Int32) throws -> ExplainOutcome { .refused("EXPLAIN needs a live server") }
 
     /// The own store's outboxes only, for services that prune nothing else (test fakes).
     public func planPrune(_ target: PruneTarget, choice: PruneChoice) throws -> PruneProposal {

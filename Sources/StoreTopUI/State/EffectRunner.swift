@@ -67,6 +67,8 @@ public final class EffectRunner: @unchecked Sendable {
         case .seek: break  // the loop reads its archive itself
         case .proposeOp(let target, let op): proposeOp(target, op)
         case .executeOp(let p, let force): executeOp(p, force: force)
+        case .inspect(let pid): inspect(pid)
+        case .explain(let pid): explain(pid)
         }
     }
 

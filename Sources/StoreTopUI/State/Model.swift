@@ -26,6 +26,8 @@ public struct Model: Sendable {
     public var outboxPolicy: (@Sendable (_ tenant: String, _ kind: String) -> String?)?
     /// What this role may do (checked once at start).
     public var permissions: Actions.Permissions?
+    /// The backend detail on screen (and its EXPLAIN), read on request.
+    public var inspection: Inspection?
 
     /// An empty model.
     public init() {}

@@ -28,13 +28,14 @@ public enum Reducer {
         case .drillIn: drillIn(&s, ctx)
         case .consumerDetail:
             if case .cursor(let t, let n)? = selectedRow(s, ctx) { s.dialog = .consumerDetail(tenant: t, name: n) }
-        case .toggleGroup:
-            if case .group(let g)? = selectedRow(s, ctx) {
-                if s.expandedGroups.contains(g) { s.expandedGroups.remove(g) } else { s.expandedGroups.insert(g) }
-            }
+        case .toggleGroup: return enterSessions(s, ctx)
+        case .expandAll: expandAll(&s, ctx)
+        case .sessionsMode(let mode): sessionsMode(&s, mode)
         case .back:
             if !s.current.filter.isEmpty {
                 s.current.filter = ""
+            } else if s.view == .sessions && s.sessionsMode != .groups {
+                sessionsMode(&s, s.sessionsMode)
             } else if s.rewind != nil && !s.replay {
                 return (s, [.seek(.live)])
             } else if s.tenant != nil {
@@ -114,7 +115,10 @@ public enum Reducer {
 
     static func signal(_ s: inout UIState, terminate: Bool, _ ctx: HandlerContext) {
         if s.readOnly { s.status = "read-only mode: cancel and terminate are off"; return }
-        guard case .backend(let pid)? = selectedRow(s, ctx) else { s.status = "select a backend first (Enter expands a group)"; return }
+        guard case .backend(let pid)? = selectedRow(s, ctx) else {
+            s.status = "select a backend first (Enter expands a group, a lists every backend)"
+            return
+        }
         s.dialog = .signalConfirm(pid: pid, terminate: terminate, yes: false)
     }
 

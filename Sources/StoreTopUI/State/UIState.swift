@@ -13,6 +13,11 @@ public struct UIState: Equatable, Sendable {
     /// Seconds between refreshes.
     public var interval: Double = 2
     var expandedGroups: Set<String> = []
+    /// What the Sessions view shows (`a`, `L`, `w`, `Q` switch; the same key again returns to the groups).
+    public var sessionsMode: SessionsMode = .groups
+    /// The Sessions view's table state per mode (the groups' lives in `views`).
+    var sessionsModes: [SessionsMode: ViewState] = Dictionary(
+        uniqueKeysWithValues: SessionsMode.allCases.map { ($0, ViewState(sortColumn: $0.defaultSort.column, sortReversed: $0.defaultSort.reversed)) })
     var dialog: Dialog = .none
     /// Prune, cancel and terminate are off.
     public var readOnly = false
@@ -33,8 +38,10 @@ public struct UIState: Equatable, Sendable {
     init(view: View) { self.view = view }
 
     var current: ViewState {
-        get { views[view] ?? ViewState() }
-        set { views[view] = newValue }
+        get { view == .sessions && sessionsMode != .groups ? sessionsModes[sessionsMode] ?? ViewState() : views[view] ?? ViewState() }
+        set {
+            if view == .sessions && sessionsMode != .groups { sessionsModes[sessionsMode] = newValue } else { views[view] = newValue }
+        }
     }
 
     /// The refresh intervals `+` and `-` step through.
@@ -55,6 +62,8 @@ enum Dialog: Equatable, Sendable {
     case signalConfirm(pid: Int32, terminate: Bool, yes: Bool)
     case message(title: String, text: String)
     case consumerDetail(tenant: String, name: String)
+    /// Enter on a backend: its detail (read live), scrolled by `scroll` lines; `x` adds EXPLAIN.
+    case backendDetail(pid: Int32, scroll: Int)
     case sortMenu(selected: Int)
     /// `g`: a time being typed.
     case goToTime(text: String)
@@ -82,4 +91,8 @@ public enum Effect: Equatable, Sendable {
     case proposeOp(OpTarget, ConsumerOp)
     /// Carry out a previewed operation.
     case executeOp(OpProposal, force: Bool)
+    /// Read a backend's detail (`BackendInspector`), off the UI thread.
+    case inspect(Int32)
+    /// EXPLAIN a backend's query (plain EXPLAIN in a read-only transaction), off the UI thread.
+    case explain(Int32)
 }

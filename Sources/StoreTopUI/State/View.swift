@@ -62,6 +62,8 @@ public enum RowID: Hashable, Sendable {
     case receiver
     /// A Replication line that is text, not a thing: a warning, or what an empty section means.
     case replicationNote(String)
+    /// A line of another view that is text, not a thing (the lock tree when nothing waits).
+    case note(String)
 }
 
 /// Per-view table state.

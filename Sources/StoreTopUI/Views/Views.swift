@@ -10,7 +10,7 @@ enum Views {
         let own = StoreColumn.own(m)
         switch view {
         case .overview: return OverviewView.table(snap, d, tenant: s.tenant, store: own)
-        case .sessions: return SessionsView.table(snap, tenant: s.tenant, expanded: s.expandedGroups)
+        case .sessions: return sessions(snap, d, s)
         case .pools: return PoolsView.table(snap, tenant: s.tenant)
         case .streams: return StreamsView.table(snap, d, tenant: s.tenant, store: own)
         case .consumers: return ConsumersView.table(snap, d, tenant: s.tenant, store: own)
@@ -18,6 +18,17 @@ enum Views {
         case .bookmarks: return BookmarksView.table(snap, tenant: s.tenant, store: own)
         case .replication: return ReplicationView.table(snap)
         case .parked: return ParkedView.table(snap, tenant: s.tenant)
+        }
+    }
+
+    /// The Sessions view in its mode (`a`, `L`, `w`, `Q`).
+    static func sessions(_ snap: Snapshot, _ d: Derived?, _ s: UIState) -> Table {
+        switch s.sessionsMode {
+        case .groups: return SessionsView.table(snap, tenant: s.tenant, expanded: s.expandedGroups)
+        case .backends: return BackendsView.table(snap, tenant: s.tenant)
+        case .locks: return LockTreeView.table(snap, tenant: s.tenant)
+        case .waits: return WaitEventsView.table(snap, d, tenant: s.tenant)
+        case .queries: return TopQueriesView.table(snap, d, tenant: s.tenant)
         }
     }
 
