@@ -39,6 +39,12 @@ extension Collector {
         run.snapshot.parked = try run(ParkedPanel.name) { try ParkedPanel.read(c, name) }
     }
 
+    /// pg_stat_statements' top entries (nil without the extension, and no error).
+    func collectStatements(_ c: Connection, _ run: inout PanelRun) throws {
+        let read = try run(StatementsPanel.name) { n in try StatementsPanel.read(c, all: allDatabases, statements: &n) }
+        run.snapshot.statementStatistics = read ?? nil
+    }
+
     /// Tries every switched-off panel again at the next snapshot (the dashboard's `r`).
     public func retryDisabledPanels() { disabled.retryAll() }
 

@@ -94,6 +94,7 @@ public final class Collector: @unchecked Sendable {
         }
         // client backends of the whole cluster, this one included
         if let count { run.snapshot.server?.connections = count }
+        try collectStatements(c, &run)
         if found == true { try collectStore(c, &run, &state, locks: locks, now: now) }
         try collectForeign(c, &run, &state.foreign, now: now)
     }

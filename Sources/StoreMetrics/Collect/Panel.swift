@@ -17,7 +17,7 @@ enum Panels {
     /// The panel types, in running order.
     static var all: [any Panel.Type] {
         [
-            ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, PoolsPanel.self, StreamsPanel.self,
+            ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, StatementsPanel.self, PoolsPanel.self, StreamsPanel.self,
             CursorsPanel.self, OutboxesPanel.self, LagPanel.self, ProbesPanel.self, BookmarksPanel.self, TenantsPanel.self,
             ParkedPanel.self,
         ]

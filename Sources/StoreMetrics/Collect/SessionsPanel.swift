@@ -27,7 +27,7 @@ enum SessionsPanel: Panel {
                    SELECT a.pid, coalesce(a.application_name, '') AS application_name, a.usename, coalesce(a.state, 'unknown') AS state,
                           a.wait_event_type, a.wait_event, a.query_start, a.xact_start, a.state_change, age(a.backend_xmin) AS xmin_age,
                           CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid)::text END AS blocked_by,
-                          left(a.query, 300) AS query, a.datname
+                          left(a.query, 300) AS query, a.datname, a.query_id
                      FROM pg_stat_activity a
                     WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()\(unsafeRaw: scope)
                     ORDER BY a.xact_start NULLS LAST LIMIT \(unsafeRaw: String(limit))) b ON true
@@ -62,6 +62,7 @@ enum SessionsPanel: Panel {
             state: try r.decode("state"), waitEventType: r["wait_event_type"], waitEvent: r["wait_event"],
             queryStart: try r.decodeOptional("query_start"), transactionStart: try r.decodeOptional("xact_start"),
             stateChange: try r.decodeOptional("state_change"), xminAge: try r.decodeOptional("xmin_age"),
-            blockedBy: blocked, query: QueryText.redactPasswords(r["query"] ?? ""), database: r["datname"])
+            blockedBy: blocked, query: QueryText.redactPasswords(r["query"] ?? ""), database: r["datname"],
+            queryId: try r.decodeOptional("query_id"))
     }
 }

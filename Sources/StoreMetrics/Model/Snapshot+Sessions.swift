@@ -79,6 +79,8 @@ extension Snapshot {
         public var query: String
         /// The database it is connected to.
         public var database: String? = nil
+        /// pg_stat_activity.query_id of its current or last statement (nil: `compute_query_id` off, or not known).
+        public var queryId: Int64? = nil
     }
 
     /// A backend holding event or outbox delivery back: an append registered and not yet committed.

@@ -62,6 +62,10 @@ public enum RowID: Hashable, Sendable {
     case receiver
     /// A Replication line that is text, not a thing: a warning, or what an empty section means.
     case replicationNote(String)
+    /// A wait event of a session group (`WaitEventSummary.key`), or of every group (`all|type:event`).
+    case waitEvent(String)
+    /// A top query, by `TopQuery.id` (its query id).
+    case queryShape(Int64)
 }
 
 /// Per-view table state.
