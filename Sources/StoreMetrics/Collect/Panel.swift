@@ -46,6 +46,8 @@ struct CollectState: Sendable {
     var lag: [CursorKey: LagCarry] = [:]
     /// The foreign stores found, and what their statuses need (`Collector+Foreign`).
     var foreign = ForeignCarry()
+    /// The last pg_stat_statements read and when it was made (`StatementsPanel`).
+    var statements: StatementsPanel.Carry?
 
     /// Voids what was carried when the store's epoch changed.
     mutating func enter(epoch: String?) {

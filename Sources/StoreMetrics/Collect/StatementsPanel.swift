@@ -9,6 +9,8 @@ enum StatementsPanel: Panel {
     static let name = "statements"
     /// At most this many entries are read.
     static let limit = 200
+    /// The last read (nil inside: the extension is not there) and when it was made.
+    typealias Carry = (read: Snapshot.Statements?, at: ContinuousClock.Instant)
 
     /// The lookup and both forms of the read, in `public` where the test server installs the extension (pg_wait_sampling's
     /// statement is left out: that extension is not packaged for the test server).
