@@ -39,6 +39,18 @@ extension Collector {
         run.snapshot.parked = try run(ParkedPanel.name) { try ParkedPanel.read(c, name) }
     }
 
+    /// pg_stat_statements' top entries (nil without the extension, and no error), read at most every
+    /// `statementsInterval`: in between the last read is carried (same `readAt`, so `History` adds no growth).
+    func collectStatements(_ c: Connection, _ run: inout PanelRun, _ carry: inout StatementsPanel.Carry?) throws {
+        if let carry, carry.at.duration(to: .now) < statementsInterval {
+            run.snapshot.statementStatistics = carry.read
+            return
+        }
+        let read = try run(StatementsPanel.name) { n in try StatementsPanel.read(c, all: allDatabases, statements: &n) }
+        run.snapshot.statementStatistics = read ?? nil
+        carry = read.map { (read: $0, at: .now) }
+    }
+
     /// Tries every switched-off panel again at the next snapshot (the dashboard's `r`).
     public func retryDisabledPanels() { disabled.retryAll() }
 

@@ -16,7 +16,8 @@ public final class Collector: @unchecked Sendable {
     let disabled = DisabledPanels()
     /// What the panels carry from one snapshot to the next (snapshots are serialized by the pool of one).
     private var state = CollectState()
-
+    /// pg_stat_statements is read at most this often (30-60 ms of server time with 5000 entries); snapshots between carry it.
+    public var statementsInterval: Duration = .seconds(10)
     /// Sessions of every database of the cluster (true) or of the store's database only (false, the default).
     public let allDatabases: Bool
     /// Panels not started within this time of a snapshot's start are not read.
@@ -48,8 +49,7 @@ public final class Collector: @unchecked Sendable {
         c.lockTimeout = timeouts.lock
         c.settings = ["jit": "off"]  // JIT cost a second or more per bounded read of a few rows (factstr cursors)
         c.acquireTimeout = .seconds(5)
-        c.reportInterval = nil
-        c.connectTimeout = 5
+        (c.reportInterval, c.connectTimeout) = (nil, 5)
         pool = try Pool(c, logger: logger)
     }
 
@@ -94,6 +94,7 @@ public final class Collector: @unchecked Sendable {
         }
         // client backends of the whole cluster, this one included
         if let count { run.snapshot.server?.connections = count }
+        try collectStatements(c, &run, &state.statements)
         if found == true { try collectStore(c, &run, &state, locks: locks, now: now) }
         try collectForeign(c, &run, &state.foreign, now: now)
     }

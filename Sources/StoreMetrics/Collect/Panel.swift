@@ -17,7 +17,7 @@ enum Panels {
     /// The panel types, in running order.
     static var all: [any Panel.Type] {
         [
-            ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, PoolsPanel.self, StreamsPanel.self,
+            ServerPanel.self, StorePanel.self, LocksPanel.self, SessionsPanel.self, StatementsPanel.self, PoolsPanel.self, StreamsPanel.self,
             CursorsPanel.self, OutboxesPanel.self, LagPanel.self, ProbesPanel.self, BookmarksPanel.self, TenantsPanel.self,
             ParkedPanel.self,
         ]
@@ -46,6 +46,8 @@ struct CollectState: Sendable {
     var lag: [CursorKey: LagCarry] = [:]
     /// The foreign stores found, and what their statuses need (`Collector+Foreign`).
     var foreign = ForeignCarry()
+    /// The last pg_stat_statements read and when it was made (`StatementsPanel`).
+    var statements: StatementsPanel.Carry?
 
     /// Voids what was carried when the store's epoch changed.
     mutating func enter(epoch: String?) {

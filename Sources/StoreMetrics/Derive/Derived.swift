@@ -34,6 +34,12 @@ public struct Derived: Sendable, Equatable {
     public var cursors: [CursorKey: CursorHealth] = [:]
     /// Outbox rows per second (growth; negative while pruning).
     public var outboxGrowth: [OutboxKey: Double] = [:]
+    /// What the sessions wait on, per group and wait event: now, and the mean over the refreshes of the last minute
+    /// (`WaitEvents`); most backends now first.
+    public var waits: [WaitEventSummary] = []
+    /// The queries that took the most execution time in the last minute (pg_stat_statements' growth between
+    /// refreshes, `TopQueries`), with the session groups seen running them; empty without the extension.
+    public var topQueries: [TopQuery] = []
     /// The tenant summary of the snapshot this was derived for, built once by `History.add` (see `tenantSummary(for:)`).
     var summary: (takenAt: Date, rows: [TenantSummary])?
 
@@ -52,6 +58,6 @@ public struct Derived: Sendable, Equatable {
     public static func == (a: Derived, b: Derived) -> Bool {
         a.appendRate == b.appendRate && a.transactionRate == b.transactionRate && a.tenantAppendRate == b.tenantAppendRate
             && a.appendRateHistory == b.appendRateHistory && a.tenantAppendRateHistory == b.tenantAppendRateHistory
-            && a.cursors == b.cursors && a.outboxGrowth == b.outboxGrowth
+            && a.cursors == b.cursors && a.outboxGrowth == b.outboxGrowth && a.waits == b.waits && a.topQueries == b.topQueries
     }
 }

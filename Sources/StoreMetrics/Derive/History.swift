@@ -18,6 +18,8 @@ public struct History: Sendable {
     public var store = "storeaccess:\(StoreSchema.defaultName)"
     private var appendHistory: [Double] = []
     private var tenantHistory: [String: [Double]] = [:]
+    /// The last minute of wait counts and pg_stat_statements reads (`Derived.waits`, `Derived.topQueries`).
+    private var minute = MinuteWindow()
 
     /// The rates kept by default: the widest sparkline any view draws (Streams' "RATE (last 20)"). Keeping no more
     /// than is drawn also bounds what a past moment's warm-up reads (`TimeMachine.warmup`).
@@ -44,6 +46,7 @@ public struct History: Sendable {
         } else {
             d.cursors = Dictionary(uniqueKeysWithValues: s.cursors.map { ($0.key, health($0, samples: [(s.takenAt, $0)], snapshot: s)) })
         }
+        minute.add(s, into: &d)
         d.summary = (s.takenAt, TenantSummary.build(s, d))
         return d
     }
@@ -52,6 +55,8 @@ public struct History: Sendable {
     /// positions, sparkline rates) moves exactly as `add` moves it, without building statuses and the tenant summary.
     public mutating func warm(_ s: Snapshot) {
         remember(s)
+        var minuteScratch = Derived()
+        minute.add(s, into: &minuteScratch)
         guard snapshots.count >= 2 else { return }
         var scratch = Derived()
         rates(into: &scratch, now: s, previous: snapshots[snapshots.count - 2])

@@ -29,6 +29,9 @@ public struct Snapshot: Sendable, Codable, Equatable {
     /// Stores of other libraries in the database (factstr, eventcore, zestor, faucet-state, axon); nil when
     /// detection is off.
     public var foreign: [ForeignStore]?
+    /// pg_stat_statements, its most expensive entries (`Snapshot+Statements.swift`); nil when the extension is not
+    /// installed in the database (or the panel failed: then `errors` says why).
+    public var statementStatistics: Statements?
     /// Panels that could not be read, and why (privilege, timeout, missing schema).
     public var errors: [PanelError]
     /// Statements the snapshot ran, and the time the server spent on them (ms, measured by the collector).

@@ -21,6 +21,8 @@ public enum SessionsMode: String, CaseIterable, Sendable {
         switch self {
         case .backends: return (BackendsColumn.duration, false)
         case .locks: return (LockTreeView.defaultSort, false)
+        case .waits: return (WaitEventsView.sortColumn, false)
+        case .queries: return (TopQueriesView.sortColumn, false)
         default: return (0, false)
         }
     }

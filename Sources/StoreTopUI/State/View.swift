@@ -64,6 +64,10 @@ public enum RowID: Hashable, Sendable {
     case replicationNote(String)
     /// A line of another view that is text, not a thing (the lock tree when nothing waits).
     case note(String)
+    /// A wait event of a session group (`WaitEventSummary.key`), or of every group (`all|type:event`).
+    case waitEvent(String)
+    /// A top query, by `TopQuery.id` (its query id).
+    case queryShape(Int64)
 }
 
 /// Per-view table state.
