@@ -36,9 +36,11 @@ import Testing
         let inspector = try BackendInspector(dsn: f.server.dsn)
         defer { inspector.close() }
         for pid in pids {
+            // read before and after: other tests' transactions may move the horizon in between (then either is right)
+            let before = try #require(try ObservedBackend.read(pid, server: f.server))
             let d = try #require(try inspector.detail(pid: pid))
             let seen = try #require(try ObservedBackend.read(pid, server: f.server))
-            Self.expectSame(d, seen, pid: pid)
+            Self.expectSame(d, seen, pid: pid, horizonBefore: before.holdsHorizon)
         }
         let (dr, d1, d2, dx) = (
             try #require(try inspector.detail(pid: pids[0])), try #require(try inspector.detail(pid: pids[1])),
@@ -75,7 +77,7 @@ import Testing
     }
 
     /// Every field the test can read the same way, and every lock.
-    static func expectSame(_ d: BackendDetail, _ seen: ObservedBackend, pid: Int32) {
+    static func expectSame(_ d: BackendDetail, _ seen: ObservedBackend, pid: Int32, horizonBefore: Bool? = nil) {
         #expect(d.pid == pid)
         #expect(d.state == seen.state, "\(pid)")
         #expect(d.waitEventType == seen.waitEventType && d.waitEvent == seen.waitEvent, "\(pid)")
@@ -85,7 +87,7 @@ import Testing
         #expect(d.clientAddress == seen.clientAddress && d.clientPort == seen.clientPort, "\(pid)")
         #expect(d.query == QueryText.redactPasswords(seen.query) && d.user == seen.user, "\(pid)")
         #expect(d.blockedBy == seen.blockedBy && d.blocks == seen.blocks, "\(pid)")
-        #expect(d.holdsHorizon == seen.holdsHorizon, "\(pid)")
+        #expect(d.holdsHorizon == seen.holdsHorizon || (horizonBefore.map { $0 != seen.holdsHorizon } ?? false), "\(pid)")
         func key(_ l: BackendDetail.Lock) -> String { "\(l.target)|\(l.mode)|\(l.granted)|\(l.relation ?? "-")|\(l.lockType)" }
         #expect(d.locks.map(key).sorted() == seen.locks.map(key).sorted(), "\(pid)")
         #expect(d.locks.allSatisfy { $0.granted == ($0.waitStart == nil) }, "a waiting lock has its waitstart: \(pid)")

@@ -70,6 +70,56 @@ import Testing
         #expect(try inspector.detail(pid: c.backendPID)?.database == "storetop_inspect_other")
     }
 
+    /// A table another session locks: planning waits at most the lock timeout (100 ms) and is refused saying so; a
+    /// temporary table of the other session cannot be planned here, and the server's message says why.
+    @Test func aLockedTableAndAnotherSessionsTemporaryTableAreRefused() throws {
+        let f = try InspectFixture()
+        defer { f.drop() }
+        let s = f.schema
+        let reader = try f.connect(), locker = try f.connect(), temp = try f.connect()
+        defer { for c in [reader, locker, temp] { c.close() } }
+        try reader.query(SQL(unsafeRaw: "SELECT id, v FROM \"\(s)\".orders WHERE id = 42"))
+        try locker.query("BEGIN")
+        try locker.query(SQL(unsafeRaw: "LOCK TABLE \"\(s)\".orders IN ACCESS EXCLUSIVE MODE"))
+        defer { _ = try? locker.query("ROLLBACK") }
+        let inspector = try BackendInspector(dsn: f.server.dsn)
+        defer { inspector.close() }
+        let t0 = ContinuousClock.now
+        let why = Self.refusal(try inspector.explain(pid: reader.backendPID))
+        #expect(why.contains("not granted within 100 ms"), "\(why)")
+        #expect(t0.duration(to: .now) < .seconds(2), "one short wait, not a statement timeout")
+        try locker.query("ROLLBACK")
+
+        try temp.query("CREATE TEMPORARY TABLE scratch (id int)")
+        try temp.query("SELECT count(*) FROM scratch")
+        let missing = Self.refusal(try inspector.explain(pid: temp.backendPID))
+        #expect(missing.contains("could not plan it here") && missing.contains("scratch"), "\(missing)")
+        // the inspector's connection is clean afterwards: no transaction left open, the next plan works
+        guard case .plan = try inspector.explain(pid: reader.backendPID) else {
+            Issue.record("no plan after the refusals")
+            return
+        }
+    }
+
+    /// A terminated inspector connection is replaced: the next read works without the caller doing anything.
+    @Test func theInspectorReconnectsAfterItsBackendWasTerminated() throws {
+        let server = try TestServer.current()
+        let inspector = try BackendInspector(dsn: server.directDSN)
+        defer { inspector.close() }
+        let own = try inspector.pool.withConnection { $0.backendPID }
+        let name = try #require(try inspector.detail(pid: own)).applicationName
+        #expect(name == "st:storetop/inspect")
+        try server.admin(SQL("SELECT pg_terminate_backend(\(own))"))
+        let f = try InspectFixture()
+        defer { f.drop() }
+        #expect(try f.eventually { try server.admin(SQL("SELECT 1 FROM pg_stat_activity WHERE pid = \(own)")).rows.isEmpty })
+        #expect(try inspector.detail(pid: Int32.max) == nil, "the first read after the break works")
+        #expect(try inspector.explain(pid: own) == .refused("backend \(own) has ended"))
+        let again = try inspector.pool.withConnection { $0.backendPID }
+        let detail = try inspector.detail(pid: again)
+        #expect(again != own && detail?.pid == again)
+    }
+
     /// The reason of a refusal ("" for a plan).
     static func refusal(_ outcome: ExplainOutcome) -> String {
         if case .refused(let why) = outcome { return why }
