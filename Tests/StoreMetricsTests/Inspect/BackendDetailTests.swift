@@ -26,6 +26,7 @@ import Testing
         try f.server.admin("SELECT pg_current_xact_id()")  // root's xid is then newer than rr's xmin
         try root.query("BEGIN")
         try root.query(SQL(unsafeRaw: "UPDATE \"\(s)\".orders SET v = v + 1 WHERE id = 1"))
+        try root.query("SELECT pg_advisory_xact_lock(12, 34)")
         try w1.query("BEGIN")
         try w1.query(SQL(unsafeRaw: "LOCK TABLE \"\(s)\".other IN EXCLUSIVE MODE"))
         waiting.append(BlockedStatement(w1, SQL(unsafeRaw: "UPDATE \"\(s)\".orders SET v = v + 1 WHERE id = 1")))
@@ -54,6 +55,7 @@ import Testing
         #expect(d1.locks.contains { $0.lockType == "tuple" && $0.target.hasSuffix(" of \(s).orders") && $0.granted })
         #expect(d2.locks.first.map { "\($0.target) \($0.mode) \($0.granted)" } == "table \(s).other ShareLock false")
         #expect(dr.locks.contains { $0.target == "transaction \(dr.backendXid ?? "-")" && $0.mode == "ExclusiveLock" })
+        #expect(dr.locks.contains { $0.target == "advisory 12:34:2" && $0.relation == nil && $0.granted })
         #expect(dr.clientAddress == "127.0.0.1" && dr.clientPort != nil && dx.clientAddress == nil && dx.clientPort == nil)
         // the REPEATABLE READ snapshot is older than the root's transaction
         #expect(dx.backendXid == nil && dx.backendXmin != nil && !dr.holdsHorizon)

@@ -134,7 +134,7 @@ struct ObservedBackend {
             SQL(
                 """
                 SELECT locktype, relation::regclass::text AS rel, mode, granted, waitstart, page, tuple, transactionid::text AS xid,
-                       virtualxid, (SELECT relkind FROM pg_class WHERE oid = relation) AS kind
+                       virtualxid, classid, objid, objsubid, (SELECT relkind FROM pg_class WHERE oid = relation) AS kind
                   FROM pg_locks WHERE pid = \(pid)
                 """)
         ).rows
@@ -147,6 +147,7 @@ struct ObservedBackend {
                 case "tuple": "row (\(r["page"] ?? ""),\(r["tuple"] ?? "")) of \(rel ?? "")"
                 case "transactionid": "transaction " + (r["xid"] ?? "")
                 case "virtualxid": "virtual transaction " + (r["virtualxid"] ?? "")
+                case "advisory": "advisory \(r["classid"] ?? ""):\(r["objid"] ?? ""):\(r["objsubid"] ?? "")"
                 default: "?"
                 }
             return BackendDetail.Lock(
