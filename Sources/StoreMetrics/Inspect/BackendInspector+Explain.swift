@@ -16,7 +16,8 @@ extension BackendInspector {
                     .named("inspect.explain_timeouts"))
             // The text is another session's statement, checked by SafeExplain: it cannot be a bind parameter.
             let result = try c.query(SQL(unsafeRaw: "EXPLAIN (COSTS true)\n" + query, name: "inspect.explain"))
-            return .plan(result.rows.compactMap { $0[0] })
+            // plan lines quote the query's constants (a connection string with a password, say): masked like query texts
+            return .plan(result.rows.compactMap { $0[0] }.map(QueryText.redactPasswords))
         } catch let e as StoreError where e.sqlState != nil && !SQLState.isConnectionLoss(e.sqlState) {
             logger.debug("EXPLAIN refused by the server", metadata: ["error": "\(e)"])
             return .refused(Self.reason(e, role: role))

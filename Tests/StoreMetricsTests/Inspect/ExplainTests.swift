@@ -101,6 +101,22 @@ import Testing
         }
     }
 
+    /// Plan lines quote the query's constants: a password in a connection string is masked as in query texts.
+    @Test func aPasswordInThePlanIsMasked() throws {
+        let f = try InspectFixture()
+        defer { f.drop() }
+        let c = try f.connect()
+        defer { c.close() }
+        try c.query(SQL(unsafeRaw: "SELECT id FROM \"\(f.schema)\".orders WHERE v::text <> 'host=db password=hunter2'"))
+        let inspector = try BackendInspector(dsn: f.server.dsn)
+        defer { inspector.close() }
+        guard case .plan(let lines) = try inspector.explain(pid: c.backendPID) else {
+            Issue.record("not planned")
+            return
+        }
+        #expect(lines.contains { $0.contains("password=") } && !lines.contains { $0.contains("hunter2") }, "\(lines)")
+    }
+
     /// A terminated inspector connection is replaced: the next read works without the caller doing anything.
     @Test func theInspectorReconnectsAfterItsBackendWasTerminated() throws {
         let server = try TestServer.current()
