@@ -24,7 +24,8 @@ import Testing
         try store.pool.query(SQL(unsafeRaw: "INSERT INTO \(t) SELECT g, 0 FROM generate_series(1, 100) g"))
         func open(_ name: String, tenant: String? = nil) throws -> Connection {
             // the role the dashboard runs as, so it sees every detail of these sessions
-            let c = try Connection(try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: name, tenant: tenant))
+            let c = try Connection(
+                try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: name, tenant: tenant))
             conns.append(c)
             return c
         }

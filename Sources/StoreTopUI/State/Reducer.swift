@@ -31,17 +31,7 @@ public enum Reducer {
         case .toggleGroup: return enterSessions(s, ctx)
         case .expandAll: expandAll(&s, ctx)
         case .sessionsMode(let mode): sessionsMode(&s, mode)
-        case .back:
-            if !s.current.filter.isEmpty {
-                s.current.filter = ""
-            } else if s.view == .sessions && s.sessionsMode != .groups {
-                sessionsMode(&s, s.sessionsMode)
-            } else if s.rewind != nil && !s.replay {
-                return (s, [.seek(.live)])
-            } else if s.tenant != nil {
-                s.tenant = nil
-                s.status = "all tenants"
-            }
+        case .back: return back(s)
         case .pickTenant:
             let i = s.tenant.flatMap { ctx.tenants.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
             s.dialog = .tenantPicker(selected: i)
@@ -69,6 +59,22 @@ public enum Reducer {
         case .moveConsumer, .pauseConsumer, .replayParked, .discardParked: return consumerOp(s, command, ctx)
         case .cancelQuery, .terminate: signal(&s, terminate: command == .terminate, ctx)
         case .dialogKey, .filterKey: break
+        }
+        return (s, [])
+    }
+
+    /// Esc: clears the filter, else leaves a Sessions mode, else returns to live, else leaves the tenant.
+    static func back(_ s0: UIState) -> (UIState, [Effect]) {
+        var s = s0
+        if !s.current.filter.isEmpty {
+            s.current.filter = ""
+        } else if s.view == .sessions && s.sessionsMode != .groups {
+            sessionsMode(&s, s.sessionsMode)
+        } else if s.rewind != nil && !s.replay {
+            return (s, [.seek(.live)])
+        } else if s.tenant != nil {
+            s.tenant = nil
+            s.status = "all tenants"
         }
         return (s, [])
     }

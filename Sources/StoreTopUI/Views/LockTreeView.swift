@@ -15,7 +15,9 @@ enum LockTreeView {
 
     static let columns: [ColumnSpec<Row>] = [
         ColumnSpec("PID (BLOCKER › WAITERS)", 24, role: role, sort: { .num(Double($0.node.pid)) }) { tree($0.node) },
-        ColumnSpec("WAITERS", 8, right: true, descending: true, role: { $0.node.waiters > 0 ? .critical : .normal }, sort: { .num(Double($0.node.waiters)) }) {
+        ColumnSpec(
+            "WAITERS", 8, right: true, descending: true, role: { $0.node.waiters > 0 ? .critical : .normal }, sort: { .num(Double($0.node.waiters)) }
+        ) {
             $0.node.waiters > 0 ? "\($0.node.waiters)" : ""
         },
         ColumnSpec("STATE", 8, sort: { .text($0.node.backend?.state ?? "") }) { $0.node.backend.map(BackendsView.state) ?? "?" },
