@@ -17,10 +17,13 @@ import Testing
             while Date() < deadline { if pane.contains(text) { return true }; usleep(200_000) }
             return false
         }
-        /// Runs `command` in a 120×40 window (UTF-8 client unless `utf8: false`); the shell then prints
-        /// "EXITED <status>" and lingers, so the exit can be read from the pane.
-        func launch(_ command: String, utf8: Bool = true) {
-            _ = run((utf8 ? ["-u"] : []) + ["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command + "; echo EXITED $?; sleep 30"])
+        /// Runs `command` in a 120×40 window (or `width`×`height`; UTF-8 client unless `utf8: false`); the shell then
+        /// prints "EXITED <status>" and lingers, so the exit can be read from the pane.
+        func launch(_ command: String, utf8: Bool = true, width: Int = 120, height: Int = 40) {
+            _ = run(
+                (utf8 ? ["-u"] : []) + [
+                    "new-session", "-d", "-s", "e2e", "-x", "\(width)", "-y", "\(height)", command + "; echo EXITED $?; sleep 30",
+                ])
         }
         deinit { _ = run(["kill-server"]) }
     }

@@ -27,6 +27,15 @@ import Testing
         return r
     }
 
+    /// The error is one line on stderr (besides the warning about a password in the connection string, which has a
+    /// line of its own): libpq's multi-line messages are joined.
+    func expectOneLine(_ r: (status: Int32, out: String, err: String), sourceLocation: SourceLocation = #_sourceLocation) {
+        let lines = r.err.split(separator: "\n", omittingEmptySubsequences: false).filter {
+            !$0.hasPrefix("storetop: warning: the connection string")
+        }
+        #expect(lines.count == 2 && lines[1].isEmpty, "one line on stderr: \(r.err.debugDescription)", sourceLocation: sourceLocation)
+    }
+
     @Test func usageErrorsAre64InEveryCommand() throws {
         let dsn = try TestServer.current().directDSN
         try expectStatus(64, ["snapshot", "--sample", "99"], says: "--sample")
@@ -53,19 +62,20 @@ import Testing
         let missing = try expectStatus(65, ["snapshot", "--sample", "0", server.directDSN, "--schema", "no_such_store"], says: "not found")
         #expect(missing.out.contains("PostgreSQL 15"))
         let db = server.directDSN.replacingOccurrences(of: "/storetop_test", with: "/no_such_database")
-        try expectStatus(65, ["snapshot", "--sample", "0", db], says: "does not exist")
+        expectOneLine(try expectStatus(65, ["snapshot", "--sample", "0", db], says: "does not exist"))
         #expect(try server.admin(SQL(unsafeRaw: "SELECT count(*) FROM \"\(schema)\".prune_audit")).first?[0] == "0")
     }
 
     @Test func anUnreachableServerOrABusyAddressIs69() throws {
-        try expectStatus(69, ["snapshot", "postgresql://app@127.0.0.1:1/x?connect_timeout=2"], says: "could not connect")
-        try expectStatus(69, ["metrics", "--once", "host=127.0.0.1 port=1 connect_timeout=2"], says: "could not connect")
-        try expectStatus(69, ["prune", "host=127.0.0.1 port=1", "--tenant", "t", "--kind", "k", "--safe"], says: "could not connect")
+        // a connection error is one line, whichever command met it
+        expectOneLine(try expectStatus(69, ["snapshot", "postgresql://app@127.0.0.1:1/x?connect_timeout=2"], says: "could not connect"))
+        expectOneLine(try expectStatus(69, ["metrics", "--once", "host=127.0.0.1 port=1 connect_timeout=2"], says: "could not connect"))
+        expectOneLine(try expectStatus(69, ["prune", "host=127.0.0.1 port=1", "--tenant", "t", "--kind", "k", "--safe"], says: "could not connect"))
         // an address already in use
         let (fd, port) = try localSocket()
         defer { close(fd) }
         let dsn = try TestServer.current().directDSN
-        try expectStatus(69, ["metrics", dsn, "--listen", "127.0.0.1:\(port)"], says: "address in use")
+        expectOneLine(try expectStatus(69, ["metrics", dsn, "--listen", "127.0.0.1:\(port)"], says: "address in use"))
         // the dashboard without a usable terminal
         let bin = TestServer.builtProduct("storetop")
         var env = ProcessInfo.processInfo.environment
@@ -81,6 +91,7 @@ import Testing
         try expectStatus(77, prune + ["--read-only"], says: "read-only")
         let wrong = server.directDSN.replacingOccurrences(of: "app-secret-pw", with: "WRONGPW")
         let r = try expectStatus(77, ["snapshot", "--sample", "0", wrong], says: "password authentication failed")
+        expectOneLine(r)
         #expect(!r.err.contains("WRONGPW"))
         // a role that may not read the store: every store panel is off, so the snapshot is not a success
         let denied = try expectStatus(77, ["snapshot", "--sample", "0", server.monitorDSN, "--schema", schema], says: "permission denied")

@@ -82,6 +82,40 @@ struct TruthDiffs {
             .run(TruthJSON(second.out))
     }
 
+    /// After an exporter restart: the first HTTP scrape of a fresh `storetop metrics --listen` already says the
+    /// consumer stuck for 20 minutes is stalled (from the stored times, not from the exporter's own history), and
+    /// every series of it matches SQL read just before the process starts and just after the scrape, as
+    /// `metrics --once` must.
+    @Test func theFirstScrapeOfAFreshExporterShowsTheStall() throws {
+        let f = try TruthCheckStore()
+        defer { f.close() }
+        try f.seed()
+        let before = try TruthReading.read(f)
+        let port = UInt16.random(in: 40000...50000)
+        let p = try BackgroundProcess(
+            TestServer.builtProduct("storetop"), ["metrics", f.server.directDSN, "--schema", f.schema, "--listen", "127.0.0.1:\(port)"])
+        defer { p.kill9() }
+        var response: String?
+        // no answer until it listens: the first answer is the first scrape
+        for _ in 0..<300 where response == nil && !p.exited {
+            response = httpGet(port: port, path: "/metrics")
+            if response == nil { usleep(100_000) }
+        }
+        let after = try TruthReading.read(f)
+        let text = try #require(response, "no answer: \(p.errors)")
+        try #require(text.hasPrefix("HTTP/1.1 200"), "\(text.prefix(300))")
+        let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        let m = TruthMetrics(body)
+        let stuck = try #require(TruthCheckStore.consumers.first { $0.key == TruthCheckStore.stuck })
+        for status in ["ok", "lagging", "stalled", "stopped"] {
+            let labels = ["tenant": stuck.tenant, "store": "events", "consumer": stuck.name, "status": status]
+            #expect(
+                m.value("storetop_consumer_status", labels) == (status == "stalled" ? 1 : 0),
+                "\(status): \(m.samples.filter { $0.key.contains("stuck") })")
+        }
+        TruthMetricsCheck(f: f, before: before, after: after, label: "the first scrape of metrics --listen").run(m)
+    }
+
     /// The seed is what the check needs (these are facts about the store, not about storetop).
     func expectSeed(_ f: TruthCheckStore, _ t: TruthReading) throws {
         try #require(f.heldFirstPosition > 0)
@@ -364,10 +398,12 @@ struct TruthMetricsCheck {
     let f: TruthCheckStore
     let before: TruthReading
     let after: TruthReading
+    /// Which output is checked (the messages say it).
+    var label = "metrics --once"
 
     /// Compares every series storetop exports for this store and asserts each figure.
     func run(_ m: TruthMetrics) {
-        var d = TruthDiffs("metrics --once")
+        var d = TruthDiffs(label)
         consumers(m, &d)
         let ev = ["store": "events"]
         d.check("storetop_events_safe_position", "store", m.value("storetop_events_safe_position", ev), Double(before.safe))

@@ -60,11 +60,14 @@ public struct TenantSummary: Sendable, Equatable {
             row.sessions = groups[t]?.reduce(0) { $0 + $1.total } ?? 0
             row.pools = pools[t]?.count ?? 0
             row.events = heads[t] ?? 0
+            // the lag of the consumer named worst so far (not the tenant's largest: that may be a better status's)
+            var namedLag: Int64 = 0
             for c in cursors[t] ?? [] {
                 let st = d?.cursors[Derived.CursorKey(tenant: t, name: c.name)]?.status ?? (c.lagEvents > 0 && !c.ownerConnected ? .stopped : .ok)
-                if severity[st]! > severity[row.worstStatus]! || (st == row.worstStatus && c.lagEvents > row.worstLagEvents) {
+                if severity[st]! > severity[row.worstStatus]! || (st == row.worstStatus && c.lagEvents > namedLag) {
                     row.worstStatus = st
                     row.worstConsumer = c.name
+                    namedLag = c.lagEvents
                 }
                 if c.lagEvents > row.worstLagEvents || (c.lagEvents == row.worstLagEvents && c.lagCapped) {
                     row.worstLagCapped = c.lagCapped

@@ -16,6 +16,21 @@ import Testing
         #expect(rows.first { $0.tenant == "alpha" }?.outboxRows == 35)
     }
 
+    /// The worst consumer is the one with the worst status, the larger lag among those of that status, even when a
+    /// consumer of a better status lies between them with a larger lag still (which the tenant's worst lag shows).
+    @Test func theWorstConsumerIsTheLargerLagOfTheWorstStatus() {
+        var s = SampleSnapshot.reading(0)
+        let now = s.takenAt
+        s.tenants.append("t")
+        s.cursors = [
+            SampleSnapshot.cursor("t", "a", position: 95, head: 100, connected: false, at: now),
+            SampleSnapshot.cursor("t", "b", position: 0, head: 100, connected: true, at: now),
+            SampleSnapshot.cursor("t", "c", position: 50, head: 100, connected: false, at: now),
+        ]
+        let t = TenantSummary.build(s, nil).first { $0.tenant == "t" }
+        #expect(t?.worstStatus == .stopped && t?.worstConsumer == "c" && t?.worstLagEvents == 100, "\(String(describing: t))")
+    }
+
     @Test func aDerivationOfAnotherSnapshotIsNotUsedForThisOne() {
         let (_, d) = SampleSnapshot.derived()
         let other = SampleSnapshot.reading(0)
