@@ -1,8 +1,8 @@
 import Foundation
-@testable import StoreMetrics
 import StoreTestSupport
 import Testing
 
+@testable import StoreMetrics
 @testable import StoreTopUI
 
 /// The Sessions view's modes and the backend detail as whole screens (Tests/storetopTests/Screens): every backend,
@@ -47,6 +47,20 @@ import Testing
         }
     }
 
+    /// pg_wait_sampling's profile, where the extension is installed, follows storetop's own samples, labelled.
+    @Test func theWaitSamplingProfileIsLabelled() {
+        var m = model()
+        let at = m.snapshot!.clock
+        m.snapshot?.statementStatistics = Snapshot.Statements(
+            readAt: at, schema: "public", entries: [], limit: 200, allDatabases: false, seesAllTexts: true, statsReset: nil,
+            waitProfile: [.init(type: "IO", event: "DataFileRead", count: 5120), .init(type: "Lock", event: "transactionid", count: 88)])
+        var s = UIState()
+        s.view = .sessions
+        s.sessionsMode = .waits
+        s.current.sortColumn = SessionsMode.waits.defaultSort.column
+        screens.check("sessions-waits-profile-120x40", Screen.render(m, s, width: 120, height: 40, now: m.receivedAt!).canvas)
+    }
+
     @Test func theDetailFromTheSnapshotAndReadLiveWithAPlan() {
         var m = model()
         var s = UIState()
@@ -63,12 +77,21 @@ import Testing
             waitEvent: "transactionid", backendXid: "7301", backendXmin: "7290", xminAge: 120, holdsHorizon: false,
             query: "UPDATE accounts\n   SET balance = balance + 1\n WHERE id = 1", queryTruncated: false, trackActivityQuerySize: 4096,
             locks: [
-                .init(lockType: "transactionid", target: "transaction 7288", relation: nil, mode: "ShareLock", granted: false, waitStart: at.addingTimeInterval(-11)),
-                .init(lockType: "relation", target: "table public.accounts", relation: "public.accounts", mode: "RowExclusiveLock", granted: true, waitStart: nil),
-                .init(lockType: "tuple", target: "row (0,1) of public.accounts", relation: "public.accounts", mode: "ExclusiveLock", granted: true, waitStart: nil),
+                .init(
+                    lockType: "transactionid", target: "transaction 7288", relation: nil, mode: "ShareLock", granted: false,
+                    waitStart: at.addingTimeInterval(-11)),
+                .init(
+                    lockType: "relation", target: "table public.accounts", relation: "public.accounts", mode: "RowExclusiveLock", granted: true,
+                    waitStart: nil),
+                .init(
+                    lockType: "tuple", target: "row (0,1) of public.accounts", relation: "public.accounts", mode: "ExclusiveLock", granted: true,
+                    waitStart: nil),
             ],
             blockedBy: [103], blocks: [], readAt: at)
-        i.explain = .plan(["Update on accounts  (cost=0.15..8.17 rows=0 width=0)", "  ->  Index Scan using accounts_pkey on accounts  (cost=0.15..8.17 rows=1 width=14)", "        Index Cond: (id = 1)"])
+        i.explain = .plan([
+            "Update on accounts  (cost=0.15..8.17 rows=0 width=0)",
+            "  ->  Index Scan using accounts_pkey on accounts  (cost=0.15..8.17 rows=1 width=14)", "        Index Cond: (id = 1)",
+        ])
         m.inspection = i
         screens.check("backend-detail-live-120x40", Screen.render(m, s, width: 120, height: 40, now: m.receivedAt!).canvas)
         screens.check("backend-detail-live-80x24", Screen.render(m, s, width: 80, height: 24, now: m.receivedAt!).canvas)

@@ -14,6 +14,8 @@ enum WaitEventsView {
         let now: Int
         let average: Double
         let samples: Int
+        /// A line of pg_wait_sampling's profile: its samples since the extension's last reset (NOW and AVG 1M blank).
+        var profile = false
     }
 
     static let columns: [ColumnSpec<Row>] = [
@@ -26,11 +28,22 @@ enum WaitEventsView {
         .init(
             "NOW", 4, right: true, descending: true, role: { $0.type == "Lock" && $0.now > 0 ? .critical : .normal }, sort: { .num(Double($0.now)) }
         ) {
-            "\($0.now)"
+            $0.profile ? "" : "\($0.now)"
         },
-        .init("AVG 1M", 6, right: true, descending: true, sort: { .num($0.average) }) { String(format: "%.1f", $0.average) },
+        .init("AVG 1M", 6, right: true, descending: true, sort: { .num($0.average) }) { $0.profile ? "" : String(format: "%.1f", $0.average) },
         .init("SAMPLES", 7, right: true, priority: 2, sort: { .num(Double($0.samples)) }) { "\($0.samples)" },
     ]
+
+    /// Where the pg_wait_sampling extension is installed, its profile (every backend, sampled by the server itself,
+    /// counted since its last reset), labelled as such, after storetop's own sampling.
+    static func profile(_ snap: Snapshot) -> [TableRow] {
+        (snap.statementStatistics?.waitProfile ?? []).map { w in
+            let row = Row(
+                group: "pg_wait_sampling", name: "pg_wait_sampling profile (since its reset)", other: true, type: w.type, event: w.event, now: 0,
+                average: 0, samples: Int(clamping: w.count), profile: true)
+            return TableRow(columns, row, id: .waitEvent("pg_wait_sampling|\(w.type):\(w.event)"))
+        }
+    }
 
     /// The column the table sorts by first: NOW, most backends first.
     static let sortColumn = 3
@@ -52,6 +65,6 @@ enum WaitEventsView {
                 group: w.group, name: name, other: w.other, type: w.type, event: w.event, now: w.now, average: w.minuteAverage, samples: w.samples)
             return TableRow(columns, row, id: .waitEvent(w.key))
         }
-        return Table(columns, rows: all + groups)
+        return Table(columns, rows: all + groups + profile(snap))
     }
 }
