@@ -120,6 +120,13 @@ import Testing
                 "zestor  \(n.zestor) [\"zestor_kv\", \"zestor_outbox\"] false",
             ].sorted()
             #expect(found == expected)
+            // the detection statement itself, before any panel reads (a panel that fails drops its store from the
+            // snapshot, which could hide a look-alike taken for a store)
+            let reader = try Connection(try ConnectionString(server.directDSN))
+            defer { reader.close() }
+            let detected = ForeignDetect.stores(try ForeignDetect.read(reader)).map { "\($0.kind.rawValue) \($0.schema) \($0.tables.sorted())" }
+            #expect(
+                detected.sorted() == foreign.filter { $0.kind != .axon }.map { "\($0.kind.rawValue) \($0.schema) \($0.tables.sorted())" }.sorted())
             // StoreAccess's own store is read by its own panels, never as a foreign one
             let q = "\"\(own.schema.name.name)\""
             #expect(snap.outboxes.first?.rows == Int64(try #require(try one(server, "SELECT count(*) FROM \(q).outbox"))))
