@@ -202,6 +202,40 @@ import Testing
         }
     }
 
+    /// Two faucet tables in one schema are two stores read apart: one the role may not read is named in `errors` (with
+    /// its table) and switched off alone; the other is still read, on this snapshot and the next.
+    @Test func twoFaucetTablesInOneSchemaAreReadApart() throws {
+        try withDatabase { server in
+            let s = TestServer.freshSchemaName("fct")
+            let z = try ZFAFixtures.connect(server)
+            defer { z.close() }
+            try ZFAFixtures.createFaucet(z, schema: s, table: "faucet_state")
+            try ZFAFixtures.faucetPut(z, table: "faucet_state", key: "orders::1", #"{"page": 3}"#)
+            // a second faucet table made by another role, which grants the monitoring role nothing on it
+            try server.admin(
+                SQL(
+                    unsafeRaw:
+                        "CREATE TABLE \(s).\"2nd_bookmarks\" (key TEXT PRIMARY KEY, value JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW())"
+                ))
+            let collector = try Collector(
+                dsn: server.directDSN, schema: "storeaccess_absent", statementTimeout: .seconds(60), refreshDeadline: .seconds(120))
+            defer { collector.close() }
+            for round in 1...2 {
+                let snap = try collector.snapshot()
+                let read = try #require(snap.foreign?.first { $0.kind == .faucet && $0.tables == ["faucet_state"] }, "round \(round): \(snap.errors)")
+                let keys = try server.admin(SQL(unsafeRaw: "SELECT key FROM \(s).faucet_state ORDER BY key")).rows.map { $0[0] ?? "" }
+                #expect(read.bookmarks.map(\.key) == keys, "round \(round)")
+                #expect(snap.foreign?.contains { $0.tables == ["2nd_bookmarks"] } == false, "round \(round)")
+                let errors = snap.errors.filter { $0.panel.hasPrefix("foreign.") }
+                #expect(errors.map(\.panel) == ["foreign.faucet:\(s)/2nd_bookmarks"] && errors.allSatisfy(\.disabled), "round \(round): \(errors)")
+                if round == 1 {
+                    #expect(
+                        errors.first?.reason.contains("grant the monitoring role USAGE on schema \(s) and SELECT on its tables") == true, "\(errors)")
+                }
+            }
+        }
+    }
+
     /// `--stores` as the collector applies it: the stores of the kinds asked for, all by default, none for an empty set.
     @Test func storesKeepOnlyTheKindsAsked() {
         let t = { (schema: String, table: String, role: String) in ForeignDetect.Table(schema: schema, table: table, role: role) }
