@@ -41,7 +41,7 @@ extension Collector {
         for detected in carry.stores {
             var store = detected
             store.database = database
-            let read: Bool? = try run("foreign.\(store.label)") { n in
+            let read: Bool? = try run(Self.panelName(store)) { n in
                 try Self.readForeign(c, &store, now: clock, statements: &n)
                 return true
             }
@@ -52,6 +52,13 @@ extension Collector {
         }
         if kinds.contains(.axon), let sessions = run.snapshot.sessions { out += AxonSessions.stores(from: sessions, now: clock, database: database) }
         run.snapshot.foreign = out
+    }
+
+    /// The panel a store is read in (named in `errors`, switched off alone after a permanent failure):
+    /// `foreign.<kind>:<schema>`, for faucet with `/<table>` (several faucet tables may share a schema; one the role
+    /// may not read must not switch off the others).
+    static func panelName(_ store: Snapshot.ForeignStore) -> String {
+        "foreign.\(store.label)" + (store.kind == .faucet ? store.tables.first.map { "/" + $0 } ?? "" : "")
     }
 
     static func readForeign(_ c: Connection, _ store: inout Snapshot.ForeignStore, now: Date, statements: inout Int) throws {

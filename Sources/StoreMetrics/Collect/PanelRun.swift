@@ -101,7 +101,9 @@ struct PanelRun {
 
     /// A panel error in words, with the grant to add when a privilege is missing.
     static func explain(_ panel: String, _ e: StoreError, schema: StoreSchema) -> String {
-        if e.isPrivilegeError, panel.hasPrefix("foreign."), let schema = panel.split(separator: ":").last {
+        if e.isPrivilegeError, panel.hasPrefix("foreign."), var schema = panel.split(separator: ":", maxSplits: 1).last {
+            // a faucet panel ends in `/<table>` (faucet's names have no slash)
+            if panel.hasPrefix("foreign.faucet:"), let slash = schema.lastIndex(of: "/") { schema = schema[..<slash] }
             return "\(panel): permission denied (\(e.message)); grant the monitoring role USAGE on schema \(schema) and SELECT on its tables"
         }
         if e.isPrivilegeError {

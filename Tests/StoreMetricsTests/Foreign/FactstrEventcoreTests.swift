@@ -95,7 +95,7 @@ import Testing
             SQL(
                 unsafeRaw: """
                     INSERT INTO \(s).eventcore_subscription_versions VALUES
-                      ('projector', '\(early[1].uuidString.lowercased())', now() - interval '5 minutes'),
+                      ('projector', '\(early[0].uuidString.lowercased())', now() - interval '5 minutes'),
                       ('live', '\(head)', now())
                     """))
         try server.admin(SQL(unsafeRaw: "ANALYZE \(s).eventcore_events"))
@@ -122,8 +122,20 @@ import Testing
         #expect(projector.status == "STALLED", "\(projector)")
         #expect(projector.leaderConnected == false && projector.why.contains("no process holds its leader lock"))
         #expect((projector.sinceCheckpointSeconds ?? 0) >= 299)
+        // the age of the first event the projector has not handled, at the snapshot's own instant (its server clock):
+        // the write time of the first event after its position, read by SQL
+        let firstUnhandled = try #require(
+            try one(
+                server,
+                "SELECT extract(epoch FROM created_at) FROM \(s).eventcore_events WHERE event_id > '\(projector.position)' ORDER BY event_id LIMIT 1"
+            ).flatMap(Double.init))
+        let age = snap.clock.timeIntervalSince1970 - firstUnhandled
+        #expect(
+            abs((projector.oldestUnhandledAgeSeconds ?? -100) - age) < 0.01, "\(String(describing: projector.oldestUnhandledAgeSeconds)) vs \(age)")
+        #expect(age > 590, "its first unhandled event is account-1's second, written 10 minutes ago")
         let live = try #require(e.consumers.first { $0.name == "live" })
         #expect(live.lagEvents == 0 && live.status == "OK" && live.leaderConnected == true)
+        #expect(live.oldestUnhandledAgeSeconds == nil, "nothing after the head: no first unhandled event")
         // eventcore 0.1: its whole-table statement trigger is a warning with the table's size
         let old = try #require(foreign.first { $0.kind == .eventcore && $0.schema == v01 })
         #expect(old.version == "0.1" && old.warnings.contains { $0.contains("scans the whole events table") }, "\(old.warnings)")
