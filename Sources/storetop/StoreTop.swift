@@ -32,13 +32,11 @@ struct StoreTop: AsyncParsableCommand {
                     }()
             {
                 h.seekToEndOfFile()
-                return FileLogHandler(label: label, handle: h)
+                return LineLogHandler(label: label, handle: h)
             }
             if tui { return SwiftLogNoOpLogHandler() }
-            var l = StreamLogHandler.standardError(label: label)
             // a one-shot command reports its failure in one line itself; a serving exporter logs what it retries
-            l.logLevel = oneShot ? .error : .warning
-            return l
+            return LineLogHandler(label: label, handle: .standardError, logLevel: oneShot ? .error : .warning)
         }
         do {
             var command = try parseAsRoot()
@@ -168,8 +166,10 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// Appends log lines to a file (STORETOP_LOG), so the dashboard's screen stays clean.
-struct FileLogHandler: LogHandler {
+/// Writes log lines to a file (STORETOP_LOG, so the dashboard's screen stays clean) or to stderr. Each line is
+/// redacted (`Secrets.redact`) and then made safe for a terminal (`DisplayText.sanitize`): an error's text may carry
+/// a database's or another session's names, and a log file is read with `tail` and `less`.
+struct LineLogHandler: LogHandler {
     let label: String
     let handle: FileHandle
     var logLevel: Logger.Level = .info
@@ -182,8 +182,8 @@ struct FileLogHandler: LogHandler {
         let level = event.level, message = event.message
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
         let meta = all.isEmpty ? "" : " " + all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
-        let text = "\(ISO8601DateFormatter().string(from: Date())) \(level) \(label): \(message)\(meta)\n"
-        handle.write(Data(Secrets.redact(text).utf8))
+        let text = "\(ISO8601DateFormatter().string(from: Date())) \(level) \(label): \(message)\(meta)"
+        handle.write(Data((DisplayText.sanitize(Secrets.redact(text)) + "\n").utf8))
     }
 }
 

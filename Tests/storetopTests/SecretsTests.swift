@@ -37,4 +37,31 @@ import Testing
             #expect(!all.contains(secret), "\(secret) leaked")
         }
     }
+    /// The `--listen` start line names the server it serves with every secret masked: `sslpassword` (the private
+    /// key's passphrase) and the password, written key=value, as a URL, and as a URL nested in `dbname`.
+    @Test func theListenBannerMasksEverySecret() throws {
+        let server = try TestServer.current()
+        let port = server.port
+        let url = server.directDSN + (server.directDSN.contains("?") ? "&" : "?") + "sslpassword=ssl-key-pw2"
+        let forms = [
+            "host=127.0.0.1 port=\(port) user=app password=app-secret-pw sslpassword='ssl key-pw1' dbname=storetop_test",
+            url,
+            "host=127.0.0.1 port=\(port) dbname='postgresql://app:app-secret-pw@127.0.0.1:\(port)/storetop_test?sslpassword=ssl-key-pw3'",
+        ]
+        for dsn in forms {
+            let listen = UInt16.random(in: 40000...50000)
+            let p = try BackgroundProcess(TestServer.builtProduct("storetop"), ["metrics", dsn, "--listen", "127.0.0.1:\(listen)"])
+            defer { p.kill9() }
+            let deadline = Date().addingTimeInterval(30)
+            while !p.errors.contains("serving"), !p.exited, Date() < deadline { usleep(50_000) }
+            let banner = try #require(p.errors.split(separator: "\n").first { $0.contains("serving metrics on") }, "\(p.errors)")
+            #expect(banner.contains("http://127.0.0.1:\(listen)/metrics for "), "\(banner)")
+            #expect(banner.contains("127.0.0.1") && banner.contains("storetop_test"), "the banner names the server: \(banner)")
+            for secret in ["ssl key-pw1", "ssl-key-pw2", "ssl-key-pw3", "app-secret-pw", "key-pw"] {
+                #expect(!p.errors.contains(secret) && !p.output.contains(secret), "\(secret) in \(p.errors)")
+            }
+            // it really serves: the masked banner is the one of a working exporter
+            #expect(httpGet(port: listen, path: "/-/healthy")?.hasPrefix("HTTP/1.1 200") == true, "\(p.errors)")
+        }
+    }
 }

@@ -53,4 +53,31 @@ import Testing
             expectClean(r.out + r.err, "\(args.suffix(2))")
         }
     }
+    /// Log lines (the STORETOP_LOG file, and stderr of a serving exporter) go through the one function: a database
+    /// name with a screen clear and a right-to-left override, echoed by libpq and the server in a connection error,
+    /// is logged as visible escapes, and the password is masked.
+    @Test func logLinesAreRedactedAndCarryNoControls() throws {
+        let server = try TestServer.current()
+        let dsn = "host=127.0.0.1 port=\(server.port) user=app password=app-secret-pw dbname=x\u{1B}[2J\u{202E}y connect_timeout=3"
+        let log = NSTemporaryDirectory() + "storetop-log-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let r = try storetop([dsn, "--iterations", "1"], env: ["STORETOP_LOG": log], timeout: 30)
+        #expect(r.status == 69, "\(r.err)")
+        let file = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(file.contains("connection failed") && file.contains("x\\x1b[2J\\u{202e}y"), "the line is real: \(file.debugDescription)")
+        expectClean(file, "STORETOP_LOG")
+        #expect(!file.contains("app-secret-pw"))
+        // stderr of `metrics --listen`: a scrape of the missing database is logged as a warning
+        let port = UInt16.random(in: 40000...50000)
+        let p = try BackgroundProcess(TestServer.builtProduct("storetop"), ["metrics", dsn, "--listen", "127.0.0.1:\(port)"])
+        defer { p.kill9() }
+        let deadline = Date().addingTimeInterval(30)
+        while !p.errors.contains("connection failed"), !p.exited, Date() < deadline {
+            _ = httpGet(port: port, path: "/metrics")
+            usleep(200_000)
+        }
+        #expect(p.errors.contains("connection failed") && p.errors.contains("does not exist"), "\(p.errors.debugDescription)")
+        expectClean(p.errors, "stderr log")
+        #expect(!p.errors.contains("app-secret-pw"))
+    }
 }

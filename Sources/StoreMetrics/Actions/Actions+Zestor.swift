@@ -9,6 +9,11 @@ extension Actions {
     /// The `application_name` of the zestor prune's sessions (and of its audit rows' `by_application`).
     public static let zestorPruneApplicationName = ApplicationName(service: "storetop", store: "actions")
 
+    /// The `application_name`s of storetop's own sessions (the collector, the actions and the backend inspector):
+    /// the dashboard does not count them as the role's backends it may cancel or terminate.
+    public static let ownApplicationNames: Set<String> = Set(
+        ["monitor", "actions", "inspect"].map { ApplicationName(service: "storetop", store: $0).rendered })
+
     /// Plans pruning the rows of zestor outbox `kind` of namespace `tenant` (an `ns_id`) in `schema` older than
     /// `olderThan`, audited in `auditSchema`. Changes nothing (allowed in read-only mode). Throws `.notFound` naming
     /// a missing schema, outbox, namespace or kind, or audit schema; `.invalidArgument` for an audit schema that is

@@ -67,6 +67,9 @@ public final class Actions: @unchecked Sendable {
         public var signal: String?
         /// Why this role may not operate consumers: move, pause, resume, replay or discard (nil: it may).
         public var consumers: String?
+        /// The role the checks were made for (`current_user`; nil when not read): the dashboard offers cancel and
+        /// terminate on this role's own backends even when `signal` refuses the others.
+        public var role: String?
     }
 
     /// Checks privileges without changing anything.
@@ -78,7 +81,7 @@ public final class Actions: @unchecked Sendable {
         }
         let r = try s.pool.query(ActionStatements.permissions(s.schema.name)).first!
         let user: String = try r.decode("role")
-        var p = Permissions()
+        var p = Permissions(role: user)
         p.consumers = Self.consumersRefusal(
             user: user, schema: schema.name, version: try r.decodeOptional("version"), allowed: try r.decodeOptional("consumers"))
         if try !r.decode("prune", as: Bool.self) {

@@ -3,6 +3,8 @@
 public struct KeyBinding: Sendable {
     /// Where a row is shown.
     public enum Shown: Sendable { case helpAndFooter, help, hidden }
+    /// The privilege a row's keys need (`Actions.Permissions`): without it the row leaves help and the footer.
+    public enum Privilege: Sendable, CaseIterable, Hashable { case prune, consumers, signal }
 
     /// How help and the footer spell the keys ("s S", "1-8 Tab S-Tab").
     public let label: String
@@ -12,25 +14,29 @@ public struct KeyBinding: Sendable {
     public let views: [View]?
     /// Listed in help and the footer, in help only, or nowhere.
     public let shown: Shown
+    /// The privilege the keys need (nil: they change nothing in the database).
+    public let needs: Privilege?
     /// Changes the database: hidden from help and footer in read-only mode.
-    public let dangerous: Bool
+    public var dangerous: Bool { needs != nil }
     /// The command each key dispatches.
     public let commands: [Key: Command]
 
     init(
-        _ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, _ commands: [Key: Command]
+        _ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, needs: Privilege? = nil, _ commands: [Key: Command]
     ) {
-        (self.label, self.help, self.views, self.shown, self.dangerous, self.commands) = (label, help, views, shown, dangerous, commands)
+        (self.label, self.help, self.views, self.shown, self.needs, self.commands) = (label, help, views, shown, needs, commands)
     }
 
     init(
-        _ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, dangerous: Bool = false, keys: [Key],
+        _ label: String, _ help: String, _ views: [View]? = nil, _ shown: Shown = .helpAndFooter, needs: Privilege? = nil, keys: [Key],
         _ command: Command
     ) {
-        self.init(label, help, views, shown, dangerous: dangerous, Dictionary(uniqueKeysWithValues: keys.map { ($0, command) }))
+        self.init(label, help, views, shown, needs: needs, Dictionary(uniqueKeysWithValues: keys.map { ($0, command) }))
     }
 
     func applies(in view: View) -> Bool { views?.contains(view) ?? true }
+
+    func isOff(_ off: Set<Privilege>) -> Bool { needs.map(off.contains) ?? false }
 }
 
 /// Every key of the main screen, in one table: dispatch, the help screen and the footer are generated from it.
@@ -58,15 +64,15 @@ public enum KeyTable {
         .init("/", "filter", keys: [.char("/")], .editFilter),
         .init("s S", "sort by… / reverse", nil, .helpAndFooter, [.char("s"): .sortMenu, .char("S"): .reverseSort]),
         .init(">", "next sort column", nil, .help, keys: [.char(">")], .nextSortColumn),
-        .init("P", "prune", [.outboxes], dangerous: true, keys: [.char("P")], .prune),
-        .init("R", "rewind/skip/reset", [.consumers], dangerous: true, keys: [.char("R")], .moveConsumer),
-        .init("Z", "pause/resume it", [.consumers], dangerous: true, keys: [.char("Z")], .pauseConsumer),
+        .init("P", "prune", [.outboxes], needs: .prune, keys: [.char("P")], .prune),
+        .init("R", "rewind/skip/reset", [.consumers], needs: .consumers, keys: [.char("R")], .moveConsumer),
+        .init("Z", "pause/resume it", [.consumers], needs: .consumers, keys: [.char("Z")], .pauseConsumer),
         .init(
-            "R A", "replay it / all its consumer's", [.parked], dangerous: true,
+            "R A", "replay it / all its consumer's", [.parked], needs: .consumers,
             [.char("R"): .replayParked(all: false), .char("A"): .replayParked(all: true)]),
-        .init("D", "discard event", [.parked], dangerous: true, keys: [.char("D")], .discardParked),
-        .init("C", "cancel query", [.sessions], dangerous: true, keys: [.char("C")], .cancelQuery),
-        .init("K", "terminate", [.sessions], dangerous: true, keys: [.char("K")], .terminate),
+        .init("D", "discard event", [.parked], needs: .consumers, keys: [.char("D")], .discardParked),
+        .init("C", "cancel query", [.sessions], needs: .signal, keys: [.char("C")], .cancelQuery),
+        .init("K", "terminate", [.sessions], needs: .signal, keys: [.char("K")], .terminate),
         .init("Space", "pause", keys: [.char(" ")], .togglePause),
         .init("+ -", "interval (rewound: speed)", nil, .help, [.char("+"): .intervalUp, .char("-"): .intervalDown]),
         .init("← →", "back / on a snapshot (Space plays the past)", nil, .help, [.left: .timeStep(-1), .right: .timeStep(1)]),
@@ -94,11 +100,21 @@ public enum KeyTable {
 
     /// The rows help lists, in order.
     public static func helpRows(readOnly: Bool) -> [KeyBinding] {
-        bindings.filter { $0.shown != .hidden && !(readOnly && $0.dangerous) }
+        helpRows(off: readOnly ? Set(KeyBinding.Privilege.allCases) : [])
+    }
+
+    /// The rows help lists, in order, without those needing a privilege in `off`.
+    public static func helpRows(off: Set<KeyBinding.Privilege>) -> [KeyBinding] {
+        bindings.filter { $0.shown != .hidden && !$0.isOff(off) }
     }
 
     /// The (keys, text) pairs of the footer of `view`.
     public static func footer(for view: View, readOnly: Bool) -> [(String, String)] {
-        bindings.filter { $0.shown == .helpAndFooter && $0.applies(in: view) && !(readOnly && $0.dangerous) }.map { ($0.label, $0.help) }
+        footer(for: view, off: readOnly ? Set(KeyBinding.Privilege.allCases) : [])
+    }
+
+    /// The (keys, text) pairs of the footer of `view`, without the rows needing a privilege in `off`.
+    public static func footer(for view: View, off: Set<KeyBinding.Privilege>) -> [(String, String)] {
+        bindings.filter { $0.shown == .helpAndFooter && $0.applies(in: view) && !$0.isOff(off) }.map { ($0.label, $0.help) }
     }
 }

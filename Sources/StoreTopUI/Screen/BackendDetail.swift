@@ -10,7 +10,8 @@ extension Screen {
     /// (label, text, role) per line.
     typealias DetailLine = (String, String, Role)
 
-    static func backendDetail(_ c: inout Canvas, _ m: Model, pid: Int32, scroll: Int) {
+    /// Draws the detail of backend `pid`; its key line offers `C` and `K` only when `signals` (this role may).
+    static func backendDetail(_ c: inout Canvas, _ m: Model, pid: Int32, scroll: Int, signals: Bool = true) {
         let inspection = m.inspection?.pid == pid ? m.inspection : nil
         let lines = backendLines(m, pid: pid, inspection: inspection, width: max(40, min(c.width - 4, 150) - 14))
         let h = min(c.height - 2, lines.count + 4)
@@ -26,7 +27,8 @@ extension Screen {
             }
         }
         let more = lines.count > room ? "  ↑↓ PgUp PgDn scroll (\(first + 1)-\(min(lines.count, first + room)) of \(lines.count))" : ""
-        c.put(x, y + h - 3, "x EXPLAIN  r read again  C cancel  K terminate  Esc closes" + more, .dim, maxWidth: w)
+        let keys = "x EXPLAIN  r read again  " + (signals ? "C cancel  K terminate  " : "") + "Esc closes"
+        c.put(x, y + h - 3, keys + more, .dim, maxWidth: w)
     }
 
     static func backendLines(_ m: Model, pid: Int32, inspection: Inspection?, width: Int) -> [DetailLine] {

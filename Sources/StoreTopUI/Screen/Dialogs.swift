@@ -7,7 +7,7 @@ extension Screen {
     static func dialog(_ c: inout Canvas, _ m: Model, _ s: UIState, _ ctx: HandlerContext) {
         switch s.dialog {
         case .none: break
-        case .help: help(&c, s)
+        case .help: help(&c, s, ctx)
         case .legend: putLines(&c, legend, box(&c, 76, legend.count + 4, "Legend"))
         case .message(let title, let text):
             let lines = wrap(text, 56)
@@ -38,7 +38,8 @@ extension Screen {
             c.put(x, y + 2, "\(d) of \(p) rows deleted   Esc: cancel after this batch", .dialog, maxWidth: w)
         case .signalConfirm(let pid, let term, let yes): signalConfirm(&c, m, pid, term, yes)
         case .consumerDetail(let t, let n): consumerDetail(&c, m, tenant: t, name: n)
-        case .backendDetail(let pid, let scroll): backendDetail(&c, m, pid: pid, scroll: scroll)
+        case .backendDetail(let pid, let scroll):
+            backendDetail(&c, m, pid: pid, scroll: scroll, signals: !s.readOnly && ctx.signalRefusal(for: pid) == nil)
         case .moveMenu(let target, let choice, let text): moveMenu(&c, target, choice, text)
         case .proposing(let target):
             let (x, y, _) = box(&c, 50, 4, DisplayText.sanitize(target.label))
@@ -58,12 +59,23 @@ extension Screen {
         "held: a tenant's events are committed but held back",
     ]
 
-    static func help(_ c: inout Canvas, _ s: UIState) {
+    /// Help's last lines: why the keys it leaves out are off (read-only mode, or what this role lacks).
+    static func refusedLines(_ s: UIState, _ ctx: HandlerContext) -> [String] {
+        if s.readOnly { return ["", "read-only mode: prune, consumer operations, cancel and terminate are off"] }
+        let lines = [
+            ctx.pruneRefusal.map { "prune is off: \($0)" },
+            ctx.consumerOpsRefusal.map { "consumer operations are off: \($0)" },
+            ctx.signalRefusal.map { "cancel and terminate " + (ctx.ownBackends.isEmpty ? "are off: " : "only on this role's sessions: ") + $0 },
+        ].compactMap { $0 }.flatMap { wrap($0, 68) }
+        return lines.isEmpty ? [] : [""] + lines
+    }
+
+    static func help(_ c: inout Canvas, _ s: UIState, _ ctx: HandlerContext) {
         let keys =
-            KeyTable.helpRows(readOnly: s.readOnly).map { b in
+            KeyTable.helpRows(off: ctx.keysOff(readOnly: s.readOnly)).map { b in
                 b.label.padding(toLength: 22, withPad: " ", startingAt: 0) + b.help
                     + (b.views.map { " (" + $0.map(\.title).joined(separator: ", ") + ")" } ?? "")
-            } + (s.readOnly ? ["", "read-only mode: prune, consumer operations, cancel and terminate are off"] : [])
+            } + refusedLines(s, ctx)
         if c.width >= 150 {
             let n = max(keys.count, legend.count)
             let (x, y, _) = box(&c, 140, n + 4, "Keys and legend")

@@ -33,11 +33,12 @@ extension Screen {
         }
     }
 
-    /// The key hints of the view; "? help" and "q quit" always show (the others go from the right when the
-    /// line is short), and Space says "resume" while paused.
-    static func footer(_ c: inout Canvas, _ s: UIState, y: Int, width: Int) {
+    /// The key hints of the view, without the keys of privileges in `off` (read-only mode, or refused to this
+    /// role); "? help" and "q quit" always show (the others go from the right when the line is short), and Space
+    /// says "resume" while paused.
+    static func footer(_ c: inout Canvas, _ s: UIState, off: Set<KeyBinding.Privilege>, y: Int, width: Int) {
         c.fill(0, y, width, 1, " ", .footerText)
-        var items = s.filterEditing ? KeyTable.filterFooter : KeyTable.footer(for: s.view, readOnly: s.readOnly)
+        var items = s.filterEditing ? KeyTable.filterFooter : KeyTable.footer(for: s.view, off: off)
         items = items.map { $0.0 == "Space" && s.paused ? ("Space", "resume") : $0 }
         func w(_ i: (String, String)) -> Int { i.0.count + i.1.count + 2 }
         let fixed = items.filter { $0.1 == "help" || $0.1 == "quit" }

@@ -28,7 +28,7 @@ extension Screen {
             items.append(LineItem([([(m.server, .header)], 7)]))
         }
         items.append(LineItem([([("every \(Format.duration(s.interval))", .header)], 8)], last: [(Format.duration(s.interval), .header)]))
-        items += alerts(m.snapshot) + lockAlert(m.snapshot) + replicationAlert(m.snapshot)
+        items += alerts(m.snapshot) + lockAlert(m.snapshot) + replicationAlert(m.snapshot) + visibilityAlert(m.snapshot)
         let limit = c.width - state.0.count - 2
         let fitted = LineItem.fit(items, width: limit - 1, separator: 3)
         LineItem.draw(&c, fitted, x: 1, y: 0, separator: (" │ ", .header), limit: limit)

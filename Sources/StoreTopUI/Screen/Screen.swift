@@ -22,7 +22,7 @@ public enum Screen {
         var c = Canvas(width: width, height: height)
         var ctx = HandlerContext()
         ctx.tenants = tenants(m)
-        ctx.consumerOpsRefusal = m.permissions?.consumers
+        permissions(&ctx, m)
         if width < minWidth || height < minHeight {
             tooSmall(&c)
             return Frame(canvas: c, context: ctx, state: s)
@@ -49,9 +49,19 @@ public enum Screen {
             s.current.scroll = table.draw(&c, x: 0, y: 3, w: width, h: contentH, state: s.current)
         }
         statusLine(&c, m, s, y: height - 2, width: width, now: now)
-        footer(&c, s, y: height - 1, width: width)
+        footer(&c, s, off: ctx.keysOff(readOnly: s.readOnly), y: height - 1, width: width)
         dialog(&c, m, s, ctx)
         return Frame(canvas: c, context: ctx, state: s)
+    }
+
+    /// The privilege check at start, for the keys: what is refused and why, and which backends on screen run as
+    /// this role (it may signal those without `pg_signal_backend`; storetop's own sessions are not counted).
+    static func permissions(_ ctx: inout HandlerContext, _ m: Model) {
+        guard let p = m.permissions else { return }
+        (ctx.consumerOpsRefusal, ctx.pruneRefusal, ctx.signalRefusal) = (p.consumers, p.prune, p.signal)
+        if let role = p.role, let backends = m.snapshot?.sessions?.backends {
+            ctx.ownBackends = Set(backends.filter { $0.user == role && !Actions.ownApplicationNames.contains($0.applicationName) }.map(\.pid))
+        }
     }
 
     static func tooSmall(_ c: inout Canvas) {

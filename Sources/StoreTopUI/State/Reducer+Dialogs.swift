@@ -8,7 +8,7 @@ extension Reducer {
         case .help, .legend, .message, .consumerDetail:
             if [.escape, .enter, .char("q"), .char("?"), .char("h"), .char(" ")].contains(key) { s.dialog = .none }
         case .goToTime(let text): return goToTime(s, text, key)
-        case .backendDetail(let pid, let scroll): return backendDetail(s, pid: pid, scroll: scroll, key)
+        case .backendDetail(let pid, let scroll): return backendDetail(s, pid: pid, scroll: scroll, key, ctx)
         case .tenantPicker(let sel): tenantPicker(&s, sel, key, ctx)
         case .sortMenu(let sel): sortMenu(&s, sel, key, ctx)
         case .pruneMode(let target, let choice): return pruneMode(s, target, choice, key)

@@ -47,8 +47,9 @@ extension Reducer {
         }
     }
 
-    /// Keys in the backend detail: scroll, `x` EXPLAIN, `r` read again, `C`/`K` cancel/terminate (asked first), Esc.
-    static func backendDetail(_ s0: UIState, pid: Int32, scroll: Int, _ key: Key) -> (UIState, [Effect]) {
+    /// Keys in the backend detail: scroll, `x` EXPLAIN, `r` read again, `C`/`K` cancel/terminate (asked first, or
+    /// why this role may not), Esc.
+    static func backendDetail(_ s0: UIState, pid: Int32, scroll: Int, _ key: Key, _ ctx: HandlerContext) -> (UIState, [Effect]) {
         var s = s0
         switch key {
         case .up: s.dialog = .backendDetail(pid: pid, scroll: max(0, scroll - 1))
@@ -58,12 +59,7 @@ extension Reducer {
         case .home: s.dialog = .backendDetail(pid: pid, scroll: 0)
         case .char("x"): return (s, [.explain(pid)])
         case .char("r"): return (s, [.inspect(pid)])
-        case .char("C"), .char("K"):
-            if s.readOnly {
-                s.status = "read-only mode: cancel and terminate are off"
-            } else {
-                s.dialog = .signalConfirm(pid: pid, terminate: key == .char("K"), yes: false)
-            }
+        case .char("C"), .char("K"): signal(&s, terminate: key == .char("K"), ctx, pid: pid)
         case .escape, .enter, .char("q"): s.dialog = .none
         default: break
         }

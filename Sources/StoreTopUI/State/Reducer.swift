@@ -109,23 +109,38 @@ public enum Reducer {
         for v in View.allCases { s.views[v]?.selected = 0; s.views[v]?.scroll = 0 }
     }
 
+    /// `P`: the prune dialog for the selected outbox, unless this role may not prune storetop's own outboxes (it
+    /// says why instead; a zestor outbox's prune checks its own tables when it runs).
     static func prune(_ s: inout UIState, _ ctx: HandlerContext) {
         if s.readOnly { s.status = "read-only mode: pruning is off"; return }
         switch selectedRow(s, ctx) {
-        case .outbox(let t, let k)?: s.dialog = .pruneMode(PruneTarget(tenant: t, kind: k), choice: 0)
+        case .outbox(let t, let k)?:
+            if let why = ctx.pruneRefusal { s.status = "pruning is off: \(why)"; return }
+            s.dialog = .pruneMode(PruneTarget(tenant: t, kind: k), choice: 0)
         case .foreignOutbox(let store, let t, let k)? where store.hasPrefix("zestor:"):
             s.dialog = .pruneMode(PruneTarget(store: store, tenant: t, kind: k), choice: 0)
-        default: s.status = "select an outbox to prune"
+        default: s.status = ctx.pruneRefusal.map { "pruning is off: \($0)" } ?? "select an outbox to prune"
         }
     }
 
-    static func signal(_ s: inout UIState, terminate: Bool, _ ctx: HandlerContext) {
+    /// `C` `K` on the list, and in the backend detail: the confirm dialog, unless this role may not signal that
+    /// backend (read-only mode, or another role's backend without `pg_signal_backend`: it says why instead).
+    static func signal(_ s: inout UIState, terminate: Bool, _ ctx: HandlerContext, pid: Int32? = nil) {
         if s.readOnly { s.status = "read-only mode: cancel and terminate are off"; return }
-        guard case .backend(let pid)? = selectedRow(s, ctx) else {
+        if let why = ctx.signalRefusal, ctx.ownBackends.isEmpty { s.status = "cancel and terminate are off: \(why)"; return }
+        guard let pid = pid ?? selectedBackend(s, ctx) else {
             s.status = "select a backend first (Enter expands a group, a lists every backend)"
             return
         }
+        if let why = ctx.signalRefusal(for: pid) {
+            s.status = "backend \(pid) runs as another role: \(why)"
+            return
+        }
         s.dialog = .signalConfirm(pid: pid, terminate: terminate, yes: false)
+    }
+
+    static func selectedBackend(_ s: UIState, _ ctx: HandlerContext) -> Int32? {
+        if case .backend(let pid)? = selectedRow(s, ctx) { return pid } else { return nil }
     }
 
     static func filterKey(_ s0: UIState, _ key: Key) -> UIState {

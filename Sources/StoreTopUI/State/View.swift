@@ -90,4 +90,27 @@ public struct HandlerContext: Sendable {
     /// Why this role may not operate consumers (the privilege check at start), so the keys say so before
     /// offering anything; nil: allowed, or not known yet (the action itself checks again).
     var consumerOpsRefusal: String? = nil
+    /// Why this role may not prune storetop's own outboxes (the same check); nil: allowed, or not known yet.
+    var pruneRefusal: String? = nil
+    /// Why this role may not cancel or terminate other roles' backends (no `pg_signal_backend`); nil: allowed,
+    /// or not known yet.
+    var signalRefusal: String? = nil
+    /// The backends on screen that run as this role: it may cancel and terminate them without `pg_signal_backend`.
+    var ownBackends: Set<Int32> = []
+
+    /// The privileges whose keys help and the footer leave out: all of them in read-only mode, otherwise those the
+    /// check at start refused (cancel and terminate stay while one of this role's own backends is on screen).
+    func keysOff(readOnly: Bool) -> Set<KeyBinding.Privilege> {
+        if readOnly { return Set(KeyBinding.Privilege.allCases) }
+        var off: Set<KeyBinding.Privilege> = []
+        if pruneRefusal != nil { off.insert(.prune) }
+        if consumerOpsRefusal != nil { off.insert(.consumers) }
+        if signalRefusal != nil && ownBackends.isEmpty { off.insert(.signal) }
+        return off
+    }
+
+    /// Why backend `pid` may not be cancelled or terminated by this role; nil: it may (or it is not known yet).
+    func signalRefusal(for pid: Int32) -> String? {
+        ownBackends.contains(pid) ? nil : signalRefusal
+    }
 }

@@ -13,6 +13,7 @@ public enum TextReport {
         section("TENANTS", OverviewView.table(s, d, tenant: nil))
         if let ss = s.sessions {
             var notes: [String] = []
+            if !ss.seesAll { notes.append("only this role's sessions are visible (grant pg_monitor to see every session)") }
             if let x = ss.xminHolder, let age = x.xminAge {
                 notes.append("xmin horizon held by pid \(x.pid) (\(x.applicationName)), age \(age) transactions")
             }
