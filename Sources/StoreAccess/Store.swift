@@ -113,8 +113,8 @@ public final class Store: Sendable {
     /// Every subscription and KV watch of this store stops: its thread ends and its LISTEN connection closes
     /// before `close()` returns, so nothing is delivered afterwards. A subscription ends with `.failed(.closed)`;
     /// a watch's `next` throws `.closed` (events it had buffered but not returned are dropped; a durable
-    /// watcher's cursor keeps them as unhandled). `subscribeDurable` and `watch` on a closed store throw
-    /// `.closed`; `subscribe` returns a subscription that has already ended with `.failed(.closed)`. Then the
+    /// watcher's cursor keeps them as unhandled). `subscribe`, `subscribeDurable`, `live` and `watch` on a closed
+    /// store throw `.closed` (a `subscribe` racing with `close()` ends with `.failed(.closed)` instead). Then the
     /// pool's reporter stops (removing its report row) and the pool closes: every later call fails with `.closed`.
     public func close() {
         consumers.close()

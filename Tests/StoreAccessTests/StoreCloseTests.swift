@@ -85,12 +85,9 @@ import Testing
         o.durableName = "d"
         _ = expectStoreError(.closed) { _ = try kv.watch("k", options: o) }
         _ = expectStoreError(.closed) { _ = try events.subscribeDurable(name: "d") { _ in } }
-        let sub = try events.subscribe { _ in Issue.record("a subscription on a closed store delivered") }
-        guard case .failed(let e)? = sub.wait(timeout: .seconds(1)) else {
-            Issue.record("subscribe on a closed store did not end with .closed")
-            return
-        }
-        #expect(e.code == .closed)
+        _ = expectStoreError(.closed) { _ = try events.subscribe { _ in Issue.record("a subscription on a closed store delivered") } }
+        _ = expectStoreError(.closed) { _ = try events.subscribe(from: .now) { _ in } }
+        _ = expectStoreError(.closed) { _ = try events.live(backpressure: .fail(bound: 4)) }
         #expect(store.consumers.count == 0)
     }
 

@@ -69,11 +69,12 @@ extension EventStore {
     /// reads no further until the consumer catches up (the subscription's own backpressure); `.dropOldest`
     /// keeps the newest `bound` events for a slow consumer; `.fail` ends the stream with `.overflow`. The stream
     /// ends with the subscription's error when it fails (e.g. `.closed` when the store closes); cancelling it
-    /// stops the subscription and closes its connection.
+    /// stops the subscription and closes its connection. Throws `.closed` when the store is already closed.
     public func live(
         from start: Subscription.Start = .now, query: EventQuery? = nil, backpressure: Backpressure,
         options: Subscription.Options = .init()
     ) throws -> BoundedStream<RecordedEvent> {
+        try refuseIfClosed()
         let holder = SubscriptionHolder()
         let (stream, upstream) = try BoundedStream<RecordedEvent>.make(
             backpressure, onStop: { holder.stop() }, abandonPause: { [store] in store.closedError() })

@@ -51,7 +51,9 @@ public struct EventData: Sendable, Equatable {
 
 /// An event as stored.
 public struct RecordedEvent: Sendable, Equatable {
-    /// Global position: unique, increasing in commit-safe order, gap-free for readers.
+    /// Global position: unique and increasing in commit-safe order, but not dense. An append that rolls back after
+    /// taking its positions leaves a hole that nothing fills; a reader never skips a position that commits later
+    /// (it delivers only up to `EventStore.safePosition()`), so continuing after the last position seen is correct.
     public let position: Int64
     public let tenant: String
     public let stream: String

@@ -206,10 +206,12 @@ extension EventStore {
 
     /// A live subscription to this tenant's events (or those matching `query`) from `start`; `.now` delivers
     /// only what commits from now on. `handler` gets batches in position order on the subscription's own thread.
+    /// Throws `.closed` when the store is closed (as `subscribeDurable` and KV `watch` do).
     public func subscribe(
         from start: Subscription.Start, query: EventQuery? = nil, options: Subscription.Options = .init(),
         handler: @escaping @Sendable ([RecordedEvent]) throws -> Void
     ) throws -> Subscription {
+        try refuseIfClosed()
         let position: Int64
         switch start {
         case .beginning: position = 0
@@ -220,15 +222,22 @@ extension EventStore {
     }
 
     /// A live subscription to this tenant's events (or those matching `query`) after `position`.
-    /// `handler` gets batches in position order on the subscription's own thread.
+    /// `handler` gets batches in position order on the subscription's own thread. Throws `.closed` when the store
+    /// is closed; a store closed while the call runs ends the subscription with `.failed(.closed)` instead.
     public func subscribe(
         after position: Int64 = 0, query: EventQuery? = nil, options: Subscription.Options = .init(),
         handler: @escaping @Sendable ([RecordedEvent]) throws -> Void
     ) throws -> Subscription {
+        try refuseIfClosed()
         try EventStore.checkLimit(options.batchSize)
         let s = Subscription(events: self, from: position, query: query, durableName: nil, options: options, handler: handler)
         s.start()
         return s
+    }
+
+    /// `.closed` when the store is closed: no consumer starts on it.
+    func refuseIfClosed() throws {
+        if store.isClosed { throw StoreError.storeClosed("no subscription or watch starts on it") }
     }
 
     /// A durable named subscription: resumes after its recorded position, records progress only after
