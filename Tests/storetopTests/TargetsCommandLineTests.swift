@@ -6,7 +6,8 @@ import Testing
 
 /// Issue 19's targets through the built binary against the test server: several DSNs on the command line (each a
 /// target named by where it connects, the same DSN twice kept apart as `#2`), and a consumer threshold from the
-/// config file changing one consumer's status while its twin without one keeps the defaults' status.
+/// config file changing one consumer's status while its twin without one keeps the defaults' status, and a flag
+/// over the file's defaults.
 @Suite struct TargetsCommandLineTests {
     @Test func severalDSNsAreSeveralTargetsEachNamedByWhereItConnects() throws {
         let server = try TestServer.current()
@@ -84,6 +85,11 @@ import Testing
         }
         #expect(cursor("billing")?["status"] as? String == "lagging", "7 ≥ the defaults' 5 events: \(cursor("billing") ?? [:])")
         #expect(cursor("mailer")?["status"] as? String == "ok", "its threshold allows 100: \(cursor("mailer") ?? [:])")
+        // a flag overrides the file's defaults even when it gives the flag's own default (10): 7 events are then OK
+        let flagged = try storetop(
+            ["snapshot", "--config", file, "--json", "--sample", "1", "--no-detect", "--lag-events", "10"], env: env, timeout: 120)
+        let fc = (try JSONSerialization.jsonObject(with: Data(flagged.out.utf8)) as? [String: Any])?["cursors"] as? [[String: Any]] ?? []
+        #expect(fc.first { $0["name"] as? String == "billing" }?["status"] as? String == "ok", "\(flagged.err)")
         // the metrics judge the same
         let m = try storetop(["metrics", "--once", "--config", file, "--no-detect"], env: env, timeout: 120)
         #expect(m.status == 0, "\(m.err)")
