@@ -192,14 +192,15 @@ struct StatusOptions: ParsableArguments {
     @Flag(help: "Sessions of every database of the cluster (default: the store's database), other databases grouped apart.")
     var allDatabases = false
 
-    @Option(help: "Seconds behind with no move (while work waited as long) before a consumer is STALLED.")
-    var stallAfter: Double = 10
+    // (optional, so that a flag given with its default's value still overrides a config file's figure)
+    @Option(help: "Seconds behind with no move (while work waited as long) before a consumer is STALLED. (default: 10)")
+    var stallAfter: Double?
 
-    @Option(help: "Seconds the oldest unhandled row must wait before a moving consumer is LAGGING.")
-    var lagSeconds: Double = 30
+    @Option(help: "Seconds the oldest unhandled row must wait before a moving consumer is LAGGING. (default: 30)")
+    var lagSeconds: Double?
 
-    @Option(help: "Rows behind before a moving consumer is LAGGING.")
-    var lagEvents: Int64 = 10
+    @Option(help: "Rows behind before a moving consumer is LAGGING. (default: 10)")
+    var lagEvents: Int64?
 
     @Option(help: "Only these kinds of other libraries' stores (comma-separated: factstr, eventcore, zestor, faucet, axon).")
     var stores: String?
@@ -222,14 +223,18 @@ struct StatusOptions: ParsableArguments {
                     "--stores: \(DisplayText.sanitize(String(k))) is not a kind storetop knows (factstr, eventcore, zestor, faucet, axon)")
             }
         }
-        guard stallAfter > 0, stallAfter <= 86400 else { throw ValidationError("--stall-after must be between 0 and 86400 seconds") }
-        guard lagSeconds >= 0, lagSeconds <= 86400 else { throw ValidationError("--lag-seconds must be between 0 and 86400 seconds") }
-        guard lagEvents >= 1 else { throw ValidationError("--lag-events must be at least 1") }
+        let r = rules
+        guard r.stallAfter > 0, r.stallAfter <= 86400 else { throw ValidationError("--stall-after must be between 0 and 86400 seconds") }
+        guard r.lagSeconds >= 0, r.lagSeconds <= 86400 else { throw ValidationError("--lag-seconds must be between 0 and 86400 seconds") }
+        guard r.lagEvents >= 1 else { throw ValidationError("--lag-events must be at least 1") }
     }
 
-    /// The rules these options give.
-    var rules: LagRules { LagRules(stallAfter: stallAfter, lagSeconds: lagSeconds, lagEvents: lagEvents) }
+    /// The rules these options give (the defaults' figures where a flag is not given).
+    var rules: LagRules {
+        let d = Self.defaults
+        return LagRules(stallAfter: stallAfter ?? d.stallAfter, lagSeconds: lagSeconds ?? d.lagSeconds, lagEvents: lagEvents ?? d.lagEvents)
+    }
 
-    /// The flags' defaults (a config target's figures are overridden only by flags that differ from them).
+    /// The flags' defaults.
     static let defaults = LagRules()
 }

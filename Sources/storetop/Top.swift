@@ -70,6 +70,7 @@ struct Top: ParsableCommand, ConnectionCommand {
         if isatty(1) != 0 { _ = try NCursesTerminal.terminalType() }
         let collector = try reportingErrors { try Collector(dsn: dsn, schema: schema, allDatabases: allDatabases) }
         collector.foreignDetection.only = foreign
+        collector.foreignDetection.thresholds = rules.overrides
         defer { collector.close() }
         let actions = try Actions(dsn: dsn, schema: schema, readOnly: options.readOnly)
         defer { actions.close() }

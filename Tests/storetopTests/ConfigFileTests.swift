@@ -78,12 +78,25 @@ import Testing
         #expect(lab.rules.resolved(store: "x", tenant: "acme", consumer: "billing").lagEvents == 50, "lab is not prod-*: the defaults' 50")
     }
 
+    /// A YAML syntax error is printed as every other: `file:line:column: message`.
+    @Test func aSyntaxErrorNamesFileLineAndColumn() async throws {
+        let path = NSTemporaryDirectory() + "storetop-config-\(UUID().uuidString).yaml"
+        try "targets:\n  a:\n    dsn: \"host=x\"\n  b: [1,\n  c: 2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        await #expect {
+            _ = try await ConfigFile.load(path, environment: [:])
+        } throws: { e in
+            let text = "\(e)"
+            // libyaml notices at the end of the file (line 6) and names where the sequence began (line 4)
+            return text == "storetop: \(path):6:1: not valid YAML: did not find expected ',' or ']'; while parsing a flow sequence at line 4"
+        }
+    }
+
     @Test func everyBadFileIsOneErrorWithItsLine() async {
         let t = "targets:\n  a:\n    dsn: \"host=x\"\n"
         await expectError(t + "    colour: blue\n", "4: unknown key \"colour\" in target a (known: ", prefix: true)
-        // Yams refuses a repeated key itself and names its line
-        let twice = await error(t + "  a:\n    dsn: \"host=y\"\n")
-        #expect(twice.contains("duplicated key(s): 'a'") && twice.contains("line 2"), "got: \(twice)")
+        // a repeated key is named at its second line, with the first
+        await expectError(t + "  a:\n    dsn: \"host=y\"\n", "4: the key \"a\" is given twice (first at line 2)")
         await expectError("targets:\n  a:\n    dsn: \"host=x port='oops\"\n", "3: target a: malformed connection string", prefix: true)
         #expect(await error("targets:\n  a:\n    dsn: \"host=x password=hunter2\"\n").contains("the dsn carries a password"))
         #expect(await !error("targets:\n  a:\n    dsn: \"host=x password=hunter2\"\n").contains("hunter2"))
@@ -97,7 +110,8 @@ import Testing
         await expectError("targets:\n  a:\n    schema: s\n", "3: target a has no dsn")
         await expectError("targets:\n  \"bad name\":\n    dsn: x\n", "3: target name \"bad name\"", prefix: true)
         await expectError("target:\n  a: 1\n", "1: unknown key \"target\" in the file", prefix: true)
-        await expectError("targets: [a,\n", "-: not valid YAML", prefix: true)
+        await expectError("targets: [a,\n", "2: not valid YAML: did not find expected node content; while parsing a flow node at line 2")
+        await expectError("targets:\n  a:\n\tdsn: x\n", "3: not valid YAML: found character that cannot start any token", prefix: true)
         await expectError(
             t, env: ["STORETOP_TARGETS_A_LAG_EVENTS": "0"], "3: target a: lag_events \"0\" must be a number from 1 to 1000000000000000", prefix: true)
     }

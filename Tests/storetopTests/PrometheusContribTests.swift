@@ -76,6 +76,37 @@ import Testing
         #expect(rules.components(separatedBy: "severity: ").count - 1 == alerts.count, "every alert has a severity")
     }
 
+    /// promtool, wherever the PATH has it (Debian's prometheus package; scripts/install-deps installs it).
+    static func promtool() throws -> String {
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        let found = dirs.map { "\($0)/promtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return try #require(found, "needs promtool: Debian's prometheus package (scripts/install-deps installs it)")
+    }
+
+    /// The example scrape configuration a team copies is one Prometheus accepts, with the rule file it loads (the
+    /// rule count is alerts.yml's), and each rule behaves as its unit test says. A copy with a timeout longer than
+    /// the interval is refused, so the check is one that can fail.
+    @Test func promtoolAcceptsTheScrapeConfigAndItsRules() throws {
+        let promtool = try Self.promtool()
+        let dir = NSTemporaryDirectory() + "storetop-contrib-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for f in ["prometheus.yml", "alerts.yml", "alerts.test.yml"] {
+            try Self.file("contrib/prometheus/" + f).write(toFile: dir + "/" + f, atomically: true, encoding: .utf8)
+        }
+        let alerts = try Self.file("contrib/prometheus/alerts.yml").matches(of: /- alert: (\w+)/).count
+        let config = try runProcess(promtool, ["check", "config", dir + "/prometheus.yml"])
+        #expect(config.status == 0, "\(config.out)\(config.err)")
+        #expect(config.out.contains("is valid prometheus config file syntax"), "\(config.out)")
+        #expect(config.out.contains("SUCCESS: \(alerts) rules found"), "the config loads alerts.yml: \(config.out)")
+        let rules = try runProcess(promtool, ["test", "rules", dir + "/alerts.test.yml"])
+        #expect(rules.status == 0 && rules.out.contains("SUCCESS"), "\(rules.out)\(rules.err)")
+        let broken = try Self.file("contrib/prometheus/prometheus.yml").replacingOccurrences(of: "scrape_timeout: 10s", with: "scrape_timeout: 20s")
+        try broken.write(toFile: dir + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let refused = try runProcess(promtool, ["check", "config", dir + "/prometheus.yml"])
+        #expect(refused.status != 0 && (refused.out + refused.err).contains("scrape timeout greater than scrape interval"), "\(refused)")
+    }
+
     /// The `expr:` of each rule (one line, or the indented block after `expr: |`).
     static func exprs(_ yaml: String) -> [String] {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -10,6 +10,13 @@ public final class ForeignDetection: @unchecked Sendable {
         get { lock.withLock { kinds } }
         set { lock.withLock { kinds = newValue } }
     }
+    private var overrides: [ConsumerThreshold] = []
+    /// The config file's consumer thresholds; those whose store glob matches `<kind>:<schema>` (`factstr:public`)
+    /// judge that store's consumers (`ForeignStatus`).
+    public var thresholds: [ConsumerThreshold] {
+        get { lock.withLock { overrides } }
+        set { lock.withLock { overrides = newValue } }
+    }
 }
 
 /// What the foreign panels carry between snapshots: the stores found and when, and when each factstr cursor was
@@ -85,7 +92,7 @@ extension Collector {
                 moved[c.name] = now
             }
         }
-        ForeignStatus.assign(&store, lastMoved: moved, watchedSince: since, now: now)
+        ForeignStatus.assign(&store, lastMoved: moved, watchedSince: since, now: now, thresholds: foreignDetection.thresholds)
     }
 
     /// Rates from the previous snapshot's exact heads: factstr's events/s (its head is the event count) and each zestor

@@ -4,7 +4,8 @@ import Foundation
 /// store, tenant and name match its globs, the figures it sets replace `LagRules`' defaults. The first matching
 /// threshold wins, so the file lists the specific ones first.
 public struct ConsumerThreshold: Sendable, Equatable {
-    /// A glob over the store (`storeaccess:<schema>`), `*` by default.
+    /// A glob over the store (`storeaccess:<schema>`, or another library's `<kind>:<schema>` such as
+    /// `factstr:public`), `*` by default.
     public var store: String
     /// A glob over the tenant.
     public var tenant: String

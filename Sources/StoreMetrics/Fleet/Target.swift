@@ -50,6 +50,7 @@ public struct Target: Sendable, Equatable {
     public func collector() throws -> Collector {
         let c = try Collector(dsn: dsn, schema: schema, allDatabases: allDatabases)
         c.foreignDetection.only = foreign
+        c.foreignDetection.thresholds = rules.overrides
         return c
     }
 }

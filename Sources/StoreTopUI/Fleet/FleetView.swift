@@ -53,6 +53,7 @@ enum FleetView {
         .init("GROUP", 8, priority: 2, sort: { .text($0.group) }, text: { $0.group }),
         .init("ROLE", 8, role: { $0.snap?.server?.isStandby == true ? .warning : .normal }, sort: { .text(role($0)) }, text: role),
         .init("UP", 5, role: { up($0) ? .ok : .critical }, sort: { .num(up($0) ? 1 : 0) }, text: { up($0) ? "yes" : "NO" }),
+        .init("FOLLOWS", 15, priority: 2, sort: { .text(follows($0)) }, text: follows),
         .init("PG", 5, priority: 1, sort: { .text($0.snap?.server?.version ?? "") }, text: { version($0) }),
         .init("SESS", 9, right: true, priority: 3, sort: { .num(Double($0.snap?.server?.connections ?? -1)) }, text: sessions),
         .init("APPEND/S", 9, right: true, priority: 4, descending: true, sort: { .num($0.model.derived?.appendRate ?? -1) }) {
@@ -64,16 +65,31 @@ enum FleetView {
             sort: { r in .num(Double(r.worst.map { Views.severity($0.worstStatus) * 1_000_000_000 + Int($0.worstLagEvents) } ?? -1)) },
             text: worst),
         .init("OUTBOX", 8, right: true, priority: 3, descending: true, sort: { .num(Double($0.backlog)) }) { Format.count($0.backlog) },
-        .init("REPLICATION", 16, descending: true, role: { $0.replication.2 }, sort: { .num($0.replication.1) }, text: { $0.replication.0 }),
+        .init("REPLICATION", 20, descending: true, role: { $0.replication.2 }, sort: { .num($0.replication.1) }, text: { $0.replication.0 }),
         .init("XMIN AGE", 9, right: true, priority: 2, descending: true, sort: { .num(Double($0.snap?.sessions?.xminHolder?.xminAge ?? -1)) }) {
             $0.snap?.sessions?.xminHolder?.xminAge.map { Format.count($0) } ?? "-"
         },
+        .init("XMIN HOLDER", 16, priority: 1, sort: { .num(Double($0.snap?.sessions?.xminHolder?.pid ?? -1)) }, text: xminHolder),
         .init("ERROR", 20, flex: true, role: { _ in .critical }, sort: { .text($0.error ?? "") }, text: { $0.error ?? "" }),
     ]
 
     static func role(_ r: Row) -> String {
         guard let s = r.snap?.server else { return "-" }
         return s.isStandby ? "standby" : "primary"
+    }
+
+    /// On a standby, the primary it streams from (its WAL receiver's `sender_host`; `local` for a Unix socket,
+    /// as a target's name says); `?` while no receiver runs.
+    static func follows(_ r: Row) -> String {
+        guard r.snap?.server?.isStandby == true else { return "-" }
+        guard let host = r.snap?.replication?.receiver?.senderHost else { return "?" }
+        return host.hasPrefix("/") ? "local" : host
+    }
+
+    /// The backend holding the oldest snapshot (the xmin horizon): its pid and application.
+    static func xminHolder(_ r: Row) -> String {
+        guard let x = r.snap?.sessions?.xminHolder, x.xminAge != nil else { return "-" }
+        return x.applicationName.isEmpty ? "\(x.pid)" : "\(x.pid) \(x.applicationName)"
     }
 
     static func up(_ r: Row) -> Bool {

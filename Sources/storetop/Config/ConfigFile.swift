@@ -44,7 +44,7 @@ struct ConfigFile {
         do {
             root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([]))
         } catch let e as YamlError {
-            throw ConfigError(file: path, line: nil, column: nil, message: "not valid YAML: \(Self.oneLine(e))")
+            throw Self.syntaxError(e, path: path, text: text)
         }
         let reader: ConfigReader
         do { reader = try await Self.reader(path, environment: environment) } catch {

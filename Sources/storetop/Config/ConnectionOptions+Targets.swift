@@ -8,7 +8,7 @@ extension ConnectionOptions {
     /// The targets the command line names: each positional word is a config target, a config group (its
     /// targets) or a connection string; `--dsn` adds one. With none of them: every target of the config file
     /// when there is one, else the libpq environment. Flags given on the command line override the file
-    /// (`--schema`, and `status`'s when they differ from their defaults).
+    /// (`--schema`, and `status`'s when given, even with their defaults' values).
     func targets(_ status: StatusOptions? = nil) throws -> [Target] {
         let file = ConfigFile.loaded
         var out: [Target] = []
@@ -50,10 +50,10 @@ extension ConnectionOptions {
         guard let status else { return t }
         if status.allDatabases { t.allDatabases = true }
         if status.noDetect { t.foreign = nil } else if status.stores != nil { t.foreign = status.foreignKinds }
-        let d = StatusOptions.defaults
-        if status.stallAfter != d.stallAfter { t.rules.stallAfter = status.stallAfter }
-        if status.lagSeconds != d.lagSeconds { t.rules.lagSeconds = status.lagSeconds }
-        if status.lagEvents != d.lagEvents { t.rules.lagEvents = status.lagEvents }
+        // a flag given overrides the file, even with the value that is also its default
+        if let v = status.stallAfter { t.rules.stallAfter = v }
+        if let v = status.lagSeconds { t.rules.lagSeconds = v }
+        if let v = status.lagEvents { t.rules.lagEvents = v }
         return t
     }
 

@@ -52,12 +52,18 @@ import Testing
 
     @Test func metricNamesAndTypesInTheDocsAreTheEmittedOnes() throws {
         let (snap, derived) = try Self.populated()
-        let text = PrometheusExport.render(snap, derived: derived)
-        var emitted: [String: String] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("# TYPE ") {
-            let parts = line.split(separator: " ")
-            emitted[String(parts[2])] = String(parts[3])
+        func families(_ text: String) -> [String: String] {
+            var out: [String: String] = [:]
+            for line in text.split(separator: "\n") where line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                out[String(parts[2])] = String(parts[3])
+            }
+            return out
         }
+        let single = families(PrometheusExport.render(snap, derived: derived))
+        // the fleet's one exposition (several targets) is the same families plus storetop_target_up
+        let emitted = families(PrometheusExport.render(targets: [("a", snap, derived), ("b", nil, nil)]))
+        #expect(Set(emitted.keys).subtracting(single.keys) == ["storetop_target_up"] && Set(single.keys).isSubset(of: emitted.keys))
         let documented = try Self.documentedMetrics()
         #expect(
             Set(documented.keys) == Set(emitted.keys),

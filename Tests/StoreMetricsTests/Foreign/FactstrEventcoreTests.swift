@@ -10,13 +10,14 @@ import Testing
 @Suite(.serialized) struct FactstrEventcoreTests {
     func one(_ server: TestServer, _ sql: String) throws -> String? { try server.admin(SQL(unsafeRaw: sql)).first?[0] }
 
-    func snapshot(_ server: TestServer) throws -> Snapshot {
+    func snapshot(_ server: TestServer, thresholds: [ConsumerThreshold] = []) throws -> Snapshot {
         // a generous refresh deadline: under a sanitizer, beside other tests' stores in this database, the default 5 s
         // can pass before the last store's panel starts (it is then skipped and named in errors, as it should be)
         // (and statement timeout: a CI lane of 571 tests on 2 cores timed out a trivial read at the default 2 s)
         let c = try Collector(
             dsn: server.directDSN, schema: "storeaccess_absent", statementTimeout: .seconds(60), refreshDeadline: .seconds(120))
         defer { c.close() }
+        c.foreignDetection.thresholds = thresholds
         return try c.snapshot()
     }
 
@@ -79,6 +80,17 @@ import Testing
         #expect(try consumer("only-b").status == "LAGGING")
         #expect(try consumer("only-b").why.contains("factstr records no progress time"))
         #expect(try consumer("nothing").why == "caught up")
+        // the config file's thresholds judge foreign consumers too, by `factstr:<schema>`: only-b may lag 10 minutes
+        // and is OK; `all`, with the same 2-minute-old backlog and no threshold, stays LAGGING; a threshold for
+        // another kind of store does not apply
+        func status(_ t: ConsumerThreshold, _ name: String) throws -> String? {
+            try snapshot(server, thresholds: [t]).foreign?.first { $0.kind == .factstr && $0.schema == s }?.consumers.first { $0.name == name }?
+                .status
+        }
+        #expect(try status(ConsumerThreshold(store: "factstr:\(s)", consumer: "only-*", lagSeconds: 600), "only-b") == "OK")
+        #expect(try status(ConsumerThreshold(store: "factstr:\(s)", consumer: "only-*", lagSeconds: 600), "all") == "LAGGING")
+        #expect(try status(ConsumerThreshold(store: "eventcore:*", consumer: "only-b", lagSeconds: 600), "only-b") == "LAGGING")
+        #expect(try status(ConsumerThreshold(store: "factstr:*", consumer: "only-b", lagEvents: 5), "only-b") == "OK", "2 events < 5")
     }
 
     @Test func eventcoreSubscriptionsAreRightOnTheFirstSnapshot() throws {
