@@ -112,15 +112,23 @@ extension Connection {
 
     /// The rows of a successful binary-format result, decoded in place with `decode`.
     func decodeBinary<T>(_ res: PGResult, _ sql: SQL, columns: [UInt32], _ decode: (BinaryRow) throws -> T) throws -> [T] {
+        var out: [T] = []
+        try decodeBinary(res, sql, columns: columns, into: &out, decode)
+        return out
+    }
+
+    /// The rows of a successful binary-format result, decoded in place with `decode` and appended to `out` (a
+    /// buffer kept across pages is not allocated and faulted in again for each).
+    func decodeBinary<T>(
+        _ res: PGResult, _ sql: SQL, columns: [UInt32], into out: inout [T], _ decode: (BinaryRow) throws -> T
+    ) throws {
         let types = (0..<res.columnCount).map { res.columnType($0) }
         guard types == columns, res.isBinary else {
             throw StoreError(.decoding, "\(sql.description): columns of types \(types), expected \(columns)", statement: sql.name)
         }
         let n = res.rowCount
-        var out: [T] = []
-        out.reserveCapacity(n)
+        out.reserveCapacity(out.count + n)
         for r in 0..<n { out.append(try decode(BinaryRow(result: res, index: r))) }
-        return out
     }
 
     /// Sends one statement without waiting, its result in binary format; `awaitResult` takes the result. Nothing

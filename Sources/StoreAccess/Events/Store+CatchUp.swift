@@ -23,20 +23,28 @@ extension Store {
         return try pool.withConnection { c in
             var sql = allTenantsPage(after: position, limit: pageSize, wholeAppends: false)
             var last = position
+            var page: [RecordedEvent] = []  // one buffer for every page (unless `body` keeps one)
+            // the previous page's result is freed only once the next one is in: malloc then reuses its memory
+            // instead of giving the top of the heap back and faulting it in again for every page
+            var previous: PGResult?
             try c.sendBinary(sql)
             while true {
                 let res = try c.awaitResult(sql)
+                withExtendedLifetime(previous) {}
+                previous = res
                 let rows = res.rowCount
                 guard rows > 0 else { return last }
                 last = try BinaryRow(result: res, index: rows - 1).int64(0)
                 let more = rows == pageSize
-                let page = sql
+                let sent = sql
                 if more {
                     sql = allTenantsPage(after: last, limit: pageSize, wholeAppends: false)
                     try c.sendBinary(sql)
                 }
                 do {
-                    try body(try c.decodeBinary(res, page, columns: RecordedEvent.columnTypes, RecordedEvent.init(binary:)))
+                    page.removeAll(keepingCapacity: true)
+                    try c.decodeBinary(res, sent, columns: RecordedEvent.columnTypes, into: &page, RecordedEvent.init(binary:))
+                    try body(page)
                 } catch {
                     if more { c.discardResult() }
                     throw error
