@@ -87,6 +87,28 @@ struct BinaryRow {
     }
 }
 
+/// The text of one column, kept from row to row of one result: when a cell holds the same bytes as the previous
+/// row's (a catch-up repeats tenants, types and metadata), its `String` is shared instead of made again. The
+/// bytes it compares with are libpq's, valid while the result lives: one `RepeatedText` per result.
+struct RepeatedText {
+    private var bytes: UnsafeRawBufferPointer?
+    private var value = ""
+
+    /// The cell's text (`BinaryRow.text`, or with `jsonb` a `jsonb` document's as `BinaryRow.jsonb` reads it), the
+    /// previous row's `String` when the bytes are equal.
+    @inline(__always)
+    mutating func text(_ r: BinaryRow, _ col: Int, jsonb: Bool = false) throws -> String {
+        try r.result.withCell(r.index, col) { b in
+            guard let b else { throw StoreError(.decoding, "column \(r.result.columnName(col)) is NULL, expected text") }
+            if let old = bytes, old.count == b.count, memcmp(old.baseAddress!, b.baseAddress!, b.count) == 0 { return value }
+            if jsonb, b.count < 1 || b[0] != 1 { throw StoreError(.decoding, "column \(col): unknown jsonb format") }
+            value = String(decoding: UnsafeRawBufferPointer(rebasing: b[(jsonb ? 1 : 0)...]), as: UTF8.self)
+            bytes = b
+            return value
+        }
+    }
+}
+
 /// PostgreSQL type oids of the binary decoders (`pg_type.oid`).
 enum PostgresType {
     static let int8: UInt32 = 20

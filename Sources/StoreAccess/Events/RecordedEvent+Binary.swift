@@ -9,14 +9,19 @@ extension RecordedEvent {
         PostgresType.uuid,
     ]
 
-    init(binary r: BinaryRow) throws {
+    /// The text columns' previous values, shared with the next row when equal (`RepeatedText`); one per result.
+    struct RepeatedColumns {
+        var tenant = RepeatedText(), stream = RepeatedText(), type = RepeatedText(), metadata = RepeatedText()
+    }
+
+    init(binary r: BinaryRow, repeated: inout RepeatedColumns) throws {
         position = try r.int64(0)
-        tenant = try r.text(1)
-        stream = try r.text(2)
+        tenant = try repeated.tenant.text(r, 1)
+        stream = try repeated.stream.text(r, 2)
         version = try r.int64(3)
-        type = try r.text(4)
+        type = try repeated.type.text(r, 4)
         payload = try r.jsonb(5)
-        metadata = try r.jsonb(6)
+        metadata = try JSONText(repeated.metadata.text(r, 6, jsonb: true))
         batchFirst = try r.optionalInt64(7)
         batchSize = Int(try r.int32(8))
         recordedAt = try r.timestamp(9)
@@ -27,7 +32,8 @@ extension RecordedEvent {
 extension Connection {
     /// Runs a statement that selects `RecordedEvent.columns` and decodes its rows in binary format.
     func queryEvents(_ sql: SQL) throws -> [RecordedEvent] {
-        try queryBinary(sql, columns: RecordedEvent.columnTypes, RecordedEvent.init(binary:))
+        var repeated = RecordedEvent.RepeatedColumns()
+        return try queryBinary(sql, columns: RecordedEvent.columnTypes) { try RecordedEvent(binary: $0, repeated: &repeated) }
     }
 }
 

@@ -43,7 +43,10 @@ extension Store {
                 }
                 do {
                     page.removeAll(keepingCapacity: true)
-                    try c.decodeBinary(res, sent, columns: RecordedEvent.columnTypes, into: &page, RecordedEvent.init(binary:))
+                    var repeated = RecordedEvent.RepeatedColumns()
+                    try c.decodeBinary(res, sent, columns: RecordedEvent.columnTypes, into: &page) {
+                        try RecordedEvent(binary: $0, repeated: &repeated)
+                    }
                     try body(page)
                 } catch {
                     if more { c.discardResult() }
