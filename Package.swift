@@ -86,7 +86,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "storeaccess-bench",
-            dependencies: ["StoreAccess", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["StoreAccess", "CLibPQ", .product(name: "Histogram", package: "hdrhistogram-swift")],
             path: "Benchmarks/StoreBench"
         ),
         .target(name: "StoreTestSupport", dependencies: ["StoreAccess"], path: "Tests/Support"),

@@ -148,20 +148,32 @@ do {
         w.cancel()
         say(hist.summary())
     case "catchup":
-        // catchup: reads every event of every tenant from position 0 in pages of 5000 (gap-free read_all).
+        // catchup [--pipelined]: reads every event of every tenant from position 0 in pages of --page (5000),
+        // gap-free: page by page with readAllTenants(after:limit:), or with --pipelined through
+        // readAllTenants(after:pageSize:_:) (the next page requested while the previous one is decoded).
         let store = try open(1)
+        let pageSize = Int(arg("page", "5000"))!
         let t0 = ContinuousClock.now
         var after: Int64 = 0, n = 0
-        while true {
-            let page = try store.readAllTenants(after: after, limit: 5000)
-            guard let last = page.last else { break }
-            n += page.count
-            after = last.position
+        if args.contains("--pipelined") {
+            try store.readAllTenants(after: 0, pageSize: pageSize) { n += $0.count }
+        } else {
+            while true {
+                let page = try store.readAllTenants(after: after, limit: pageSize)
+                guard let last = page.last else { break }
+                n += page.count
+                after = last.position
+            }
         }
         let secs = t0.duration(to: .now).seconds
-        say("events=\(n) seconds=\(String(format: "%.2f", secs)) events_per_s=\(String(format: "%.0f", Double(n) / secs))")
+        say("events=\(n) seconds=\(String(format: "%.3f", secs)) events_per_s=\(String(format: "%.0f", Double(n) / secs))")
+    case "copy":
+        // copy: the reference for catchup, COPY (SELECT the same columns … ORDER BY position) TO STDOUT read
+        // with libpq on one connection and dropped (Benchmarks/StoreBench/Copy.swift).
+        let (rows, secs) = try copyOut(dsn: dsn, schema: schema)
+        say("rows=\(rows) seconds=\(String(format: "%.3f", secs)) rows_per_s=\(String(format: "%.0f", Double(rows) / secs))")
     default:
-        say("usage: storeaccess-bench append|latency-sub|latency-pub|kvset|watch-latency|catchup …")
+        say("usage: storeaccess-bench append|latency-sub|latency-pub|kvset|watch-latency|catchup|copy …")
         exit(2)
     }
 } catch {

@@ -24,7 +24,7 @@ extension Connection {
         return QueryResult(columns: names.names, rows: rows, affectedRows: res.affectedRows)
     }
 
-    private func failure(_ res: PGResult, _ h: OpaquePointer, _ name: String?) -> StoreError {
+    func failure(_ res: PGResult, _ h: OpaquePointer, _ name: String?) -> StoreError {
         let sqlState = res.errorField(.sqlState)
         let primary = res.errorField(.primaryMessage) ?? res.errorMessage
         let detail = res.errorField(.detail)

@@ -183,11 +183,11 @@ enum PostgresTimestamp {
         let y = try num(0, 4), mo = try num(5, 2), d = try num(8, 2)
         let h = try num(11, 2), mi = try num(14, 2), se = try num(17, 2)
         var i = 19
-        var frac = 0.0
-        if i < u.count, u[i] == 46 {  // .
-            var scale = 0.1
+        var micros: Int64 = 0
+        if i < u.count, u[i] == 46 {  // . and up to 6 digits (PostgreSQL prints microseconds at most)
+            var scale: Int64 = 100_000
             i += 1
-            while i < u.count, u[i] >= 48 && u[i] <= 57 { frac += Double(u[i] - 48) * scale; scale /= 10; i += 1 }
+            while i < u.count, u[i] >= 48 && u[i] <= 57 { micros += Int64(u[i] - 48) * scale; scale /= 10; i += 1 }
         }
         var offset: Int64 = 0
         if i < u.count, u[i] == 43 || u[i] == 45 {  // + or -
@@ -200,7 +200,17 @@ enum PostgresTimestamp {
         }
         let days = days(fromCivil: y, mo, d)
         let secs = days * 86400 + h * 3600 + mi * 60 + se - offset
-        return Date(timeIntervalSince1970: Double(secs) + frac)
+        return date(unixSeconds: secs, micros: micros)
+    }
+
+    /// Seconds from the Unix epoch to PostgreSQL's (2000-01-01 00:00 UTC), where binary timestamps count from.
+    static let postgresEpoch: Int64 = 946_684_800
+
+    /// The one conversion to `Date` of both the text and the binary decoders, so a timestamp read either way
+    /// gives the same `Date`.
+    @inline(__always)
+    static func date(unixSeconds secs: Int64, micros: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(secs) + Double(micros) / 1_000_000)
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { (a >= 0 ? a : a - b + 1) / b }

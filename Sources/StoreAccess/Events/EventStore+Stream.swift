@@ -51,7 +51,7 @@ extension EventStore {
         case .query(let query, let position):
             let sql: SQL =
                 "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json), true)"
-            return try store.pool.query(sql.named("events.catch_up_query")).rows.map(RecordedEvent.init(row:))
+            return try store.pool.queryEvents(sql.named("events.catch_up_query"))
         }
     }
 

@@ -148,7 +148,7 @@ public final class EventStore: Sendable {
                 AND version >= \(fromVersion ?? 1) ORDER BY version LIMIT \(limit)
                 """
         }
-        let events = try store.pool.query(sql.named("events.read_stream")).rows.map(RecordedEvent.init(row:))
+        let events = try store.pool.queryEvents(sql.named("events.read_stream"))
         store.logger.trace("read_stream", metadata: ["tenant": "\(tenant)", "stream": "\(stream)", "events": "\(events.count)"])
         return events
     }
@@ -162,7 +162,7 @@ public final class EventStore: Sendable {
         try Self.checkLimit(limit)
         let sql: SQL =
             "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, \(wholeAppends))"
-        return try store.pool.query(sql.named("events.read_all")).rows.map(RecordedEvent.init(row:))
+        return try store.pool.queryEvents(sql.named("events.read_all"))
     }
 
     /// Events matching `query` after `position` (gap-free, like `readAll`, with appends kept whole), the last
@@ -170,12 +170,11 @@ public final class EventStore: Sendable {
     public func query(_ query: EventQuery, after position: Int64 = 0, limit: Int = 1000) throws -> EventQueryResult {
         try Self.checkLimit(limit)
         return try store.pool.withConnection { c in
-            let events = try c.query(
+            let events = try c.queryEvents(
                 SQL(
                     "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), \(query.json), true)"
                 )
-                .named("events.query")
-            ).rows.map(RecordedEvent.init(row:))
+                .named("events.query"))
             let ctx = try c.query(
                 SQL(
                     """
@@ -200,7 +199,7 @@ public final class EventStore: Sendable {
             AND stream LIKE \(pattern) AND position > \(position) \
             AND position <= \(ident: schema).events_safe_position() ORDER BY position LIMIT \(limit)
             """
-        return try store.pool.query(sql.named("events.read_prefix")).rows.map(RecordedEvent.init(row:))
+        return try store.pool.queryEvents(sql.named("events.read_prefix"))
     }
 
     /// Events of streams matching the glob `pattern` (eventcore's stream patterns: `*` any run of characters, `?`
@@ -212,7 +211,7 @@ public final class EventStore: Sendable {
         try Self.checkLimit(limit)
         let sql: SQL =
             "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema).read_all(\(tenant), \(position), \(limit), NULL, false, \(pattern))"
-        return try store.pool.query(sql.named("events.read_glob")).rows.map(RecordedEvent.init(row:))
+        return try store.pool.queryEvents(sql.named("events.read_glob"))
     }
 
     /// The stream's head (nil when it has no events).
@@ -230,15 +229,6 @@ public final class EventStore: Sendable {
 }
 
 extension Store {
-    /// Every tenant's events after `position`, gap-free, in position order (for global projections and
-    /// catch-up): exactly `limit` of them, or with `wholeAppends` every multi-event append kept whole (see `readAll`).
-    public func readAllTenants(after position: Int64 = 0, limit: Int = 1000, wholeAppends: Bool = false) throws -> [RecordedEvent] {
-        try EventStore.checkLimit(limit)
-        let sql: SQL =
-            "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: schema.name).read_all(NULL, \(position), \(limit), NULL, \(wholeAppends))"
-        return try pool.query(sql.named("events.read_all_tenants")).rows.map(RecordedEvent.init(row:))
-    }
-
     /// The event log of `tenant`.
     public func events(tenant: String) throws -> EventStore { try EventStore(store: self, tenant: tenant) }
 }

@@ -137,7 +137,7 @@ extension Subscription: ConsumerBody {
     func step(on c: Connection, after position: Int64) throws -> Int64? {
         let sql: SQL =
             "SELECT \(unsafeRaw: RecordedEvent.columns) FROM \(ident: events.store.schema.name).read_all(\(events.tenant), \(position), \(options.batchSize), \(query?.json), true, \(options.streamGlob))"
-        let batch = try c.query(sql.named("events.subscription_read")).rows.map(RecordedEvent.init(row:))
+        let batch = try c.queryEvents(sql.named("events.subscription_read"))
         guard let last = batch.last?.position else { return nil }
         do {
             try handler(batch)

@@ -61,19 +61,41 @@ enum LibPQ {
         TransactionStatus(PQtransactionStatus(conn))
     }
 
-    /// Runs one statement with unnamed, text-format parameters. The corresponding C function is `PQexecParams`.
-    static func execParams(_ conn: OpaquePointer, _ text: String, _ binds: [String?]) -> PGResult? {
+    /// Runs one statement with unnamed, text-format parameters; the result comes in text format, or in binary
+    /// format (every column) when `binaryResults`. The corresponding C function is `PQexecParams`.
+    static func execParams(_ conn: OpaquePointer, _ text: String, _ binds: [String?], binaryResults: Bool = false) -> PGResult? {
+        let format: Int32 = binaryResults ? 1 : 0
         if binds.isEmpty {
-            return PGResult(owning: PQexecParams(conn, text, 0, nil, nil, nil, nil, 0))
+            return PGResult(owning: PQexecParams(conn, text, 0, nil, nil, nil, nil, format))
         }
         let cValues: [UnsafeMutablePointer<CChar>?] = binds.map { $0.map { strdup($0) } ?? nil }
         defer { cValues.forEach { free($0) } }
         return cValues.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buf.count) { vp in
-                PGResult(owning: PQexecParams(conn, text, Int32(binds.count), nil, vp, nil, nil, 0))
+                PGResult(owning: PQexecParams(conn, text, Int32(binds.count), nil, vp, nil, nil, format))
             }
         }
     }
+
+    /// Sends one statement (unnamed, text-format parameters) without waiting for its result, which comes in binary
+    /// format when `binaryResults`; false when it could not be sent. The corresponding C function is
+    /// `PQsendQueryParams`.
+    static func sendParams(_ conn: OpaquePointer, _ text: String, _ binds: [String?], binaryResults: Bool) -> Bool {
+        let format: Int32 = binaryResults ? 1 : 0
+        let cValues: [UnsafeMutablePointer<CChar>?] = binds.map { $0.map { strdup($0) } ?? nil }
+        defer { cValues.forEach { free($0) } }
+        return cValues.withUnsafeBufferPointer { buf in
+            buf.baseAddress.map {
+                $0.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buf.count) { vp in
+                    PQsendQueryParams(conn, text, Int32(binds.count), nil, vp, nil, nil, format) == 1
+                }
+            } ?? (PQsendQueryParams(conn, text, 0, nil, nil, nil, nil, format) == 1)
+        }
+    }
+
+    /// The next result of what was sent, waiting for it; nil once the statement's results are all read. The
+    /// corresponding C function is `PQgetResult`.
+    static func nextResult(_ conn: OpaquePointer) -> PGResult? { PGResult(owning: PQgetResult(conn)) }
 
     /// Runs a script of several statements (simple protocol, no parameters). The corresponding C function is
     /// `PQexec`.

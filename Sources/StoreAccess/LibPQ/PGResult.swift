@@ -3,7 +3,7 @@ import CLibPQ
 /// An owning libpq result (`PGresult`): cleared exactly once, when the last reference goes (`PQclear` in
 /// `deinit`), so no path can leak or double-free one. Only the LibPQ folder creates one.
 final class PGResult {
-    private let res: OpaquePointer
+    let res: OpaquePointer
 
     /// Takes ownership of `res` (nil stays nil: libpq returns none when out of memory or the connection broke).
     init?(owning res: OpaquePointer?) {
