@@ -77,8 +77,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // the git commit for `storetop --version` (Plugins/GitCommit; the version itself is StoreTopVersion.number)
+            plugins: ["GitCommit"]
         ),
+        .plugin(name: "GitCommit", capability: .buildTool(), path: "Plugins/GitCommit"),
         .executableTarget(
             name: "storeaccess-testproc",
             dependencies: ["StoreAccess"],

@@ -35,7 +35,7 @@ struct HistoryFile {
 
     /// Opens the recording the collector is read through; nil when there is no history to keep.
     func open(_ collector: Collector, interactive: Bool) throws -> Opened? {
-        let version = StoreTop.configuration.version
+        let version = StoreTopVersion.number
         if let record {
             let recording = try reportingErrors { try Recording(path: record, storetopVersion: version) }
             return Opened(

@@ -39,7 +39,7 @@ struct RecordCommand: ParsableCommand, ConnectionCommand {
     func run() throws {
         let targets = try connection.targets(status)
         let recording: Recording
-        do { recording = try Recording(path: output, storetopVersion: StoreTop.configuration.version) } catch {
+        do { recording = try Recording(path: output, storetopVersion: StoreTopVersion.number) } catch {
             throw CLIError(message: "storetop: cannot open the recording \(output): \(error)", code: ExitStatus.failure)
         }
         let fleet = try reportingErrors { try Fleet(targets: targets, interval: interval) }

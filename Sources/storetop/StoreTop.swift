@@ -56,7 +56,7 @@ struct StoreTop: AsyncParsableCommand {
             config file (--config, STORETOP_CONFIG, ~/.config/storetop/config.yaml; docs/fleet.md), make a fleet. \
             Passwords are never printed.
             """,
-        version: "0.1.0",
+        version: StoreTopVersion.text,
         subcommands: [
             Top.self, SnapshotCommand.self, MetricsCommand.self, RecordCommand.self, ReplayCommand.self, ReportCommand.self, PruneCommand.self,
             ConsumerCommand.self,
