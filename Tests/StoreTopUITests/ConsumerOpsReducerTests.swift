@@ -16,15 +16,7 @@ import Testing
         return (s, ctx)
     }
 
-    func keys(_ keys: [Key], _ s0: UIState, _ ctx: HandlerContext) -> (UIState, [Effect]) {
-        var s = s0, effects: [Effect] = []
-        for k in keys {
-            let (n, e) = Reducer.handle(s, k, ctx)
-            s = n
-            effects += e
-        }
-        return (s, effects)
-    }
+    func keys(_ keys: [Key], _ s0: UIState, _ ctx: HandlerContext) -> (UIState, [Effect]) { press(keys, s0, ctx) }
 
     @Test func rOpensTheMoveMenuAndTheTypedCountBecomesTheRequest() {
         let (s, ctx) = consumers()

@@ -13,45 +13,22 @@ import Testing
         var o = server.storeOptions(schema: schema)
         o.tenant = nil
         let store = try Store.connect(server.directDSN, service: svc, options: o)
-        var conns: [Connection] = []
         defer {
-            conns.forEach { $0.close() }
             store.close()
             server.dropSchema(schema)
         }
         let t = "\"\(schema)\".accounts"
         try store.pool.query(SQL(unsafeRaw: "CREATE TABLE \(t) (id int PRIMARY KEY, v int)"))
         try store.pool.query(SQL(unsafeRaw: "INSERT INTO \(t) SELECT g, 0 FROM generate_series(1, 100) g"))
-        func open(_ name: String, tenant: String? = nil) throws -> Connection {
-            // the role the dashboard runs as, so it sees every detail of these sessions
-            let c = try Connection(
-                try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: name, tenant: tenant))
-            conns.append(c)
-            return c
-        }
-        let root = try open("root"), first = try open("first"), second = try open("second"), reader = try open("reader", tenant: "acme")
-        try root.query("BEGIN")
-        try root.query(SQL(unsafeRaw: "UPDATE \(t) SET v = 1 WHERE id = 1"))
-        try first.query("BEGIN")
-        try first.query(SQL(unsafeRaw: "UPDATE \(t) SET v = 1 WHERE id = 2"))
-        let done = DispatchSemaphore(value: 0)
-        for (c, id) in [(first, 1), (second, 2)] {
-            nonisolated(unsafe) let waiter = c
-            let statement = SQL(unsafeRaw: "UPDATE \(t) SET v = 9 WHERE id = \(id)")
-            Thread.detachNewThread {
-                _ = try? waiter.query(statement)
-                done.signal()
-            }
-        }
-        defer {
-            _ = try? root.query("ROLLBACK")
-            _ = done.wait(timeout: .now() + 10)
-            _ = try? first.query("ROLLBACK")
-            _ = done.wait(timeout: .now() + 10)
-        }
+        // the role the dashboard runs as, so it sees every detail of these sessions
+        let chain = try LockChain(dsn: server.directDSN, table: t, service: svc)
+        defer { chain.release() }
+        let reader = try Connection(
+            try ConnectionString(server.directDSN), applicationName: ApplicationName(service: svc, store: "reader", tenant: "acme"))
+        defer { reader.close() }
         // an idle backend whose last statement is a complete SELECT: EXPLAIN may plan it
         try reader.query(SQL(unsafeRaw: "SELECT v FROM \(t) WHERE id = 42"))
-        let (rootPid, firstPid, secondPid, readerPid) = (root.backendPID, first.backendPID, second.backendPID, reader.backendPID)
+        let (rootPid, firstPid, secondPid, readerPid) = (chain.pids.root, chain.pids.first, chain.pids.second, reader.backendPID)
 
         let tm = EndToEndTests.Tmux()
         let bin = TestServer.builtProduct("storetop")
