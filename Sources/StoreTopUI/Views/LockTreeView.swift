@@ -57,23 +57,24 @@ enum LockTreeView {
         }
         var names: [String: String] = [:]
         for g in snap.sessions?.groups ?? [] { names[g.key] = SessionsView.name(g) }
-        func row(_ n: LockTree.Node) -> TableRow {
-            let group = n.backend.map { names[Snapshot.SessionGroup.key(ofApplicationName: $0.applicationName)] ?? $0.applicationName } ?? "-"
-            return TableRow(columns, Row(node: n, group: group, now: snap.clock), id: .backend(n.pid))
-        }
+        let tenantKeys = tenant.map { t in Set((snap.sessions?.groups ?? []).filter { $0.tenant == t }.map(\.key)) }
+        // each root with the lines under it; a drilled-in tenant keeps the chains one of its backends is in
         var roots: [TableRow] = []
+        var keep: [Bool] = []
         for n in tree.nodes {
-            if n.depth == 0 { roots.append(row(n)) } else { roots[roots.count - 1].children.append(row(n)) }
-        }
-        if let tenant {
-            let keys = Set((snap.sessions?.groups ?? []).filter { $0.tenant == tenant }.map(\.key))
-            roots = roots.filter { r in
-                ([r] + r.children).contains { c in
-                    guard case .backend(let pid) = c.id, let b = snap.sessions?.backends.first(where: { $0.pid == pid }) else { return false }
-                    return keys.contains(Snapshot.SessionGroup.key(ofApplicationName: b.applicationName))
-                }
+            let key = n.backend.map { Snapshot.SessionGroup.key(ofApplicationName: $0.applicationName) }
+            let group = n.backend.map { b in key.flatMap { names[$0] } ?? b.applicationName } ?? "-"
+            let r = TableRow(columns, Row(node: n, group: group, now: snap.clock), id: .backend(n.pid))
+            let mine = tenantKeys.map { keys in key.map(keys.contains) ?? false } ?? true
+            if n.depth == 0 {
+                roots.append(r)
+                keep.append(mine)
+            } else {
+                roots[roots.count - 1].children.append(r)
+                keep[keep.count - 1] = keep[keep.count - 1] || mine
             }
         }
+        roots = zip(roots, keep).filter(\.1).map(\.0)
         return Table(columns, rows: roots)
     }
 
