@@ -10,9 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/bench-common.sh "$0" "$@"
 export LC_ALL=C.UTF-8
-rounds=3; secs=5; config=release
+rounds=3; secs=5; config=release; idle=10
 while [ $# -gt 0 ]; do case "$1" in --rounds) rounds=$2; shift 2;; --seconds) secs=$2; shift 2;; --config) config=$2; shift 2;;
-    --smoke) rounds=1; secs=1; config=debug; shift;; *) echo "unknown $1"; exit 2;; esac; done
+    --smoke) rounds=1; secs=1; config=debug; idle=2; shift;; *) echo "unknown $1"; exit 2;; esac; done
 bench=$(bench_bin storeaccess-bench "$config")
 dir=$(scripts/pg start | tail -1)
 tmp=$(mktemp)
@@ -21,7 +21,7 @@ trap 'scripts/pg stop "$dir" >/dev/null; rm -f "$tmp"' EXIT INT TERM
 DSN=$STORETOP_TEST_DSN
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR%2) printf "%.2f\n", a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 run() { # run [durable-name] -> "p50 p99"
-    "$bench" latency-sub --dsn "$DSN" --schema bench --count $(( 1000 * secs - 50 )) ${1:+--durable "$1"} > "$tmp" &
+    "$bench" latency-sub --dsn "$DSN" --schema bench --count $(( 1000 * secs - 50 )) --idle "$idle" ${1:+--durable "$1"} > "$tmp" &
     local sp=$!
     for _ in $(seq 1 100); do grep -q ready "$tmp" && break; sleep 0.1; done
     "$bench" latency-pub --dsn "$DSN" --schema bench --rate 1000 --seconds "$secs" >/dev/null
