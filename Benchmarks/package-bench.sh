@@ -62,7 +62,7 @@ with open(sys.argv[3], "w") as medians:
 EOF
 bench_figures package package.md
 m() { awk -v n="$1" -v k="$2" '$1 == n { print $k }' "$work/medians"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^-?[0-9.]+$/ && b ~ /^-?[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 fig "storetop --version start-up, packaged binary, warm (median)" "$(m packaged 2)" ms "release build, dynamic Swift runtime" "$(m release 2)" "$(ratio "$(m packaged 2)" "$(m release 2)")"
 fig "storetop --version start-up, packaged binary, cold (median)" "$(m packaged 3)" ms "release build, dynamic Swift runtime" "$(m release 3)" "$(ratio "$(m packaged 3)" "$(m release 3)")"
 size_mb() { awk -v s="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", s / 1e6 }'; }
