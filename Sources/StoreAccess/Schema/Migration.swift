@@ -23,6 +23,7 @@ struct Migration: Sendable {
         Migration(version: 7, name: "prune_audit_running", sql: StoreMigrationsV7.v7PruneAudit),
         Migration(version: 8, name: "event_ids_snapshots", sql: EventMigrationsV8.v8Events),
         Migration(version: 9, name: "consumer_operations", sql: ConsumerOpsMigrations.v9ConsumerOps),
+        Migration(version: 10, name: "safe_position_ahead", sql: EventMigrationsV10.v10SafePosition),
     ]
 
     /// The script for `schema`, every placeholder expanded.

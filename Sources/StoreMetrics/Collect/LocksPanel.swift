@@ -60,10 +60,12 @@ enum LocksPanel: Panel {
     }
 
     /// A registration's lock key holds the low 32 bits of the head it registered after; the position is the
-    /// highest value at or below the head with those bits (as safe_position() computes it).
+    /// highest value at or below the head with those bits (as safe_position() computes it). A key up to 2^31 above
+    /// the head's bits was registered after the head was read: it holds back nothing read with that head (the head).
     static func registeredAfter(head: Int64, key: Int64) -> Int64 {
         let m: Int64 = 1 << 32
-        return head - (((head - key) % m) + m) % m
+        let behind = (((head - key) % m) + m) % m
+        return behind >= m / 2 ? head : head - behind
     }
 }
 

@@ -13,6 +13,13 @@ import Testing
         let m: Int64 = 1 << 32
         #expect(LocksPanel.registeredAfter(head: m + 5, key: m - 3) == m - 3)
         #expect(LocksPanel.registeredAfter(head: 3 * m + 7, key: 5) == 3 * m + 5)
+        // a writer registered after the head was read (its key is above the head's bits): nothing held back, never
+        // head − 2^32 (the race CI's ThreadSanitizer run caught)
+        #expect(LocksPanel.registeredAfter(head: 380, key: 381) == 380)
+        #expect(LocksPanel.registeredAfter(head: 2 * m + 10, key: 12) == 2 * m + 10)
+        // the window's edge, as the SQL function registered_after() (SafePositionRaceTests): 2^31 behind is ahead
+        #expect(LocksPanel.registeredAfter(head: m / 2, key: 1) == 1)
+        #expect(LocksPanel.registeredAfter(head: m / 2 + 1, key: 1) == m / 2 + 1)
     }
 
     @Test func theSafePositionIsBelowTheLowestRegistrationOfItsLog() {
