@@ -66,9 +66,12 @@ do {
         )
         store.close()
     case "latency-sub":
-        // latency-sub --count N [--durable NAME]: subscribes live (or as a durable consumer, which also reads its
-        // operator control and records each batch); each event carries its send time; prints p50/p99 in ms.
+        // latency-sub --count N [--durable NAME] [--idle S]: subscribes live (or as a durable consumer, which also
+        // reads its operator control and records each batch); each event carries its send time; prints p50/p99 in
+        // ms once N events arrived, or once none arrived for S seconds (10; a publisher slowed by a loaded machine
+        // sends fewer than N in its time, and the subscriber would otherwise wait for ever). n= says how many.
         let n = Int(arg("count", "5000"))!
+        let idle = Double(arg("idle", "10"))!
         let durable = arg("durable", "")
         let store = try open(2)
         let es = try store.events(tenant: "latency")
@@ -87,7 +90,16 @@ do {
         }
         let sub = try durable.isEmpty ? es.subscribe(after: head, handler: handler) : es.subscribeDurable(name: durable, handler: handler)
         say("ready")
-        while hist.count < n { usleep(10_000) }
+        var seen = (count: 0, at: Date())
+        while hist.count < n {
+            usleep(10_000)
+            let c = hist.count
+            if c != seen.count {
+                seen = (c, Date())
+            } else if Date().timeIntervalSince(seen.at) > idle {
+                break
+            }
+        }
         sub.stop()
         say(hist.summary())
     case "latency-pub":

@@ -10,6 +10,17 @@
 --   tenant behind; otherwise mostly 0-50 events behind, 1 tenant in 10 (of the others) 100-2,000 behind.
 --   10 outbox watchers (tenants lt0010-lt0019, kind "items"), rows written by kv_set: lt0010 120,000 rows with its
 --   watcher at 0 (over the cap), the others 5,000 rows each with their watcher 0-4,000 rows behind.
+--   Smaller stores for the benchmarks' smoke runs: psql -v tenants=N (default 1000, at least 20) -v divisor=D
+--   (default 1): N tenants, every tenant's events and outbox rows divided by D (at least 1).
+\if :{?tenants}
+\else
+\set tenants 1000
+\endif
+\if :{?divisor}
+\else
+\set divisor 1
+\endif
+SELECT set_config('bench.tenants', :'tenants', false) AS _tenants, set_config('bench.divisor', :'divisor', false) AS _divisor \gset
 SELECT setseed(0.15);
 
 DO $$
@@ -18,8 +29,9 @@ DECLARE
     t int; r int; n int; lo int; hi int; sz int; tn text; ev jsonb;
 BEGIN
     FOR r IN 0..19 LOOP
-        FOR t IN 0..999 LOOP
+        FOR t IN 0..current_setting('bench.tenants')::int - 1 LOOP
             sz := CASE WHEN t < 10 THEN big[t + 1] WHEN t < 100 THEN 2500 WHEN t < 400 THEN 600 ELSE 158 END;
+            sz := greatest(1, sz / current_setting('bench.divisor')::int);
             lo := (sz::bigint * r / 20)::int;
             hi := (sz::bigint * (r + 1) / 20)::int;
             n := hi - lo;
@@ -41,7 +53,7 @@ DO $$
 DECLARE
     t int; tn text; lag_all int; lag_typed int; f jsonb; pos bigint;
 BEGIN
-    FOR t IN 0..999 LOOP
+    FOR t IN 0..current_setting('bench.tenants')::int - 1 LOOP
         tn := 'lt' || lpad(t::text, 4, '0');
         IF t IN (0, 1) THEN
             lag_all := 1000000; lag_typed := CASE WHEN t = 0 THEN 1000000 ELSE 100000 END;
@@ -70,7 +82,7 @@ DECLARE
 BEGIN
     FOR t IN 10..19 LOOP
         tn := 'lt' || lpad(t::text, 4, '0');
-        rows := CASE WHEN t = 10 THEN 120000 ELSE 5000 END;
+        rows := greatest(1, CASE WHEN t = 10 THEN 120000 ELSE 5000 END / current_setting('bench.divisor')::int);
         FOR g IN 1..rows LOOP
             PERFORM storeaccess.kv_set(tn, 'items', 'k' || g, int4send(g));
             IF g % 500 = 0 THEN COMMIT; END IF;  -- short: each write updates its outbox_heads row
