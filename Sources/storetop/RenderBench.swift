@@ -14,7 +14,7 @@ import StoreTopUI
 /// the previous frame, and the draw. The script, `--rounds` times: in the Overview (tenants) and the Consumers
 /// views, the view's key, `--pages` PgDn then as many PgUp, `/` and a filter typed a character at a time, Enter,
 /// Esc, then `>` five times and `S` twice (sort). Prints the median and p99 per view and key kind over the keys
-/// that drew a frame, and how many drew none (`_undrawn`: a PgDn on the last page changes nothing). Used by
+/// that drew a frame (wall time, and the median of the loop thread's CPU time), and how many drew none (`_undrawn`: a PgDn on the last page changes nothing). Used by
 /// scripts/bench-scale.
 struct RenderBench: ParsableCommand, ConnectionCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +22,8 @@ struct RenderBench: ParsableCommand, ConnectionCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Option var frames: Int = 2000
+    @Option(help: "Seconds a snapshot may take before later panels are skipped (the dashboard's deadline is 5).")
+    var deadline: Double = 5
     @Flag(help: "Time keys (scroll, filter, sort) through the dashboard's loop instead of bare frames.") var keys = false
     @Option(help: "With --keys: times the key script runs.") var rounds: Int = 3
     @Option(help: "With --keys: PgDn (then PgUp) presses per view and round.") var pages: Int = 30
@@ -32,7 +34,7 @@ struct RenderBench: ParsableCommand, ConnectionCommand {
         let target = try connection.resolve()
         let dsn = target.text
         try reportingErrors {
-            let collector = try Collector(dsn: dsn, schema: target.schema)
+            let collector = try Collector(dsn: dsn, schema: target.schema, refreshDeadline: .milliseconds(Int64(deadline * 1000)))
             defer { collector.close() }
             var h = History()
             _ = h.add(try collector.snapshot())
@@ -90,6 +92,10 @@ struct RenderBench: ParsableCommand, ConnectionCommand {
             let p99 = s[min(s.count - 1, Int((Double(s.count) * 0.99).rounded(.up)) - 1)]
             parts.append(String(format: "%@_ms_median=%.2f %@_ms_p99=%.2f %@_n=%d", name, s[s.count / 2], name, p99, name, s.count))
         }
+        for (name, ms) in terminal.cpuSamples.grouped() {
+            let s = ms.sorted()
+            parts.append(String(format: "%@_cpu_ms_median=%.2f", name, s[s.count / 2]))
+        }
         for (name, ms) in terminal.undrawn.grouped() { parts.append("\(name)_undrawn=\(ms.count)") }
         print(parts.joined(separator: " "))
     }
@@ -132,6 +138,10 @@ final class KeyTerminal: Terminal {
     private var previous = Canvas(width: 200, height: 50)
     /// (kind, ms) per key that drew a frame, in order.
     private(set) var samples: [(String, Double)] = []
+    /// (kind, ms of this thread's CPU time) per key that drew a frame: what the key cost, whatever else the
+    /// machine ran meanwhile.
+    private(set) var cpuSamples: [(String, Double)] = []
+    private var cpuAtKey = 0.0
     /// (kind, ms) per key that changed nothing on screen (PgDn on the last page, say): the loop drew no frame.
     private(set) var undrawn: [(String, Double)] = []
     private var framesAtKey = 0
@@ -150,15 +160,28 @@ final class KeyTerminal: Terminal {
         let now = ContinuousClock.now
         if let (kind, t0) = pending {
             let sample = (kind, t0.duration(to: now).seconds * 1000)
-            if frames > framesAtKey { samples.append(sample) } else { undrawn.append(sample) }
+            if frames > framesAtKey {
+                samples.append(sample)
+                cpuSamples.append((kind, Self.threadCPUms() - cpuAtKey))
+            } else {
+                undrawn.append(sample)
+            }
         }
         pending = nil
         guard frames > 0 else { return nil }  // the first tick refreshes and draws the first frame: not timed
         guard !script.isEmpty else { return .ctrlC }
         let (key, kind) = script.removeFirst()
         framesAtKey = frames
+        cpuAtKey = Self.threadCPUms()
         pending = (kind, ContinuousClock.now)
         return key
+    }
+
+    /// CPU time of the calling thread (the loop's), in ms.
+    static func threadCPUms() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1e6
     }
 }
 
