@@ -23,7 +23,8 @@ extension ConnectionString {
 
     /// A URL masked the way libpq reads it (`conninfo_uri_parse_options`): user info is everything before the
     /// first `@` that comes before the first `/`, its password follows the first `:`; query parameters start at
-    /// the first `?` after the user info, separated by `&`, with percent-decoded names (`pass%77ord` is `password`).
+    /// the first `?` after the user info and outside a bracketed IPv6 host, separated by `&`, with percent-decoded
+    /// names (`pass%77ord` is `password`).
     fileprivate static func maskURL(_ text: String) -> String {
         let u = Array(text.utf8)
         guard let schemeEnd = text.utf8.firstRange(of: "://".utf8).map({ text.utf8.distance(from: text.utf8.startIndex, to: $0.upperBound) })
@@ -42,8 +43,19 @@ extension ConnectionString {
             out.append(0x40)
             i = j + 1
         }
-        // host, port, path: up to the first '?'
-        while i < u.count, u[i] != 0x3f { out.append(u[i]); i += 1 }
+        // hosts, ports, path: up to the first '?' (a bracketed IPv6 host ends only at its ']', as libpq reads it,
+        // so a '?' inside one starts no query)
+        var inPath = false
+        while i < u.count, u[i] != 0x3f {
+            if !inPath, u[i] == 0x5b, let close = u[i...].firstIndex(of: 0x5d) {
+                out += u[i...close]
+                i = close + 1
+                continue
+            }
+            if u[i] == 0x2f { inPath = true }
+            out.append(u[i])
+            i += 1
+        }
         guard i < u.count else { return String(decoding: out, as: UTF8.self) }
         out.append(0x3f); i += 1
         // query: name=value pairs separated by '&'
