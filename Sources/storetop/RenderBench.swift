@@ -85,7 +85,7 @@ struct RenderBench: ParsableCommand, ConnectionCommand {
         AppLoop(terminal: terminal, refresh: refresh, effects: effects, options: o).run()
         var parts = [
             "keys=\(terminal.samples.count + terminal.undrawn.count) frames=\(terminal.frames) tenants=\(snap.tenants.count)",
-            "consumers=\(snap.cursors.count) outboxes=\(snap.outboxes.count)",
+            "consumers=\(snap.cursors.count) outboxes=\(snap.outboxes.count) cells_changed=\(terminal.cellsChanged)",
         ]
         for (name, ms) in terminal.samples.grouped() {
             let s = ms.sorted()
