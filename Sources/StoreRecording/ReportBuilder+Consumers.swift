@@ -35,11 +35,12 @@ extension ReportBuilder {
     private mutating func lag(_ c: Snapshot.Cursor, _ status: LagStatus, at: Date) {
         guard var l = lags[c.key] else {
             lags[c.key] = .init(
-                tenant: c.tenant, name: c.name, source: c.source, worstLagEvents: c.lagEvents, worstLagEventsAt: at, lagCapped: c.lagCapped,
+                tenant: c.tenant, name: c.name, source: c.source, worstLagEvents: c.lagEvents ?? 0, worstLagEventsAt: at, lagCapped: c.lagCapped,
                 worstLagSeconds: c.lagSeconds, worstLagSecondsAt: at, worstStatus: status, lastStatus: status)
             return
         }
-        if c.lagEvents > l.worstLagEvents { (l.worstLagEvents, l.worstLagEventsAt, l.lagCapped) = (c.lagEvents, at, c.lagCapped) }
+        // a lag not counted in a snapshot is no figure: it takes no part in the worst
+        if let lag = c.lagEvents, lag > l.worstLagEvents { (l.worstLagEvents, l.worstLagEventsAt, l.lagCapped) = (lag, at, c.lagCapped) }
         if c.lagSeconds > l.worstLagSeconds { (l.worstLagSeconds, l.worstLagSecondsAt) = (c.lagSeconds, at) }
         if Self.severity(status) > Self.severity(l.worstStatus) { l.worstStatus = status }
         l.lastStatus = status

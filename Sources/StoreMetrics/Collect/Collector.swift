@@ -18,6 +18,11 @@ public final class Collector: @unchecked Sendable {
     private var state = CollectState()
     /// pg_stat_statements is read at most this often (30-60 ms of server time with 5000 entries); snapshots between carry it.
     public var statementsInterval: Duration = .seconds(10)
+    /// How long a snapshot spends counting lag (`LagPanel.budget`; nil: count every consumer, however long it takes).
+    /// Consumers not reached show "lag not counted", and the next snapshot goes on with them.
+    public var lagBudget: Duration? = LagPanel.budget
+    /// At most this many ranges per lag statement (`LagPanel.chunkRanges`; tests lower it to see the budget work).
+    var lagChunkRanges = LagPanel.chunkRanges
     /// Sessions of every database of the cluster (true) or of the store's database only (false, the default).
     public let allDatabases: Bool
     /// Panels not started within this time of a snapshot's start are not read.
@@ -113,24 +118,29 @@ public final class Collector: @unchecked Sendable {
         var heads = run.snapshot.streams.map { Dictionary($0.tenants.map { ($0.tenant, $0.headPosition) }, uniquingKeysWith: max) }
         let version = locks?.schemaVersion ?? StoreSchema.currentVersion
         var rows = try run(CursorsPanel.name) { n in try CursorsPanel.read(c, name, version: version, carry: &state.cursors, statements: &n) }
-        if let r = rows, r.count > CursorsPanel.limit {
-            rows = Array(r.prefix(CursorsPanel.limit))
-            run.note(CursorsPanel.name, "cursors: more than \(CursorsPanel.limit) durable consumers; showing \(CursorsPanel.limit) of them")
-        }
         if let rows, heads == nil {
             heads = try run(CursorsPanel.name) {
                 try CursorsPanel.tenantHeads(c, name, tenants: Array(Set(rows.map(\.tenant))).sorted(), safe: safeEvents)
             }
         }
         let outRows = try run(OutboxesPanel.name) { try OutboxesPanel.read(c, name) }
-        try collectConsumers(c, &run, &state, rows: rows, outRows: outRows, heads: heads ?? [:], locks: locks, now: now)
+        if let r = rows, r.count > CursorsPanel.shown {
+            rows = Self.shownConsumers(r, heads: heads ?? [:], outboxes: outRows ?? [])
+            let all = r.count > CursorsPanel.limit ? "more than \(Format.count(Int64(CursorsPanel.limit)))" : Format.count(Int64(r.count))
+            run.note(
+                CursorsPanel.name,
+                "cursors: \(all) durable consumers; showing the \(Format.count(Int64(CursorsPanel.shown))) furthest behind by position "
+                    + "(and every paused, failing or parking one), with lag and status for those only")
+        }
+        try collectConsumers(
+            c, &run, &state, rows: rows, outRows: outRows, heads: heads ?? [:], headsKnown: heads != nil, locks: locks, now: now)
         try collectLists(c, &run, schemaVersion: locks?.schemaVersion)
     }
 
     /// Plans the probes, sends them when needed, keeps the answers, and assembles consumers and outboxes.
     private func collectConsumers(
         _ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, rows: [CursorRow]?,
-        outRows: [OutboxRow]?, heads: [String: Int64], locks: LockView?, now: Date
+        outRows: [OutboxRow]?, heads: [String: Int64], headsKnown: Bool, locks: LockView?, now: Date
     ) throws {
         let safeEvents = locks?.safe("events") ?? .max, safeOutbox = locks?.safe("outbox") ?? .max
         let boxes = Dictionary((outRows ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -145,6 +155,7 @@ public final class Collector: @unchecked Sendable {
         let lags = try countLags(c, &run, &state, rows: rows ?? [], boxes: boxes, heads: heads, locks: locks)
         ConsumerAssembly.assemble(
             into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
-            held: locks?.consumerLocks ?? [], answers: plan.known, lags: lags, now: run.snapshot.server?.now ?? now)
+            held: locks?.consumerLocks ?? [], answers: plan.known, lags: lags,
+            headsKnown: (headsKnown, outRows != nil), now: run.snapshot.server?.now ?? now)
     }
 }

@@ -3,20 +3,22 @@ import Foundation
 /// The consumers and outboxes of a snapshot, assembled from their rows, the heads, the locks and the probe
 /// answers (no I/O).
 enum ConsumerAssembly {
-    /// One consumer: its lag in its own rows (`lag`, counted by `LagPanel`; without it, the position gap), the
+    /// One consumer: its lag in its own rows (`lag`, counted by `LagPanel`; without it, 0 when the position gap is 0
+    /// and otherwise not known), the
     /// position gap against its tenant's head (events) or its outbox's head, its lag in seconds from the age of its
     /// first unhandled row (answered), and whether its owner holds its lock.
     static func cursor(
         _ r: CursorRow, heads: [String: Int64], boxes: [OutboxKey: OutboxRow], held: Set<Int64>,
-        answers: ProbeAnswers, lag: ConsumerLag?, now: Date
+        answers: ProbeAnswers, lag: ConsumerLag?, headsKnown: Bool = true, now: Date
     ) -> Snapshot.Cursor {
         let head: Int64 =
             r.source == "events"
             ? max(heads[r.tenant] ?? 0, 0)
             : r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)]?.head } ?? 0
         let gap = max(0, head - r.position)
-        let events = lag?.lag ?? gap
-        let next = events > 0 ? answers.next[r.key] : nil
+        // without a count, a gap of 0 still says there is nothing to handle, when the head it was taken from was read
+        let events = lag?.lag ?? (gap == 0 && headsKnown ? 0 : nil)
+        let next = events ?? gap > 0 ? answers.next[r.key] : nil
         var c = Snapshot.Cursor(
             tenant: r.tenant, name: r.name, source: r.source, kind: r.kind,
             position: r.position, head: head, lagEvents: events, lagCapped: lag?.capped ?? false, lagPositions: gap,
@@ -63,11 +65,14 @@ extension ConsumerAssembly {
     /// outboxes have no watcher positions, so nothing counts as safe to prune, and the snapshot says so.
     static func assemble(
         into snapshot: inout Snapshot, rows: [CursorRow]?, outRows: [OutboxRow]?, boxes: [OutboxKey: OutboxRow],
-        heads: [String: Int64], held: Set<Int64>, answers: ProbeAnswers, lags: [CursorKey: ConsumerLag]?, now: Date
+        heads: [String: Int64], held: Set<Int64>, answers: ProbeAnswers, lags: [CursorKey: ConsumerLag]?,
+        headsKnown: (events: Bool, outbox: Bool) = (true, true), now: Date
     ) {
         if let rows {
             snapshot.cursors = rows.map {
-                cursor($0, heads: heads, boxes: boxes, held: held, answers: answers, lag: lags?[$0.key], now: now)
+                cursor(
+                    $0, heads: heads, boxes: boxes, held: held, answers: answers, lag: lags?[$0.key],
+                    headsKnown: $0.source == "events" ? headsKnown.events : headsKnown.outbox, now: now)
             }
             .sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) }
         }

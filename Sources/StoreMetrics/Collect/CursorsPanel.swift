@@ -3,12 +3,15 @@ import StoreAccess
 
 /// The cursors panel: every durable consumer, read incrementally — the rows that changed since the previous
 /// read, merged into the ones carried from it (see `statement`). Reads every row again when there is nothing to
-/// merge into, when a consumer was deleted (the count or the sum of lock keys differs), or when there are more
+/// merge into, when a consumer was deleted (the merged rows outnumber the table's count), or when there are more
 /// than the bound.
 enum CursorsPanel: Panel {
     static let name = "cursors"
-    /// At most this many consumers are read per snapshot.
-    static let limit = 5000
+    /// At most this many consumers are read (and carried to the next snapshot) per snapshot.
+    static let limit = 100_000
+    /// At most this many consumers are in a snapshot (lag counted, probed, shown): the furthest behind
+    /// (`Collector.shownConsumers`).
+    static let shown = 5_000
 
     /// The consumers as last read, and the oldest transaction running then.
     struct Carry: Sendable {
@@ -47,7 +50,8 @@ enum CursorsPanel: Panel {
         if let previous, since != nil {
             var merged = previous.rows
             for r in got.rows { merged[r.key] = r }
-            if got.count <= limit, merged.count == got.count, merged.values.reduce(0, { $0 + $1.lockKey }) == got.keys {
+            // every row written since the previous read is in `got`, so a deletion leaves more merged rows than the count
+            if got.count <= limit, merged.count == got.count {
                 carry = Carry(rows: merged, xmin: got.xmin, form: form)
                 return withParked(Array(merged.values), got.parked)
             }
@@ -62,9 +66,9 @@ enum CursorsPanel: Panel {
         return withParked(got.rows, got.parked)
     }
 
-    /// One statement: the changed rows and the table's count, key sum, oldest running transaction and parked counts.
+    /// One statement: the changed rows and the table's count, oldest running transaction and parked counts.
     static func read(_ c: Connection, _ schema: Identifier, since: String?, form: Form)
-        throws -> (rows: [CursorRow], count: Int, keys: Int64, xmin: String, parked: [CursorKey: ParkedCount])
+        throws -> (rows: [CursorRow], count: Int, xmin: String, parked: [CursorKey: ParkedCount])
     {
         let result = try c.query(statement(schema, since: since, recorded: form.recorded, ops: form.ops)).rows
         let first = result.first!
@@ -72,7 +76,7 @@ enum CursorsPanel: Panel {
             guard r["tenant"] != nil else { return nil }  // the LATERAL side is NULL when no row changed
             return try decode(r)
         }
-        return (rows, try first.decode("n"), try first.decode("keys"), try first.decode("xmin"), try decodeParked(first["parked"]))
+        return (rows, try first.decode("n"), try first.decode("xmin"), try decodeParked(first["parked"]))
     }
 
     /// One consumer from its row.

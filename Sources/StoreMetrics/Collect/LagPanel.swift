@@ -22,12 +22,50 @@ enum LagPanel: Panel {
 
     /// The count of each range, in order.
     static func read(_ c: Connection, _ schema: Identifier, _ ranges: [LagRange]) throws -> [Int64] {
-        guard !ranges.isEmpty else { return [] }
-        var counts = [Int64](repeating: 0, count: ranges.count)
-        for r in try c.query(statement(schema, ranges)).rows {
-            let i: Int64 = try r.decode("i")
-            counts[Int(i) - 1] = try r.decode("n")
+        var n = 0
+        return try read(c, schema, ranges, order: Array(ranges.indices), budget: nil, chunkRanges: chunkRanges, statements: &n).map { $0 ?? 0 }
+    }
+
+    /// At most this many index entries (estimated: the position span, up to the cap) per statement, so one
+    /// statement stays well inside the collector's statement timeout (about 1-2 µs an entry; more where the
+    /// visibility map is behind).
+    static let chunkEntries: Int64 = 300_000
+    /// At most this many ranges per statement.
+    static let chunkRanges = 2_000
+    /// Counting stops starting statements once this much time has gone (nil: count everything); the counts not
+    /// made are nil, and the consumers they belong to show "lag not counted" until a later snapshot counts them.
+    static let budget: Duration = .milliseconds(1_000)
+
+    /// The counts, made in `order` one statement per chunk (`chunkEntries`, `chunkRanges`) until `budget` has gone
+    /// by; the first statement always runs. Adds the statements beyond the first to `statements`.
+    static func read(
+        _ c: Connection, _ schema: Identifier, _ ranges: [LagRange], order: [Int], budget: Duration?, chunkRanges: Int,
+        statements: inout Int
+    ) throws -> [Int64?] {
+        var counts = [Int64?](repeating: nil, count: ranges.count)
+        let start = ContinuousClock.now
+        var chunk: [Int] = [], cost: Int64 = 0, sent = 0
+        func send() throws {
+            guard !chunk.isEmpty else { return }
+            if sent > 0 { statements += 1 }
+            sent += 1
+            for r in try c.query(statement(schema, chunk.map { ranges[$0] })).rows {
+                let i: Int64 = try r.decode("i")
+                counts[chunk[Int(i) - 1]] = try r.decode("n")
+            }
+            (chunk, cost) = ([], 0)
         }
+        for i in order {
+            let r = ranges[i]
+            let entries = min(r.cap, max(0, r.high - r.low))
+            if !chunk.isEmpty, cost + entries > chunkEntries || chunk.count >= max(1, chunkRanges) {
+                try send()
+                if let budget, start.duration(to: .now) >= budget { return counts }
+            }
+            chunk.append(i)
+            cost += entries
+        }
+        try send()
         return counts
     }
 

@@ -74,6 +74,8 @@ struct LagCarry: Sendable, Equatable {
     var capped: Bool
     var filter: LagFilter
     var pruned: Int64
+    /// The cap it was counted under (`LagPlanner.cap` or `capAtScale`): a count under another cap is not carried.
+    var cap: Int64 = LagPlanner.cap
 }
 
 /// A consumer's lag in its own rows, planned without I/O (`LagPlanner`) and completed by `LagPanel`'s counts.
@@ -87,6 +89,11 @@ struct LagPlan: Sendable {
         var waiting: [Int] = []
         /// The lag follows from the previous count (so `handled` is what it handled since then).
         var incremental = false
+        /// The count carried from the previous snapshot, kept as it was when this snapshot's counts for the
+        /// consumer were not all made (the next snapshot then plans the same counts again).
+        var previous: LagCarry? = nil
+        /// The position gap it was planned at (full counts run the widest first).
+        var gap: Int64 = 0
     }
 
     /// Distinct ranges (consumers of one tenant and filter share their "arrived" range).
@@ -105,20 +112,47 @@ struct LagPlan: Sendable {
     /// The lag and held-back flag of each consumer once `counts` (one per range) are known; the carry for the next
     /// snapshot.
     func resolve(_ counts: [Int64]) -> (lags: [CursorKey: ConsumerLag], carry: [CursorKey: LagCarry]) {
+        resolve(counts.map { Optional($0) })
+    }
+
+    /// The same when some counts were not made (nil: the refresh's lag budget ran out first). A consumer with a
+    /// count missing has no lag this snapshot (it is shown "lag not counted", never a figure from elsewhere), and
+    /// keeps the carry it came with.
+    func resolve(_ counts: [Int64?]) -> (lags: [CursorKey: ConsumerLag], carry: [CursorKey: LagCarry]) {
         var lags: [CursorKey: ConsumerLag] = [:], carry: [CursorKey: LagCarry] = [:]
         for (key, e) in entries {
+            let all = e.handled + e.arrived
+            guard all.allSatisfy({ counts[$0] != nil }) else {
+                if let previous = e.previous { carry[key] = previous }
+                continue
+            }
             var c = e.carry
-            let handled = e.handled.reduce(Int64(0)) { $0 + counts[$1] }
-            let arrived = e.arrived.reduce(Int64(0)) { $0 + counts[$1] }
-            let arrivedCapped = e.arrived.contains { counts[$0] >= ranges[$0].cap }
+            let handled = e.handled.reduce(Int64(0)) { $0 + counts[$1]! }
+            let arrived = e.arrived.reduce(Int64(0)) { $0 + counts[$1]! }
+            let arrivedCapped = e.arrived.contains { counts[$0]! >= ranges[$0].cap }
             c.lag = max(0, c.lag - handled + arrived)
-            c.capped = c.capped || arrivedCapped || c.lag >= LagPlanner.cap
-            if c.capped { c.lag = max(c.lag, LagPlanner.cap) }
-            let waiting = e.waiting.contains { counts[$0] > 0 }
+            c.capped = c.capped || arrivedCapped || c.lag >= c.cap
+            if c.capped { c.lag = max(c.lag, c.cap) }
+            let waiting = e.waiting.contains { (counts[$0] ?? 0) > 0 }
             lags[key] = ConsumerLag(lag: c.lag, capped: c.capped, waiting: waiting, handled: e.incremental && !c.capped ? handled : nil)
             carry[key] = c
         }
         return (lags, carry)
+    }
+
+    /// The order to count the ranges in when a refresh may not count them all: the held-back probes (cap 1) and the
+    /// counts of consumers whose lag follows from a previous count (small: what changed) first, so a consumer
+    /// counted once stays counted; then the full counts, the widest position gap first (the worst lags are known
+    /// soonest). Consumers of one tenant and filter share ranges, so a range takes the earliest place any of its
+    /// consumers gives it.
+    var countOrder: [Int] {
+        var rank = [(Int, Int64)](repeating: (2, 0), count: ranges.count)
+        func place(_ i: Int, _ r: (Int, Int64)) { if r < rank[i] { rank[i] = r } }
+        for e in entries.values {
+            for i in e.waiting { place(i, (0, 0)) }
+            for i in e.handled + e.arrived { place(i, e.incremental ? (0, 0) : (1, -e.gap)) }
+        }
+        return ranges.indices.sorted { (rank[$0].0, rank[$0].1, $0) < (rank[$1].0, rank[$1].1, $1) }
     }
 }
 
@@ -129,8 +163,22 @@ struct LagPlan: Sendable {
 struct LagPlanner: Sendable {
     /// Lag counts stop here (index-only range scans of at most this many rows per consumer); shown as "≥100k".
     static let cap: Int64 = 100_000
+    /// The cap when a snapshot counts more than `scaleAbove` consumers: ten times less to scan for the widest ones
+    /// (shown as "≥10k").
+    static let capAtScale: Int64 = 10_000
+    static let scaleAbove = 1_000
 
     var carried: [CursorKey: LagCarry]
+    /// This snapshot's cap.
+    var cap: Int64 = LagPlanner.cap
+
+    init(carried: [CursorKey: LagCarry], cap: Int64 = LagPlanner.cap) {
+        self.carried = carried
+        self.cap = cap
+    }
+
+    /// The cap for a snapshot of this many consumers.
+    static func cap(consumers: Int) -> Int64 { consumers > scaleAbove ? capAtScale : cap }
 
     /// Where the deliverable rows end, per log: the safe position, the allocated head, each tenant's (outbox's)
     /// deliverable head, and the tenants (outboxes) with committed rows waiting above the safe position.
@@ -151,8 +199,9 @@ struct LagPlanner: Sendable {
             let safe = events ? b.safeEvents : b.safeOutbox
             let ownHead = events ? b.tenantHeads[r.tenant] : box?.head
             var entry = LagPlan.Entry(
-                carry: LagCarry(position: r.position, high: safe, lag: 0, capped: false, filter: filter, pruned: box?.pruned ?? 0))
-            func ranges(_ low: Int64, _ high: Int64, cap: Int64 = Self.cap) -> [Int] {
+                carry: LagCarry(position: r.position, high: safe, lag: 0, capped: false, filter: filter, pruned: box?.pruned ?? 0, cap: cap),
+                previous: carried[r.key], gap: max(0, (ownHead ?? safe) - r.position))
+            func ranges(_ low: Int64, _ high: Int64, cap: Int64) -> [Int] {
                 let base = LagRange(
                     source: events ? "e" : "w", tenant: r.tenant, kind: events ? nil : r.kind, type: nil, query: filter.query, low: low, high: high,
                     cap: cap)
@@ -163,7 +212,9 @@ struct LagPlanner: Sendable {
                     return plan.add(x)
                 }
             }
-            if r.position < safe {
+            // at or past its own deliverable head (known), it has nothing to handle: no count (at 50,000 consumers
+            // most are caught up)
+            if r.position < safe, (ownHead ?? .max) > r.position {
                 count(r, &entry, safe: safe, ownHead: ownHead, ranges: ranges)
             }
             let waits = events ? b.waitingTenants.contains(r.tenant) : b.headOutbox > b.safeOutbox
@@ -177,10 +228,10 @@ struct LagPlanner: Sendable {
     private func count(
         _ r: CursorRow, _ entry: inout LagPlan.Entry, safe: Int64, ownHead: Int64?, ranges: (Int64, Int64, Int64) -> [Int]
     ) {
-        guard let c = carried[r.key], c.filter == entry.carry.filter, c.pruned == entry.carry.pruned, c.position <= r.position,
+        guard let c = carried[r.key], c.filter == entry.carry.filter, c.pruned == entry.carry.pruned, c.cap == cap, c.position <= r.position,
             r.position <= c.high, c.high <= safe, !c.capped || r.position == c.position
         else {
-            entry.arrived = ranges(r.position, safe, Self.cap)
+            entry.arrived = ranges(r.position, safe, cap)
             return
         }
         if c.capped {
@@ -191,8 +242,8 @@ struct LagPlanner: Sendable {
         }
         entry.carry.lag = c.lag
         entry.incremental = true
-        if r.position > c.position { entry.handled = ranges(c.position, r.position, Self.cap) }
+        if r.position > c.position { entry.handled = ranges(c.position, r.position, cap) }
         // rows of its own became deliverable only if its tenant's (outbox's) deliverable head passed the last count
-        if safe > c.high, (ownHead ?? .max) > c.high { entry.arrived = ranges(c.high, safe, Self.cap) }
+        if safe > c.high, (ownHead ?? .max) > c.high { entry.arrived = ranges(c.high, safe, cap) }
     }
 }

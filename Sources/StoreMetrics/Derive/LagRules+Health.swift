@@ -1,5 +1,13 @@
 import Foundation
 
+extension Snapshot.Cursor {
+    /// "1.2k behind", "≥10k behind" (capped), or "lag not counted (≤N by position)" when this snapshot did not count it.
+    public var behindText: String {
+        guard let lag = lagEvents else { return "lag not counted (≤\(Format.count(lagPositions)) by position)" }
+        return "\(lagCapped ? "≥" : "")\(Format.count(lag)) behind"
+    }
+}
+
 extension LagRules {
     /// The status of one consumer (rules in `LagStatus`): paused → failing handler (stalled) → rewound → caught up →
     /// stopped → stalled → lagging → ok.
@@ -15,7 +23,7 @@ extension LagRules {
             return h(.rewound, "position moved back from \(a.1.position) to \(b.1.position)")
         }
         let now = snapshot.clock, held = heldBack(c, snapshot: snapshot)
-        let behind = "\(c.lagCapped ? "≥" : "")\(Format.count(c.lagEvents)) behind"
+        let behind = c.behindText
         // on a standby the owners' locks and sessions are the primary's, invisible here: a consumer is judged there
         // by what replicates (its moves, heartbeat and first unhandled row), never STOPPED for a lock it cannot see
         let standby = snapshot.server?.isStandby == true
@@ -39,8 +47,11 @@ extension LagRules {
                 ? "never moved since it was created \(Format.duration(sinceMove)) ago" : "no progress for \(Format.duration(sinceMove))"
             return h(.stalled, "\(what) while \(behind) (oldest \(Format.duration(c.lagSeconds)))\(lockless)")
         }
-        let trend = samples.count >= 2 ? "; lag \(Format.count(samples.first!.1.lagEvents)) → \(Format.count(c.lagEvents))" : ""
-        if c.lagEvents >= lagEvents && c.lagSeconds >= lagSeconds {
+        let trend =
+            samples.count >= 2
+            ? (samples.first!.1.lagEvents).flatMap { a in c.lagEvents.map { "; lag \(Format.count(a)) → \(Format.count($0))" } } ?? "" : ""
+        // a lag not counted this snapshot is judged by the age of its oldest unhandled row alone
+        if (c.lagEvents.map { $0 >= lagEvents } ?? true) && c.lagSeconds >= lagSeconds {
             return h(.lagging, "\(behind), oldest \(Format.duration(c.lagSeconds))\(trend)\(lockless)")
         }
         return h(.ok, "catching up: \(behind), oldest \(Format.duration(c.lagSeconds))\(lockless)")
@@ -72,8 +83,9 @@ extension LagRules {
         }
         let consume = dt > 0 ? Double(handled) / dt : nil
         guard let first = samples.first, let last = samples.last, last.0 > first.0, !c.lagCapped else { return (consume, nil) }
-        let net = Double(first.1.lagEvents - last.1.lagEvents) / last.0.timeIntervalSince(first.0)
-        return (consume, net > 0 ? Double(c.lagEvents) / net : nil)
+        guard let a = first.1.lagEvents, let b = last.1.lagEvents, let now = c.lagEvents else { return (consume, nil) }
+        let net = Double(a - b) / last.0.timeIntervalSince(first.0)
+        return (consume, net > 0 ? Double(now) / net : nil)
     }
 
     /// "delivery held back by pid … (transaction open …)" when rows of the consumer's own wait above the deliverable

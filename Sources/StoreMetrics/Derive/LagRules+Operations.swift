@@ -16,7 +16,7 @@ extension LagRules {
             let by = c.pausedBy.map { " by \(Self.shown($0, 60))" } ?? ""
             let ack = c.pauseAcknowledged ? "acknowledged" : "not acknowledged yet by the consumer loop"
             let why = c.pauseReason.map { Self.shown($0, 80) }.flatMap { $0.isEmpty ? nil : ": \($0)" } ?? ""
-            let behind = c.lagEvents > 0 ? "; \(c.lagCapped ? "≥" : "")\(Format.count(c.lagEvents)) behind" : ""
+            let behind = c.lagEvents == 0 ? "" : "; \(c.behindText)"
             let running = c.ownerConnected || heartbeatAge(c, snapshot) != nil ? "" : "; not running"
             let fails = failing.map { "; \($0)" } ?? ""
             return (.paused, "paused\(by) \(Format.duration(max(0, now.timeIntervalSince(at)))) ago\(why) (\(ack))\(behind)\(running)\(fails)")

@@ -16,6 +16,9 @@ public struct TenantSummary: Sendable, Equatable {
     public var worstLagEvents: Int64
     /// That largest lag reached the count's cap (at least `worstLagEvents`).
     public var worstLagCapped: Bool = false
+    /// Its consumers whose lag this snapshot did not count (`Snapshot.Cursor.lagEvents` nil): `worstLagEvents` is
+    /// the largest of the others, and the Overview marks it "?".
+    public var lagsNotCounted: Int = 0
     /// The largest lag in seconds among its consumers.
     public var worstLagSeconds: Double
     /// The worst status among its consumers (`severity` orders them).
@@ -63,16 +66,19 @@ public struct TenantSummary: Sendable, Equatable {
             // the lag of the consumer named worst so far (not the tenant's largest: that may be a better status's)
             var namedLag: Int64 = 0
             for c in cursors[t] ?? [] {
-                let st = d?.cursors[Derived.CursorKey(tenant: t, name: c.name)]?.status ?? (c.lagEvents > 0 && !c.ownerConnected ? .stopped : .ok)
-                if severity[st]! > severity[row.worstStatus]! || (st == row.worstStatus && c.lagEvents > namedLag) {
+                let st = d?.cursors[Derived.CursorKey(tenant: t, name: c.name)]?.status ?? (c.lagEvents != 0 && !c.ownerConnected ? .stopped : .ok)
+                // a lag not counted this snapshot takes part in no comparison of lags, and is counted apart
+                let lag = c.lagEvents ?? -1
+                if c.lagEvents == nil { row.lagsNotCounted += 1 }
+                if severity[st]! > severity[row.worstStatus]! || (st == row.worstStatus && lag > namedLag) {
                     row.worstStatus = st
                     row.worstConsumer = c.name
-                    namedLag = c.lagEvents
+                    namedLag = lag
                 }
-                if c.lagEvents > row.worstLagEvents || (c.lagEvents == row.worstLagEvents && c.lagCapped) {
+                if lag > row.worstLagEvents || (lag == row.worstLagEvents && c.lagCapped) {
                     row.worstLagCapped = c.lagCapped
                 }
-                row.worstLagEvents = max(row.worstLagEvents, c.lagEvents)
+                row.worstLagEvents = max(row.worstLagEvents, lag)
                 row.parked += c.parked
                 row.worstLagSeconds = max(row.worstLagSeconds, c.lagSeconds)
             }

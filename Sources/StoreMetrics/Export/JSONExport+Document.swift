@@ -73,6 +73,8 @@ extension JSONExport {
         let events: Int64
         let appendRatePerSecond: Double?
         let worstLagEvents: Int64
+        /// Its consumers whose lag this snapshot did not count (their `lag_events` is null): the worst may be among them.
+        let lagsNotCounted: Int
         let worstLagSeconds: Double
         let worstStatus: String
         let outboxRows: Int64

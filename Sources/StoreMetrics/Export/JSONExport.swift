@@ -66,7 +66,8 @@ public enum JSONExport {
             tenants: tenants.map {
                 TenantOut(
                     tenant: $0.tenant, sessions: $0.sessions, pools: $0.pools, events: $0.events, appendRatePerSecond: $0.appendRate,
-                    worstLagEvents: $0.worstLagEvents, worstLagSeconds: $0.worstLagSeconds, worstStatus: $0.worstStatus.rawValue,
+                    worstLagEvents: $0.worstLagEvents, lagsNotCounted: $0.lagsNotCounted, worstLagSeconds: $0.worstLagSeconds,
+                    worstStatus: $0.worstStatus.rawValue,
                     outboxRows: $0.outboxRows, oldestOutboxAgeSeconds: $0.oldestOutboxAge, parked: $0.parked)
             },
             foreign: snapshot.foreign ?? [], errors: snapshot.errors)

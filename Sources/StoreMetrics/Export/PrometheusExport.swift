@@ -135,10 +135,16 @@ extension PrometheusExport.Emitter {
             // an outbox watcher carries its outbox's kind, so a rule can tell which outbox has a watcher up
             let kind = cur.source == "events" ? [] : [("kind", cur.kind ?? "")]
             let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv")] + kind + [("consumer", cur.name)]
+            if let lag = cur.lagEvents {
+                g(
+                    "storetop_consumer_lag_events",
+                    "Rows of the consumer's own (tenant and filter, or tenant and kind) still to handle, counted up to 100000 (10000 above 1000 consumers); absent while not counted",
+                    labels, Double(lag))
+            }
             g(
-                "storetop_consumer_lag_events",
-                "Rows of the consumer's own (tenant and filter, or tenant and kind) still to handle, counted up to 100000",
-                labels, Double(cur.lagEvents))
+                "storetop_consumer_lag_counted",
+                "1 when this scrape counted the consumer's lag_events, 0 when it did not (the series is then absent)",
+                labels, cur.lagEvents == nil ? 0 : 1)
             g(
                 "storetop_consumer_lag_positions", "Position gap: the tenant's (outbox's) deliverable head minus the consumer position", labels,
                 Double(cur.lagPositions))

@@ -17,9 +17,11 @@ extension Snapshot {
         /// Its tenant's event head, or its outbox's head id, at the deliverable (safe) position.
         public var head: Int64
         /// The rows it still has to handle: events of its tenant matching its filter (outbox rows of its tenant and
-        /// kind) after its position, up to the deliverable position. Counted up to `LagCount.cap`; when
-        /// `lagCapped`, it is a lower bound (shown "≥100k").
-        public var lagEvents: Int64
+        /// kind) after its position, up to the deliverable position. Counted up to `LagPlanner.cap` (100,000; 10,000
+        /// in a snapshot of more than 1,000 consumers); when `lagCapped`, it is a lower bound (shown "≥100k").
+        /// Nil when it was not counted this snapshot (the count failed, or the refresh's counting budget ran out
+        /// before it): shown "not counted", never replaced by another figure. `lagPositions` is then an upper bound.
+        public var lagEvents: Int64?
         /// `lagEvents` reached the count's cap: at least this many.
         public var lagCapped: Bool = false
         /// The position gap, head − position (positions are shared by every tenant of the store).
@@ -94,7 +96,7 @@ extension Snapshot.Cursor {
         self.init(
             tenant: try c.decode(String.self, forKey: .tenant), name: try c.decode(String.self, forKey: .name),
             source: try c.decode(String.self, forKey: .source), kind: try opt(.kind), position: try c.decode(Int64.self, forKey: .position),
-            head: try c.decode(Int64.self, forKey: .head), lagEvents: try c.decode(Int64.self, forKey: .lagEvents),
+            head: try c.decode(Int64.self, forKey: .head), lagEvents: try opt(.lagEvents),
             lagCapped: try opt(.lagCapped) ?? false, lagPositions: try opt(.lagPositions) ?? 0, filter: try opt(.filter),
             waitingAboveSafe: try opt(.waitingAboveSafe) ?? false, handledSincePrevious: try opt(.handledSincePrevious),
             lagSeconds: try c.decode(Double.self, forKey: .lagSeconds), ownerApplication: try opt(.ownerApplication),

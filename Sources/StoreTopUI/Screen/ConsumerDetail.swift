@@ -25,9 +25,9 @@ extension Screen {
         func ago(_ d: Date?, _ missing: String = "never") -> String {
             d.map { "\(Format.duration(max(0, now.timeIntervalSince($0)))) ago (\(ISO8601DateFormatter().string(from: $0)))" } ?? missing
         }
-        let status = h?.status ?? (cur.lagEvents > 0 && !cur.ownerConnected ? .stopped : .ok)
+        let status = h?.status ?? (cur.lagEvents != 0 && !cur.ownerConnected ? .stopped : .ok)
         let source = cur.source + (cur.kind.map { " (kind \($0))" } ?? "")
-        let lag = Views.events(cur.lagEvents, capped: cur.lagCapped)
+        let lag = cur.lagEvents.map { Views.events($0, capped: cur.lagCapped) } ?? "not counted this refresh:"
         let own = cur.source == "outbox" ? "outbox rows of its tenant and kind" : "events of its tenant" + (cur.filter == nil ? "" : " and filter")
         return [
             ("status", "\(status.rawValue.uppercased())  \(h?.reason ?? "")", Views.statusRole(status)),
@@ -43,9 +43,12 @@ extension Screen {
             ("source", source, .dialog),
             ("filter", cur.filter ?? "none: every event of its tenant", .dialog),
             ("position", "\(cur.position)   head \(cur.head) (deliverable)", .dialog),
-            ("lag", "\(lag) \(own)" + (cur.lagCapped ? " (counted up to the cap: at least)" : ""), Views.lagRole(cur.lagSeconds, cur.lagEvents)),
-            ("", "\(cur.lagPositions) positions (shared by every tenant of the store)", .dialog),
-            ("", cur.lagEvents > 0 ? "oldest unhandled written \(Format.duration(cur.lagSeconds)) ago" : "caught up", .dialog),
+            ("lag", "\(lag) \(own)" + (cur.lagCapped ? " (counted up to the cap: at least)" : ""), Views.lagRole(cur.lagSeconds, cur.lagEvents ?? 1)),
+            (
+                "", "\(cur.lagPositions) positions (shared by every tenant of the store)" + (cur.lagEvents == nil ? ": at most that many" : ""),
+                .dialog
+            ),
+            ("", cur.lagEvents != 0 ? "oldest unhandled written \(Format.duration(cur.lagSeconds)) ago" : "caught up", .dialog),
             ("rate", "\(h?.consumeRate.map { String(format: "%.1f/s", $0) } ?? "-")   catch-up \(catchUp(h, status, cur))", .dialog),
         ] + (cur.waitingAboveSafe ? [("held back", "its next events are committed but held back by an open append", .warning)] : [])
             + operations(cur, ago)
@@ -88,6 +91,6 @@ extension Screen {
 
     static func catchUp(_ h: Derived.CursorHealth?, _ status: LagStatus, _ cur: Snapshot.Cursor) -> String {
         if let s = h?.catchUpSeconds { return s == 0 ? "-" : Format.duration(s) }
-        return cur.lagEvents > 0 && status != .ok ? "never at this rate" : "-"
+        return cur.lagEvents != 0 && status != .ok ? "never at this rate" : "-"
     }
 }

@@ -103,13 +103,17 @@ extension Screen {
 
     static func worstLag(_ snap: Snapshot, _ d: Derived?, tenant: String?) -> LineItem {
         let rows = TenantSummary.rows(for: snap, derived: d).filter { tenant == nil || $0.tenant == tenant }
-        let worst = rows.max { (Views.severity($0.worstStatus), $0.worstLagEvents) < (Views.severity($1.worstStatus), $1.worstLagEvents) }
-        guard let w = worst, w.worstLagEvents > 0 || w.worstStatus != .ok else {
+        let worst = rows.max {
+            (Views.severity($0.worstStatus), $0.worstLagEvents, $0.lagsNotCounted) < (
+                Views.severity($1.worstStatus), $1.worstLagEvents, $1.lagsNotCounted
+            )
+        }
+        guard let w = worst, w.worstLagEvents > 0 || w.worstStatus != .ok || w.lagsNotCounted > 0 else {
             return LineItem([([("Worst lag ", .title), ("0", .ok)], 4)], last: [("Lag ", .title), ("0", .ok)])
         }
         let role = Views.lagRole(w.worstLagSeconds, w.worstLagEvents)
         let lag: [LineItem.Run] = [
-            ("\(Views.events(w.worstLagEvents, capped: Views.worstCapped(snap, w))) \(Format.duration(w.worstLagSeconds)) ", role),
+            ("\(Views.worstLag(w, capped: Views.worstCapped(snap, w))) \(Format.duration(w.worstLagSeconds)) ", role),
             (w.worstStatus.rawValue.uppercased(), Views.statusRole(w.worstStatus)),
         ]
         let who: LineItem.Run = (" (\(w.tenant)/\(w.worstConsumer ?? "-"))", .dim)

@@ -22,7 +22,7 @@ enum OverviewView {
         .init("APPEND/S", 9, right: true, priority: 7, sort: { .num($0.t.appendRate ?? 0) }) { Views.rate($0.t.appendRate) },
         .init("TREND", 12, priority: 1, role: { _ in .sparkline }, sort: { .num($0.trend.last ?? 0) }) { Views.sparkline($0.trend, 12) },
         .init("WORST LAG", 9, right: true, priority: 8, role: lagRole, sort: { .num(Double($0.t.worstLagEvents)) }) {
-            Views.events($0.t.worstLagEvents, capped: $0.capped)
+            Views.worstLag($0.t, capped: $0.capped)
         },
         .init("LAG TIME", 8, right: true, priority: 8, role: lagRole, sort: { .num($0.t.worstLagSeconds) }) {
             $0.t.worstLagEvents > 0 ? Format.duration($0.t.worstLagSeconds) : "-"

@@ -40,6 +40,16 @@ enum Views {
         return capped ? "≥" + t.replacingOccurrences(of: ".0k", with: "k").replacingOccurrences(of: ".0M", with: "M") : t
     }
 
+    /// A consumer's LAG cell: its count ("≥10k" when capped), or "?" when this snapshot did not count it.
+    static func lag(_ c: Snapshot.Cursor) -> String { c.lagEvents.map { events($0, capped: c.lagCapped) } ?? "?" }
+
+    /// A tenant's WORST LAG cell: the largest counted lag, followed by "?" when some of its consumers were not
+    /// counted this snapshot (the largest may be among those); "?" alone when none was.
+    static func worstLag(_ t: TenantSummary, capped: Bool) -> String {
+        guard t.lagsNotCounted > 0 else { return events(t.worstLagEvents, capped: capped) }
+        return t.worstLagEvents == 0 ? "?" : events(t.worstLagEvents, capped: capped) + "?"
+    }
+
     /// Is a tenant summary's worst lag a lower bound (capped)?
     static func worstCapped(_ snap: Snapshot, _ t: TenantSummary) -> Bool { t.worstLagCapped }
 

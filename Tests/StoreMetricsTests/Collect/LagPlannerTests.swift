@@ -72,4 +72,56 @@ import Testing
         let p = LagFilter(recorded: "[{\"types\": [\"A\"], \"payload\": [{\"x\": 1}]}]")
         #expect(p.types == ["A"] && p.query != nil)
     }
+
+    @Test func aConsumerWithACountNotMadeHasNoLagAndKeepsItsCarry() {
+        let key = CursorKey(tenant: "t", name: "c"), other = CursorKey(tenant: "u", name: "d")
+        let carried = [key: LagCarry(position: 10, high: 50, lag: 20, capped: false, filter: .all, pruned: 0)]
+        let plan = LagPlanner(carried: carried).plan(
+            [row("c", position: 30), row("d", tenant: "u", position: 0)], boxes: [:], bounds: bounds(safe: 80, heads: ["t": 75, "u": 80]))
+        // c: handled (10, 30] and arrived (50, 80]; d: (0, 80] in full
+        #expect(plan.ranges.count == 3)
+        var counts = [Int64?](repeating: nil, count: 3)
+        counts[plan.index[plan.ranges.first { $0.tenant == "u" }!]!] = 9
+        counts[plan.index[plan.ranges.first { $0.tenant == "t" && $0.low == 10 }!]!] = 8
+        let (lags, carry) = plan.resolve(counts)
+        #expect(lags[other]?.lag == 9)
+        #expect(lags[key] == nil, "one of its two counts was not made: no figure")
+        #expect(carry[key] == carried[key], "the next refresh plans the same counts again from the old carry")
+    }
+
+    @Test func countsThatFollowAPreviousCountGoFirstThenTheWidestGap() {
+        let moved = CursorKey(tenant: "t", name: "moved")
+        let carried = [moved: LagCarry(position: 10, high: 50, lag: 20, capped: false, filter: .all, pruned: 0)]
+        let plan = LagPlanner(carried: carried).plan(
+            [row("narrow", tenant: "a", position: 70), row("wide", tenant: "b", position: 5), row("moved", position: 30)], boxes: [:],
+            bounds: bounds(safe: 80, heads: ["a": 80, "b": 80, "t": 45]))
+        let order = plan.countOrder.map { plan.ranges[$0] }
+        #expect(order.map { "\($0.tenant) \($0.low)-\($0.high)" } == ["t 10-30", "b 5-80", "a 70-80"])
+    }
+
+    @Test func aSnapshotOfManyConsumersCountsUnderTheLowerCapAndRecountsACarryOfTheOther() {
+        #expect(LagPlanner.cap(consumers: 1_000) == LagPlanner.cap)
+        #expect(LagPlanner.cap(consumers: 1_001) == LagPlanner.capAtScale)
+        let key = CursorKey(tenant: "t", name: "c")
+        let carried = [key: LagCarry(position: 10, high: 50, lag: 20, capped: false, filter: .all, pruned: 0)]
+        let plan = LagPlanner(carried: carried, cap: LagPlanner.capAtScale).plan(
+            [row("c", position: 10)], boxes: [:], bounds: bounds(safe: 80, heads: ["t": 80]))
+        #expect(plan.ranges.map { "\($0.low)-\($0.high) cap \($0.cap)" } == ["10-80 cap 10000"], "counted afresh under the new cap")
+        let (lags, carry) = plan.resolve([LagPlanner.capAtScale])
+        #expect(lags[key].map { $0.capped && $0.lag == LagPlanner.capAtScale } == true)
+        #expect(carry[key]?.cap == LagPlanner.capAtScale)
+    }
+
+    @Test func aSnapshotOfTooManyConsumersKeepsTheOperatedOnesThenTheWidestGaps() {
+        var rows = (0..<(CursorsPanel.shown + 10)).map { i in row("c\(i)", tenant: "t\(i % 7)", position: Int64(i)) }
+        var paused = row("paused", tenant: "z", position: 1_000_000)
+        paused.ops.pausedAt = Date()
+        rows.append(paused)
+        let heads = Dictionary(uniqueKeysWithValues: (0..<7).map { ("t\($0)", Int64(1_000_000)) } + [("z", 1_000_000)])
+        let kept = Collector.shownConsumers(rows.shuffled(), heads: heads, outboxes: [])
+        #expect(kept.count == CursorsPanel.shown)
+        #expect(kept.first?.name == "paused", "caught up, but paused: a person has to act on it")
+        // the rest: the lowest positions (widest gaps) first; the 11 highest positions are left out
+        #expect(kept.dropFirst().map(\.position) == (0..<Int64(CursorsPanel.shown - 1)).map { $0 })
+    }
 }
