@@ -136,26 +136,4 @@ public final class Collector: @unchecked Sendable {
             c, &run, &state, rows: rows, outRows: outRows, heads: heads ?? [:], headsKnown: heads != nil, locks: locks, now: now)
         try collectLists(c, &run, schemaVersion: locks?.schemaVersion)
     }
-
-    /// Plans the probes, sends them when needed, keeps the answers, and assembles consumers and outboxes.
-    private func collectConsumers(
-        _ c: Connection, _ run: inout PanelRun, _ state: inout CollectState, rows: [CursorRow]?,
-        outRows: [OutboxRow]?, heads: [String: Int64], headsKnown: Bool, locks: LockView?, now: Date
-    ) throws {
-        let safeEvents = locks?.safe("events") ?? .max, safeOutbox = locks?.safe("outbox") ?? .max
-        let boxes = Dictionary((outRows ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var plan = ProbePlanner(carried: state.answers, arrivals: state.arrivals)
-            .plan(cursors: rows ?? [], outboxes: outRows ?? [], boxes: boxes, heads: heads, safeEvents: safeEvents)
-        if !plan.isEmpty {
-            _ = try run(ProbesPanel.name) {
-                try ProbesPanel.read(c, schema.name, &plan, boxes: boxes, safeEvents: safeEvents, safeOutbox: safeOutbox)
-            }
-        }
-        state.answers = plan.known
-        let lags = try countLags(c, &run, &state, rows: rows ?? [], boxes: boxes, heads: heads, locks: locks)
-        ConsumerAssembly.assemble(
-            into: &run.snapshot, rows: rows, outRows: outRows, boxes: boxes, heads: heads,
-            held: locks?.consumerLocks ?? [], answers: plan.known, lags: lags,
-            headsKnown: (headsKnown, outRows != nil), now: run.snapshot.server?.now ?? now)
-    }
 }
