@@ -44,11 +44,12 @@ enum CursorsPanel: Panel {
     static func read(
         _ c: Connection, _ schema: Identifier, version: Int, carry: inout Carry?, statements: inout Int
     ) throws -> [CursorRow] {
-        let previous = carry, form = Form(version: version)
-        let since = previous?.form == form ? previous?.xmin : nil
+        let form = Form(version: version)
+        let since = carry?.form == form ? carry?.xmin : nil
         var got = try read(c, schema, since: since, form: form)
-        if let previous, since != nil {
-            var merged = previous.rows
+        if since != nil, var merged = carry?.rows {
+            // merged in place: the carry lets go of its rows first, so 50,000 of them are not copied every refresh
+            carry = nil
             for r in got.rows { merged[r.key] = r }
             // every row written since the previous read is in `got`, so a deletion leaves more merged rows than the count
             if got.count <= limit, merged.count == got.count {

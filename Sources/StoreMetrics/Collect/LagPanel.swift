@@ -26,10 +26,12 @@ enum LagPanel: Panel {
         return try read(c, schema, ranges, order: Array(ranges.indices), budget: nil, chunkRanges: chunkRanges, statements: &n).map { $0 ?? 0 }
     }
 
-    /// At most this many index entries (estimated: the position span, up to the cap) per statement, so one
-    /// statement stays well inside the collector's statement timeout (about 1-2 µs an entry; more where the
-    /// visibility map is behind).
+    /// The first statement's size in estimated index entries (the position span, up to the cap: positions are
+    /// shared by every tenant, so with many tenants it overestimates many times over). It holds at 1-2 µs an entry
+    /// (more where the visibility map is behind) well inside the collector's statement timeout; each later
+    /// statement is sized from the time the earlier ones took per estimated entry, to take about `chunkTarget`.
     static let chunkEntries: Int64 = 300_000
+    static let chunkTarget = 0.25
     /// At most this many ranges per statement.
     static let chunkRanges = 2_000
     /// Counting stops starting statements once this much time has gone (nil: count everything); the counts not
@@ -45,20 +47,27 @@ enum LagPanel: Panel {
         var counts = [Int64?](repeating: nil, count: ranges.count)
         let start = ContinuousClock.now
         var chunk: [Int] = [], cost: Int64 = 0, sent = 0
+        var limit = chunkEntries, spent = (seconds: 0.0, entries: Int64(0))
         func send() throws {
             guard !chunk.isEmpty else { return }
             if sent > 0 { statements += 1 }
             sent += 1
+            let t0 = ContinuousClock.now
             for r in try c.query(statement(schema, chunk.map { ranges[$0] })).rows {
                 let i: Int64 = try r.decode("i")
                 counts[chunk[Int(i) - 1]] = try r.decode("n")
+            }
+            spent = (spent.seconds + t0.duration(to: .now).seconds, spent.entries + cost)
+            if spent.seconds > 0, spent.entries > 0 {
+                let perEntry = spent.seconds / Double(spent.entries)
+                limit = Int64(min(max(chunkTarget / perEntry, 10_000), 1e10))
             }
             (chunk, cost) = ([], 0)
         }
         for i in order {
             let r = ranges[i]
             let entries = min(r.cap, max(0, r.high - r.low))
-            if !chunk.isEmpty, cost + entries > chunkEntries || chunk.count >= max(1, chunkRanges) {
+            if !chunk.isEmpty, cost + entries > limit || chunk.count >= max(1, chunkRanges) {
                 try send()
                 if let budget, start.duration(to: .now) >= budget { return counts }
             }
