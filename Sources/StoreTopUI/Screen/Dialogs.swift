@@ -53,7 +53,7 @@ extension Screen {
         "Status", "  OK       caught up, or behind and catching up", "  LAGGING  behind by more than the minimum, not catching up",
         "  STALLED  behind, no move for longer than the stall time", "  STOPPED  behind, no process holds its consumer lock",
         "  REWOUND  its position moved back", "Units", "  LAG      events its tenant (and filter) still has to handle",
-        "  LAG TIME age of the oldest event it has not handled", "  ≥100k    counted up to the cap: at least this many",
+        "  LAG TIME age of the oldest event it has not handled", "  ≥100k    counted up to the cap: at least this many", "  ?  12?   lag not counted this refresh (12?: the worst counted)",
         "  ~20      an estimate (SAFE TO PRUNE)", "  1.2k 3.4M thousands, millions; rates are per second",
         "Colours: green fine, yellow watch, red act; dim: other clients", "[lock] [delivery] [horizon]: a collapsed group holds it",
         "held: a tenant's events are committed but held back",
