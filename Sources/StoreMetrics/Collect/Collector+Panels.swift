@@ -7,6 +7,10 @@ extension Collector {
         let name = schema.name
         run.snapshot.bookmarks = try run(BookmarksPanel.name) { try BookmarksPanel.read(c, name) } ?? []
         run.snapshot.tenants = try run(TenantsPanel.name) { try TenantsPanel.read(c, name) } ?? []
+        if run.snapshot.tenants.count > TenantsPanel.limit {
+            run.snapshot.tenants.removeLast(run.snapshot.tenants.count - TenantsPanel.limit)
+            run.note(TenantsPanel.name, "tenants: more than \(TenantsPanel.limit); showing the first \(TenantsPanel.limit) by name")
+        }
         // the consumers' statement counted every consumer's parked events: the list is read only when there are some
         // (or that count is unknown), so a quiet refresh of a store without parked events sends no statement more
         guard (schemaVersion ?? StoreSchema.currentVersion) >= 9 else { return }
