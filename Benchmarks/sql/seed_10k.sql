@@ -15,23 +15,36 @@
 --   5,000 outboxes: tenants tn00000-02499 x kinds items and prices, 2-10 kv_set rows each (some keys set twice);
 --   750 durable watchers (every 5th tenant's items, every 10th tenant's prices), 0 to a few rows behind.
 -- Parallel parts: psql -v part=P -v parts=N -v step=events|consumers|outboxes; each part seeds the tenants
--- t with t % N = P. Run every part's events before any part's consumers (a consumer's lag is measured against
+-- t with t % N = P. Smaller stores (scripts/bench-scale --smoke): -v tenants=T (default 10000: tenants 0..T-1, the
+-- outboxes on the first quarter of them) and -v shrink=S (default 1: every tenant's event count divided by S).
+-- Run every part's events before any part's consumers (a consumer's lag is measured against
 -- its tenant's events).
+\if :{?tenants}
+\else
+\set tenants 10000
+\endif
+\if :{?shrink}
+\else
+\set shrink 1
+\endif
 SELECT set_config('seed.part', :'part', false), set_config('seed.parts', :'parts', false),
-       set_config('seed.step', :'step', false) \gset
+       set_config('seed.step', :'step', false), set_config('seed.tenants', :'tenants', false),
+       set_config('seed.shrink', :'shrink', false) \gset
 
 DO $$
 DECLARE
     big constant int[] := ARRAY[500000, 400000, 300000, 250000, 200000, 150000, 100000, 100000, 100000, 100000];
     part constant int := current_setting('seed.part')::int;
     parts constant int := current_setting('seed.parts')::int;
+    tenants constant int := current_setting('seed.tenants')::int;
+    shrink constant int := current_setting('seed.shrink')::int;
     t int; r int; sz int; ns int; blk int; lo int; hi int; a int; calls int := 0; tn text; w jsonb;
 BEGIN
     IF current_setting('seed.step') <> 'events' THEN RETURN; END IF;
     FOR r IN 0..9 LOOP
-        FOR t IN 0..9999 LOOP
+        FOR t IN 0..tenants - 1 LOOP
             CONTINUE WHEN t % parts <> part;
-            sz := CASE WHEN t < 10 THEN big[t + 1] WHEN t < 100 THEN 20000 WHEN t < 1000 THEN 3000 ELSE 367 END;
+            sz := greatest(1, (CASE WHEN t < 10 THEN big[t + 1] WHEN t < 100 THEN 20000 WHEN t < 1000 THEN 3000 ELSE 367 END) / shrink);
             ns := CASE WHEN t < 10 THEN 1000 WHEN t < 100 THEN 200 WHEN t < 1000 THEN 30 ELSE 5 END;
             blk := CASE WHEN t < 10 THEN 50 WHEN t < 1000 THEN 100 ELSE 74 END;
             tn := 'tn' || lpad(t::text, 5, '0');
@@ -61,13 +74,15 @@ DO $$
 DECLARE
     part constant int := current_setting('seed.part')::int;
     parts constant int := current_setting('seed.parts')::int;
+    tenants constant int := current_setting('seed.tenants')::int;
+    shrink constant int := current_setting('seed.shrink')::int;
     t int; c int; tn text; n bigint; lag bigint; x float8; f jsonb; pos bigint;
 BEGIN
     IF current_setting('seed.step') <> 'consumers' THEN RETURN; END IF;
-    FOR t IN 0..9999 LOOP
+    FOR t IN 0..tenants - 1 LOOP
         CONTINUE WHEN t % parts <> part;
         tn := 'tn' || lpad(t::text, 5, '0');
-        n := CASE WHEN t < 10 THEN 0 WHEN t < 100 THEN 20000 WHEN t < 1000 THEN 3000 ELSE 367 END;
+        n := greatest(1, (CASE WHEN t < 10 THEN 0 WHEN t < 100 THEN 20000 WHEN t < 1000 THEN 3000 ELSE 367 END) / shrink);
         IF t < 10 THEN n := (SELECT count(*) FROM storeaccess.events WHERE tenant = tn); END IF;
         FOR c IN 0..4 LOOP
             f := CASE c WHEN 1 THEN '[{"types": ["OrderPaid"]}]' WHEN 3 THEN '[{"types": ["OrderPaid", "OrderShipped"]}]'
@@ -92,10 +107,11 @@ DO $$
 DECLARE
     part constant int := current_setting('seed.part')::int;
     parts constant int := current_setting('seed.parts')::int;
+    tenants constant int := current_setting('seed.tenants')::int;
     t int; k int; g int; rows int; tn text; kd text; pos bigint;
 BEGIN
     IF current_setting('seed.step') <> 'outboxes' THEN RETURN; END IF;
-    FOR t IN 0..2499 LOOP
+    FOR t IN 0..greatest(1, tenants / 4) - 1 LOOP
         CONTINUE WHEN t % parts <> part;
         tn := 'tn' || lpad(t::text, 5, '0');
         FOR k IN 0..1 LOOP

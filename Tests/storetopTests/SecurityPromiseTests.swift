@@ -71,7 +71,8 @@ import Testing
         let port = UInt16.random(in: 40000...50000)
         let p = try BackgroundProcess(TestServer.builtProduct("storetop"), ["metrics", dsn, "--listen", "127.0.0.1:\(port)"])
         defer { p.kill9() }
-        let deadline = Date().addingTimeInterval(30)
+        // 60 s: under a load average of 11 (three builds beside the lane) 30 s was once not enough for the first scrape
+        let deadline = Date().addingTimeInterval(60)
         while !p.errors.contains("connection failed"), !p.exited, Date() < deadline {
             _ = httpGet(port: port, path: "/metrics")
             usleep(200_000)
