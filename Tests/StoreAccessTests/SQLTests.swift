@@ -1,4 +1,5 @@
 import Foundation
+import StoreTestSupport
 import Testing
 
 @testable import StoreAccess
@@ -30,5 +31,16 @@ import Testing
 
     @Test func textArrayEscapes() {
         #expect(TextArray(["a", "b\"c", "d\\e"]).postgresText == "{\"a\",\"b\\\"c\",\"d\\\\e\"}")
+    }
+
+    /// The array text the server reads back is every element as sent: quotes, backslashes, braces, commas, NULL
+    /// spelled out, blanks, the empty string, and characters beyond ASCII.
+    @Test func textArraysReadBackAsSent() throws {
+        let server = try TestServer.current()
+        let c = try Connection(try ConnectionString(server.directDSN))
+        defer { c.close() }
+        let values = ["a", "b\"c", "d\\e", "{x,y}", "NULL", " ", "", "\\\"", "ünï 🚀", "a\\\\b", "\"\""]
+        let rows = try c.query(SQL("SELECT v FROM unnest(\(TextArray(values))::text[]) WITH ORDINALITY u(v, i) ORDER BY i")).rows
+        #expect(try rows.map { try $0.decode("v", as: String.self) } == values)
     }
 }

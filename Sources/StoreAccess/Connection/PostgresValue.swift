@@ -139,10 +139,25 @@ public struct JSONText: Sendable, Hashable, PostgresEncodable, PostgresDecodable
 public struct TextArray: Sendable, Hashable, PostgresEncodable {
     public var values: [String]
     public init(_ values: [String]) { self.values = values }
+    /// `{"a","b\"c"}`: every element quoted, `\` and `"` escaped with a backslash. Built byte by byte: the lag and
+    /// probe statements send arrays of 10,000 elements and more, where two `replacingOccurrences` per element were
+    /// 4.6 % of a one-shot snapshot's CPU at 10k tenants (perf, release build).
     public var postgresText: String? {
-        "{"
-            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
+        let backslash = UInt8(ascii: "\\"), quote = UInt8(ascii: "\"")
+        var out: [UInt8] = []
+        out.reserveCapacity(values.reduce(2) { $0 + $1.utf8.count + 3 })
+        out.append(UInt8(ascii: "{"))
+        for (i, v) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(quote)
+            for b in v.utf8 {
+                if b == backslash || b == quote { out.append(backslash) }
+                out.append(b)
+            }
+            out.append(quote)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
