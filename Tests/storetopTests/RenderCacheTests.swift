@@ -78,11 +78,11 @@ import Testing
         #expect(all.count == 5)
         s.current.filter = "acm"
         #expect(both(m, s, &cache).rows == all.filter { if case .cursor("acme", _) = $0 { true } else { false } })
-        s.current.filter = "acme"
-        #expect(both(m, s, &cache).rows.count == 2)
-        s.current.filter = "acmex"
+        s.current.filter = "acme/b"
+        #expect(both(m, s, &cache).rows == [.cursor("acme", "billing")])
+        s.current.filter = "acme/bx"
         let none = both(m, s, &cache)
-        #expect(none.rows.isEmpty && none.cached.contains("(no rows match the filter \"acmex\")"))
+        #expect(none.rows.isEmpty && none.cached.contains("(no rows match the filter \"acme/bx\")"))
         s.current.filter = "globex"
         #expect(both(m, s, &cache).rows == [.cursor("globex", "mailer")])
         s.current.filter = ""
@@ -94,7 +94,7 @@ import Testing
         let m = Fixture.model()
         var cache = RenderCache()
         var s = UIState(view: .consumers)
-        s.current.sortColumn = 1  // CONSUMER: names all differ
+        s.current.sortColumn = 0  // TENANT/CONSUMER: the names all differ
         let up = both(m, s, &cache)
         s.current.sortReversed = true
         let down = both(m, s, &cache)
@@ -149,6 +149,22 @@ import Testing
                     let st = ViewState(sortColumn: col, sortReversed: reversed, filter: filter)
                     #expect(table.visible(st).map(\.id) == Self.former(table, st).map(\.id), "\(st)")
                 }
+            }
+        }
+    }
+
+    /// The filter's match in place (`Needle`) is the former `cell.lowercased().contains(filter.lowercased())`,
+    /// for ASCII cells (searched as bytes) and others (lowercased as before).
+    @Test func theFilterMatchesAsBefore() {
+        let cells = [
+            "acme/Billing", "ACME", "", "a", "e\u{301}x", "café", "CAFE\u{301}", "x\r\ny", "Kelvin \u{212A}", "straße", "STRASSE", "tn00012",
+            "≥100k", "1.1k", "ab ab", "consumer-3", "Consumer-31",
+        ]
+        let filters = ["a", "A", "e", "é", "cafe", "\u{212A}", "k", "ss", "ß", "\n", "y", "tn0001", "b a", "CONSUMER-3", "≥", "1k", "-"]
+        for f in filters {
+            let needle = Needle(f)
+            for cell in cells {
+                #expect(needle.found(in: cell) == cell.lowercased().contains(f.lowercased()), "\(f) in \(cell)")
             }
         }
     }

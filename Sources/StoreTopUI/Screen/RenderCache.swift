@@ -39,8 +39,6 @@ public struct RenderCache: Sendable {
         let table: Table
         /// `Table.contentWidths()`.
         let content: [Int]
-        /// `Table.searchText()`, made by the first filter.
-        var search: [[String]]?
         /// Every row in the sort of (column, reversed).
         var sorted: (column: Int, reversed: Bool, order: [Int])?
         /// The rows kept by `filter` (lowercased), in the sort order.
@@ -85,12 +83,12 @@ public struct RenderCache: Sendable {
         }
         let all = entry!.sorted!.order
         guard !st.filter.isEmpty else { return all }
-        let f = st.filter.lowercased()
+        let needle = Needle(st.filter)
+        let f = needle.text
         if let kept = entry!.filtered, kept.filter == f { return kept.order }
-        if entry!.search == nil { entry!.search = table.searchText() }
         // a longer filter keeps a subset of the rows the shorter one kept, in the same order
         let prior = entry!.filtered.flatMap { f.contains($0.filter) ? $0.order : nil } ?? all
-        let kept = Table.matching(f, in: entry!.search!, among: prior)
+        let kept = table.matching(needle, among: prior)
         entry!.filtered = (f, kept)
         return kept
     }

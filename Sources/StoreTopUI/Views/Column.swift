@@ -99,7 +99,7 @@ struct Table: Sendable {
     /// Rows after filter and sort, children inlined.
     func visible(_ st: ViewState) -> [TableRow] {
         let order = sorted(st)
-        let kept = st.filter.isEmpty ? order : Self.matching(st.filter.lowercased(), in: searchText(), among: order)
+        let kept = st.filter.isEmpty ? order : matching(Needle(st.filter), among: order)
         return lines(kept).map { self[$0] }
     }
 

@@ -47,7 +47,7 @@ extension Table {
     /// Draws the table into `area` with the selection and scroll of `st`; returns the updated scroll.
     func draw(_ c: inout Canvas, x: Int, y: Int, w: Int, h: Int, state st: ViewState, focused: Bool = true) -> Int {
         let order = sorted(st)
-        let kept = st.filter.isEmpty ? order : Self.matching(st.filter.lowercased(), in: searchText(), among: order)
+        let kept = st.filter.isEmpty ? order : matching(Needle(st.filter), among: order)
         return draw(&c, x: x, y: y, w: w, h: h, state: st, lines: lines(kept), content: contentWidths(), focused: focused)
     }
 

@@ -25,15 +25,12 @@ extension Table {
         }.map(\.index)
     }
 
-    /// What the filter searches: each row's cells and its children's, lowercased.
-    func searchText() -> [[String]] {
-        rows.map { r in (r.cells + r.children.flatMap(\.cells)).map { $0.lowercased() } }
-    }
-
-    /// The indices of `among`, in their order, whose row holds `filter` (lowercased) in a cell of its own or of a
-    /// child's (`search`, from `searchText()`).
-    static func matching(_ filter: String, in search: [[String]], among: [Int]) -> [Int] {
-        among.filter { i in search[i].contains { $0.contains(filter) } }
+    /// The indices of `among`, in their order, whose row holds `filter` in a cell of its own or of a child's,
+    /// without regard to case.
+    func matching(_ filter: Needle, among: [Int]) -> [Int] {
+        among.filter { i in
+            rows[i].cells.contains(where: filter.found) || rows[i].children.contains { $0.cells.contains(where: filter.found) }
+        }
     }
 
     /// The lines of `order`'s rows, each row followed by its children.
@@ -46,4 +43,40 @@ extension Table {
         }
         return out
     }
+}
+
+/// A filter as the rows are searched for it: lowercased, and as bytes when it is printable ASCII, so an ASCII
+/// cell (most of them) is searched in place rather than lowercased into a new string for every key.
+struct Needle: Sendable {
+    /// The filter, lowercased.
+    let text: String
+    /// Its bytes when every one is printable ASCII (no byte of it can then fall inside a multi-byte character
+    /// or a CR LF pair, so a match of bytes in an ASCII cell is a match of characters).
+    let bytes: [UInt8]?
+
+    init(_ filter: String) {
+        text = filter.lowercased()
+        bytes = text.utf8.allSatisfy { (0x20...0x7E).contains($0) } ? Array(text.utf8) : nil
+    }
+
+    /// `cell.lowercased().contains(text)`, the views' filter match.
+    func found(in cell: String) -> Bool {
+        if let b = bytes, let hit = cell.utf8.withContiguousStorageIfAvailable({ Self.search($0, b) }), let found = hit { return found }
+        return cell.lowercased().contains(text)
+    }
+
+    /// Whether `hay`, ASCII-lowercased, holds `needle`; nil when `hay` is not all ASCII.
+    static func search(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool? {
+        guard hay.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let m = needle.count
+        guard m <= hay.count else { return false }
+        for start in 0...(hay.count - m) {
+            var k = 0
+            while k < m && lower(hay[start + k]) == needle[k] { k += 1 }
+            if k == m { return true }
+        }
+        return false
+    }
+
+    static func lower(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b + 0x20 : b }
 }
