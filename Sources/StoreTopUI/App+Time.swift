@@ -8,9 +8,7 @@ extension AppLoop {
     /// receive time, so nothing calls it stale).
     var shownModel: Model {
         guard state.rewind != nil, let f = pastFrame else { return model }
-        var m = model
-        (m.snapshot, m.derived, m.receivedAt, m.connection) = (f.snapshot, f.derived, nil, .connected)
-        return m
+        return model.showing(f.snapshot, f.derived, revision: pastRevision)
     }
 
     /// Performs a time key's seek.

@@ -17,7 +17,11 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
     /// The past the time keys read (the rolling history, or the recording replayed); nil: no time keys.
     let past: TimeMachine?
     /// The past frame on screen while rewound.
-    var pastFrame: TimeMachine.Frame?
+    var pastFrame: TimeMachine.Frame? { didSet { pastRevision = Model.Revision() } }
+    /// The revision the past frame's data is shown under (a new one with each frame).
+    var pastRevision = Model.Revision()
+    /// The rows, order and measures the frames share between keys (rebuilt when what they show changes).
+    var cache = RenderCache()
     /// When playing last moved the rewind on (wall clock).
     var lastPlayed: Date?
 
@@ -53,7 +57,7 @@ public final class AppLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
             guard dirty || state != lastState || key == .resize || now.timeIntervalSince(lastDraw) >= 1 else { continue }
             let (w, h) = terminal.size
             let shown = shownModel
-            let frame = Screen.render(shown, state, width: w, height: h, now: now)
+            let frame = Screen.render(shown, state, width: w, height: h, now: now, cache: &cache)
             (state, context) = (frame.state, frame.context)
             terminal.draw(frame.canvas)
             (lastDraw, lastState, dirty) = (now, state, false)

@@ -82,7 +82,7 @@ public final class FleetLoop<T: Terminal, S: SnapshotSource, C: WallClock> {
             let (w, h) = terminal.size
             if let open = state.open {
                 let m = members[open]
-                let frame = Screen.render(m.model, m.state, width: w, height: h, now: now)
+                let frame = Screen.render(m.model, m.state, width: w, height: h, now: now, cache: &m.cache)
                 (m.state, m.context) = (frame.state, frame.context)
                 terminal.draw(frame.canvas)
             } else {

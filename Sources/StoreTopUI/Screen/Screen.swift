@@ -16,12 +16,19 @@ public enum Screen {
         public var state: UIState
     }
 
-    /// Lays out the frame of `m` in state `s0` at `width`×`height`.
+    /// Lays out the frame of `m` in state `s0` at `width`×`height`, building everything (no frame before it).
     public static func render(_ m: Model, _ s0: UIState, width: Int, height: Int, now: Date) -> Frame {
+        var cache = RenderCache()
+        return render(m, s0, width: width, height: height, now: now, cache: &cache)
+    }
+
+    /// Lays out the frame of `m` in state `s0` at `width`×`height`, reusing what `cache` kept from the frames
+    /// before (the view's rows, their order and widths, the tenants) while it still holds.
+    public static func render(_ m: Model, _ s0: UIState, width: Int, height: Int, now: Date, cache: inout RenderCache) -> Frame {
         var s = s0
         var c = Canvas(width: width, height: height)
         var ctx = HandlerContext()
-        ctx.tenants = tenants(m)
+        ctx.tenants = cache.tenants(m)
         permissions(&ctx, m)
         if width < minWidth || height < minHeight {
             tooSmall(&c)
@@ -30,9 +37,8 @@ public enum Screen {
         header(&c, m, s, now: now)
         meters(&c, m, tenant: s.tenant, width: width, y: 1)
         tabs(&c, s, y: 2)
-        let table = Views.table(s.view, m, s)
-        let rows = table.visible(s.current)
-        ctx.rows = rows.map(\.id)
+        let (table, rows, ids, content) = cache.shown(m, s)
+        ctx.rows = ids
         ctx.columns = table.columns.count
         ctx.columnTitles = table.columns.map(\.title)
         var contentH = height - 5
@@ -46,7 +52,7 @@ public enum Screen {
             c.put(2, 4, connectionText(m, now: now), .warning)
         } else {
             s.current.selected = min(s.current.selected, max(0, rows.count - 1))
-            s.current.scroll = table.draw(&c, x: 0, y: 3, w: width, h: contentH, state: s.current)
+            s.current.scroll = table.draw(&c, x: 0, y: 3, w: width, h: contentH, state: s.current, lines: rows, content: content)
         }
         statusLine(&c, m, s, y: height - 2, width: width, now: now)
         footer(&c, s, off: ctx.keysOff(readOnly: s.readOnly), y: height - 1, width: width)

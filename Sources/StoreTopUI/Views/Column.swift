@@ -13,6 +13,22 @@ enum SortKey: Comparable, Sendable {
         case (.text, .num): return false
         }
     }
+
+    /// The key as `<` compares it (text lowercased), for `ordered`.
+    var folded: SortKey {
+        if case .text(let t) = self { return .text(t.lowercased()) }
+        return self
+    }
+
+    /// `a < b` for folded keys (`folded`): the same order without lowercasing on every comparison.
+    static func ordered(_ a: SortKey, _ b: SortKey) -> Bool {
+        switch (a, b) {
+        case (.num(let x), .num(let y)): return x < y
+        case (.text(let x), .text(let y)): return x < y
+        case (.num, .text): return true
+        case (.text, .num): return false
+        }
+    }
 }
 
 /// How a column lays out: title, width, alignment, whether it takes the remaining width, its priority on a
@@ -82,23 +98,9 @@ struct Table: Sendable {
 
     /// Rows after filter and sort, children inlined.
     func visible(_ st: ViewState) -> [TableRow] {
-        var rs = rows
-        if !st.filter.isEmpty {
-            let f = st.filter.lowercased()
-            rs = rs.filter { r in
-                r.cells.contains { $0.lowercased().contains(f) } || r.children.contains { c in c.cells.contains { $0.lowercased().contains(f) } }
-            }
-        }
-        let col = min(st.sortColumn, columns.count - 1)
-        if col >= 0 {
-            let desc = columns[col].descending != st.sortReversed
-            rs = rs.enumerated().sorted { a, b in
-                let ka = a.element.keys[col], kb = b.element.keys[col]
-                if ka == kb { return a.offset < b.offset }
-                return desc ? kb < ka : ka < kb
-            }.map(\.element)
-        }
-        return rs.flatMap { [$0] + $0.children }
+        let order = sorted(st)
+        let kept = st.filter.isEmpty ? order : matching(Needle(st.filter), among: order)
+        return lines(kept).map { self[$0] }
     }
 
     func align(_ s: String, _ w: Int, _ right: Bool) -> String {

@@ -1,7 +1,7 @@
 extension Table {
     /// Column widths for `w` columns: the lowest priorities are dropped until the rest fit (0 = dropped); the
-    /// flex column then takes what is left.
-    func widths(fitting w: Int) -> [Int] {
+    /// flex column then takes what is left. `content` is `contentWidths()` when the caller kept it.
+    func widths(fitting w: Int, content: [Int]? = nil) -> [Int] {
         var shown = Set(columns.indices)
         func need() -> Int { shown.reduce(0) { $0 + columns[$1].width + 1 } - 1 }
         while need() > w, let drop = shown.filter({ $0 != 0 }).min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) {
@@ -12,7 +12,7 @@ extension Table {
         // then the flex column takes the rest
         var spare = w - need()
         for k in columns.indices where shown.contains(k) && !columns[k].flex && spare > 0 {
-            let grow = min(spare, max(0, contentWidth(k) - widths[k]))
+            let grow = min(spare, max(0, (content?[k] ?? contentWidth(k)) - widths[k]))
             widths[k] += grow
             spare -= grow
         }
@@ -28,11 +28,35 @@ extension Table {
         return min(48, max(columns[k].title.count, cells.max() ?? 0))
     }
 
+    /// `contentWidth` of every column, in one pass over the rows (a cell no longer in UTF-8 than the widest so
+    /// far is not counted).
+    func contentWidths() -> [Int] {
+        var widest = columns.map(\.title.count)
+        func measure(_ r: TableRow) {
+            for k in columns.indices where k < r.cells.count && widest[k] < 48 && r.cells[k].utf8.count > widest[k] {
+                widest[k] = max(widest[k], r.cells[k].count)
+            }
+        }
+        for r in rows {
+            measure(r)
+            r.children.forEach(measure)
+        }
+        return widest.map { min(48, $0) }
+    }
+
     /// Draws the table into `area` with the selection and scroll of `st`; returns the updated scroll.
     func draw(_ c: inout Canvas, x: Int, y: Int, w: Int, h: Int, state st: ViewState, focused: Bool = true) -> Int {
+        let order = sorted(st)
+        let kept = st.filter.isEmpty ? order : matching(Needle(st.filter), among: order)
+        return draw(&c, x: x, y: y, w: w, h: h, state: st, lines: lines(kept), content: contentWidths(), focused: focused)
+    }
+
+    /// Draws `lines` (the rows in `st`'s filter and order) into `area` with the selection and scroll of `st`, the
+    /// columns fitted with `content` (`contentWidths()`); only the rows on screen are read. Returns the updated scroll.
+    func draw(_ c: inout Canvas, x: Int, y: Int, w: Int, h: Int, state st: ViewState, lines rows: [Line], content: [Int], focused: Bool = true) -> Int
+    {
         guard h >= 2, w > 4 else { return st.scroll }
-        let rows = visible(st)
-        let widths = widths(fitting: w)
+        let widths = widths(fitting: w, content: content)
         c.fill(x, y, w, 1, " ", .columnHeader)
         var cx = x
         let sortCol = min(st.sortColumn, columns.count - 1)
@@ -54,7 +78,7 @@ extension Table {
         if sel >= scroll + body { scroll = sel - body + 1 }
         scroll = max(0, min(scroll, max(0, rows.count - body)))
         for r in 0..<body where scroll + r < rows.count {
-            drawRow(&c, rows[scroll + r], x: x, y: y + 1 + r, widths: widths)
+            drawRow(&c, self[rows[scroll + r]], x: x, y: y + 1 + r, widths: widths)
             if scroll + r == sel && focused { c.paint(x, y + 1 + r, w, .selected) }
         }
         if rows.isEmpty { c.put(x + 1, y + 1, st.filter.isEmpty ? "(nothing to show)" : "(no rows match the filter \"\(st.filter)\")", .dim) }
