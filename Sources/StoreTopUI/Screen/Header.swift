@@ -76,8 +76,8 @@ extension Screen {
     }
 
     /// Sessions used/max (server-wide), then append rate, worst consumer lag and outbox backlog, narrowed to the
-    /// tenant when one is drilled into.
-    static func meters(_ c: inout Canvas, _ m: Model, tenant: String?, width: Int, y: Int) {
+    /// tenant when one is drilled into (the lag and outbox items once per snapshot and tenant, in `cache`).
+    static func meters(_ c: inout Canvas, _ m: Model, tenant: String?, width: Int, y: Int, cache: inout RenderCache) {
         guard let snap = m.snapshot else { return }
         var items: [LineItem] = []
         if let sv = snap.server {
@@ -96,8 +96,7 @@ extension Screen {
         items.append(
             LineItem([([("Append ", .title), r, (" " + Views.sparkline(history, 10), .sparkline)], 3), ([("Append ", .title), r], 5)], last: [r])
         )
-        items.append(worstLag(snap, m.derived, tenant: tenant))
-        items.append(outbox(snap, tenant: tenant))
+        items += cache.lagAndOutbox(m, tenant: tenant)
         LineItem.draw(&c, LineItem.fit(items, width: width - 2, separator: 2), x: 1, y: y, separator: ("  ", .normal), limit: width - 1)
     }
 

@@ -9,7 +9,8 @@ import StoreMetrics
 ///   tenant, the expanded groups or the schema change.
 /// - The rows' order: sorted once per sort column and direction; the filter applied once per filter, from the
 ///   previous filter's rows when the new one only adds to it.
-/// - The tenant picker's list, once per snapshot.
+/// - The tenant picker's list, and the meters' worst lag and outbox items (every tenant's summary), once per
+///   snapshot (and tenant).
 public struct RenderCache: Sendable {
     /// What a view's table is built from.
     struct Source: Equatable, Sendable {
@@ -49,6 +50,7 @@ public struct RenderCache: Sendable {
 
     var entry: Entry?
     var tenantList: (revision: Model.Revision, tenants: [String])?
+    var meterItems: (revision: Model.Revision, tenant: String?, items: [LineItem])?
 
     /// An empty cache: the first frame builds everything.
     public init() {}
@@ -99,5 +101,14 @@ public struct RenderCache: Sendable {
         let t = Screen.tenants(m)
         tenantList = (m.revision, t)
         return t
+    }
+
+    /// The meters' worst lag and outbox items (`Screen.worstLag`, `Screen.outbox`), once per snapshot and tenant.
+    mutating func lagAndOutbox(_ m: Model, tenant: String?) -> [LineItem] {
+        guard let snap = m.snapshot else { return [] }
+        if let k = meterItems, k.revision === m.revision, k.tenant == tenant { return k.items }
+        let items = [Screen.worstLag(snap, m.derived, tenant: tenant), Screen.outbox(snap, tenant: tenant)]
+        meterItems = (m.revision, tenant, items)
+        return items
     }
 }

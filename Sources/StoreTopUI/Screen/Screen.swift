@@ -35,7 +35,7 @@ public enum Screen {
             return Frame(canvas: c, context: ctx, state: s)
         }
         header(&c, m, s, now: now)
-        meters(&c, m, tenant: s.tenant, width: width, y: 1)
+        meters(&c, m, tenant: s.tenant, width: width, y: 1, cache: &cache)
         tabs(&c, s, y: 2)
         let (table, rows, ids, content) = cache.shown(m, s)
         ctx.rows = ids
