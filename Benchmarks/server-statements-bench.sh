@@ -8,18 +8,21 @@
 # of /proc/PID/stat, 10 ms ticks) over CPU_RUNS executions in one session after one warm-up execution (the server
 # must run on this machine; results are discarded by psql).
 #   STORETOP_PGPORT=<port> Benchmarks/server-statements-bench.sh [--runs N] [--cpu-runs N] [--sessions N]
-#                                 [--query-bytes B] [--seeded DIR]
+#                                 [--query-bytes B] [--seeded DIR] [--smoke]
 #     --runs N         EXPLAIN rounds (5)            --cpu-runs N   executions for the CPU figure (20)
 #     --sessions N     idle sessions (2000; pgbench -f Benchmarks/sql/idle_session.sql, as scripts/bench-scale)
 #     --query-bytes B  the idle sessions' last statement is B bytes long instead of `SELECT 1`
 #     --seeded DIR     also the store of DIR/env (never written to)
+#     --smoke          20 sessions, 1 round, 2 executions (scripts/bench-smoke); exits non-zero when a figure is
+#                      missing or not a number
 # Prints a markdown table on stdout; writes nothing else (the commented figures: Benchmarks/results/scale-server.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8
-runs=5; cpu_runs=20; sessions=2000; qbytes=0; seeded=""
+runs=5; cpu_runs=20; sessions=2000; qbytes=0; seeded=""; smoke=0
 while [ $# -gt 0 ]; do case "$1" in --runs) runs=$2; shift 2;; --cpu-runs) cpu_runs=$2; shift 2;;
     --sessions) sessions=$2; shift 2;; --query-bytes) qbytes=$2; shift 2;; --seeded) seeded=$2; shift 2;;
+    --smoke) smoke=1; runs=1; cpu_runs=2; sessions=20; shift;;
     *) echo "unknown $1" >&2; exit 2;; esac; done
 [ -n "${STORETOP_PGPORT:-}" ] || { echo "set STORETOP_PGPORT to a port of your own" >&2; exit 2; }
 S=Benchmarks/sql/statements
@@ -53,10 +56,15 @@ cpu() {
     t0=$(awk '$1=="t0"{print $2}' <<<"$out"); t1=$(awk '$1=="t1"{print $2}' <<<"$out")
     awk -v a="$t0" -v b="$t1" -v n="$cpu_runs" -v k="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b-a)*1000/k/n}'
 }
+bad=0
 row() { # row LABEL DSN FILE
-    local f=$3 m
+    local f=$3 m c
     m=$(median <"$tmp/$(basename "$f").explain")
-    echo "| $1 | $m | $(tr '\n' ' ' <"$tmp/$(basename "$f").explain" | sed 's/ $//') | $(cpu "$2" "$f") | $(cut -d' ' -f1-3 /proc/loadavg) |"
+    c=$(cpu "$2" "$f")
+    for v in "$m" "$c"; do
+        [[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "figure missing or not a number: $1 ($v)" >&2; bad=1; }
+    done
+    echo "| $1 | $m | $(tr '\n' ' ' <"$tmp/$(basename "$f").explain" | sed 's/ $//') | $c | $(cut -d' ' -f1-3 /proc/loadavg) |"
 }
 
 export STORETOP_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'
@@ -99,3 +107,4 @@ if [ -n "$seeded" ]; then
     row "metrics.streams, 1,000 events since the previous read (seeded store)" "$SEED" "$tmp/streams_incremental.sql"
     row "metrics.outboxes (seeded store)" "$SEED" "$tmp/outboxes.sql"
 fi
+exit "$bad"
