@@ -67,6 +67,13 @@ row() { # row LABEL DSN FILE
     echo "| $1 | $m | $(tr '\n' ' ' <"$tmp/$(basename "$f").explain" | sed 's/ $//') | $c | $(cut -d' ' -f1-3 /proc/loadavg) |"
 }
 
+cpurow() { # cpurow LABEL DSN FILE: the CPU figure only
+    local c
+    c=$(cpu "$2" "$3")
+    [[ "$c" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "figure missing or not a number: $1 ($c)" >&2; bad=1; }
+    echo "| $1 | | | $c | $(cut -d' ' -f1-3 /proc/loadavg) |"
+}
+
 export STORETOP_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'
 max_connections = $((sessions + 300))"
 dir=$(scripts/pg start | tail -1)
@@ -96,6 +103,12 @@ row "metrics.sessions before" "$MON" $S/sessions_before.sql
 row "metrics.sessions after" "$MON" $S/sessions_after.sql
 row "metrics.server before" "$MON" $S/server_before.sql
 row "metrics.server after" "$MON" $S/server_after.sql
+# where the sessions statement's CPU goes: the one pass alone, and each form executed without sending its rows
+echo "SELECT count(*) FROM pg_stat_get_activity(NULL)" >"$tmp/pass.sql"
+for w in before after; do { echo "EXPLAIN (ANALYZE, TIMING OFF)"; cat $S/sessions_$w.sql; } >"$tmp/sessions_${w}_unsent.sql"; done
+cpurow "one pass alone: SELECT count(*) FROM pg_stat_get_activity(NULL)" "$MON" "$tmp/pass.sql"
+cpurow "metrics.sessions before, executed, rows not sent (EXPLAIN (ANALYZE, TIMING OFF) of it)" "$MON" "$tmp/sessions_before_unsent.sql"
+cpurow "metrics.sessions after, executed, rows not sent (EXPLAIN (ANALYZE, TIMING OFF) of it)" "$MON" "$tmp/sessions_after_unsent.sql"
 if [ -n "$seeded" ]; then
     SEED=$(. "$seeded/env" && echo "$STORETOP_TEST_MONITOR_DSN")
     safe=$(psql "$SEED" -X -At -c "SELECT max(position) FROM storeaccess.events")

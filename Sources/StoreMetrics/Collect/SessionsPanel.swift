@@ -21,7 +21,8 @@ enum SessionsPanel: Panel {
     /// builds a row for every backend and looks each one's process up in the proc array (a linear search), so its cost
     /// grows with the square of the backends (Benchmarks/results/scale-server.md). User and database names are
     /// looked up for the rows shown only (`pg_get_userbyid` is a cache lookup; NULL for a dropped role, as the view
-    /// gives), and `pg_locks` (a pass over every backend's lock slots) is read only when some backend waits on a lock.
+    /// gives; `pg_database` is searched only for another database's backends), and `pg_locks` (a pass over every
+    /// backend's lock slots) is read only when some backend waits on a lock.
     static func statement(all: Bool) -> SQL {
         let scope = all ? "" : " AND a.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())"
         return SQL(
@@ -41,7 +42,9 @@ enum SessionsPanel: Panel {
                           coalesce(a.state, 'unknown') AS state, a.wait_event_type, a.wait_event, a.query_start, a.xact_start,
                           a.state_change, age(a.backend_xmin) AS xmin_age,
                           CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid)::text END AS blocked_by,
-                          a.query, (SELECT d.datname FROM pg_database d WHERE d.oid = a.datid) AS datname,
+                          a.query,
+                          CASE WHEN a.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) THEN current_database()
+                               ELSE (SELECT d.datname FROM pg_database d WHERE d.oid = a.datid) END AS datname,
                           host(a.client_addr) AS client_addr, nullif(a.client_port, -1) AS client_port, a.backend_start,
                           w.wait_start, a.query_id
                      FROM a
