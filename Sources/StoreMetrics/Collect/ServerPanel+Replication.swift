@@ -13,7 +13,7 @@ extension ServerPanel {
             'replay_lsn', replay_lsn::text, 'lag_bytes', pg_wal_lsn_diff(w.current, replay_lsn)::bigint,
             'write_lag', extract(epoch FROM write_lag), 'flush_lag', extract(epoch FROM flush_lag),
             'replay_lag', extract(epoch FROM replay_lag), 'sync_state', sync_state)), '[]')
-           FROM (SELECT * FROM pg_stat_replication ORDER BY application_name, pid LIMIT 32) r, w) AS standbys,
+           FROM r, w) AS standbys,
         (SELECT coalesce(json_agg(json_build_object('slot_name', slot_name, 'slot_type', slot_type, 'plugin', plugin,
             'database', database, 'active', active, 'retained_bytes', pg_wal_lsn_diff(w.current, restart_lsn)::bigint,
             'wal_status', wal_status, 'safe_wal_size', safe_wal_size) ORDER BY pg_wal_lsn_diff(w.current, restart_lsn) DESC NULLS LAST,
@@ -29,6 +29,18 @@ extension ServerPanel {
                                 FROM pg_stat_database_conflicts WHERE datname = current_database()),
                 'status', (SELECT status FROM pg_stat_wal_receiver LIMIT 1),
                 'sender_host', (SELECT sender_host FROM pg_stat_wal_receiver LIMIT 1))) END AS receiver
+        """
+
+    /// The standbys this server sends WAL to (at most 32, by name), as `pg_stat_replication` gives them, without its
+    /// pass over every backend: `pg_stat_get_wal_senders()` for the senders, and each sender's name and address from
+    /// `pg_stat_get_activity(pid)`, which builds that one backend's row only (the view builds every backend's, a
+    /// cost that grows with the square of the backends). The inner join drops a sender whose backend is gone, as the
+    /// view's does. A relation the statement names `r`, read by `replicas` and `standbys`.
+    static let senders = """
+        r AS (SELECT s.pid, a.application_name, a.client_addr, s.state, s.sent_lsn, s.write_lsn, s.flush_lsn, s.replay_lsn,
+                     s.write_lag, s.flush_lag, s.replay_lag, s.sync_state
+                FROM pg_stat_get_wal_senders() s CROSS JOIN LATERAL pg_stat_get_activity(s.pid) a
+               ORDER BY a.application_name, s.pid LIMIT 32)
         """
 
     /// The position WAL distances are measured from (a one-row relation joined by the aggregates above).

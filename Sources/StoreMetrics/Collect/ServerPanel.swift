@@ -21,7 +21,8 @@ enum ServerPanel: Panel {
     static func statement(withSize: Bool) -> SQL {
         SQL(
             """
-            WITH \(unsafeRaw: currentPosition)
+            WITH \(unsafeRaw: currentPosition),
+                 \(unsafeRaw: senders)
             SELECT version() AS version, pg_postmaster_start_time() AS started_at,
                    current_setting('max_connections')::int AS max_connections,
                    (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()) AS transactions,
@@ -29,7 +30,7 @@ enum ServerPanel: Panel {
                    current_database() AS database, pg_is_in_recovery() AS is_standby, now() AS now,
                    (SELECT coalesce(json_agg(json_build_object('name', application_name, 'address', client_addr::text,
                        'state', state, 'replay_lag', extract(epoch FROM replay_lag))), '[]')
-                      FROM (SELECT * FROM pg_stat_replication LIMIT 32) r) AS replicas,
+                      FROM r) AS replicas,
                    \(unsafeRaw: replicationColumns)
             """
         ).named("metrics.server")

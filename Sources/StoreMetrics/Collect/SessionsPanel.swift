@@ -11,29 +11,47 @@ enum SessionsPanel: Panel {
 
     static func statements(_ schema: Identifier) -> [SQL] { [statement(all: false), statement(all: true)] }
 
-    /// The client backends of the store's database (`all`: of every database), when each started waiting for a lock
-    /// (one pass over pg_locks), with the whole cluster's count and
-    /// whether this role sees every session's details (`pg_monitor` or superuser; otherwise PostgreSQL shows other
-    /// roles' sessions without their query, state and times). The first row carries the counts even when no backend
-    /// matches (the LATERAL side is then NULL).
+    /// The client backends of the store's database (`all`: of every database), when each started waiting for a lock,
+    /// with the whole cluster's count and whether this role sees every session's details (`pg_monitor` or superuser;
+    /// otherwise PostgreSQL shows other roles' sessions without their query, state and times). The first row carries
+    /// the counts even when no backend matches (the LATERAL side is then NULL).
+    ///
+    /// One pass over the backends: `pg_stat_get_activity(NULL)` (what `pg_stat_activity` reads) is called once and
+    /// kept (`a`, its query text already cut to 300 characters); the count and the rows both come from it. Each call
+    /// builds a row for every backend and looks each one's process up in the proc array (a linear search), so its cost
+    /// grows with the square of the backends (Benchmarks/results/scale-server.md). User and database names are
+    /// looked up for the rows shown only (`pg_get_userbyid` is a cache lookup; NULL for a dropped role, as the view
+    /// gives; `pg_database` is searched only for another database's backends), and `pg_locks` (a pass over every
+    /// backend's lock slots) is read only when some backend waits on a lock.
     static func statement(all: Bool) -> SQL {
-        let scope = all ? "" : " AND a.datname = current_database()"
+        let scope = all ? "" : " AND a.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())"
         return SQL(
             """
+            WITH a AS MATERIALIZED (
+                   SELECT s.pid, s.datid, s.usesysid, s.application_name, s.state, s.wait_event_type, s.wait_event, s.query_start,
+                          s.xact_start, s.state_change, s.backend_xmin, left(s.query, 300) AS query, s.client_addr, s.client_port,
+                          s.backend_start, s.query_id
+                     FROM pg_stat_get_activity(NULL) s WHERE s.backend_type = 'client backend')
             SELECT t.cluster_backends, t.sees_all, b.*
-              FROM (SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS cluster_backends,
+              FROM (SELECT (SELECT count(*) FROM a) AS cluster_backends,
                            pg_has_role(current_user, 'pg_monitor', 'USAGE')
                            OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS sees_all) t
               LEFT JOIN LATERAL (
-                   SELECT a.pid, coalesce(a.application_name, '') AS application_name, a.usename, coalesce(a.state, 'unknown') AS state,
-                          a.wait_event_type, a.wait_event, a.query_start, a.xact_start, a.state_change, age(a.backend_xmin) AS xmin_age,
+                   SELECT a.pid, coalesce(a.application_name, '') AS application_name,
+                          nullif(pg_get_userbyid(a.usesysid), 'unknown (OID=' || a.usesysid || ')') AS usename,
+                          coalesce(a.state, 'unknown') AS state, a.wait_event_type, a.wait_event, a.query_start, a.xact_start,
+                          a.state_change, age(a.backend_xmin) AS xmin_age,
                           CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid)::text END AS blocked_by,
-                          left(a.query, 300) AS query, a.datname, host(a.client_addr) AS client_addr,
-                          nullif(a.client_port, -1) AS client_port, a.backend_start, w.wait_start, a.query_id
-                     FROM pg_stat_activity a
+                          a.query,
+                          CASE WHEN a.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) THEN current_database()
+                               ELSE (SELECT d.datname FROM pg_database d WHERE d.oid = a.datid) END AS datname,
+                          host(a.client_addr) AS client_addr, nullif(a.client_port, -1) AS client_port, a.backend_start,
+                          w.wait_start, a.query_id
+                     FROM a
                      LEFT JOIN (SELECT l.pid, min(l.waitstart) AS wait_start FROM pg_locks l
-                                 WHERE NOT l.granted GROUP BY l.pid) w ON w.pid = a.pid
-                    WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()\(unsafeRaw: scope)
+                                 WHERE NOT l.granted AND EXISTS (SELECT FROM a WHERE a.wait_event_type = 'Lock')
+                                 GROUP BY l.pid) w ON w.pid = a.pid
+                    WHERE a.pid <> pg_backend_pid()\(unsafeRaw: scope)
                     ORDER BY a.xact_start NULLS LAST LIMIT \(unsafeRaw: String(limit))) b ON true
             """
         ).named(all ? "metrics.sessions_cluster" : "metrics.sessions")

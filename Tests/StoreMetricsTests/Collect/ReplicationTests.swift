@@ -63,6 +63,14 @@ import Testing
         let metrics = PrometheusExport.render(snap)
         #expect(metrics.contains("storetop_replication_slot_retained_bytes{slot_name=\"cdc_phys\",slot_type=\"physical\",wal_status=\"reserved\"}"))
         #expect(metrics.contains("storetop_replication_standby_streaming{application_name=\"storetop_standby\""))
+        // the senders relation (pg_stat_get_wal_senders, then each sender's own activity row) gives the rows
+        // pg_stat_replication gives, as the monitoring role sees them
+        let monitor = try Connection(try ConnectionString(primary.monitorDSN))
+        defer { monitor.close() }
+        let cols = "pid, application_name, client_addr::text, state, sync_state"
+        let viewRows = try monitor.query(SQL(unsafeRaw: "SELECT \(cols) FROM pg_stat_replication ORDER BY application_name, pid")).rows
+        let sendersRows = try monitor.query(SQL(unsafeRaw: "WITH \(ServerPanel.senders) SELECT \(cols) FROM r")).rows
+        #expect(!viewRows.isEmpty && viewRows.map(\.values) == sendersRows.map(\.values))
         try standbySide(standbyEnv)
         try admin.query("SELECT pg_drop_replication_slot('cdc_logical')")
         try admin.query("SELECT pg_drop_replication_slot('cdc_phys')")
