@@ -50,7 +50,8 @@ struct HistoryFile {
             let path = dir.appendingPathComponent("history.sqlite").path
             let recording = try Recording(path: path, storetopVersion: version)
             return Opened(
-                tee: try RecordingTee(collector, recording: recording, name: name, schema: schema, retain: keep), path: path, directory: dir.path)
+                tee: try RecordingTee(collector, recording: recording, name: name, schema: schema, retain: keep, maxWriteShare: 0.1),
+                path: path, directory: dir.path)
         } catch {
             try? FileManager.default.removeItem(at: dir)
             return nil
