@@ -1,4 +1,4 @@
--- metrics.server after issue 23 (ServerPanel.statement(withSize: false) as of this commit), for Benchmarks/server-statements-bench.sh
+-- metrics.server after issue 23 (ServerPanel.statement(withSize: false); BenchStatementsTests keeps it equal), for Benchmarks/server-statements-bench.sh
 WITH w AS (SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END AS current),
                  r AS (SELECT s.pid, a.application_name, a.client_addr, s.state, s.sent_lsn, s.write_lsn, s.flush_lsn, s.replay_lsn,
                      s.write_lag, s.flush_lag, s.replay_lag, s.sync_state

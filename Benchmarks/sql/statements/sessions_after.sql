@@ -1,4 +1,4 @@
--- metrics.sessions after issue 23 (SessionsPanel.statement(all: false) as of this commit), for Benchmarks/server-statements-bench.sh
+-- metrics.sessions after issue 23 (SessionsPanel.statement(all: false); BenchStatementsTests keeps it equal), for Benchmarks/server-statements-bench.sh
 WITH a AS MATERIALIZED (
        SELECT s.pid, s.datid, s.usesysid, s.application_name, s.state, s.wait_event_type, s.wait_event, s.query_start,
               s.xact_start, s.state_change, s.backend_xmin, left(s.query, 300) AS query, s.client_addr, s.client_port,

@@ -20,12 +20,6 @@ enum LagPanel: Panel {
         return [statement(schema, [e, typed, queried, both, w])]
     }
 
-    /// The count of each range, in order.
-    static func read(_ c: Connection, _ schema: Identifier, _ ranges: [LagRange]) throws -> [Int64] {
-        var n = 0
-        return try read(c, schema, ranges, order: Array(ranges.indices), budget: nil, chunkRanges: chunkRanges, statements: &n).map { $0 ?? 0 }
-    }
-
     /// The first statement's size in estimated index entries (the position span, up to the cap: positions are
     /// shared by every tenant, so with many tenants it overestimates many times over). It holds at 1-2 µs an entry
     /// (more where the visibility map is behind) well inside the collector's statement timeout; each later
