@@ -90,7 +90,6 @@ extension Collector {
         guard rows.count > CursorsPanel.shown else { return rows }
         let boxes = Dictionary(outboxes.map { ($0.key, $0.head) }, uniquingKeysWith: max)
         let parkedAt = Set(rows.indices.filter { rows[$0].ops.parked > 0 })
-        let gap = CursorsPanel.Rank.gap(heads: heads, outboxes: boxes)
-        return CursorsPanel.Rank.first(CursorsPanel.shown, of: rows, parkedAt: parkedAt, gap: gap).map { rows[$0] }
+        return CursorsPanel.Rank(heads: heads, outboxes: boxes).first(CursorsPanel.shown, of: rows, parkedAt: parkedAt).map { rows[$0] }
     }
 }

@@ -20,15 +20,6 @@ enum CursorsPanel: Panel {
         var form: Form
     }
 
-    /// The carried rows, held by reference so a read merges the changed ones in place: the collector's state is
-    /// copied at each snapshot's start, and a dictionary shared with that copy would be copied whole (50,000 rows)
-    /// by the first change merged into it. Touched only by the snapshot in progress (snapshots are serialized by
-    /// the pool of one, and the state is handed over under the collector's lock).
-    final class CarriedRows: @unchecked Sendable {
-        var rows: [CursorKey: CursorRow]
-        init(_ rows: [CursorKey: CursorRow]) { self.rows = rows }
-    }
-
     /// Which columns the store's schema version has.
     struct Form: Sendable, Equatable {
         /// Version 4 or later: consumers record their first unhandled row.
@@ -60,11 +51,11 @@ enum CursorsPanel: Panel {
         if since != nil, let merged = carry?.rows {
             // merged in place (`CarriedRows`): the carry lets go of them first, so a failure below leaves none
             carry = nil
-            for r in got.rows { merged.rows[r.key] = r }
+            merged.merge(got.rows)
             // every row written since the previous read is in `got`, so a deletion leaves more merged rows than the count
-            if got.count <= limit, merged.rows.count == got.count {
+            if got.count <= limit, merged.at.count == got.count {
                 carry = Carry(rows: merged, xmin: got.xmin, form: form)
-                return Rows(storage: .carried(merged.rows), parked: got.parked)
+                return Rows(rows: merged.rows, parked: got.parked, at: merged.at)
             }
             // a consumer was deleted, or there are more than the bound: read them all
             statements += 1
@@ -72,11 +63,9 @@ enum CursorsPanel: Panel {
         }
         let carried =
             got.count <= limit && !got.xmin.isEmpty && got.xmin.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-            ? Carry(
-                rows: CarriedRows(Dictionary(got.rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })), xmin: got.xmin, form: form)
-            : nil
+            ? Carry(rows: CarriedRows(got.rows), xmin: got.xmin, form: form) : nil
         carry = carried
-        return Rows(storage: .list(got.rows), parked: got.parked)
+        return Rows(rows: got.rows, parked: got.parked, at: carried?.rows.at)
     }
 
     /// One statement: the changed rows and the table's count, oldest running transaction and parked counts.

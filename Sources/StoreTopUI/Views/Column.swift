@@ -75,7 +75,9 @@ struct TableRow: Sendable {
     init<Row>(_ specs: [ColumnSpec<Row>], _ row: Row, id: RowID, dim: Bool = false, children: [TableRow] = []) {
         self.id = id
         (cells, roles, keys) = ([], [], [])
-        (cells.reserveCapacity(specs.count), roles.reserveCapacity(specs.count), keys.reserveCapacity(specs.count))
+        cells.reserveCapacity(specs.count)
+        roles.reserveCapacity(specs.count)
+        keys.reserveCapacity(specs.count)
         for s in specs {
             cells.append(Self.shown(s.text(row)))
             roles.append(s.role(row))

@@ -14,7 +14,8 @@ import Testing
 
     /// What the collector kept before the partial selection: every row ranked, sorted, the first `k`.
     func sortedPrefix(_ rows: [CursorRow], _ k: Int, heads: [String: Int64]) -> [CursorRow] {
-        let gap = CursorsPanel.Rank.gap(heads: heads, outboxes: [:])
+        let rank = CursorsPanel.Rank(heads: heads, outboxes: [:])
+        func gap(_ r: CursorRow) -> Int64 { withUnsafePointer(to: r) { rank.gap($0) } }
         func operated(_ r: CursorRow) -> Bool { r.ops.pausedAt != nil || r.ops.failingError != nil || r.ops.parked > 0 }
         return Array(
             rows.sorted { a, b in
@@ -43,18 +44,17 @@ import Testing
     @Test func tiesAreBrokenByTenantThenName() {
         // every gap equal: the order is tenant, then name
         let rows = (0..<40).map { row("c\($0 % 10)", tenant: "t\($0 / 10)", position: 5) }.shuffled()
-        let ranked = CursorsPanel.Rank.first(12, of: rows, parkedAt: [], gap: CursorsPanel.Rank.gap(heads: [:], outboxes: [:]))
+        let ranked = CursorsPanel.Rank(heads: [:], outboxes: [:]).first(12, of: rows, parkedAt: [])
         #expect(ranked.map { "\(rows[$0].tenant)/\(rows[$0].name)" } == sortedPrefix(rows, 12, heads: [:]).map { "\($0.tenant)/\($0.name)" })
         #expect(ranked.prefix(3).map { rows[$0].name } == ["c0", "c1", "c2"] && ranked.allSatisfy { rows[$0].tenant != "t2" })
     }
 
     @Test func fewerRowsThanTheBoundAreAllKeptAsTheyCame() {
         let rows = (0..<10).map { row("c\($0)", position: Int64($0)) }
-        let read = CursorsPanel.Rows(storage: .list(rows), parked: [:])
+        let read = CursorsPanel.Rows(rows: rows, parked: [:])
         #expect(read.kept(CursorsPanel.shown, heads: ["t": 100], outboxes: [:]).map(\.name) == rows.map(\.name))
         #expect(Collector.shownConsumers(rows, heads: ["t": 100], outboxes: []).map(\.name) == rows.map(\.name))
-        let keys = Dictionary(uniqueKeysWithValues: rows.map { ($0.key, $0) })
-        #expect(Set(CursorsPanel.Rows(storage: .carried(keys), parked: [:]).kept(10, heads: [:], outboxes: [:]).map(\.name)) == Set(rows.map(\.name)))
+        #expect(read.kept(10, heads: [:], outboxes: [:]).map(\.name) == rows.map(\.name))
     }
 
     @Test func operatedConsumersAreAlwaysKeptThenTheWidestGaps() throws {
@@ -68,15 +68,16 @@ import Testing
         ]
         let heads = ["t0": 49, "t1": 49, "t2": 49] as [String: Int64]
         let boxes = [OutboxKey(tenant: "t1", kind: "mail"): Int64(1_000)]
-        let list = CursorsPanel.Rows(storage: .list(rows), parked: parked)
-        let carried = CursorsPanel.Rows(storage: .carried(Dictionary(uniqueKeysWithValues: rows.map { ($0.key, $0) })), parked: parked)
+        let list = CursorsPanel.Rows(rows: rows, parked: parked)
+        let carried = CursorsPanel.Rows(rows: rows, parked: parked, at: CursorsPanel.CarriedRows(rows).at)
         for read in [list, carried] {
             let kept = read.kept(7, heads: heads, outboxes: boxes)
             #expect(kept.map(\.name) == ["c150", "c151", "c160", "box", "c0", "c100", "c50"])
             #expect(kept.map(\.ops.parked) == [0, 0, 3, 0, 0, 0, 0] && kept[2].ops.parkedReplaying == 1)
             // the same as ranking every row with its parked counts set, sorting and keeping the first
             let withCounts = CursorsPanel.withParked(rows, parked)
-            let gap = CursorsPanel.Rank.gap(heads: heads, outboxes: boxes)
+            let rank = CursorsPanel.Rank(heads: heads, outboxes: boxes)
+            func gap(_ r: CursorRow) -> Int64 { withUnsafePointer(to: r) { rank.gap($0) } }
             let reference = withCounts.sorted { a, b in
                 let x = (a.ops.pausedAt != nil || a.ops.failingError != nil || a.ops.parked > 0, gap(a))
                 let y = (b.ops.pausedAt != nil || b.ops.failingError != nil || b.ops.parked > 0, gap(b))
@@ -95,5 +96,12 @@ import Testing
         let heads = Dictionary(uniqueKeysWithValues: Set(rows.map(\.tenant)).map { ($0, Int64(10_000)) })
         #expect(
             Collector.shownConsumers(rows, heads: heads, outboxes: []).map(\.key) == sortedPrefix(rows, CursorsPanel.shown, heads: heads).map(\.key))
+    }
+
+    @Test func theCarryReplacesChangedRowsInPlaceAndAppendsNewOnes() {
+        let carried = CursorsPanel.CarriedRows((0..<4).map { row("c\($0)", position: Int64($0)) })
+        carried.merge([row("c2", position: 20), row("new", position: 5), row("c0", position: 10)])
+        #expect(carried.rows.map { "\($0.name)@\($0.position)" } == ["c0@10", "c1@1", "c2@20", "c3@3", "new@5"])
+        #expect(carried.at[CursorKey(tenant: "t", name: "new")] == 4 && carried.at.count == 5)
     }
 }
