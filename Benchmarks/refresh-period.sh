@@ -33,6 +33,7 @@ done
 export STORETOP_MON=$STORETOP_TEST_MONITOR_DSN
 bin=$STORETOP_TEST_BINDIR
 sock=strefresh-$$
+runs=0
 bg=()
 cleanup() {
     set +e
@@ -56,6 +57,9 @@ if [ "$sessions" -gt 0 ]; then
 fi
 
 run() { # NAME BINARY PERF(0/1)
+    # a tmux server of its own per run (a new one on the socket just killed can fail to start)
+    runs=$((runs + 1))
+    sock=strefresh-$$-$runs
     tmux -L "$sock" -u new-session -d -x 200 -y 50 "$2 --dsn env:STORETOP_MON --interval 1"
     local pane="" pid
     for _ in $(seq 1 50); do pane=$(tmux -L "$sock" list-panes -F '#{pane_pid}' 2>/dev/null || true); [ -n "$pane" ] && break; sleep 0.1; done
