@@ -69,21 +69,27 @@ extension Collector {
     /// The consumers a snapshot keeps when there are more than `CursorsPanel.shown`: every one a person has to act
     /// on whatever its lag (paused, failing handler, parked events), then the widest position gaps (its tenant's
     /// deliverable event head, or its outbox's head, minus its position: known for every consumer without a count,
-    /// and an upper bound of its lag), ties by tenant and name.
-    static func shownConsumers(_ rows: [CursorRow], heads: [String: Int64], outboxes: [OutboxRow]) -> [CursorRow] {
+    /// and an upper bound of its lag), ties by tenant and name (`CursorsPanel.Rank`). Notes the cut in `run`.
+    func keptConsumers(_ read: CursorsPanel.Rows?, heads: [String: Int64], outboxes: [OutboxRow], _ run: inout PanelRun) -> [CursorRow]? {
+        guard let read else { return nil }
         let boxes = Dictionary(outboxes.map { ($0.key, $0.head) }, uniquingKeysWith: max)
-        func gap(_ r: CursorRow) -> Int64 {
-            let head = r.source == "events" ? heads[r.tenant] ?? 0 : r.kind.flatMap { boxes[OutboxKey(tenant: r.tenant, kind: $0)] } ?? 0
-            return max(0, head - r.position)
+        // a partial selection over the carried rows (copying and sorting all 50,000 was 15 % of a refresh's CPU)
+        let rows = read.kept(CursorsPanel.shown, heads: heads, outboxes: boxes)
+        if read.count > CursorsPanel.shown {
+            let all = read.count > CursorsPanel.limit ? "more than \(Format.count(Int64(CursorsPanel.limit)))" : Format.count(Int64(read.count))
+            run.note(
+                CursorsPanel.name,
+                "cursors: \(all) durable consumers; showing the \(Format.count(Int64(CursorsPanel.shown))) furthest behind by position "
+                    + "(and every paused, failing or parking one), with lag and status for those only")
         }
-        // ranks by index (a row holds a dozen strings: sorting copies of 50,000 rows was 8 % of a refresh's CPU)
-        let rank = rows.map { r in (operated: r.ops.pausedAt != nil || r.ops.failingError != nil || r.ops.parked > 0, gap: gap(r)) }
-        let order = rows.indices.sorted { a, b in
-            let x = rank[a], y = rank[b]
-            if x.operated != y.operated { return x.operated }
-            if x.gap != y.gap { return x.gap > y.gap }
-            return (rows[a].tenant, rows[a].name) < (rows[b].tenant, rows[b].name)
-        }
-        return order.prefix(CursorsPanel.shown).map { rows[$0] }
+        return rows
+    }
+
+    /// `keptConsumers` of a list of rows whose parked counts are set (tests).
+    static func shownConsumers(_ rows: [CursorRow], heads: [String: Int64], outboxes: [OutboxRow]) -> [CursorRow] {
+        guard rows.count > CursorsPanel.shown else { return rows }
+        let boxes = Dictionary(outboxes.map { ($0.key, $0.head) }, uniquingKeysWith: max)
+        let parkedAt = Set(rows.indices.filter { rows[$0].ops.parked > 0 })
+        return CursorsPanel.Rank(heads: heads, outboxes: boxes).first(CursorsPanel.shown, of: rows, parkedAt: parkedAt).map { rows[$0] }
     }
 }

@@ -117,21 +117,12 @@ public final class Collector: @unchecked Sendable {
         }
         var heads = run.snapshot.streams.map { Dictionary($0.tenants.map { ($0.tenant, $0.headPosition) }, uniquingKeysWith: max) }
         let version = locks?.schemaVersion ?? StoreSchema.currentVersion
-        var rows = try run(CursorsPanel.name) { n in try CursorsPanel.read(c, name, version: version, carry: &state.cursors, statements: &n) }
-        if let rows, heads == nil {
-            heads = try run(CursorsPanel.name) {
-                try CursorsPanel.tenantHeads(c, name, tenants: Array(Set(rows.map(\.tenant))).sorted(), safe: safeEvents)
-            }
+        let read = try run(CursorsPanel.name) { n in try CursorsPanel.read(c, name, version: version, carry: &state.cursors, statements: &n) }
+        if let read, heads == nil {
+            heads = try run(CursorsPanel.name) { try CursorsPanel.tenantHeads(c, name, tenants: read.tenants, safe: safeEvents) }
         }
         let outRows = try run(OutboxesPanel.name) { try OutboxesPanel.read(c, name) }
-        if let r = rows, r.count > CursorsPanel.shown {
-            rows = Self.shownConsumers(r, heads: heads ?? [:], outboxes: outRows ?? [])
-            let all = r.count > CursorsPanel.limit ? "more than \(Format.count(Int64(CursorsPanel.limit)))" : Format.count(Int64(r.count))
-            run.note(
-                CursorsPanel.name,
-                "cursors: \(all) durable consumers; showing the \(Format.count(Int64(CursorsPanel.shown))) furthest behind by position "
-                    + "(and every paused, failing or parking one), with lag and status for those only")
-        }
+        let rows = keptConsumers(read, heads: heads ?? [:], outboxes: outRows ?? [], &run)
         try collectConsumers(
             c, &run, &state, rows: rows, outRows: outRows, heads: heads ?? [:], headsKnown: heads != nil, locks: locks, now: now)
         try collectLists(c, &run, schemaVersion: locks?.schemaVersion)

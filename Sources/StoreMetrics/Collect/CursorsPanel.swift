@@ -15,7 +15,7 @@ enum CursorsPanel: Panel {
 
     /// The consumers as last read, and the oldest transaction running then.
     struct Carry: Sendable {
-        var rows: [CursorKey: CursorRow]
+        var rows: CarriedRows
         var xmin: String
         var form: Form
     }
@@ -37,24 +37,25 @@ enum CursorsPanel: Panel {
         ]
     }
 
-    /// Reads the consumers (unsorted; at most `limit` + 1, so the caller sees that the list was cut).
+    /// Reads the consumers (unsorted; at most `limit` + 1, so the caller sees that the list was cut), left in the
+    /// carry's storage (`Rows`).
     /// - Parameters:
     ///   - version: the store's schema version (which columns it has, `Form`).
     ///   - statements: counts a second statement when one is sent.
     static func read(
         _ c: Connection, _ schema: Identifier, version: Int, carry: inout Carry?, statements: inout Int
-    ) throws -> [CursorRow] {
+    ) throws -> Rows {
         let form = Form(version: version)
         let since = carry?.form == form ? carry?.xmin : nil
         var got = try read(c, schema, since: since, form: form)
-        if since != nil, var merged = carry?.rows {
-            // merged in place: the carry lets go of its rows first, so 50,000 of them are not copied every refresh
+        if since != nil, let merged = carry?.rows {
+            // merged in place (`CarriedRows`): the carry lets go of them first, so a failure below leaves none
             carry = nil
-            for r in got.rows { merged[r.key] = r }
+            merged.merge(got.rows)
             // every row written since the previous read is in `got`, so a deletion leaves more merged rows than the count
-            if got.count <= limit, merged.count == got.count {
+            if got.count <= limit, merged.at.count == got.count {
                 carry = Carry(rows: merged, xmin: got.xmin, form: form)
-                return withParked(Array(merged.values), got.parked)
+                return Rows(rows: merged.rows, parked: got.parked, at: merged.at)
             }
             // a consumer was deleted, or there are more than the bound: read them all
             statements += 1
@@ -62,9 +63,9 @@ enum CursorsPanel: Panel {
         }
         let carried =
             got.count <= limit && !got.xmin.isEmpty && got.xmin.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-            ? Carry(rows: Dictionary(got.rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }), xmin: got.xmin, form: form) : nil
+            ? Carry(rows: CarriedRows(got.rows), xmin: got.xmin, form: form) : nil
         carry = carried
-        return withParked(got.rows, got.parked)
+        return Rows(rows: got.rows, parked: got.parked, at: carried?.rows.at)
     }
 
     /// One statement: the changed rows and the table's count, oldest running transaction and parked counts.

@@ -43,12 +43,21 @@ public struct TenantSummary: Sendable, Equatable {
         d?.tenantSummary(for: s) ?? build(s, nil)
     }
 
+    /// The tenants `build` has a row for, sorted: the store's, and those its sessions name (the tenant picker needs
+    /// only these, not the whole summary).
+    public static func tenants(of s: Snapshot) -> [String] {
+        var names = Set(s.tenants)
+        for g in s.sessions?.groups ?? [] where !g.other {
+            if let t = g.tenant { names.insert(t) }
+        }
+        return names.sorted()
+    }
+
     /// Builds the per-tenant rows from a snapshot (and its derivations). Groups every panel by tenant once, so
     /// the cost is linear in rows (a dashboard calls this on every frame). Prefer `Derived.tenantSummary(for:)`, which `History.add` built once.
     public static func build(_ s: Snapshot, _ d: Derived?) -> [TenantSummary] {
-        var names = Set(s.tenants)
+        let names = tenants(of: s)
         let groups = Dictionary(grouping: s.sessions?.groups.filter { $0.tenant != nil && !$0.other } ?? [], by: { $0.tenant! })
-        groups.keys.forEach { names.insert($0) }
         let pools = Dictionary(grouping: s.pools, by: \.tenant)
         let cursors = Dictionary(grouping: s.cursors, by: \.tenant)
         let outboxes = Dictionary(grouping: s.outboxes, by: \.tenant)
@@ -56,7 +65,7 @@ public struct TenantSummary: Sendable, Equatable {
         let heads = Dictionary(s.streams?.tenants.map { ($0.tenant, $0.events) } ?? [], uniquingKeysWith: { a, _ in a })
         var out: [TenantSummary] = []
         out.reserveCapacity(names.count)
-        for t in names.sorted() {
+        for t in names {
             var row = TenantSummary(
                 tenant: t, sessions: 0, pools: 0, events: 0, appendRate: d?.tenantAppendRate[t], worstLagEvents: 0,
                 worstLagSeconds: 0, worstStatus: .ok, worstConsumer: nil, outboxRows: 0, oldestOutboxAge: nil, bookmarks: 0)

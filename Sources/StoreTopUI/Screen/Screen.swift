@@ -81,7 +81,7 @@ public enum Screen {
     /// axon's namespace) not already listed.
     static func tenants(_ m: Model) -> [String] {
         guard let snap = m.snapshot else { return [] }
-        let own = TenantSummary.rows(for: snap, derived: nil).map(\.tenant)
+        let own = TenantSummary.tenants(of: snap)
         let outboxes = (snap.foreign ?? []).flatMap { $0.outboxes.map(\.tenant) }
         let namespaces = (snap.sessions?.groups ?? []).filter { $0.library != nil }.compactMap(\.tenant)
         let known = Set(own)
