@@ -79,19 +79,12 @@ struct TableRow: Sendable {
         roles.reserveCapacity(specs.count)
         keys.reserveCapacity(specs.count)
         for s in specs {
-            cells.append(Self.shown(s.text(row)))
+            cells.append(DisplayText.sanitize(s.text(row)))
             roles.append(s.role(row))
             keys.append(s.sort(row))
         }
         self.dim = dim
         self.children = children
-    }
-
-    /// `DisplayText.sanitize(text)`, without looking up each character's Unicode properties when every byte is
-    /// printable ASCII (no such character is ever escaped): most cells are, and a snapshot's first frame at 10,000
-    /// tenants builds 130,000 of them.
-    static func shown(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } ? text : DisplayText.sanitize(text)
     }
 }
 
