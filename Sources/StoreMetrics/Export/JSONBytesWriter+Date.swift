@@ -7,7 +7,9 @@ import Foundation
 extension JSONBytesWriter {
     func date(_ d: Date) {
         // ICU's calendar range, in ms since 1970.
-        let ms = min(max(((d.timeIntervalSinceReferenceDate + 978_307_200.0) * 1000.0 + 0.5).rounded(.down), -184_303_902_528_000_000), 183_882_168_921_600_000)
+        let ms = min(
+            max(((d.timeIntervalSinceReferenceDate + 978_307_200.0) * 1000.0 + 0.5).rounded(.down), -184_303_902_528_000_000), 183_882_168_921_600_000
+        )
         let t = Int64(ms)
         let day = Self.floorDiv(t, 86_400_000)
         let inDay = t - day * 86_400_000
@@ -28,7 +30,9 @@ extension JSONBytesWriter {
         two(inDay / 1000 % 60)
         out.append(UInt8(ascii: "."))
         let milli = inDay % 1000
-        out.append(contentsOf: [UInt8(milli / 100) + 0x30, UInt8(milli / 10 % 10) + 0x30, UInt8(milli % 10) + 0x30, UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        out.append(contentsOf: [
+            UInt8(milli / 100) + 0x30, UInt8(milli / 10 % 10) + 0x30, UInt8(milli % 10) + 0x30, UInt8(ascii: "Z"), UInt8(ascii: "\""),
+        ])
     }
 
     private func two(_ v: Int64) {

@@ -64,13 +64,15 @@ import Testing
     @Test func stringsAreTheSame() throws {
         let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
         let c1 = String(String.UnicodeScalarView((0x7F...0xA0).compactMap(Unicode.Scalar.init)))
-        let invisible = "\u{200D}\u{200E}\u{200F}\u{2027}\u{2028}\u{2029}\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}\u{202F}\u{2065}\u{2066}\u{2067}\u{2068}\u{2069}\u{206A}"
+        let invisible =
+            "\u{200D}\u{200E}\u{200F}\u{2027}\u{2028}\u{2029}\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}\u{202F}\u{2065}\u{2066}\u{2067}\u{2068}\u{2069}\u{206A}"
         var strings = [
             "", controls, c1, invisible, "\"quoted\" \\back\\slash/ and/slashes//", "emoji 😀👩‍👩‍👧 flags 🇩🇪", "e\u{301} combining a\u{30A}\u{316}",
             "tab\tnew\nline\r\u{8}\u{C}", "ünïcödé ÆØÅ 中文 العربية", "\u{FEFF}bom \u{FFFD} \u{10FFFF}", "ends with \u{E2}\u{80}",
         ]
         var rng = SeededRandom(seed: 2028)
-        let pool = Array(controls.unicodeScalars) + Array(c1.unicodeScalars) + Array(invisible.unicodeScalars) + Array("aZ/\\\" é😀\u{301}€".unicodeScalars)
+        let pool =
+            Array(controls.unicodeScalars) + Array(c1.unicodeScalars) + Array(invisible.unicodeScalars) + Array("aZ/\\\" é😀\u{301}€".unicodeScalars)
         for _ in 0..<3000 {
             let n = Int.random(in: 0...24, using: &rng)
             strings.append(String(String.UnicodeScalarView((0..<n).map { _ in pool.randomElement(using: &rng)! })))
@@ -100,7 +102,9 @@ import Testing
         ]
         var rng = SeededRandom(seed: 150)
         let letters = Array("aAbBzZ09_xXyY".utf8)
-        for _ in 0..<4000 { names.append(String(decoding: (0..<Int.random(in: 1...9, using: &rng)).map { _ in letters.randomElement(using: &rng)! }, as: UTF8.self)) }
+        for _ in 0..<4000 {
+            names.append(String(decoding: (0..<Int.random(in: 1...9, using: &rng)).map { _ in letters.randomElement(using: &rng)! }, as: UTF8.self))
+        }
         for chunk in stride(from: 0, to: names.count, by: 40) { try Self.same(Keys(names: Array(names[chunk..<min(names.count, chunk + 40)]))) }
     }
 }
