@@ -88,6 +88,6 @@ struct JSONBytesKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let d = depth
         writer.prepare(frame)
         let id = writer.keys.id(name, snakeCase: true, escapeSlashes: writer.options.escapeSlashes)
-        return JSONBytesSuperEncoder(writer: writer, frame: frame, parentKey: id, depth: d)
+        return JSONBytesValueEncoder(writer: writer, slot: -1, depth: d, parentFrame: frame, parentKey: id)
     }
 }

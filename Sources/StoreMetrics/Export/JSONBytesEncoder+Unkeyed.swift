@@ -51,64 +51,6 @@ struct JSONBytesUnkeyed: UnkeyedEncodingContainer {
 
     mutating func superEncoder() -> any Encoder {
         let depth = element()
-        return JSONBytesSuperEncoder(writer: writer, frame: frame, parentKey: -1, depth: depth)
+        return JSONBytesValueEncoder(writer: writer, slot: -1, depth: depth, parentFrame: frame)
     }
-}
-
-/// The encoder `superEncoder()` returns: its value opens a container (the member `parentKey`, or the next array
-/// element); a single value is written where it stands.
-struct JSONBytesSuperEncoder: Encoder {
-    let writer: JSONBytesWriter
-    /// The container it was asked of.
-    let frame: Int
-    let parentKey: Int
-    let depth: Int
-    var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        writer.prepare(frame)
-        return KeyedEncodingContainer(JSONBytesKeyed<Key>(writer: writer, frame: writer.open(object: true, depth: depth, parentKey: parentKey)))
-    }
-
-    func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        writer.prepare(frame)
-        return JSONBytesUnkeyed(writer: writer, frame: writer.open(object: false, depth: depth, parentKey: parentKey))
-    }
-
-    func singleValueContainer() -> any SingleValueEncodingContainer {
-        JSONBytesSuperSingle(writer: writer, frame: frame, parentKey: parentKey, depth: depth)
-    }
-}
-
-/// A super encoder's single value: written as the member `parentKey` (or in the array element already started).
-struct JSONBytesSuperSingle: SingleValueEncodingContainer {
-    let writer: JSONBytesWriter
-    let frame: Int
-    let parentKey: Int
-    let depth: Int
-    var codingPath: [any CodingKey] { [] }
-
-    mutating func encodeNil() throws { try encode(String?.none) }
-    mutating func encode<T: Encodable>(_ value: T) throws {
-        writer.prepare(frame)
-        let start = writer.out.count
-        try writer.writeValue(value, depth: depth)
-        if parentKey >= 0 { writer.entries.append(JSONBytesWriter.Entry(key: parentKey, start: start, end: writer.out.count)) }
-    }
-    mutating func encode(_ value: Bool) throws { try encode(generic: value) }
-    mutating func encode(_ value: String) throws { try encode(generic: value) }
-    mutating func encode(_ value: Double) throws { try encode(generic: value) }
-    mutating func encode(_ value: Float) throws { try encode(generic: value) }
-    mutating func encode(_ value: Int) throws { try encode(generic: value) }
-    mutating func encode(_ value: Int8) throws { try encode(generic: value) }
-    mutating func encode(_ value: Int16) throws { try encode(generic: value) }
-    mutating func encode(_ value: Int32) throws { try encode(generic: value) }
-    mutating func encode(_ value: Int64) throws { try encode(generic: value) }
-    mutating func encode(_ value: UInt) throws { try encode(generic: value) }
-    mutating func encode(_ value: UInt8) throws { try encode(generic: value) }
-    mutating func encode(_ value: UInt16) throws { try encode(generic: value) }
-    mutating func encode(_ value: UInt32) throws { try encode(generic: value) }
-    mutating func encode(_ value: UInt64) throws { try encode(generic: value) }
-    private mutating func encode<T: Encodable>(generic value: T) throws { try encode(value) }
 }

@@ -35,70 +35,62 @@ struct JSONBytesEncoder {
 
 /// The `Encoder` one value sees: its slot in the writer remembers the container it opened, so that a second
 /// `container(keyedBy:)` (a wrapper adding keys to the object its wrapped value wrote) merges into the same object.
+/// A super encoder (`superEncoder()`) has no slot: its container opens as the member `parentKey` of `parentFrame`
+/// (or as the array element already started).
 struct JSONBytesValueEncoder: Encoder {
     let writer: JSONBytesWriter
     let slot: Int
     let depth: Int
+    var parentFrame = -1
+    var parentKey = -1
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
+    private func frame(object: Bool) -> Int {
+        if slot >= 0 { return writer.slotFrame(slot, object: object, depth: depth) }
+        writer.prepare(parentFrame)
+        return writer.open(object: object, depth: depth, parentKey: parentKey)
+    }
+
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        let frame = writer.slotFrame(slot, object: true, depth: depth)
-        return KeyedEncodingContainer(JSONBytesKeyed<Key>(writer: writer, frame: frame))
+        KeyedEncodingContainer(JSONBytesKeyed<Key>(writer: writer, frame: frame(object: true)))
     }
 
-    func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        JSONBytesUnkeyed(writer: writer, frame: writer.slotFrame(slot, object: false, depth: depth))
-    }
+    func unkeyedContainer() -> any UnkeyedEncodingContainer { JSONBytesUnkeyed(writer: writer, frame: frame(object: false)) }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer {
-        JSONBytesSingle(writer: writer, slot: slot, depth: depth)
-    }
+    func singleValueContainer() -> any SingleValueEncodingContainer { JSONBytesSingle(encoder: self) }
 }
 
-/// A value's single-value container: one value, written where the value goes.
+/// A value's single-value container: one value, written where the value goes (a super encoder's: as its member).
 struct JSONBytesSingle: SingleValueEncodingContainer {
-    let writer: JSONBytesWriter
-    let slot: Int
-    let depth: Int
+    let encoder: JSONBytesValueEncoder
     var codingPath: [any CodingKey] { [] }
 
-    mutating func encodeNil() throws {
-        writer.slots[slot].wrote = true
-        writer.raw("null")
+    mutating func encodeNil() throws { try encode(String?.none) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        let (w, e) = (encoder.writer, encoder)
+        if e.slot >= 0 {
+            w.slots[e.slot].wrote = true
+            return try w.writeValue(value, depth: e.depth)
+        }
+        w.prepare(e.parentFrame)
+        let start = w.out.count
+        try w.writeValue(value, depth: e.depth)
+        if e.parentKey >= 0 { w.entries.append(JSONBytesWriter.Entry(key: e.parentKey, start: start, end: w.out.count)) }
     }
-    mutating func encode(_ value: Bool) throws {
-        writer.slots[slot].wrote = true
-        writer.raw(value ? "true" : "false")
-    }
-    mutating func encode(_ value: String) throws {
-        writer.slots[slot].wrote = true
-        writer.string(value)
-    }
-    mutating func encode(_ value: Double) throws {
-        writer.slots[slot].wrote = true
-        try writer.double(value)
-    }
-    mutating func encode(_ value: Int) throws {
-        writer.slots[slot].wrote = true
-        writer.int(Int64(value))
-    }
-    mutating func encode(_ value: Int64) throws {
-        writer.slots[slot].wrote = true
-        writer.int(value)
-    }
+    mutating func encode(_ value: Bool) throws { try encode(generic: value) }
+    mutating func encode(_ value: String) throws { try encode(generic: value) }
+    mutating func encode(_ value: Double) throws { try encode(generic: value) }
     mutating func encode(_ value: Float) throws { try encode(generic: value) }
+    mutating func encode(_ value: Int) throws { try encode(generic: value) }
     mutating func encode(_ value: Int8) throws { try encode(generic: value) }
     mutating func encode(_ value: Int16) throws { try encode(generic: value) }
     mutating func encode(_ value: Int32) throws { try encode(generic: value) }
+    mutating func encode(_ value: Int64) throws { try encode(generic: value) }
     mutating func encode(_ value: UInt) throws { try encode(generic: value) }
     mutating func encode(_ value: UInt8) throws { try encode(generic: value) }
     mutating func encode(_ value: UInt16) throws { try encode(generic: value) }
     mutating func encode(_ value: UInt32) throws { try encode(generic: value) }
     mutating func encode(_ value: UInt64) throws { try encode(generic: value) }
     private mutating func encode<T: Encodable>(generic value: T) throws { try encode(value) }
-    mutating func encode<T: Encodable>(_ value: T) throws {
-        writer.slots[slot].wrote = true
-        try writer.writeValue(value, depth: depth)
-    }
 }

@@ -73,15 +73,9 @@ final class JSONKeyTable {
     private static func foundationSnakeCase(_ key: String) -> String {
         struct One: Encodable {
             let key: String
-            struct K: CodingKey {
-                var stringValue: String
-                init(stringValue: String) { self.stringValue = stringValue }
-                var intValue: Int? { nil }
-                init?(intValue: Int) { nil }
-            }
             func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: K.self)
-                try c.encode(0, forKey: K(stringValue: key))
+                var c = encoder.container(keyedBy: JSONAnyKey.self)
+                try c.encode(0, forKey: JSONAnyKey(stringValue: key))
             }
         }
         let enc = JSONEncoder()
@@ -91,4 +85,12 @@ final class JSONKeyTable {
         else { return key }
         return converted
     }
+}
+
+/// A coding key of any name.
+struct JSONAnyKey: CodingKey {
+    var stringValue: String
+    init(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
 }
