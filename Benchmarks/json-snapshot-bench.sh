@@ -9,6 +9,8 @@ set -euo pipefail
 [ $# -ge 3 ] || { echo "usage: $0 OLD_BINARY NEW_BINARY DSN [ROUNDS]" >&2; exit 2; }
 old=$1; new=$2; dsn=$3; rounds=${4:-5}
 export LC_ALL=C.UTF-8
+# Passed by name (--dsn env:VAR), so that the password is not on the command line.
+export JSON_SNAPSHOT_BENCH_DSN=$dsn
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) printf "%.2f", a[(NR+1)/2]; else printf "%.2f", (a[NR/2]+a[NR/2+1])/2}'; }
@@ -17,7 +19,7 @@ for r in $(seq 1 "$rounds"); do
     for which in old new; do
         bin=$old; [ "$which" = new ] && bin=$new
         load=$(cut -d' ' -f1-3 /proc/loadavg)
-        /usr/bin/time -f '%e %U %S' -o "$tmp/time" "$bin" snapshot --json --sample 0 "$dsn" > "$tmp/$which.json"
+        /usr/bin/time -f '%e %U %S' -o "$tmp/time" "$bin" snapshot --json --sample 0 --dsn env:JSON_SNAPSHOT_BENCH_DSN > "$tmp/$which.json"
         read -r wall user sys < "$tmp/time"
         bytes=$(wc -c < "$tmp/$which.json")
         echo "$wall $user $sys" >> "$tmp/$which.all"
