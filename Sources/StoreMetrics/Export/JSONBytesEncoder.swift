@@ -66,16 +66,19 @@ struct JSONBytesSingle: SingleValueEncodingContainer {
     let encoder: JSONBytesValueEncoder
     var codingPath: [any CodingKey] { [] }
 
-    mutating func encodeNil() throws { try encode(String?.none) }
-    mutating func encode<T: Encodable>(_ value: T) throws {
+    mutating func encodeNil() throws { try put { encoder.writer.raw("null") } }
+    mutating func encode<T: Encodable>(_ value: T) throws { try put { try encoder.writer.writeValue(value, depth: encoder.depth) } }
+
+    /// Writes the value: in its slot, or as its super encoder's member.
+    private func put(_ write: () throws -> Void) throws {
         let (w, e) = (encoder.writer, encoder)
         if e.slot >= 0 {
             w.slots[e.slot].wrote = true
-            return try w.writeValue(value, depth: e.depth)
+            return try write()
         }
         w.prepare(e.parentFrame)
         let start = w.out.count
-        try w.writeValue(value, depth: e.depth)
+        try write()
         if e.parentKey >= 0 { w.entries.append(JSONBytesWriter.Entry(key: e.parentKey, start: start, end: w.out.count)) }
     }
     mutating func encode(_ value: Bool) throws { try encode(generic: value) }

@@ -16,7 +16,7 @@ import Testing
     /// Prints where two texts part (a failure's diagnosis).
     static func firstDifference(_ a: String, _ b: String) {
         let (x, y) = (Array(a.utf8), Array(b.utf8))
-        let i = zip(x, y).firstIndex { $0 != $1 } ?? min(x.count, y.count)
+        let i = x.indices.first { $0 >= y.count || x[$0] != y[$0] } ?? x.count
         let around = { (t: [UInt8]) in String(decoding: t[max(0, i - 80)..<min(t.count, i + 80)], as: UTF8.self) }
         print("first difference at byte \(i):\n--- ours\n\(around(x))\n--- Foundation\n\(around(y))")
     }

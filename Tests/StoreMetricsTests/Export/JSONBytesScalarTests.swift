@@ -15,7 +15,8 @@ import Testing
         var edge: [Double] = [
             0, -0.0, 1, -1, 0.1 + 0.2, 1e21, 1e-7, 1e16, 1e15, 9_007_199_254_740_992, 9_007_199_254_740_992.0.nextUp, -9_007_199_254_740_991,
             .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .ulpOfOne,
-            .infinity, -.infinity, .nan, 0.0001, 0.00001, 123.456, 1.5e300, 2.5, 1e22, 5e-324, 4.9406564584124654e-324,
+            .infinity, -.infinity, .nan, 0.0001, 0.00001, 123.456, 1.5e300, 2.5, 1e22,
+            Double.leastNonzeroMagnitude * 3, -Double.leastNormalMagnitude.nextDown,
             Double(Int64.max), Double(Int64.min), 0.5, 100, 1e100,
         ]
         var rng = SeededRandom(seed: 14)
@@ -26,7 +27,7 @@ import Testing
             edge.append(Double(Int.random(in: -100_000...100_000, using: &rng)))
         }
         try Self.same(edge)
-        try Self.same(edge.map { Float($0) } + [Float(0.1), -0.0, .leastNonzeroMagnitude, 16_777_217, 1e20])
+        try Self.same(edge.map { Float($0) } + [Float(0.1), -0.0, .leastNonzeroMagnitude, Float(16_777_216).nextUp, 1e20])
         struct Row: Encodable { let rate: Double?, seconds: Double }
         try Self.same(edge.prefix(500).map { Row(rate: $0, seconds: -$0) })
     }
