@@ -12,7 +12,7 @@ public enum DisplayText {
     /// (`\n`, `\t`, `\r`, `\x1b`, `\u{202e}`). With `newlines: true` a line feed is kept (multi-line query text
     /// in a detail pane); every other control is still escaped. Text without such characters is returned as is.
     public static func sanitize(_ text: String, newlines: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isHostile($0, newlines: newlines) }) else { return text }
+        guard !isPrintableASCII(text), text.unicodeScalars.contains(where: { isHostile($0, newlines: newlines) }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for s in text.unicodeScalars {
@@ -22,7 +22,17 @@ public enum DisplayText {
     }
 
     /// True when `text` holds a character that `sanitize` would escape (newlines included).
-    public static func needsEscaping(_ text: String) -> Bool { text.unicodeScalars.contains { isHostile($0, newlines: false) } }
+    public static func needsEscaping(_ text: String) -> Bool {
+        !isPrintableASCII(text) && text.unicodeScalars.contains { isHostile($0, newlines: false) }
+    }
+
+    /// True when every byte of `text` is printable ASCII (space to `~`): nothing to escape, told without a Unicode
+    /// property lookup per scalar (the common case: names, tenants and labels are ASCII; issue 23 measured the
+    /// lookup in the exposition's profile).
+    @inline(__always)
+    static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
 
     /// True for a scalar that is never shown as itself.
     public static func isHostile(_ s: Unicode.Scalar, newlines: Bool = false) -> Bool {

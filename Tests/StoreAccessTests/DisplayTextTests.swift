@@ -29,6 +29,17 @@ import Testing
         #expect(DisplayText.sanitize("ac\u{200b}me") != DisplayText.sanitize("acme"))
     }
 
+    @Test func theASCIIFastPathAgreesWithTheScalarRules() {
+        // printable ASCII skips the per-scalar check: every ASCII scalar still gets the answer `isHostile` gives
+        for v in UInt32(0)...0x7F {
+            let c = Unicode.Scalar(v)!
+            let text = "a" + String(Character(c)) + "b"
+            let hostile = DisplayText.isHostile(c)
+            #expect(DisplayText.needsEscaping(text) == hostile, "scalar \(v)")
+            #expect(DisplayText.sanitize(text) == (hostile ? "a" + DisplayText.escape(c) + "b" : text), "scalar \(v)")
+        }
+    }
+
     @Test func ordinaryTextIsUnchanged() {
         for s in ["acme", "Zürich-München", "日本語のテナント", "emoji 🚀 ok", "e\u{301}", "billing/orders:v2", ""] {
             #expect(DisplayText.sanitize(s) == s)

@@ -15,7 +15,8 @@ extension CursorsPanel {
     /// the list was cut.
     ///
     /// From schema version 9 (`ops`) each row also carries its pause, failure policy and failing handler, and the
-    /// table row carries the parked events per consumer (`parkedSQL`).
+    /// first row (`i` = 1, or the one row with no consumer) the parked events per consumer (`parkedSQL`): in that row
+    /// only, since that list grows with the consumers that parked, and a full read returns one row per consumer.
     static func statement(_ schema: Identifier, since: String?, recorded: Bool = true, ops: Bool = true) -> SQL {
         // The consumer lock key's text as StoreProtocol spells it, over the table's own columns.
         let key = StoreProtocol.consumerLockKeySQL(tenant: "c.tenant", name: "c.name")
@@ -26,11 +27,11 @@ extension CursorsPanel {
             : "false AS record_current, NULL::bigint AS next_position, NULL::timestamptz AS next_at, NULL::bigint AS next_checked, NULL::bigint AS next_pruned"
         return SQL(
             """
-            SELECT t.n, t.xmin::text AS xmin, \(unsafeRaw: parkedSQL(schema, ops: ops)) AS parked, c.*
+            SELECT t.n, t.xmin::text AS xmin, CASE WHEN c.i IS NULL OR c.i = 1 THEN \(unsafeRaw: parkedSQL(schema, ops: ops)) END AS parked, c.*
               FROM (SELECT count(*) AS n, pg_snapshot_xmin(pg_current_snapshot()) AS xmin
                       FROM \(ident: schema).cursors) t
               LEFT JOIN LATERAL (
-                   SELECT c.tenant, c.name, c.source, c.filter ->> 'kind' AS kind, c.position, c.owner_application, c.owner_host,
+                   SELECT row_number() OVER () AS i, c.tenant, c.name, c.source, c.filter ->> 'kind' AS kind, c.position, c.owner_application, c.owner_host,
                           c.owner_pid, c.owner_backend_pid, \(unsafeRaw: key) AS lock_key,
                           c.heartbeat_at, c.moved_at, c.created_at,
                           CASE WHEN c.source = 'events' AND c.filter <> '[]' AND c.filter <> '{}' THEN c.filter::text END AS filter,

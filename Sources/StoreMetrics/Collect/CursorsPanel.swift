@@ -72,7 +72,9 @@ enum CursorsPanel: Panel {
         throws -> (rows: [CursorRow], count: Int, xmin: String, parked: [CursorKey: ParkedCount])
     {
         let result = try c.query(statement(schema, since: since, recorded: form.recorded, ops: form.ops)).rows
-        let first = result.first!
+        guard let first = result.first(where: { $0["i"] == nil || $0["i"] == "1" }) else {
+            throw StoreError(.decoding, "metrics.cursors: no row carries the table's count")
+        }
         let rows = try result.compactMap { r -> CursorRow? in
             guard r["tenant"] != nil else { return nil }  // the LATERAL side is NULL when no row changed
             return try decode(r)

@@ -26,8 +26,11 @@ enum StreamsPanel: Panel {
     ) throws -> Snapshot.Streams {
         var totals = carry.totals, base = carry.base
         if let b = base, safe == nil || b > safe! || safe! - b > incrementalLimit { base = nil }
-        let r = try c.query(statement(schema, base: base, safe: safe ?? .max)).first!
-        let ts = try JSONText(postgresText: try r.decode("tenants")).decode([TenantRow].self)
+        let rows = try c.query(statement(schema, base: base, safe: safe ?? .max)).rows
+        guard let r = rows.first(where: { $0["i"] == nil || $0["i"] == "1" }) else {
+            throw StoreError(.decoding, "metrics.streams: no row carries the panel's columns")
+        }
+        let ts = try rows.compactMap(TenantRow.init)
         let ss = try JSONText(postgresText: try r.decode("most_active")).decode([StreamRow].self)
         var arrived = Arrivals()
         if base == nil {
@@ -36,7 +39,7 @@ enum StreamsPanel: Panel {
             arrived.valid = true
             arrived.previousHeads = totals.mapValues(\.headPosition)
             for t in ts {
-                if let f = t.first, let at = try t.first_at.map(jsonDate) { arrived.first[t.tenant] = (f, at) }
+                if let f = t.first, let at = t.firstAt { arrived.first[t.tenant] = (f, at) }
             }
         }
         for t in ts {
@@ -44,14 +47,14 @@ enum StreamsPanel: Panel {
             x.events += t.events ?? 0
             x.streams += t.streams ?? 0
             x.headPosition = max(x.headPosition, t.head ?? 0)
-            if let l = try t.last.map(jsonDate) { x.lastWriteAt = max(x.lastWriteAt ?? l, l) }
+            if let l = t.last { x.lastWriteAt = max(x.lastWriteAt ?? l, l) }
             totals[t.tenant] = x
         }
         carry = Carry(base: safe, totals: totals)
-        let waiting = try JSONText(postgresText: try r.decode("waiting")).decode([TenantRow].self)
+        let waiting = try JSONText(postgresText: try r.decode("waiting")).decode([WaitingRow].self)
         for w in waiting {
             var x = totals[w.tenant] ?? Snapshot.TenantHead(tenant: w.tenant, headPosition: 0, events: 0, streams: 0, lastWriteAt: nil)
-            x.waitingEvents = w.events ?? 0
+            x.waitingEvents = w.events
             if let l = try w.last.map(jsonDate) { x.lastWriteAt = max(x.lastWriteAt ?? l, l) }
             totals[w.tenant] = x
         }
@@ -66,11 +69,22 @@ enum StreamsPanel: Panel {
             })
     }
 
-    /// A tenant's totals in the `tenants` column (the `first…` fields only in the incremental form).
-    struct TenantRow: Decodable {
-        let tenant: String; let head: Int64?; let events: Int64?; let streams: Int?; let last: String?
-        let first: Int64?; let first_at: String?
+    /// A tenant's totals, one result row each (the `first…` columns only in the incremental form); nil for the
+    /// one row with no tenant.
+    struct TenantRow {
+        let tenant: String, head: Int64?, events: Int64?, streams: Int?, last: Date?
+        let first: Int64?, firstAt: Date?
+
+        init?(_ r: Row) throws {
+            guard let tenant = r["tenant"] else { return nil }
+            self.tenant = tenant
+            (head, events, streams) = (try r.decodeOptional("head"), try r.decodeOptional("events"), try r.decodeOptional("streams"))
+            (last, first, firstAt) = (try r.decodeOptional("last"), try r.decodeOptional("first"), try r.decodeOptional("first_at"))
+        }
     }
+
+    /// A tenant's events committed above the safe position, in the `waiting` column.
+    struct WaitingRow: Decodable { let tenant: String; let events: Int64; let last: String? }
 
     /// A stream in the `most_active` column.
     struct StreamRow: Decodable { let tenant: String; let stream: String; let version: Int64; let head: Int64; let updated: String }

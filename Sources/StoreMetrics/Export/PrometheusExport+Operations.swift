@@ -4,7 +4,7 @@ extension PrometheusExport.Emitter {
     /// A consumer's operations (schema version 9; 0 before it): its parked events, a pause asked for, a handler
     /// failing at a position. The alert rules (contrib/prometheus/alerts.yml) fire on parked events and on a
     /// handler failing for five minutes.
-    func operations(_ cur: Snapshot.Cursor, _ labels: [(String, String)]) {
+    func operations(_ cur: Snapshot.Cursor, _ labels: PrometheusText.Labels) {
         g(
             "storetop_consumer_parked_events", "Events the consumer parked after its handler failed (replays still pending included)", labels,
             Double(cur.parked))

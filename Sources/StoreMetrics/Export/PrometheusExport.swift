@@ -47,6 +47,15 @@ public enum PrometheusExport {
         func c(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ v: Int64) {
             text.counter(name, help, labels, v)
         }
+
+        /// The same with a row's labels escaped once (`PrometheusText.Labels`): what rows of thousands use.
+        func g(_ name: String, _ help: String, _ labels: PrometheusText.Labels, _ v: Double) {
+            text.gauge(name, help, labels, v)
+        }
+
+        func c(_ name: String, _ help: String, _ labels: PrometheusText.Labels, _ v: Int64) {
+            text.counter(name, help, labels, v)
+        }
     }
 }
 
@@ -75,11 +84,11 @@ extension PrometheusExport.Emitter {
     func sessions(_ s: Snapshot) {
         if let ss = s.sessions {
             for grp in ss.groups {
-                let labels = [
+                let labels = PrometheusText.Labels([
                     ("service", grp.service), ("store", grp.store), ("tenant", grp.tenant ?? ""), ("storeaccess", grp.other ? "false" : "true"),
-                ]
+                ])
                 for (state, n) in [("active", grp.active), ("idle", grp.idle), ("idle_in_transaction", grp.idleInTransaction)] {
-                    g("storetop_sessions", "Sessions by application group and state", labels + [("state", state)], Double(n))
+                    g("storetop_sessions", "Sessions by application group and state", labels.with("state", state), Double(n))
                 }
                 g("storetop_sessions_waiting", "Sessions waiting on a lock", labels, Double(grp.waiting))
                 g(
@@ -96,12 +105,12 @@ extension PrometheusExport.Emitter {
     func pools(_ s: Snapshot) {
         for p in s.pools {
             // (host, pid, pool start) is the instance key: two containers may share a host name and a pid
-            let labels = [
+            let labels = PrometheusText.Labels([
                 ("service", p.service), ("store", p.store), ("tenant", p.tenant), ("host", p.host), ("pid", String(p.pid)),
                 ("pool_started", String(Int64((p.startedAt.timeIntervalSince1970 * 1000).rounded()))),
-            ]
-            g("storetop_pool_connections", "Pool connections by state", labels + [("state", "in_use")], Double(p.inUse))
-            g("storetop_pool_connections", "Pool connections by state", labels + [("state", "idle")], Double(p.idle))
+            ])
+            g("storetop_pool_connections", "Pool connections by state", labels.with("state", "in_use"), Double(p.inUse))
+            g("storetop_pool_connections", "Pool connections by state", labels.with("state", "idle"), Double(p.idle))
             g("storetop_pool_max_connections", "Pool maximum", labels, Double(p.maxSize))
             g("storetop_pool_waiting_callers", "Callers waiting for a connection", labels, Double(p.waiting))
             g("storetop_pool_utilization_ratio", "In use / maximum", labels, p.utilization)
@@ -119,7 +128,7 @@ extension PrometheusExport.Emitter {
             g("storetop_events_head_position", "Highest allocated event position", [("store", "events")], Double(st.headPosition))
             g("storetop_events_safe_position", "Highest position readers may deliver", [("store", "events")], Double(st.safePosition))
             for t in st.tenants {
-                let labels = [("tenant", t.tenant), ("store", "events")]
+                let labels = PrometheusText.Labels([("tenant", t.tenant), ("store", "events")])
                 g("storetop_stream_head_position", "Tenant's highest event position", labels, Double(t.headPosition))
                 g("storetop_streams", "Streams of the tenant", labels, Double(t.streams))
                 c("storetop_events_total", "Events appended by the tenant", labels, t.events)
@@ -134,7 +143,8 @@ extension PrometheusExport.Emitter {
         for cur in s.cursors {
             // an outbox watcher carries its outbox's kind, so a rule can tell which outbox has a watcher up
             let kind = cur.source == "events" ? [] : [("kind", cur.kind ?? "")]
-            let labels = [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv")] + kind + [("consumer", cur.name)]
+            let labels = PrometheusText.Labels(
+                [("tenant", cur.tenant), ("store", cur.source == "events" ? "events" : "kv")] + kind + [("consumer", cur.name)])
             if let lag = cur.lagEvents {
                 g(
                     "storetop_consumer_lag_events",
@@ -154,7 +164,7 @@ extension PrometheusExport.Emitter {
             operations(cur, labels)
             if let h = d?.cursors[cur.key] {
                 for st in LagStatus.allCases {
-                    g("storetop_consumer_status", "1 for the consumer's current status", labels + [("status", st.rawValue)], h.status == st ? 1 : 0)
+                    g("storetop_consumer_status", "1 for the consumer's current status", labels.with("status", st.rawValue), h.status == st ? 1 : 0)
                 }
             }
         }
@@ -162,7 +172,7 @@ extension PrometheusExport.Emitter {
 
     func outboxes(_ s: Snapshot) {
         for o in s.outboxes {
-            let labels = [("tenant", o.tenant), ("store", "kv"), ("kind", o.kind)]
+            let labels = PrometheusText.Labels([("tenant", o.tenant), ("store", "kv"), ("kind", o.kind)])
             g("storetop_outbox_rows", "Rows in the outbox", labels, Double(o.rows))
             g("storetop_outbox_oldest_age_seconds", "Age of the oldest outbox row", labels, o.oldestAt.map { s.clock.timeIntervalSince($0) } ?? 0)
             g(
@@ -173,7 +183,7 @@ extension PrometheusExport.Emitter {
         for b in s.bookmarks {
             g(
                 "storetop_bookmark_age_seconds", "Seconds since the bookmark was updated",
-                [("tenant", b.tenant), ("store", "state"), ("key", b.key)], s.clock.timeIntervalSince(b.updatedAt))
+                PrometheusText.Labels([("tenant", b.tenant), ("store", "state"), ("key", b.key)]), s.clock.timeIntervalSince(b.updatedAt))
         }
     }
 }

@@ -8,7 +8,7 @@ import StoreAccess
 ///
 /// Label values are made safe twice: `DisplayText.sanitize` first (a control character from the database becomes
 /// the visible text `\x1b`, never a terminal escape in whatever shows the scrape), then the format's own escaping
-/// of backslash, double quote and line feed.
+/// of backslash, double quote and line feed. A row's labels are escaped once (`Labels`) and shared by its samples.
 public struct PrometheusText: Sendable {
     /// The metric types this exporter emits.
     public enum Kind: String, Sendable {
@@ -16,69 +16,94 @@ public struct PrometheusText: Sendable {
     }
 
     private struct Family: Sendable {
+        let name: String
         let help: String
         let kind: Kind
-        var samples: [String] = []
+        var lines: [String] = []
+        /// Labels body → index in `lines`: a sample given again replaces its line.
         var index: [String: Int] = [:]
     }
 
-    private var order: [String] = []
-    private var families: [String: Family] = [:]
+    /// Families in the order they were first used, and where each name is among them.
+    private var families: [Family] = []
+    private var position: [String: Int] = [:]
     /// Labels put first on every sample added from now on (the fleet's `target`), so several snapshots share one
     /// family each.
-    public var constantLabels: [(String, String)] = []
+    public var constantLabels: [(String, String)] = [] {
+        didSet { constant = Labels(constantLabels) }
+    }
+    private var constant = Labels.none
 
     /// An empty exposition.
     public init() {}
 
     /// Adds (or replaces) the gauge sample `name{labels} value`.
     public mutating func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ value: Double) {
+        add(name, help, .gauge, Labels(labels), Self.format(value))
+    }
+
+    /// Adds (or replaces) the gauge sample `name{labels} value`, its labels escaped already.
+    public mutating func gauge(_ name: String, _ help: String, _ labels: Labels, _ value: Double) {
         add(name, help, .gauge, labels, Self.format(value))
     }
 
     /// Adds (or replaces) the counter sample `name{labels} value` (negative values are written as 0: a counter
     /// never goes down).
     public mutating func counter(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ value: Int64) {
+        add(name, help, .counter, Labels(labels), String(max(0, value)))
+    }
+
+    /// The counter sample, its labels escaped already.
+    public mutating func counter(_ name: String, _ help: String, _ labels: Labels, _ value: Int64) {
         add(name, help, .counter, labels, String(max(0, value)))
     }
 
     /// The exposition text.
     public func render() -> String {
+        var heads: [String] = []
+        heads.reserveCapacity(families.count)
+        var size = 0
+        for f in families {
+            let head = "# HELP \(f.name) \(Self.escapeHelp(f.help))\n# TYPE \(f.name) \(f.kind.rawValue)\n"
+            heads.append(head)
+            size += head.utf8.count
+            for line in f.lines { size += line.utf8.count }
+        }
         var out = ""
-        out.reserveCapacity(families.values.reduce(0) { $0 + $1.samples.count * 96 })
-        for name in order {
-            guard let f = families[name] else { continue }
-            out += "# HELP \(name) \(Self.escapeHelp(f.help))\n# TYPE \(name) \(f.kind.rawValue)\n"
-            for s in f.samples { out += s }
+        out.reserveCapacity(size)
+        for (f, head) in zip(families, heads) {
+            out += head
+            for line in f.lines { out += line }
         }
         return out
     }
 
-    private mutating func add(_ name: String, _ help: String, _ kind: Kind, _ given: [(String, String)], _ value: String) {
-        let labels = constantLabels.isEmpty ? given : constantLabels + given
-        var key = ""
-        if !labels.isEmpty {
-            key.reserveCapacity(labels.count * 24)
-            key += "{"
-            for (i, (label, v)) in labels.enumerated() {
-                if i > 0 { key += "," }
-                key += label
-                key += "=\""
-                key += Self.escapeLabel(v)
-                key += "\""
-            }
-            key += "}"
+    private mutating func add(_ name: String, _ help: String, _ kind: Kind, _ given: Labels, _ value: String) {
+        let labels = given.after(constant)
+        var line = ""
+        line.reserveCapacity(name.utf8.count + labels.body.utf8.count + value.utf8.count + 4)
+        line += name
+        if !labels.body.isEmpty {
+            line += "{"
+            line += labels.body
+            line += "}"
         }
-        let line = name + key + " " + value + "\n"
-        if families[name] == nil {
-            order.append(name)
-            families[name] = Family(help: help, kind: kind)
-        }
-        if let i = families[name]!.index[key] {
-            families[name]!.samples[i] = line
+        line += " "
+        line += value
+        line += "\n"
+        let f: Int
+        if let i = position[name] {
+            f = i
         } else {
-            families[name]!.index[key] = families[name]!.samples.count
-            families[name]!.samples.append(line)
+            f = families.count
+            families.append(Family(name: name, help: help, kind: kind))
+            position[name] = f
+        }
+        if let i = families[f].index[labels.body] {
+            families[f].lines[i] = line
+        } else {
+            families[f].index[labels.body] = families[f].lines.count
+            families[f].lines.append(line)
         }
     }
 
