@@ -31,16 +31,9 @@ public enum ActionJSON {
                 result: record.map(RecordOut.init)))
     }
 
+    /// `JSONEncoder`'s pretty, sorted, snake_case document (an infinite or NaN double throws, as it did there).
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        let enc = JSONEncoder()
-        enc.keyEncodingStrategy = .convertToSnakeCase
-        let dates = JSONExport.DateText()
-        enc.dateEncodingStrategy = .custom { d, e in
-            var c = e.singleValueContainer()
-            try c.encode(dates.string(from: d))
-        }
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return JSONExport.escapeInvisible(String(decoding: try enc.encode(NullsKept(value)), as: UTF8.self))
+        try JSONBytesEncoder(nonConforming: nil).string(value)
     }
 }
 

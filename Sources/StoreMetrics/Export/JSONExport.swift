@@ -6,22 +6,12 @@ import Foundation
 public enum JSONExport {
     /// Encodes `snapshot` (with `derived`, when available) as the snapshot document.
     public static func encode(_ snapshot: Snapshot, derived: Derived? = nil, pretty: Bool = true) throws -> String {
-        let enc = JSONEncoder()
-        enc.keyEncodingStrategy = .convertToSnakeCase
-        // One formatter for the whole document, not one per date.
-        let dates = DateText()
-        enc.dateEncodingStrategy = .custom { d, e in
-            var c = e.singleValueContainer()
-            try c.encode(dates.string(from: d))
-        }
-        enc.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let text = String(decoding: try enc.encode(NullsKept(document(snapshot, derived))), as: UTF8.self)
-        return escapeInvisible(text)
+        try JSONBytesEncoder(pretty: pretty).string(document(snapshot, derived))
     }
 
     /// JSON allows C1 controls, bidi overrides and line/paragraph separators raw, and a terminal showing the document
-    /// may act on them: they are written as `\uXXXX` escapes (the same text to a JSON reader).
+    /// may act on them: they are written as `\uXXXX` escapes (the same text to a JSON reader). `JSONBytesEncoder`
+    /// escapes the same characters as it writes strings; this is for text from elsewhere.
     static func escapeInvisible(_ text: String) -> String {
         func invisible(_ u: Unicode.Scalar) -> Bool {
             (0x80...0x9F).contains(u.value) || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value)
@@ -73,14 +63,4 @@ public enum JSONExport {
             foreign: snapshot.foreign ?? [], errors: snapshot.errors)
     }
 
-    /// ISO 8601 with fractional seconds, UTC. `ISO8601DateFormatter` is documented thread-safe; the box only
-    /// lets the encoder's `@Sendable` closure hold it.
-    final class DateText: @unchecked Sendable {
-        private let formatter: ISO8601DateFormatter
-        init() {
-            formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        }
-        func string(from d: Date) -> String { formatter.string(from: d) }
-    }
 }

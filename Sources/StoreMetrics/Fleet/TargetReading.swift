@@ -35,21 +35,24 @@ extension JSONExport {
     /// The fleet document: `{"targets": [{"name", "role", "primary", "replay_delay_seconds", "error", "snapshot"}…]}`,
     /// each `snapshot` the one-target document (docs/snapshot.md), null when the target could not be read.
     public static func encode(targets: [TargetReading]) throws -> String {
+        // As `JSONEncoder()` writes a string (slashes escaped), invisible characters escaped too.
         func string(_ s: String?) throws -> String {
             guard let s else { return "null" }
-            return String(decoding: try JSONEncoder().encode(s), as: UTF8.self)
+            return String(decoding: JSONBytesWriter.quotedBytes(s, escapeSlashes: true), as: UTF8.self)
         }
+        // Each snapshot document indented by two spaces, as it is nested one level in.
+        let nested = JSONBytesEncoder(baseIndent: 2)
         var items: [String] = []
         for t in targets {
-            let snap = try t.snapshot.map { try encode($0, derived: t.derived) } ?? "null"
+            let snap = try t.snapshot.map { try nested.string(document($0, t.derived)) } ?? "null"
             let delay = t.replayDelaySeconds.map { String(format: "%.3f", $0) } ?? "null"
             items.append(
                 """
                 {"name": \(try string(t.name)), "role": \(try string(t.role)), "primary": \(try string(t.primary)), \
                 "replay_delay_seconds": \(delay), "error": \(try string(t.error)),
-                "snapshot": \(snap.replacingOccurrences(of: "\n", with: "\n  "))}
+                "snapshot": \(snap)}
                 """)
         }
-        return escapeInvisible("{\"targets\": [\n  " + items.joined(separator: ",\n  ") + "\n]}")
+        return "{\"targets\": [\n  " + items.joined(separator: ",\n  ") + "\n]}"
     }
 }
