@@ -64,13 +64,9 @@ public struct RecordingError: Error, Sendable, CustomStringConvertible {
 /// How a snapshot becomes the `body` column and back: the model's own `Codable`, dates as unix seconds (so
 /// `json_extract` reads them as numbers), non-finite figures as strings.
 enum SnapshotCoding {
-    static func encode(_ s: Snapshot) throws -> Data {
-        let enc = JSONEncoder()
-        enc.dateEncodingStrategy = .secondsSince1970
-        enc.outputFormatting = [.sortedKeys]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try enc.encode(s)
-    }
+    /// The bytes `JSONEncoder` wrote with these options (`JSONBytesEncoder.recording`, 7-11 times faster:
+    /// at 10k tenants this encoding was most of the rolling history's write; `RecordingBodyTests` keeps them equal).
+    static func encode(_ s: Snapshot) throws -> Data { Data(try JSONBytesEncoder.recording.encode(s)) }
 
     /// The snapshot of a `snapshots` row read with its `body` and `bytes` columns (either format).
     static func decode(row: Row) throws -> Snapshot {

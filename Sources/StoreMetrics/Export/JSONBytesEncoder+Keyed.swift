@@ -9,7 +9,8 @@ struct JSONBytesKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     private func member(_ key: Key, _ write: () throws -> Void) rethrows {
         let w = writer
         w.prepare(frame)
-        let id = w.keys.id(key.stringValue, snakeCase: true, escapeSlashes: w.options.escapeSlashes)
+        let id = w.keys.id(
+            key.stringValue, snakeCase: w.options.snakeCaseKeys, escapeSlashes: w.options.escapeSlashes, escapeInvisible: w.options.escapeInvisible)
         let start = w.out.count
         try write()
         w.entries.append(JSONBytesWriter.Entry(key: id, start: start, end: w.out.count))
@@ -76,7 +77,9 @@ struct JSONBytesKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     private func nested(_ key: Key, object: Bool) -> Int {
         let d = depth
         writer.prepare(frame)
-        let id = writer.keys.id(key.stringValue, snakeCase: true, escapeSlashes: writer.options.escapeSlashes)
+        let id = writer.keys.id(
+            key.stringValue, snakeCase: writer.options.snakeCaseKeys, escapeSlashes: writer.options.escapeSlashes,
+            escapeInvisible: writer.options.escapeInvisible)
         return writer.open(object: object, depth: d, parentKey: id)
     }
 
@@ -87,7 +90,9 @@ struct JSONBytesKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     private func superEncoder(named name: String) -> any Encoder {
         let d = depth
         writer.prepare(frame)
-        let id = writer.keys.id(name, snakeCase: true, escapeSlashes: writer.options.escapeSlashes)
+        let id = writer.keys.id(
+            name, snakeCase: writer.options.snakeCaseKeys, escapeSlashes: writer.options.escapeSlashes,
+            escapeInvisible: writer.options.escapeInvisible)
         return JSONBytesValueEncoder(writer: writer, slot: -1, depth: d, parentFrame: frame, parentKey: id)
     }
 }

@@ -11,20 +11,43 @@ import Foundation
 /// `JSONExport.escapeInvisible` escapes are escaped as strings are written. Not supported: a nested container written
 /// to after a later sibling was started (a precondition failure); a super encoder that writes nothing writes no
 /// member (`JSONEncoder` writes `{}`); `codingPath` is always empty.
-struct JSONBytesEncoder {
+///
+/// The recording's snapshot bodies use it too, configured as their `JSONEncoder` was (`recording`): keys as they are,
+/// dates as Unix seconds, nothing beyond `JSONEncoder`'s escapes.
+public struct JSONBytesEncoder {
     /// Indented output (`JSONEncoder`'s `.prettyPrinted`); compact when false.
-    var pretty = true
+    public var pretty = true
     /// `\/` for `/` (`JSONEncoder` without `.withoutEscapingSlashes`).
-    var escapeSlashes = false
+    public var escapeSlashes = false
     /// keyed containers write `null` for a nil optional (`encodeIfPresent`) instead of leaving the key out.
-    var nullsKept = true
+    public var nullsKept = true
     /// The strings written for +∞, −∞ and NaN; nil: they throw, as `JSONEncoder`'s default strategy does.
-    var nonConforming: (positive: String, negative: String, nan: String)? = ("inf", "-inf", "nan")
+    public var nonConforming: (positive: String, negative: String, nan: String)? = ("inf", "-inf", "nan")
     /// Spaces written after every line feed (a document nested in another at that indent).
-    var baseIndent = 0
+    public var baseIndent = 0
+    /// Keys in snake_case (`.convertToSnakeCase`); as the coding keys spell them when false.
+    public var snakeCaseKeys = true
+    /// Dates as seconds since 1970 (`.secondsSince1970`) instead of ISO 8601 text.
+    public var datesAsUnixSeconds = false
+    /// `JSONExport.escapeInvisible`'s characters written as `\uXXXX` (`JSONEncoder` writes them as they are).
+    public var escapeInvisible = true
+
+    /// The snapshot document's options, or these.
+    public init(pretty: Bool = true, nonConforming: (positive: String, negative: String, nan: String)? = ("inf", "-inf", "nan"), baseIndent: Int = 0)
+    {
+        (self.pretty, self.nonConforming, self.baseIndent) = (pretty, nonConforming, baseIndent)
+    }
+
+    /// What the recording's `JSONEncoder` wrote: compact, sorted, keys as they are, dates as Unix seconds, nil
+    /// optionals left out, `/` escaped, non-finite figures as "inf", "-inf", "nan".
+    public static var recording: JSONBytesEncoder {
+        var e = JSONBytesEncoder(pretty: false)
+        (e.escapeSlashes, e.nullsKept, e.snakeCaseKeys, e.datesAsUnixSeconds, e.escapeInvisible) = (true, false, false, true, false)
+        return e
+    }
 
     /// The document of `value`, UTF-8.
-    func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let w = JSONBytesWriter(self)
         try w.writeValue(value, depth: 0)
         w.closeFrames(downTo: 0)
@@ -32,7 +55,7 @@ struct JSONBytesEncoder {
     }
 
     /// The document of `value` as text.
-    func string<T: Encodable>(_ value: T) throws -> String { String(decoding: try encode(value), as: UTF8.self) }
+    public func string<T: Encodable>(_ value: T) throws -> String { String(decoding: try encode(value), as: UTF8.self) }
 }
 
 /// The `Encoder` one value sees: its slot in the writer remembers the container it opened, so that a second

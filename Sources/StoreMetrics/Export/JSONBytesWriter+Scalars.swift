@@ -19,7 +19,9 @@ extension UInt8: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.uint(UI
 extension UInt16: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.uint(UInt64(self)) } }
 extension UInt32: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.uint(UInt64(self)) } }
 extension UInt64: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.uint(self) } }
-extension Date: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.date(self) } }
+extension Date: JSONBytesScalar {
+    func write(to w: JSONBytesWriter) throws { if w.options.datesAsUnixSeconds { try w.double(timeIntervalSince1970) } else { w.date(self) } }
+}
 extension URL: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.string(absoluteString) } }
 extension Decimal: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.ascii(description) } }
 extension Data: JSONBytesScalar { func write(to w: JSONBytesWriter) { w.string(base64EncodedString()) } }

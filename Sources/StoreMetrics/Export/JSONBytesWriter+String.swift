@@ -5,20 +5,20 @@ extension JSONBytesWriter {
     /// `s` quoted and escaped.
     func string(_ s: String) {
         var s = s
-        let slashes = options.escapeSlashes
-        s.withUTF8 { Self.appendQuoted($0, escapeSlashes: slashes, to: &out) }
+        let (slashes, invisible) = (options.escapeSlashes, options.escapeInvisible)
+        s.withUTF8 { Self.appendQuoted($0, escapeSlashes: slashes, escapeInvisible: invisible, to: &out) }
     }
 
     /// `s` quoted and escaped, as bytes (keys, once each).
-    static func quotedBytes(_ s: String, escapeSlashes: Bool) -> [UInt8] {
+    static func quotedBytes(_ s: String, escapeSlashes: Bool, escapeInvisible: Bool = true) -> [UInt8] {
         var s = s
         var out: [UInt8] = []
-        s.withUTF8 { appendQuoted($0, escapeSlashes: escapeSlashes, to: &out) }
+        s.withUTF8 { appendQuoted($0, escapeSlashes: escapeSlashes, escapeInvisible: escapeInvisible, to: &out) }
         return out
     }
 
     /// Appends `"…"`: runs of plain bytes copied at once, escapes between them.
-    static func appendQuoted(_ b: UnsafeBufferPointer<UInt8>, escapeSlashes: Bool, to out: inout [UInt8]) {
+    static func appendQuoted(_ b: UnsafeBufferPointer<UInt8>, escapeSlashes: Bool, escapeInvisible: Bool, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var run = 0
         var i = 0
@@ -29,8 +29,8 @@ extension JSONBytesWriter {
             switch c {
             case 0x22, 0x5C, 0..<0x20: escape = true
             case 0x2F: escape = escapeSlashes
-            case 0xC2: escape = i + 1 < b.count && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F
-            case 0xE2: escape = i + 2 < b.count && invisible(b[i + 1], b[i + 2])
+            case 0xC2: escape = escapeInvisible && i + 1 < b.count && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F
+            case 0xE2: escape = escapeInvisible && i + 2 < b.count && invisible(b[i + 1], b[i + 2])
             default: escape = false
             }
             guard escape else {

@@ -16,7 +16,7 @@ final class JSONKeyTable {
 
     /// The id of `key`, converting it the first time.
     @inline(__always)
-    func id(_ key: String, snakeCase: Bool, escapeSlashes: Bool) -> Int {
+    func id(_ key: String, snakeCase: Bool, escapeSlashes: Bool, escapeInvisible: Bool = true) -> Int {
         if let id = ids[key] { return id }
         let name = snakeCase ? Self.snakeCase(key) : key
         let id: Int
@@ -26,7 +26,7 @@ final class JSONKeyTable {
             id = names.count
             names.append(name)
             idsByName[name] = id
-            quoted.append(JSONBytesWriter.quotedBytes(name, escapeSlashes: escapeSlashes))
+            quoted.append(JSONBytesWriter.quotedBytes(name, escapeSlashes: escapeSlashes, escapeInvisible: escapeInvisible))
             // Rare (a few hundred keys per document): rank all again.
             let order = names.indices.sorted { names[$0] < names[$1] }
             rank = Array(repeating: 0, count: names.count)
