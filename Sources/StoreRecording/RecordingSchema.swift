@@ -64,7 +64,7 @@ public struct RecordingError: Error, Sendable, CustomStringConvertible {
 /// How a snapshot becomes the `body` column and back: the model's own `Codable`, dates as unix seconds (so
 /// `json_extract` reads them as numbers), non-finite figures as strings.
 enum SnapshotCoding {
-    /// The bytes `JSONEncoder` wrote with these options (`JSONBytesEncoder.recording`, 7-11 times faster:
+    /// The bytes `JSONEncoder` wrote with these options (`JSONBytesEncoder.recording`, 6-11 times faster:
     /// at 10k tenants this encoding was most of the rolling history's write; `RecordingBodyTests` keeps them equal).
     static func encode(_ s: Snapshot) throws -> Data { Data(try JSONBytesEncoder.recording.encode(s)) }
 

@@ -48,6 +48,8 @@ public final class Collector: @unchecked Sendable {
         self.refreshDeadline = refreshDeadline
         self.timeouts = (statementTimeout, .milliseconds(250))
         var c = PoolConfiguration(source: try ConnectionString(dsn), applicationName: applicationName)
+        // one connection: snapshots are serialized, which the state carried by reference between them relies on
+        // (`CursorsPanel.CarriedRows`)
         c.maxConnections = 1
         c.minConnections = 0
         c.statementTimeout = statementTimeout

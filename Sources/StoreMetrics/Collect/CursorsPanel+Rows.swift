@@ -74,7 +74,9 @@ extension CursorsPanel {
             let head =
                 r.pointee.source == "events"
                 ? heads[r.pointee.tenant] ?? 0 : r.pointee.kind.flatMap { outboxes[OutboxKey(tenant: r.pointee.tenant, kind: $0)] } ?? 0
-            return max(0, head - r.pointee.position)
+            // a position set far below zero by hand must not trap: the gap is then the widest there is
+            let (d, overflow) = head.subtractingReportingOverflow(r.pointee.position)
+            return overflow ? (head > r.pointee.position ? .max : 0) : max(0, d)
         }
 
         /// The indices of `rows`' `k` first, best first. `parkedAt`: the rows with parked events.

@@ -55,16 +55,11 @@ extension JSONBytesWriter {
     private func sortedMembers(_ members: ArraySlice<Entry>) -> [Int] {
         let rank = keys.rank
         var order = Array(members.indices)
-        // Insertion sort, stable: objects are small, often close to sorted.
-        for i in 1..<order.count {
-            let x = order[i]
-            let r = rank[entries[x].key]
-            var j = i - 1
-            while j >= 0 && rank[entries[order[j]].key] > r {
-                order[j + 1] = order[j]
-                j -= 1
-            }
-            order[j + 1] = x
+        if order.count > 32 {
+            // a large object (a dictionary): a sort, stable by the order written
+            order.sort { (rank[entries[$0].key], $0) < (rank[entries[$1].key], $1) }
+        } else {
+            Self.insertionSort(&order) { rank[entries[$0].key] }
         }
         var kept: [Int] = []
         kept.reserveCapacity(order.count)
@@ -72,5 +67,20 @@ extension JSONBytesWriter {
             kept.append(i)
         }
         return kept
+    }
+
+    /// Insertion sort by `key`, stable: objects are small, often close to sorted.
+    private static func insertionSort(_ order: inout [Int], key: (Int) -> Int) {
+        guard order.count > 1 else { return }
+        for i in 1..<order.count {
+            let x = order[i]
+            let r = key(x)
+            var j = i - 1
+            while j >= 0 && key(order[j]) > r {
+                order[j + 1] = order[j]
+                j -= 1
+            }
+            order[j + 1] = x
+        }
     }
 }

@@ -1,7 +1,10 @@
 import Foundation
 
 /// The keys one document used: each coding key converted to snake_case once, as `JSONEncoder`'s
-/// `.convertToSnakeCase` converts it, its quoted bytes, and its rank in `JSONEncoder`'s `.sortedKeys` order.
+/// `.convertToSnakeCase` converts it, its quoted bytes, and its rank in `JSONEncoder`'s `.sortedKeys` order (UTF-8
+/// byte order), ranked again only when an object closes after new keys came. Keys are told apart as Swift strings:
+/// two keys that differ only in Unicode normalization are one key here (`JSONEncoder` keeps both); the documents'
+/// keys are coding keys, none of them such a pair.
 final class JSONKeyTable {
     /// Key id by the coding key's `stringValue`.
     private var ids: [String: Int] = [:]
@@ -12,7 +15,15 @@ final class JSONKeyTable {
     /// `"key"`, escaped, by id.
     private(set) var quoted: [[UInt8]] = []
     /// The position of each id's key in sorted order.
-    private(set) var rank: [Int] = []
+    var rank: [Int] {
+        if ranked.count != names.count {
+            let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+            ranked = Array(repeating: 0, count: names.count)
+            for (r, i) in order.enumerated() { ranked[i] = r }
+        }
+        return ranked
+    }
+    private var ranked: [Int] = []
 
     /// The id of `key`, converting it the first time.
     @inline(__always)
@@ -27,10 +38,6 @@ final class JSONKeyTable {
             names.append(name)
             idsByName[name] = id
             quoted.append(JSONBytesWriter.quotedBytes(name, escapeSlashes: escapeSlashes, escapeInvisible: escapeInvisible))
-            // Rare (a few hundred keys per document): rank all again.
-            let order = names.indices.sorted { names[$0] < names[$1] }
-            rank = Array(repeating: 0, count: names.count)
-            for (r, i) in order.enumerated() { rank[i] = r }
         }
         ids[key] = id
         return id

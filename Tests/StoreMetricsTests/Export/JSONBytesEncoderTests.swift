@@ -98,3 +98,15 @@ import Testing
         try Self.same([[String]]())
     }
 }
+
+extension JSONBytesEncoderTests {
+    /// A large object (a dictionary of thousands of keys) is sorted by a sort, not an insertion sort, and ranked once
+    /// at its close: the same bytes, keys in UTF-8 byte order (capitals, `_` and non-ASCII where bytes put them).
+    @Test func aLargeDictionaryIsTheSameInByteOrder() throws {
+        var rng = SeededRandom(seed: 23)
+        var d: [String: Int] = ["Zeta": 1, "alpha": 2, "_x": 3, "éa": 4, "eb": 5, "a10": 6, "a2": 7]
+        for i in 0..<3000 { d["k\(rng.next() % 100_000)_\(i)"] = i }
+        try Self.same(d, pretty: false, "3,007 keys, compact")
+        try Self.same(["outer": d, "small": ["b": 1, "a": 2]], pretty: true, "nested, pretty")
+    }
+}
