@@ -5,7 +5,34 @@
 # Writes nothing but its output (the commented figures are in Benchmarks/results/exports.md).
 #   Benchmarks/json-snapshot-bench.sh OLD_BINARY NEW_BINARY DSN [ROUNDS]   (ROUNDS default 5)
 # The store is only read (one snapshot per run); use a pg_monitor DSN.
+#   Benchmarks/json-snapshot-bench.sh --smoke   (scripts/bench-smoke) starts its own throwaway server on
+# STORETOP_PGPORT + 2 (default 29762; scripts/lib/bench-tiny-store.sh: 40 tenants, a hundredth of their events), runs
+# this script itself on it with the debug build as both binaries, 1 round, the monitor role's DSN, and writes the
+# medians, the document's size and the differing lines to $STORETOP_BENCH_OUT/figures/json-snapshot.tsv (its output
+# to $STORETOP_BENCH_OUT/json-snapshot.txt); exits non-zero when one is missing or not a number. Stops its server.
 set -euo pipefail
+if [ "${1:-}" = --smoke ]; then
+    cd "$(dirname "$0")/.."
+    . scripts/lib/bench-common.sh "$0" --smoke
+    . scripts/lib/bench-tiny-store.sh
+    st=$(bench_bin storetop debug)
+    bench_tiny_store $((${STORETOP_PGPORT:-29760} + 2))
+    lines=$BENCH_OUT/json-snapshot.txt
+    "$0" "$st" "$st" "$STORETOP_TEST_MONITOR_DSN" 1 | tee "$lines"
+    bench_figures json-snapshot exports.md
+    med() { awk -v w="$1" -v k="$2" '$1 == "median" && $2 == w { for (i = 3; i < NF; i++) if ($i == k) print $(i + 1) }' "$lines"; }
+    for which in old new; do
+        for k in wall user sys; do
+            fig "smoke: snapshot --json --sample 0, $which binary, $k median" "$(med "$which" "$k")" s
+        done
+        fig "smoke: snapshot --json --sample 0, $which binary, document size" \
+            "$(awk -v w="$which" '$1 == "1" && $2 == w { print $6 }' "$lines")" bytes
+    done
+    fig "smoke: snapshot --json --sample 0, lines differing in the last round's documents" \
+        "$(sed -n "s/^lines differing in the last round's documents: //p" "$lines")" lines
+    bench_finish
+    exit
+fi
 [ $# -ge 3 ] || { echo "usage: $0 OLD_BINARY NEW_BINARY DSN [ROUNDS]" >&2; exit 2; }
 old=$1; new=$2; dsn=$3; rounds=${4:-5}
 export LC_ALL=C.UTF-8

@@ -16,9 +16,58 @@
 # shared: nothing is reset or written). Other storetop connections during a window would inflate the count: each
 # window prints how many monitor sessions it saw besides the dashboard's ("others"), which must be 0.
 # Writes one line per run to stdout: NAME period_s cpu_ms_per_refresh refreshes others load1 load5 load15.
+#   Benchmarks/refresh-period.sh --smoke   (scripts/bench-smoke) starts its own throwaway server with
+# pg_stat_statements on STORETOP_PGPORT + 4 (default 29764; scripts/lib/bench-tiny-store.sh: 40 tenants, a
+# hundredth of their events), runs this script itself on it with the debug build as both binaries
+# (old= and new=.build/debug/storetop), 1 round, 3 s warm-up, 3 s windows, 10 idle sessions; then, when perf is
+# installed, a run of new alone with --rounds 0 --sessions 0 --perf $STORETOP_BENCH_OUT/refresh-perf and
+# Benchmarks/perf-shares.py over its profile (perf script | swift demangle); writes
+# every line's figures (period, CPU per refresh, refreshes, other sessions; perf's samples and the refresh thread's
+# share) to $STORETOP_BENCH_OUT/figures/refresh-period.tsv (its output to $STORETOP_BENCH_OUT/refresh-period.txt)
+# and exits non-zero when one is missing or not a number, or a window counted no refresh. Stops its server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no
+if [ "${1:-}" = --smoke ]; then
+    . scripts/lib/bench-common.sh "$0" --smoke
+    . scripts/lib/bench-tiny-store.sh
+    st=$PWD/$(bench_bin storetop debug)
+    bench_tiny_store $((${STORETOP_PGPORT:-29760} + 4))
+    lines=$BENCH_OUT/refresh-period.txt
+    "$0" "$BENCH_STORE_DIR" --seconds 3 --warmup 3 --rounds 1 --sessions 10 old="$st" new="$st" | tee "$lines"
+    # the --perf window apart, for one binary (no round): a second --perf window in the same run exited 255
+    perf=()
+    if command -v perf >/dev/null; then
+        perf=(--perf "$BENCH_OUT/refresh-perf")
+        "$0" "$BENCH_STORE_DIR" --seconds 3 --warmup 3 --rounds 0 --sessions 0 "${perf[@]}" new="$st" | tee -a "$lines"
+    else
+        bench_skip "perf (no --perf window)"
+    fi
+    bench_figures refresh-period scale.md
+    col() { awk -v n="$1" -v c="$2" '$1 == n { print $c; exit }' "$lines"; }
+    names=(old new)
+    [ ${#perf[@]} = 0 ] || names+=(new+perf)
+    for n in "${names[@]}"; do
+        # a window that counted no refresh prints period 0: not a figure
+        r=$(col "$n" 4)
+        ok() { if [ -n "$r" ] && [ "$r" != 0 ]; then echo "$1"; else echo "none (refreshes: '$r')"; fi; }
+        fig "smoke: refresh period at --interval 1, $n" "$(ok "$(col "$n" 2)")" s
+        fig "smoke: dashboard CPU per refresh, $n" "$(ok "$(col "$n" 3)")" ms
+        fig "smoke: refreshes in the window, $n" "$r" refreshes
+        fig "smoke: other monitor sessions in the window, $n" "$(col "$n" 5)" sessions "" "" "" "≤ 0 sessions"
+    done
+    if [ ${#perf[@]} -gt 0 ]; then
+        perf script -i "$BENCH_OUT/refresh-perf/new.perf.data" -F comm,tid,ip,sym 2>/dev/null | swift demangle --simplified \
+            >"$BENCH_OUT/refresh-perf/new.txt"
+        Benchmarks/perf-shares.py "$BENCH_OUT/refresh-perf/new.txt" "$(col new+perf 3)" | tee "$BENCH_OUT/refresh-perf/new.shares.md"
+        shares=$BENCH_OUT/refresh-perf/new.shares.md
+        fig "smoke: perf samples, new+perf" "$(sed -n 's/^(\([0-9]*\) samples)$/\1/p' "$shares")" samples
+        fig "smoke: perf share of the refresh thread, new+perf" \
+            "$(awk -F' [|] ' '/RefreshLoop.refreshOnce/ { sub(/ %$/, "", $2); print $2 }' "$shares")" %
+    fi
+    bench_finish
+    exit
+fi
 dir=$1
 shift
 secs=20; warmup=25; rounds=2; sessions=2000; perfout=""
