@@ -16,7 +16,9 @@ while [ $# -gt 0 ]; do case "$1" in --rounds) rounds=$2; shift 2;; --seconds) se
 bench=$(bench_bin storeaccess-bench "$config")
 dir=$(scripts/pg start | tail -1)
 tmp=$(mktemp)
-trap 'scripts/pg stop "$dir" >/dev/null; rm -f "$tmp"' EXIT INT TERM
+trap 'scripts/pg stop "$dir" >/dev/null; rm -f "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 . "$dir/env"
 DSN=$STORETOP_TEST_DSN
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR%2) printf "%.2f\n", a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }

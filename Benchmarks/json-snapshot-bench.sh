@@ -39,7 +39,9 @@ export LC_ALL=C.UTF-8
 # Passed by name (--dsn env:VAR), so that the password is not on the command line.
 export JSON_SNAPSHOT_BENCH_DSN=$dsn
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) printf "%.2f", a[(NR+1)/2]; else printf "%.2f", (a[NR/2]+a[NR/2+1])/2}'; }
 printf '%-5s %-4s %7s %7s %7s %10s  %s\n' round bin wall user sys bytes loadavg
 for r in $(seq 1 "$rounds"); do

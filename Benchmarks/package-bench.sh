@@ -24,6 +24,8 @@ cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8 SWIFT_BACKTRACE=enable=no
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 command -v hyperfine >/dev/null || { echo "Benchmarks/package-bench.sh: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
 ref_name="release build, dynamic Swift runtime" pkg_what="packaged binary"
 if [ "$BENCH_SMOKE" = 1 ]; then

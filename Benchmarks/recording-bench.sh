@@ -22,6 +22,8 @@ work=$(mktemp -d)
 demo=$!
 cleanup() { kill -INT "$demo" 2>/dev/null || true; wait "$demo" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 for _ in $(seq 300); do grep -q "snapshot '" "$work/demo.out" 2>/dev/null && break; sleep 1; done
 dsn=$(sed -n "s/.* snapshot '\(.*\)'$/\1/p" "$work/demo.out" | head -1)
 [ -n "$dsn" ] || { echo "the demo did not start: $(cat "$work/demo.err")" >&2; exit 1; }

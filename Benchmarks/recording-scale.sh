@@ -21,7 +21,9 @@ dir=$(scripts/pg start | tail -1)
 load=""
 tmp=$(mktemp -d)
 cleanup() { set +e; [ -n "$load" ] && kill "$load" 2>/dev/null && wait "$load" 2>/dev/null; scripts/pg stop "$dir"; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 . "$dir/env"
 bin=$STORETOP_TEST_BINDIR
 start=$(date +%s)

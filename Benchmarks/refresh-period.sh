@@ -89,7 +89,9 @@ cleanup() {
     tmux -L "$sock" kill-server 2>/dev/null
     for p in "${bg[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 q() { "$bin/psql" -X -At -F' ' "$STORETOP_MON" -c "$1"; }
 calls() { q "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'monitor') AND query LIKE '%pg_blocking_pids%'"; }
 others() { q "SELECT count(*) - 1 FROM pg_stat_activity WHERE application_name = 'st:storetop/monitor'"; }

@@ -33,7 +33,9 @@ cleanup() {
     if [ -n "$dir" ]; then scripts/pg stop "$dir" >/dev/null || true; fi
     rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # explain DSN FILE... -> per file "median|runs" in $tmp/<file>.explain
 explain() {
