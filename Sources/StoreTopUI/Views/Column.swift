@@ -74,15 +74,9 @@ struct TableRow: Sendable {
 
     init<Row>(_ specs: [ColumnSpec<Row>], _ row: Row, id: RowID, dim: Bool = false, children: [TableRow] = []) {
         self.id = id
-        (cells, roles, keys) = ([], [], [])
-        cells.reserveCapacity(specs.count)
-        roles.reserveCapacity(specs.count)
-        keys.reserveCapacity(specs.count)
-        for s in specs {
-            cells.append(DisplayText.sanitize(s.text(row)))
-            roles.append(s.role(row))
-            keys.append(s.sort(row))
-        }
+        cells = specs.map { DisplayText.sanitize($0.text(row)) }
+        roles = specs.map { $0.role(row) }
+        keys = specs.map { $0.sort(row) }
         self.dim = dim
         self.children = children
     }

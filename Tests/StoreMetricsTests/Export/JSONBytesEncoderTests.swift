@@ -6,7 +6,7 @@ import Testing
 /// `JSONBytesEncoder` writes the bytes Foundation's `JSONEncoder` wrote (`FoundationJSON`, the old path): the
 /// documents, pretty and compact.
 @Suite struct JSONBytesEncoderTests {
-    static func same<T: Encodable>(_ value: T, pretty: Bool = true, _ note: Comment? = nil) throws {
+    static func expectSame<T: Encodable>(_ value: T, pretty: Bool = true, _ note: Comment? = nil) throws {
         let mine = try JSONBytesEncoder(pretty: pretty).string(value)
         let foundation = try FoundationJSON.encode(value, pretty: pretty)
         #expect(mine == foundation, note)
@@ -24,12 +24,12 @@ import Testing
     @Test func goldenSnapshotsAreTheSame() throws {
         let (s, d) = SampleSnapshot.derived()
         for pretty in [true, false] {
-            try Self.same(JSONExport.document(s, d), pretty: pretty)
-            try Self.same(JSONExport.document(SampleSnapshot.reading(0), nil), pretty: pretty)
+            try Self.expectSame(JSONExport.document(s, d), pretty: pretty)
+            try Self.expectSame(JSONExport.document(SampleSnapshot.reading(0), nil), pretty: pretty)
             #expect(try JSONExport.encode(s, derived: d, pretty: pretty) == FoundationJSON.encode(JSONExport.document(s, d), pretty: pretty))
         }
         // The whole Snapshot (every panel, statements and parked included), not only the document's parts.
-        try Self.same(s)
+        try Self.expectSame(s)
     }
 
     @Test func madeUpSnapshotIsTheSame() throws {
@@ -37,8 +37,8 @@ import Testing
         _ = h.add(try Snapshot.madeUp(consumers: 1000, at: 0))
         let s = try Snapshot.madeUp(consumers: 1000, at: 1)
         let d = h.add(s)
-        try Self.same(JSONExport.document(s, d))
-        try Self.same(JSONExport.document(s, d), pretty: false)
+        try Self.expectSame(JSONExport.document(s, d))
+        try Self.expectSame(JSONExport.document(s, d), pretty: false)
     }
 
     @Test func fleetDocumentIsTheSame() throws {
@@ -92,10 +92,10 @@ import Testing
         let doc = Doc(
             merged: [Merged(inner: inner, extra: nil), Merged(inner: Inner(aKey: 3, bKey: nil, list: [], nested: []), extra: 0.5)],
             map: ["zKey": inner, "aKey": nil, "mixedCASEKey": inner])
-        try Self.same(doc)
-        try Self.same(doc, pretty: false)
-        try Self.same([Empty(), Empty()])
-        try Self.same([[String]]())
+        try Self.expectSame(doc)
+        try Self.expectSame(doc, pretty: false)
+        try Self.expectSame([Empty(), Empty()])
+        try Self.expectSame([[String]]())
     }
 }
 
@@ -106,7 +106,7 @@ extension JSONBytesEncoderTests {
         var rng = SeededRandom(seed: 23)
         var d: [String: Int] = ["Zeta": 1, "alpha": 2, "_x": 3, "éa": 4, "eb": 5, "a10": 6, "a2": 7]
         for i in 0..<3000 { d["k\(rng.next() % 100_000)_\(i)"] = i }
-        try Self.same(d, pretty: false, "3,007 keys, compact")
-        try Self.same(["outer": d, "small": ["b": 1, "a": 2]], pretty: true, "nested, pretty")
+        try Self.expectSame(d, pretty: false, "3,007 keys, compact")
+        try Self.expectSame(["outer": d, "small": ["b": 1, "a": 2]], pretty: true, "nested, pretty")
     }
 }

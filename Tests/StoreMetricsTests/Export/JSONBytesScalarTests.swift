@@ -6,9 +6,9 @@ import Testing
 /// `JSONBytesEncoder`'s numbers, dates, strings and keys against Foundation's `JSONEncoder` (`FoundationJSON`), on
 /// chosen edge cases and on seeded random values (the seed is in the test: a failure reproduces).
 @Suite struct JSONBytesScalarTests {
-    static func same<T: Encodable>(_ value: T) throws {
-        try JSONBytesEncoderTests.same(value, pretty: true)
-        try JSONBytesEncoderTests.same(value, pretty: false)
+    static func expectSame<T: Encodable>(_ value: T) throws {
+        try JSONBytesEncoderTests.expectSame(value, pretty: true)
+        try JSONBytesEncoderTests.expectSame(value, pretty: false)
     }
 
     @Test func doublesAreTheSame() throws {
@@ -26,19 +26,19 @@ import Testing
             edge.append(Double.random(in: -1e6...1e6, using: &rng).rounded() / 1000)
             edge.append(Double(Int.random(in: -100_000...100_000, using: &rng)))
         }
-        try Self.same(edge)
-        try Self.same(edge.map { Float($0) } + [Float(0.1), -0.0, .leastNonzeroMagnitude, Float(16_777_216).nextUp, 1e20])
+        try Self.expectSame(edge)
+        try Self.expectSame(edge.map { Float($0) } + [Float(0.1), -0.0, .leastNonzeroMagnitude, Float(16_777_216).nextUp, 1e20])
         struct Row: Encodable { let rate: Double?, seconds: Double }
-        try Self.same(edge.prefix(500).map { Row(rate: $0, seconds: -$0) })
+        try Self.expectSame(edge.prefix(500).map { Row(rate: $0, seconds: -$0) })
     }
 
     @Test func integersAreTheSame() throws {
         var rng = SeededRandom(seed: 23)
         let ints: [Int64] = [0, 1, -1, 9, 10, -10, .max, .min] + (0..<5000).map { _ in Int64(bitPattern: rng.next()) >> (rng.next() % 64) }
-        try Self.same(ints)
-        try Self.same([UInt64.max, 0, 10])
+        try Self.expectSame(ints)
+        try Self.expectSame([UInt64.max, 0, 10])
         struct Small: Encodable { let a: Int8, b: Int16, c: Int32, d: UInt8, e: UInt16, f: UInt32, g: UInt, h: Int, i: Bool }
-        try Self.same(Small(a: -128, b: -32768, c: .min, d: 255, e: 65535, f: .max, g: .max, h: .min, i: false))
+        try Self.expectSame(Small(a: -128, b: -32768, c: .min, d: 255, e: 65535, f: .max, g: .max, h: .min, i: false))
     }
 
     @Test func datesAreTheSame() throws {
@@ -57,9 +57,9 @@ import Testing
             dates.append(Date(timeIntervalSince1970: Double(Int.random(in: -70_000_000_000...0, using: &rng)) / 1000))  // ms, pre-1970
             dates.append(Date(timeIntervalSince1970: Double.random(in: -1e14...1e14, using: &rng)))
         }
-        try Self.same(dates)
+        try Self.expectSame(dates)
         struct Row: Encodable { let at: Date?, list: [Date?] }
-        try Self.same(dates.prefix(200).map { Row(at: $0, list: [$0, nil]) })
+        try Self.expectSame(dates.prefix(200).map { Row(at: $0, list: [$0, nil]) })
     }
 
     @Test func stringsAreTheSame() throws {
@@ -78,8 +78,8 @@ import Testing
             let n = Int.random(in: 0...24, using: &rng)
             strings.append(String(String.UnicodeScalarView((0..<n).map { _ in pool.randomElement(using: &rng)! })))
         }
-        try Self.same(strings)
-        try Self.same(Dictionary(strings.prefix(300).enumerated().map { ("k\($0.offset)", $0.element) }, uniquingKeysWith: { a, _ in a }))
+        try Self.expectSame(strings)
+        try Self.expectSame(Dictionary(strings.prefix(300).enumerated().map { ("k\($0.offset)", $0.element) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Keys: snake_case conversion and sorted order of random ASCII keys (capitals, digits, underscores).
@@ -100,6 +100,6 @@ import Testing
         for _ in 0..<4000 {
             names.append(String(decoding: (0..<Int.random(in: 1...9, using: &rng)).map { _ in letters.randomElement(using: &rng)! }, as: UTF8.self))
         }
-        for chunk in stride(from: 0, to: names.count, by: 40) { try Self.same(Keys(names: Array(names[chunk..<min(names.count, chunk + 40)]))) }
+        for chunk in stride(from: 0, to: names.count, by: 40) { try Self.expectSame(Keys(names: Array(names[chunk..<min(names.count, chunk + 40)]))) }
     }
 }

@@ -16,7 +16,7 @@ import Testing
         return Array(try enc.encode(s))
     }
 
-    static func same(_ s: Snapshot, _ note: Comment) throws {
+    static func expectSame(_ s: Snapshot, _ note: Comment) throws {
         let mine = try JSONBytesEncoder.recording.encode(s)
         let old = try foundation(s)
         #expect(mine == old, note)
@@ -31,9 +31,9 @@ import Testing
     }
 
     @Test func goldenAndMadeUpSnapshotsAreTheSameBytes() throws {
-        try Self.same(SampleSnapshot.derived().0, "the golden snapshot")
-        try Self.same(SampleSnapshot.reading(0), "the first golden reading")
-        try Self.same(try Snapshot.madeUp(consumers: 1000, at: 1), "1,000 made-up consumers")
+        try Self.expectSame(SampleSnapshot.derived().0, "the golden snapshot")
+        try Self.expectSame(SampleSnapshot.reading(0), "the first golden reading")
+        try Self.expectSame(try Snapshot.madeUp(consumers: 1000, at: 1), "1,000 made-up consumers")
     }
 
     @Test func hostileTextAndOddFiguresAreTheSameBytes() throws {
@@ -44,6 +44,6 @@ import Testing
         try #require(s.cursors.count >= 2)
         (s.cursors[0].lagSeconds, s.cursors[1].lagSeconds) = (.infinity, -0.0)
         s.takenAt = Date(timeIntervalSince1970: -1234.5678)
-        try Self.same(s, "hostile names and odd figures")
+        try Self.expectSame(s, "hostile names and odd figures")
     }
 }
